@@ -1,0 +1,356 @@
+"""Kiosk configuration: ``kiosk.toml`` loaded with ``tomllib`` into a frozen schema.
+
+Every section is a frozen dataclass with defaults, so an empty file is a
+working emulated kiosk. Loading checks each key against the schema: an unknown
+key, a wrong type or a value out of range raises :class:`ConfigError` with one
+message naming the file, the key and what is expected. No traceback ever
+reaches a user.
+
+Where the file comes from: ``--config PATH``, else ``$KIOSK_CONFIG``, else the
+embedded default ``kiosk.toml`` at the repository root (installed beside the
+package). ``$KIOSK_DATA_DIR`` overrides ``storage.data_dir``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import hmac
+import os
+import secrets
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+# The embedded default sits at the repository root (an editable install and a
+# source checkout both see it there).
+DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "kiosk.toml"
+
+
+class ConfigError(Exception):
+    """A configuration file is wrong; ``str(err)`` is the one-line message."""
+
+
+def _choice(*values: str) -> dict[str, Any]:
+    return {"choices": values}
+
+
+def _range(lo: float, hi: float) -> dict[str, Any]:
+    return {"range": (lo, hi)}
+
+
+@dataclass(frozen=True)
+class SellerConfig:
+    """The seller the kiosk issues for (销售方)."""
+
+    name: str = "北京示例科技有限公司"
+    tax_id: str = "91110108MA01ABCD2X"
+    address: str = "北京市海淀区中关村大街1号"
+    phone: str = "010-62345678"
+    bank: str = "中国工商银行北京中关村支行"
+    account: str = "0200001234567890123"
+    region_code: str = field(default="11", metadata={"pattern": r"^\d{2}$"})
+    drawer: str = "自助终端"  # 开票人
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    """The embedded sandbox platform."""
+
+    db_file: str = "sandbox.db"  # relative to storage.data_dir
+    monthly_quota: str = field(default="1000000.00", metadata={"decimal": True})
+    channel: str = field(default="2", metadata={"pattern": r"^\d$"})
+
+
+@dataclass(frozen=True)
+class RemoteConfig:
+    """A remote platform reached over HTTP (``kiosk sandbox serve`` speaks it too)."""
+
+    base_url: str = "http://127.0.0.1:8470"
+    app_key: str = "kiosk-demo"
+    app_secret: str = field(default="change-me-demo-secret", metadata={"secret": True})
+    timeout_s: float = field(default=10.0, metadata=_range(0.1, 300))
+    retries: int = field(default=2, metadata=_range(0, 10))
+
+
+@dataclass(frozen=True)
+class PlatformConfig:
+    backend: str = field(default="sandbox", metadata=_choice("sandbox", "remote"))
+    # Base URL a phone uses to fetch an issued invoice's PDF/XML (the QR codes carry it).
+    download_base_url: str = "http://127.0.0.1:8470"
+    sandbox: SandboxConfig = field(default_factory=SandboxConfig)
+    remote: RemoteConfig = field(default_factory=RemoteConfig)
+
+
+@dataclass(frozen=True)
+class OrdersConfig:
+    # HMAC key shared with the point of sale that prints receipt QR codes.
+    qr_secret: str = field(default="demo-order-qr-secret", metadata={"secret": True})
+    seed_demo: bool = True  # seed demo orders on first start with an empty database
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    backend: str = field(
+        default="emulated", metadata=_choice("emulated", "serial", "usb", "network", "none")
+    )
+    url: str = ""  # serial: a pyserial URL or device path, e.g. /dev/kiosk-printer
+    baudrate: int = field(default=115200, metadata=_range(1200, 4_000_000))
+    usb_vendor_id: int = field(default=0, metadata=_range(0, 0xFFFF))
+    usb_product_id: int = field(default=0, metadata=_range(0, 0xFFFF))
+    host: str = ""  # network printers (port 9100)
+    port: int = field(default=9100, metadata=_range(1, 65535))
+    encoding: str = field(default="GB18030", metadata=_choice("GB18030", "GBK", "Big5", "UTF-8"))
+    paper_width_mm: int = field(default=80, metadata={"choices": (58, 80)})
+    status_timeout_s: float = field(default=1.0, metadata=_range(0.05, 30))
+
+
+@dataclass(frozen=True)
+class ScannerConfig:
+    backend: str = field(default="emulated", metadata=_choice("emulated", "serial", "wedge", "none"))
+    url: str = ""  # serial scanner: device path or pyserial URL
+    baudrate: int = field(default=9600, metadata=_range(1200, 4_000_000))
+    prefix: str = ""  # characters the scanner sends before each code
+    suffix: str = "\r\n"  # line terminator the scanner sends after each code
+    wedge_max_interval_ms: int = field(default=30, metadata=_range(1, 1000))
+
+
+@dataclass(frozen=True)
+class IdCardConfig:
+    backend: str = field(default="emulated", metadata=_choice("emulated", "serial", "none"))
+    url: str = ""  # device path or pyserial URL
+    baudrate: int = field(default=115200, metadata=_range(1200, 4_000_000))
+
+
+@dataclass(frozen=True)
+class CameraConfig:
+    backend: str = field(default="emulated", metadata=_choice("emulated", "opencv", "none"))
+    source: str = "0"  # OpenCV device index, file path or stream URL
+    decoder: str = field(default="zxing", metadata=_choice("zxing", "pyzbar"))
+    width: int = field(default=1280, metadata=_range(160, 7680))
+    height: int = field(default=720, metadata=_range(120, 4320))
+    preview_fps: int = field(default=10, metadata=_range(1, 60))
+
+
+@dataclass(frozen=True)
+class DevicesConfig:
+    printer: PrinterConfig = field(default_factory=PrinterConfig)
+    scanner: ScannerConfig = field(default_factory=ScannerConfig)
+    idcard: IdCardConfig = field(default_factory=IdCardConfig)
+    camera: CameraConfig = field(default_factory=CameraConfig)
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    # Where the database, logs, maildir and documents live. Relative paths are
+    # taken from the config file's folder; "~" is expanded.
+    data_dir: str = "~/.local/share/fapiao-kiosk"
+
+
+@dataclass(frozen=True)
+class UiConfig:
+    language: str = field(default="zh_CN", metadata=_choice("zh_CN", "en"))
+    idle_timeout_s: int = field(default=90, metadata=_range(10, 3600))
+    idle_countdown_s: int = field(default=15, metadata=_range(3, 120))
+    large_text: bool = False
+    kiosk_mode: bool = True  # full screen, frameless, no desktop escape
+    support_phone: str = "010-12366"
+    support_text: str = "请联系大厅工作人员"
+
+
+@dataclass(frozen=True)
+class AdminConfig:
+    # scrypt hash of the technician PIN: make one with `kiosk config hash-pin`.
+    # The default is the hash of 246810 - change it on every real terminal.
+    pin_hash: str = field(
+        default="scrypt$16384$8$1$6b696f736b2d64656d6f2d73616c74$"
+        "9be19be97892d1fb6fe9f62cc1da7c7eee81828b33b21e5a7866a4d73a3e832f",
+        metadata={"secret": True, "pattern": r"^scrypt\$\d+\$\d+\$\d+\$[0-9a-f]+\$[0-9a-f]+$"},
+    )
+    max_attempts: int = field(default=5, metadata=_range(1, 100))
+    lockout_s: int = field(default=300, metadata=_range(1, 86400))
+
+
+@dataclass(frozen=True)
+class MailConfig:
+    backend: str = field(default="maildir", metadata=_choice("maildir", "smtp"))
+    host: str = "localhost"
+    port: int = field(default=587, metadata=_range(1, 65535))
+    security: str = field(default="starttls", metadata=_choice("none", "starttls", "tls"))
+    username: str = ""
+    password: str = field(default="", metadata={"secret": True})
+    sender: str = "kiosk@example.invalid"
+    timeout_s: float = field(default=20.0, metadata=_range(0.5, 300))
+
+
+@dataclass(frozen=True)
+class LoggingConfig:
+    level: str = field(default="INFO", metadata=_choice("DEBUG", "INFO", "WARNING", "ERROR"))
+    max_bytes: int = field(default=5_000_000, metadata=_range(10_000, 1_000_000_000))
+    backups: int = field(default=40, metadata=_range(1, 1000))
+    retention_days: int = field(default=190, metadata=_range(1, 3650))
+
+
+@dataclass(frozen=True)
+class Config:
+    seller: SellerConfig = field(default_factory=SellerConfig)
+    platform: PlatformConfig = field(default_factory=PlatformConfig)
+    orders: OrdersConfig = field(default_factory=OrdersConfig)
+    devices: DevicesConfig = field(default_factory=DevicesConfig)
+    storage: StorageConfig = field(default_factory=StorageConfig)
+    ui: UiConfig = field(default_factory=UiConfig)
+    admin: AdminConfig = field(default_factory=AdminConfig)
+    mail: MailConfig = field(default_factory=MailConfig)
+    logging: LoggingConfig = field(default_factory=LoggingConfig)
+    # Not keys of the file: where it came from, and the resolved data folder.
+    source: str = field(default="<defaults>", metadata={"internal": True})
+    data_path: Path = field(default=Path("."), metadata={"internal": True})
+
+    def redacted(self) -> dict[str, Any]:
+        """The effective configuration as a dict, secrets replaced by ``***``."""
+        return _redact(self)
+
+
+def _redact(obj: Any) -> Any:
+    out: dict[str, Any] = {}
+    for f in dataclasses.fields(obj):
+        if f.metadata.get("internal"):
+            continue
+        value = getattr(obj, f.name)
+        if dataclasses.is_dataclass(value):
+            out[f.name] = _redact(value)
+        elif f.metadata.get("secret") and value:
+            out[f.name] = "***"
+        else:
+            out[f.name] = value
+    return out
+
+
+_TYPE_NAMES = {str: "a string", int: "an integer", float: "a number", bool: "true or false"}
+
+
+def _build(cls: type, data: Any, where: str, file: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{file}: [{where}] must be a table, got {type(data).__name__}")
+    hints = typing.get_type_hints(cls)
+    fields = {f.name: f for f in dataclasses.fields(cls) if not f.metadata.get("internal")}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        dotted = f"{where}.{key}" if where else key
+        if key not in fields:
+            known = ", ".join(sorted(fields))
+            raise ConfigError(f"{file}: unknown key '{dotted}' (known keys here: {known})")
+        f = fields[key]
+        typ = hints[key]
+        if dataclasses.is_dataclass(typ):
+            kwargs[key] = _build(typ, value, dotted, file)
+            continue
+        kwargs[key] = _check_value(f, typ, value, dotted, file)
+    return cls(**kwargs)
+
+
+def _check_value(f: dataclasses.Field[Any], typ: Any, value: Any, key: str, file: str) -> Any:
+    if isinstance(typ, types.UnionType):  # not used by the schema today
+        typ = typing.get_args(typ)[0]
+    ok = isinstance(value, typ) and not (typ is int and isinstance(value, bool))
+    if typ is float and isinstance(value, int) and not isinstance(value, bool):
+        value, ok = float(value), True
+    if not ok:
+        raise ConfigError(
+            f"{file}: key '{key}' expects {_TYPE_NAMES.get(typ, typ.__name__)}, "
+            f"got {value!r} ({type(value).__name__})"
+        )
+    meta = f.metadata
+    if "choices" in meta and value not in meta["choices"]:
+        choices = ", ".join(repr(c) for c in meta["choices"])
+        raise ConfigError(f"{file}: key '{key}' expects one of {choices}, got {value!r}")
+    if "range" in meta:
+        lo, hi = meta["range"]
+        if not lo <= value <= hi:
+            raise ConfigError(f"{file}: key '{key}' expects a value from {lo} to {hi}, got {value!r}")
+    if "pattern" in meta:
+        import re
+
+        if not re.fullmatch(meta["pattern"], value):
+            raise ConfigError(
+                f"{file}: key '{key}' has an unexpected form {value!r} (expected {meta['pattern']})"
+            )
+    if meta.get("decimal"):
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            if Decimal(value) < 0:
+                raise InvalidOperation
+        except InvalidOperation:
+            raise ConfigError(
+                f"{file}: key '{key}' expects a non-negative decimal string like \"1000.00\", "
+                f"got {value!r}"
+            ) from None
+    return value
+
+
+def resolve_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The config file to use: explicit, else ``$KIOSK_CONFIG``, else the default."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("KIOSK_CONFIG")
+    if env:
+        return Path(env)
+    return DEFAULT_CONFIG_PATH
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Load and validate a config file; raises :class:`ConfigError` with one clear message."""
+    file = resolve_path(path)
+    try:
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{file}: no such configuration file") from None
+    except OSError as err:
+        raise ConfigError(f"{file}: cannot read it ({err.strerror})") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as err:
+        raise ConfigError(f"{file}: not UTF-8 text (byte {err.start})") from None
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{file}: TOML syntax error: {err}") from None
+    return config_from_dict(data, source=str(file), base_dir=file.resolve().parent)
+
+
+def config_from_dict(
+    data: dict[str, Any], source: str = "<dict>", base_dir: Path | None = None
+) -> Config:
+    """Build a validated :class:`Config` from parsed TOML data (tests use this too)."""
+    cfg = _build(Config, data, "", source)
+    data_dir = os.environ.get("KIOSK_DATA_DIR") or cfg.storage.data_dir
+    data_path = Path(data_dir).expanduser()
+    if not data_path.is_absolute():
+        data_path = (base_dir or Path.cwd()) / data_path
+    return dataclasses.replace(cfg, source=source, data_path=data_path)
+
+
+# --- the admin PIN -----------------------------------------------------------
+# hashlib.scrypt is the standard library's memory-hard KDF; no dependency needed.
+
+
+def hash_pin(pin: str, *, n: int = 16384, r: int = 8, p: int = 1, salt: bytes | None = None) -> str:
+    """Hash a PIN or password as ``scrypt$n$r$p$salt_hex$hash_hex``."""
+    salt = salt if salt is not None else secrets.token_bytes(16)
+    digest = hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=32)
+    return f"scrypt${n}${r}${p}${salt.hex()}${digest.hex()}"
+
+
+def verify_pin(pin: str, stored: str) -> bool:
+    """Check a PIN against a ``scrypt$...`` hash in constant time."""
+    try:
+        _, n, r, p, salt_hex, hash_hex = stored.split("$")
+        digest = hashlib.scrypt(
+            pin.encode("utf-8"), salt=bytes.fromhex(salt_hex), n=int(n), r=int(r), p=int(p),
+            dklen=len(hash_hex) // 2,
+        )
+    except (ValueError, TypeError):
+        return False
+    return hmac.compare_digest(digest.hex(), hash_hex)

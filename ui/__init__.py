@@ -1,0 +1,1 @@
+"""Qt screens and widgets of the kiosk: thin, they show state and emit intents."""
