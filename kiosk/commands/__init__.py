@@ -1,0 +1,1 @@
+"""Subcommands of the ``kiosk`` CLI: each module defines ``register(subparsers)``."""
