@@ -36,6 +36,7 @@ def m001_meta(db: sqlite_utils.Database) -> None:
 # adds its line here; order matters only where a set references another's table.
 MIGRATION_SETS: list[str] = [
     "kiosk.storage:core",
+    "kiosk.audit:audit",
 ]
 
 
