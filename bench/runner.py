@@ -51,7 +51,7 @@ class Runner:
             p90 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.9))] * scale
             rows.append([name, f"{medians[name]:.3f}", f"{p90:.3f}",
                          f"{medians[name] / medians[base]:.2f}x"])
-        self.table(title, [f"case", f"median {unit}", f"p90 {unit}", f"ratio to {base}"], rows)
+        self.table(title, ["case", f"median {unit}", f"p90 {unit}", f"ratio to {base}"], rows)
         self.results.append({"title": title, "medians": medians, "baseline": base})
         return medians
 

@@ -1,0 +1,1 @@
+"""Shared fixtures, fakes and factories for the test suite."""
