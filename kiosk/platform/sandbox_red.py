@@ -1,0 +1,295 @@
+"""Red-letter correction in the sandbox: confirmation forms (红字确认单) and red invoices.
+
+A mixin of :class:`~kiosk.platform.sandbox.SandboxPlatform` (it uses the
+platform's transactions, clock, numbering and faults). The rules it plays:
+
+- A form is filed against a blue invoice by the seller or the buyer, for the
+  whole remaining amount (``lines=None``) or for some lines. Partial lines must
+  follow the original's line order and may not exceed what is left of a line
+  after earlier forms. Only one open form per invoice at a time.
+- Status on filing (:func:`initial_status`): a seller's form for a buyer with
+  no tax ID (a natural person has no platform account to confirm in) needs no
+  confirmation, 01; otherwise 02 (seller filed, awaiting buyer) or 03 (buyer
+  filed, awaiting seller).
+- 02/03 -> 04 confirm, 05/06 reject (by buyer / by seller), 08 withdraw;
+  unconfirmed past 72 hours -> 07 (applied whenever a form is read);
+  01/04 withdrawn before its red invoice -> 09 (void after confirmation).
+- The red invoice is issued only from 01 or 04, once per form (idempotent),
+  with negative lines, a remark naming the blue number and the form number,
+  and it gives its amount back to the month's quota. When the blue invoice is
+  fully credited its orders are released (``query_order`` no longer names it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from kiosk.model import Colour, Invoice, InvoiceLine, RedFormStatus, RedLetterForm, RedReason
+from kiosk.platform.codec import from_data, to_data
+from kiosk.platform.gateway import NotFound, PlatformRejected, RedFormStateError, Rejection
+
+if TYPE_CHECKING:
+    from kiosk.platform.sandbox import SandboxPlatform
+
+S = RedFormStatus
+CONFIRM_WINDOW = dt.timedelta(hours=72)
+AWAITING = (S.SELLER_FILED, S.BUYER_FILED)
+# Forms that hold (or held and spent) part of the original: they count against what is left.
+LIVE = (S.NO_CONFIRMATION_NEEDED, S.SELLER_FILED, S.BUYER_FILED, S.CONFIRMED)
+ZERO = Decimal("0.00")
+NOTHING = (Decimal(0), ZERO, ZERO)  # (quantity, amount, tax) held against a line
+
+
+def initial_status(original: Invoice, filed_by: str) -> RedFormStatus:
+    """The status a new form starts in (sandbox rule, see the module docstring)."""
+    if filed_by == "seller":
+        return S.NO_CONFIRMATION_NEEDED if not original.buyer.tax_id else S.SELLER_FILED
+    return S.BUYER_FILED
+
+
+def red_remark(original_number: str, form_number: str) -> str:
+    return f"被红冲蓝字数电发票号码：{original_number} 红字发票信息确认单编号：{form_number}"
+
+
+def _neg(v: Decimal) -> Decimal:
+    return -abs(v)
+
+
+class RedLetterDesk:
+    """Red-letter operations; mixed into SandboxPlatform."""
+
+    # --- helpers ------------------------------------------------------------------
+    def _expire(self: SandboxPlatform, conn: sqlite3.Connection) -> None:
+        cutoff = (self._now() - CONFIRM_WINDOW).timestamp()
+        conn.execute(
+            "UPDATE red_forms SET status = ? WHERE status IN (?, ?) AND filed_ts <= ?",
+            [S.EXPIRED.value, S.SELLER_FILED.value, S.BUYER_FILED.value, cutoff],
+        )
+
+    @staticmethod
+    def _form_from_row(row: Any) -> RedLetterForm:
+        return RedLetterForm(
+            form_number=row["form_number"],
+            original_number=row["original_number"],
+            reason=RedReason(row["reason"]),
+            status=RedFormStatus(row["status"]),
+            filed_by=row["filed_by"],
+            filed_at=dt.datetime.fromisoformat(row["filed_at"]),
+            lines=tuple(from_data(InvoiceLine, d) for d in json.loads(row["lines"])),
+            red_invoice_number=row["red_invoice_number"] or "",
+        )
+
+    def _load_form(self: SandboxPlatform, conn: sqlite3.Connection, number: str) -> Any:
+        conn.row_factory = sqlite3.Row
+        try:
+            row = conn.execute("SELECT * FROM red_forms WHERE form_number = ?", [number]).fetchone()
+        finally:
+            conn.row_factory = None
+        if row is None:
+            raise NotFound(f"红字确认单{number}不存在", f"no red-letter form {number}")
+        return row
+
+    def _credited(self: SandboxPlatform, conn: sqlite3.Connection,
+                  original_number: str) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
+        """Per original line index: (quantity, amount, tax) already held by live forms (positive)."""
+        held: dict[int, tuple[Decimal, Decimal, Decimal]] = {}
+        rows = conn.execute(
+            f"SELECT lines, line_refs FROM red_forms WHERE original_number = ? "
+            f"AND status IN ({','.join('?' * len(LIVE))})",
+            [original_number, *[s.value for s in LIVE]],
+        ).fetchall()
+        for lines_json, refs_json in rows:
+            for ref, d in zip(json.loads(refs_json), json.loads(lines_json), strict=True):
+                q, a, t = held.get(ref, NOTHING)
+                held[ref] = (q + abs(Decimal(d["quantity"])), a + abs(Decimal(d["amount"])),
+                             t + abs(Decimal(d["tax"])))
+        return held
+
+    # --- filing -------------------------------------------------------------------
+    def file_red_form(
+        self: SandboxPlatform,
+        original_number: str,
+        reason: RedReason,
+        filed_by: str,
+        lines: Sequence[InvoiceLine] | None = None,
+    ) -> RedLetterForm:
+        self.faults.before_call("file_red_form")
+        reason = RedReason(reason)
+        if filed_by not in ("seller", "buyer"):
+            raise PlatformRejected([Rejection("RED_FILED_BY", "录入方须为销方或购方",
+                                              "filed_by must be 'seller' or 'buyer'", "filed_by")])
+        with self._tx("file_red_form") as conn:
+            self._expire(conn)
+            original = self._invoice_where(conn, "number = ?", [original_number])
+            if original is None:
+                raise NotFound(f"蓝字发票{original_number}不存在", f"no invoice {original_number}")
+            if original.colour is not Colour.BLUE:
+                raise RedFormStateError("红字发票不能再开红字确认单",
+                                        "a red invoice cannot be red-lettered", code="RED_OF_RED")
+            open_row = conn.execute(
+                "SELECT form_number FROM red_forms WHERE original_number = ? AND status IN "
+                "(?, ?, ?, ?) AND red_invoice_number IS NULL",
+                [original_number, *[s.value for s in LIVE]],
+            ).fetchone()
+            if open_row:
+                raise RedFormStateError(
+                    f"该发票已有未完成的红字确认单{open_row[0]}",
+                    f"invoice already has an open red-letter form {open_row[0]}",
+                    code="RED_FORM_OPEN")
+            held = self._credited(conn, original_number)
+            refs, red_lines = self._red_lines(original, held, lines)
+            at = self._now()
+            seq_year = at.year % 100
+            seq = self._next_seq(conn, f"form:{at.year}")
+            form_number = f"{seq_year:02d}{self.region_code}{self.channel}{seq:015d}"
+            status = initial_status(original, filed_by)
+            conn.execute(
+                "INSERT INTO red_forms(form_number, original_number, reason, status, filed_by,"
+                " filed_at, filed_ts, lines, line_refs) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [form_number, original_number, reason.value, status.value, filed_by,
+                 at.isoformat(), at.timestamp(),
+                 json.dumps([to_data(ln) for ln in red_lines], ensure_ascii=False),
+                 json.dumps(refs)],
+            )
+        return RedLetterForm(form_number, original_number, reason, status, filed_by, at,
+                             tuple(red_lines))
+
+    def _red_lines(
+        self: SandboxPlatform,
+        original: Invoice,
+        held: dict[int, tuple[Decimal, Decimal, Decimal]],
+        lines: Sequence[InvoiceLine] | None,
+    ) -> tuple[list[int], list[InvoiceLine]]:
+        def left(i: int) -> tuple[Decimal, Decimal, Decimal]:
+            q, a, t = held.get(i, NOTHING)
+            o = original.lines[i]
+            return abs(o.quantity) - q, o.amount - a, o.tax - t
+
+        refs: list[int] = []
+        out: list[InvoiceLine] = []
+        if lines is None:  # full: whatever is left of every line
+            for i, o in enumerate(original.lines):
+                q, a, t = left(i)
+                if a != ZERO or t != ZERO:
+                    refs.append(i)
+                    out.append(InvoiceLine(o.name, o.tax_code, _neg(q), o.unit_price, _neg(a),
+                                           o.rate, _neg(t), o.rate_mark, o.spec, o.unit))
+            if not out:
+                raise RedFormStateError("该发票已全额红冲", "the invoice is already fully credited",
+                                        code="RED_NOTHING_LEFT")
+            return refs, out
+        problems: list[Rejection] = []
+        cursor = 0
+        for k, ln in enumerate(lines):
+            where = f"lines[{k}]"
+            match = next((i for i in range(cursor, len(original.lines))
+                          if (original.lines[i].name, original.lines[i].tax_code,
+                              original.lines[i].rate) == (ln.name, ln.tax_code, ln.rate)), None)
+            if match is None:
+                problems.append(Rejection(
+                    "RED_LINE_NOT_IN_ORIGINAL", f"第{k + 1}行不在原发票中，或未按原发票行序排列",
+                    f"line {k + 1} is not in the original invoice, or out of its order", where))
+                continue
+            cursor = match + 1
+            q, a, t = left(match)
+            if ln.amount == ZERO:
+                problems.append(Rejection("RED_LINE_ZERO", f"第{k + 1}行金额为零",
+                                          f"line {k + 1} has a zero amount", where))
+            if abs(ln.amount) > a or abs(ln.tax) > t or abs(ln.quantity) > q:
+                problems.append(Rejection(
+                    "RED_EXCEEDS_ORIGINAL", f"第{k + 1}行红冲数量、金额或税额超过原发票可冲余额",
+                    f"line {k + 1} credits more than is left of the original line", where))
+            o = original.lines[match]
+            refs.append(match)
+            out.append(InvoiceLine(o.name, o.tax_code, _neg(ln.quantity), o.unit_price,
+                                   _neg(ln.amount), o.rate, _neg(ln.tax), o.rate_mark, o.spec,
+                                   o.unit))
+        if not lines:
+            problems.append(Rejection("RED_NO_LINES", "部分红冲须至少一行",
+                                      "a partial red-letter needs at least one line", "lines"))
+        if not problems:  # the same tolerances as a blue invoice (kiosk.rules)
+            from kiosk.rules import check_invoice_lines
+
+            problems += [Rejection.from_rule_error(e) for e in check_invoice_lines(out)]
+        if problems:
+            raise PlatformRejected(problems)
+        return refs, out
+
+    # --- status changes -----------------------------------------------------------
+    def _transition(self: SandboxPlatform, op: str, number: str,
+                    moves: dict[RedFormStatus, RedFormStatus]) -> RedLetterForm:
+        self.faults.before_call(op)
+        with self._tx(op) as conn:
+            self._expire(conn)
+            row = self._load_form(conn, number)
+            current = RedFormStatus(row["status"])
+            if row["red_invoice_number"] or current not in moves:
+                raise RedFormStateError(
+                    f"红字确认单{number}状态为{current.value}，不能{_OP_ZH[op]}",
+                    f"red-letter form {number} is in status {current.value}; cannot {op}")
+            conn.execute("UPDATE red_forms SET status = ? WHERE form_number = ?",
+                         [moves[current].value, number])
+            return self._form_from_row(self._load_form(conn, number))
+
+    def confirm_red_form(self: SandboxPlatform, form_number: str) -> RedLetterForm:
+        return self._transition("confirm_red_form", form_number,
+                                {S.SELLER_FILED: S.CONFIRMED, S.BUYER_FILED: S.CONFIRMED})
+
+    def reject_red_form(self: SandboxPlatform, form_number: str) -> RedLetterForm:
+        return self._transition("reject_red_form", form_number, {
+            S.SELLER_FILED: S.REJECTED_BY_BUYER, S.BUYER_FILED: S.REJECTED_BY_SELLER})
+
+    def withdraw_red_form(self: SandboxPlatform, form_number: str) -> RedLetterForm:
+        return self._transition("withdraw_red_form", form_number, {
+            S.SELLER_FILED: S.WITHDRAWN, S.BUYER_FILED: S.WITHDRAWN,
+            S.NO_CONFIRMATION_NEEDED: S.VOID_AFTER_CONFIRMATION,
+            S.CONFIRMED: S.VOID_AFTER_CONFIRMATION})
+
+    def query_red_form(self: SandboxPlatform, form_number: str) -> RedLetterForm:
+        self.faults.before_call("query_red_form")
+        with self._tx("query_red_form") as conn:
+            self._expire(conn)
+            return self._form_from_row(self._load_form(conn, form_number))
+
+    # --- the red invoice ----------------------------------------------------------
+    def issue_red_invoice(self: SandboxPlatform, form_number: str) -> Invoice:
+        self.faults.before_call("issue_red_invoice")
+        with self._tx("issue_red_invoice") as conn:
+            self._expire(conn)
+            row = self._load_form(conn, form_number)
+            if row["red_invoice_number"]:
+                done = self._invoice_where(conn, "number = ?", [row["red_invoice_number"]])
+                assert done is not None
+                return done  # idempotent per form
+            form = self._form_from_row(row)
+            if not form.status.allows_red_invoice:
+                raise RedFormStateError(
+                    f"红字确认单{form_number}状态为{form.status.value}，不能开具红字发票",
+                    f"red-letter form {form_number} is in status {form.status.value}; "
+                    "a red invoice needs 01 or 04")
+            blue = self._invoice_where(conn, "number = ?", [form.original_number])
+            assert blue is not None
+            invoice = self._record(
+                conn, self._now(), form.lines, request_id=f"red-form:{form_number}",
+                order_nos=blue.order_nos, buyer=blue.buyer, kind=blue.kind, colour=Colour.RED,
+                remark=red_remark(blue.number, form_number), drawer=blue.drawer,
+                original_number=blue.number, red_form_number=form_number,
+            )
+            conn.execute("UPDATE red_forms SET red_invoice_number = ? WHERE form_number = ?",
+                         [invoice.number, form_number])
+            held = self._credited(conn, blue.number)
+            fully = all(held.get(i, NOTHING)[1:] == (o.amount, o.tax)
+                        for i, o in enumerate(blue.lines))
+            if fully:
+                conn.execute("UPDATE invoice_orders SET active = 0 WHERE invoice_number = ?",
+                             [blue.number])
+        self.faults.after_commit("issue_red_invoice")
+        return invoice
+
+
+_OP_ZH = {"confirm_red_form": "确认", "reject_red_form": "拒绝", "withdraw_red_form": "撤销"}
