@@ -123,6 +123,7 @@ class Buyer:
     account: str = ""
     email: str = ""
     show_address_bank: bool = False  # print address/phone/bank on the invoice
+    tax_id_confirmed: bool = False  # the buyer confirmed a tax ID that failed its check (rules)
 
 
 @dataclass(frozen=True)
