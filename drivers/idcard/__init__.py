@@ -1,0 +1,22 @@
+"""Second-generation ID card reader (SAM module over a serial port).
+
+``SamReader`` is the driver, ``IdentityCard`` what it reads, ``IdCardDevice``
+the app-facing worker, ``EmulatedSamReader`` (in ``drivers.idcard.emulated``)
+the emulated module on a pty.
+"""
+
+from drivers.idcard.device import IdCardDevice
+from drivers.idcard.identity import IdentityCard, TextBlockError
+from drivers.idcard.reader import (
+    SamChecksumError,
+    SamDataError,
+    SamError,
+    SamPortError,
+    SamReader,
+    SamStatusError,
+)
+
+__all__ = [
+    "IdCardDevice", "IdentityCard", "SamChecksumError", "SamDataError", "SamError",
+    "SamPortError", "SamReader", "SamStatusError", "TextBlockError",
+]
