@@ -1,0 +1,52 @@
+"""What the kiosk sees of a printer, and the settings a printer is built from."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from drivers.base import StatusEvent, StatusPublisher
+from drivers.printer.ops import Op
+from drivers.printer.paper import Paper
+
+
+@runtime_checkable
+class Printer(Protocol):
+    """A receipt printer. Every method does IO: call it from a PrinterWorker, not the UI thread.
+
+    ``status()`` asks the printer; ``preflight()`` is what the kiosk runs before it
+    offers printing (usable = READY or PAPER_LOW; silence is UNKNOWN, not usable).
+    ``print_ops``/``print_raw`` raise a :class:`~drivers.printer.errors.PrinterError`
+    subclass with a human message. Status changes go to ``publisher`` listeners.
+    """
+
+    publisher: StatusPublisher
+    paper: Paper
+
+    def status(self) -> StatusEvent: ...
+
+    def preflight(self) -> StatusEvent: ...
+
+    def print_ops(self, ops: Sequence[Op]) -> None: ...
+
+    def print_raw(self, data: bytes) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class PrinterConfigLike(Protocol):
+    """The fields of ``kiosk.config.PrinterConfig`` the factory reads (drivers may not import kiosk).
+
+    ``qr_mode`` ("native" | "image") is optional: read with getattr, default "native".
+    """
+
+    backend: str
+    url: str
+    baudrate: int
+    usb_vendor_id: int
+    usb_product_id: int
+    host: str
+    port: int
+    encoding: str
+    paper_width_mm: int
+    status_timeout_s: float
