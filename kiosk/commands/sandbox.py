@@ -1,0 +1,76 @@
+"""``kiosk sandbox serve``: run the sandbox issuing platform as an HTTP server.
+
+Serves the signed JSON API that :class:`~kiosk.platform.remote.RemoteGateway`
+speaks, plus the unauthenticated invoice download pages (``/i/<token>``) a
+phone reaches from a receipt's QR code. Configuration used: ``seller``,
+``platform.sandbox`` (database file under ``storage.data_dir``, quota,
+channel), ``platform.remote.app_key/app_secret`` (the one accepted key pair)
+and ``platform.download_base_url`` (the address printed in QR codes: set it
+to this server's address as a phone sees it). ``--faults-admin`` enables the
+``/admin/faults`` endpoint for demos and tests; never on a shared network.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import threading
+from typing import Any
+
+from kiosk.platform.factory import build_sandbox
+from kiosk.platform.server import SandboxServer
+
+log = logging.getLogger("kiosk.platform.server")
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("sandbox", help="the embedded sandbox issuing platform")
+    ssub = parser.add_subparsers(dest="sandbox_command", metavar="ACTION", required=True)
+    serve = ssub.add_parser("serve", help="serve the sandbox platform over HTTP")
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8470, help="port (default 8470; 0 = any free)")
+    serve.add_argument("--faults-admin", action="store_true",
+                       help="enable POST /admin/faults to inject latency, failures and lost answers")
+    serve.set_defaults(func=serve_cmd)
+
+
+def serve_cmd(args: argparse.Namespace, ctx: Any) -> int:
+    config = ctx.config
+    if not 0 <= args.port <= 65535:
+        ctx.err(f"kiosk sandbox serve: --port must be 0-65535, got {args.port}")
+        return 2
+    try:
+        from kiosk.logs import setup_logging
+
+        setup_logging(config.data_path, level=config.logging.level,
+                      max_bytes=config.logging.max_bytes, backups=config.logging.backups)
+    except ImportError:  # logging module absent in a trimmed install: stderr only
+        logging.basicConfig(level=config.logging.level)
+    platform = build_sandbox(config)
+    remote = config.platform.remote
+    try:
+        server = SandboxServer((args.host, args.port), platform, {remote.app_key: remote.app_secret},
+                               faults_admin=args.faults_admin)
+    except OSError as err:
+        ctx.err(f"kiosk sandbox serve: cannot listen on {args.host}:{args.port} ({err.strerror})")
+        return 1
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    server.start()
+    ctx.out(f"sandbox platform listening on {server.base_url} "
+            f"(database {platform.db_path}, downloads via {platform.download_base_url}"
+            f"{', faults admin ON' if args.faults_admin else ''})")
+    log.info("sandbox server started", extra={
+        "event": "platform.server.started", "url": server.base_url,
+        "faults_admin": args.faults_admin})
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    server.stop()
+    platform.close()
+    log.info("sandbox server stopped", extra={"event": "platform.server.stopped"})
+    return 0
