@@ -37,6 +37,8 @@ def m001_meta(db: sqlite_utils.Database) -> None:
 MIGRATION_SETS: list[str] = [
     "kiosk.storage:core",
     "kiosk.audit:audit",
+    "kiosk.accounts:migrations",
+    "kiosk.catalogue:migrations",
 ]
 
 
