@@ -37,6 +37,9 @@ def m001_meta(db: sqlite_utils.Database) -> None:
 MIGRATION_SETS: list[str] = [
     "kiosk.storage:core",
     "kiosk.audit:audit",
+    "kiosk.orders:migrations",
+    "kiosk.mail:migrations",
+    "kiosk.outbox:migrations",
     "kiosk.accounts:migrations",
     "kiosk.catalogue:migrations",
 ]

@@ -1,0 +1,295 @@
+"""The issuing outbox: durable state of every issue request and every invoice received.
+
+Two ideas kept in one small module because they live and die together:
+
+- ``issue_requests``: one row per request id (derived from the order numbers,
+  so one row per set of orders), with the request itself and where it stands
+  (:class:`kiosk.model.RequestStatus`): ``pending`` (recorded or queued, not
+  sent), ``sent`` (handed to the platform, no answer yet), ``unknown`` (the
+  answer was lost: query before any retry), ``issued``, ``rejected``. A row is
+  written and committed BEFORE the request is sent, so a power cut at any
+  point leaves something :meth:`kiosk.issuing.IssuingService.resolve_pending`
+  can finish.
+- ``issued_invoices`` + ``issued_invoice_orders``: the invoices the platform
+  returned, one row per order number, so an order can be looked up locally.
+
+Rows are written through :class:`Outbox` only; every query is parameterised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+from kiosk.model import Invoice, InvoiceRequest, RequestStatus
+from kiosk.platform.codec import from_data, to_data
+from kiosk.platform.gateway import Rejection
+
+migrations = Migrations("outbox")
+
+
+@migrations()
+def m001_outbox(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE issue_requests (
+            request_id TEXT PRIMARY KEY,
+            order_nos TEXT NOT NULL,
+            request TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT NOT NULL DEFAULT '',
+            errors TEXT NOT NULL DEFAULT '[]',
+            invoice_number TEXT NOT NULL DEFAULT '',
+            total TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            next_attempt_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX issue_requests_status ON issue_requests(status, next_attempt_at)")
+    db.execute(
+        "CREATE TABLE issue_request_orders ("
+        " order_no TEXT NOT NULL,"
+        " request_id TEXT NOT NULL REFERENCES issue_requests(request_id) ON DELETE CASCADE,"
+        " PRIMARY KEY (order_no, request_id))"
+    )
+    db.execute(
+        """
+        CREATE TABLE issued_invoices (
+            number TEXT PRIMARY KEY,
+            request_id TEXT NOT NULL DEFAULT '',
+            issued_at TEXT NOT NULL,
+            total TEXT NOT NULL,
+            data TEXT NOT NULL,
+            xml_path TEXT NOT NULL DEFAULT '',
+            pdf_path TEXT NOT NULL DEFAULT '',
+            mail_state TEXT NOT NULL DEFAULT 'none',
+            stored_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        "CREATE TABLE issued_invoice_orders ("
+        " order_no TEXT PRIMARY KEY,"
+        " number TEXT NOT NULL REFERENCES issued_invoices(number))"
+    )
+
+
+ACTIVE = (RequestStatus.PENDING, RequestStatus.SENT, RequestStatus.UNKNOWN)
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """One issue request as the outbox holds it."""
+
+    request_id: str
+    order_nos: tuple[str, ...]
+    status: RequestStatus
+    attempts: int
+    last_error: str
+    errors: tuple[Rejection, ...]
+    invoice_number: str
+    total: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    next_attempt_at: dt.datetime
+    request: InvoiceRequest
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE
+
+
+@dataclass(frozen=True)
+class StoredInvoice:
+    invoice: Invoice
+    xml_path: str
+    pdf_path: str
+    mail_state: str  # none | wanted | queued
+
+
+def iso(t: dt.datetime) -> str:
+    return t.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+class Outbox:
+    """Reads and writes the outbox tables on one connection (thread-safe via a lock)."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.lock = threading.RLock()
+
+    @contextmanager
+    def tx(self) -> Iterator[Any]:
+        """A ``BEGIN IMMEDIATE`` transaction: durable (synchronous=FULL) when it returns."""
+        conn = self.db.conn
+        with self.lock:
+            if conn.in_transaction:  # a stray implicit transaction must not swallow ours
+                conn.commit()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
+    # --- requests -----------------------------------------------------------------
+    def record(self, request: InvoiceRequest, now: dt.datetime) -> OutboxEntry:
+        """Create the request as PENDING, or refresh a rejected one; returns the row."""
+        with self.tx() as conn:
+            row = conn.execute("SELECT status FROM issue_requests WHERE request_id = ?",
+                               [request.request_id]).fetchone()
+            data = json.dumps(to_data(request), ensure_ascii=False)
+            if row is None:
+                conn.execute(
+                    "INSERT INTO issue_requests(request_id, order_nos, request, status, total,"
+                    " created_at, updated_at, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [request.request_id, json.dumps(list(request.order_nos)), data,
+                     RequestStatus.PENDING.value, str(request.total), iso(now), iso(now), iso(now)],
+                )
+                conn.executemany(
+                    "INSERT INTO issue_request_orders(order_no, request_id) VALUES (?, ?)",
+                    [(o, request.request_id) for o in request.order_nos],
+                )
+            elif row[0] in (RequestStatus.REJECTED.value, RequestStatus.PENDING.value):
+                # Never sent (or refused): the buyer may have corrected the title.
+                conn.execute(
+                    "UPDATE issue_requests SET request = ?, status = ?, errors = '[]',"
+                    " total = ?, updated_at = ?, next_attempt_at = ? WHERE request_id = ?",
+                    [data, RequestStatus.PENDING.value, str(request.total), iso(now), iso(now),
+                     request.request_id],
+                )
+            # sent / unknown / issued rows keep the request the platform may have seen.
+        entry = self.get(request.request_id)
+        assert entry is not None
+        return entry
+
+    def set_status(self, request_id: str, status: RequestStatus, now: dt.datetime, *,
+                   error: str | None = None, errors: list[Rejection] | None = None,
+                   invoice_number: str | None = None, attempt: bool = False,
+                   retry_at: dt.datetime | None = None) -> None:
+        sets = ["status = ?", "updated_at = ?"]
+        args: list[Any] = [status.value, iso(now)]
+        if error is not None:
+            sets.append("last_error = ?")
+            args.append(error[:500])
+        if errors is not None:
+            sets.append("errors = ?")
+            args.append(json.dumps([e.to_dict() for e in errors], ensure_ascii=False))
+        if invoice_number is not None:
+            sets.append("invoice_number = ?")
+            args.append(invoice_number)
+        if attempt:
+            sets.append("attempts = attempts + 1")
+        if retry_at is not None:
+            sets.append("next_attempt_at = ?")
+            args.append(iso(retry_at))
+        with self.tx() as conn:
+            conn.execute(f"UPDATE issue_requests SET {', '.join(sets)} WHERE request_id = ?",
+                         [*args, request_id])
+
+    def get(self, request_id: str) -> OutboxEntry | None:
+        rows = list(self.db.query("SELECT * FROM issue_requests WHERE request_id = ?",
+                                  [request_id]))
+        return _entry(rows[0]) if rows else None
+
+    def entries(self, statuses: tuple[RequestStatus, ...] | None = None) -> list[OutboxEntry]:
+        if statuses:
+            marks = ", ".join("?" for _ in statuses)
+            rows = self.db.query(
+                f"SELECT * FROM issue_requests WHERE status IN ({marks}) ORDER BY created_at",
+                [s.value for s in statuses])
+        else:
+            rows = self.db.query("SELECT * FROM issue_requests ORDER BY created_at")
+        return [_entry(r) for r in rows]
+
+    def active_for_orders(self, order_nos: tuple[str, ...]) -> list[OutboxEntry]:
+        """Active requests (pending/sent/unknown) that cover any of ``order_nos``."""
+        marks = ", ".join("?" for _ in order_nos)
+        ids = [r["request_id"] for r in self.db.query(
+            f"SELECT DISTINCT r.request_id FROM issue_request_orders o JOIN issue_requests r"
+            f" ON r.request_id = o.request_id WHERE o.order_no IN ({marks})"
+            f" AND r.status IN (?, ?, ?)", [*order_nos, *(s.value for s in ACTIVE)])]
+        return [e for e in (self.get(i) for i in ids) if e is not None]
+
+    # --- invoices -----------------------------------------------------------------
+    def store_invoice(self, conn: Any, invoice: Invoice, now: dt.datetime, mail_wanted: bool) -> bool:
+        """Insert an invoice and its orders inside the caller's transaction; False if known."""
+        known = conn.execute("SELECT 1 FROM issued_invoices WHERE number = ?",
+                             [invoice.number]).fetchone()
+        if known:
+            return False
+        conn.execute(
+            "INSERT INTO issued_invoices(number, request_id, issued_at, total, data, mail_state,"
+            " stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [invoice.number, invoice.request_id, invoice.issued_at.isoformat(),
+             str(invoice.total), json.dumps(to_data(invoice), ensure_ascii=False),
+             "wanted" if mail_wanted else "none", iso(now)],
+        )
+        conn.executemany(
+            "INSERT OR IGNORE INTO issued_invoice_orders(order_no, number) VALUES (?, ?)",
+            [(o, invoice.number) for o in invoice.order_nos],
+        )
+        return True
+
+    def set_documents(self, number: str, xml_path: str, pdf_path: str) -> None:
+        with self.tx() as conn:
+            conn.execute("UPDATE issued_invoices SET xml_path = ?, pdf_path = ? WHERE number = ?",
+                         [xml_path, pdf_path, number])
+
+    def set_mail_state(self, number: str, state: str) -> None:
+        with self.tx() as conn:
+            conn.execute("UPDATE issued_invoices SET mail_state = ? WHERE number = ?",
+                         [state, number])
+
+    def invoice(self, number: str) -> StoredInvoice | None:
+        rows = list(self.db.query("SELECT * FROM issued_invoices WHERE number = ?", [number]))
+        return _stored(rows[0]) if rows else None
+
+    def invoice_for_order(self, order_no: str) -> StoredInvoice | None:
+        rows = list(self.db.query(
+            "SELECT i.* FROM issued_invoice_orders o JOIN issued_invoices i ON i.number = o.number"
+            " WHERE o.order_no = ?", [order_no]))
+        return _stored(rows[0]) if rows else None
+
+    def invoices_needing_work(self) -> list[StoredInvoice]:
+        """Invoices whose documents are not written yet or whose mail is not queued yet."""
+        rows = self.db.query(
+            "SELECT * FROM issued_invoices WHERE xml_path = '' OR pdf_path = ''"
+            " OR mail_state = 'wanted' ORDER BY stored_at")
+        return [_stored(r) for r in rows]
+
+
+def _entry(r: dict[str, Any]) -> OutboxEntry:
+    return OutboxEntry(
+        request_id=r["request_id"],
+        order_nos=tuple(json.loads(r["order_nos"])),
+        status=RequestStatus(r["status"]),
+        attempts=int(r["attempts"]),
+        last_error=r["last_error"],
+        errors=tuple(Rejection(**e) for e in json.loads(r["errors"])),
+        invoice_number=r["invoice_number"],
+        total=r["total"],
+        created_at=dt.datetime.fromisoformat(r["created_at"]),
+        updated_at=dt.datetime.fromisoformat(r["updated_at"]),
+        next_attempt_at=dt.datetime.fromisoformat(r["next_attempt_at"]),
+        request=from_data(InvoiceRequest, json.loads(r["request"])),
+    )
+
+
+def _stored(r: dict[str, Any]) -> StoredInvoice:
+    return StoredInvoice(
+        invoice=from_data(Invoice, json.loads(r["data"])),
+        xml_path=r["xml_path"], pdf_path=r["pdf_path"], mail_state=r["mail_state"],
+    )
