@@ -112,9 +112,10 @@ class SandboxServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
-    def start(self) -> threading.Thread:
-        """Serve in a background thread (tests, benchmarks, demos)."""
-        self._thread = threading.Thread(target=self.serve_forever, name="sandbox-http", daemon=True)
+    def start(self, poll_interval: float = 0.5) -> threading.Thread:
+        """Serve in a background thread; ``stop()`` takes up to ``poll_interval`` seconds."""
+        self._thread = threading.Thread(target=self.serve_forever, args=(poll_interval,),
+                                        name="sandbox-http", daemon=True)
         self._thread.start()
         return self._thread
 

@@ -1,0 +1,360 @@
+"""The issuing-gateway contract: the same tests against the in-process sandbox and over HTTP.
+
+Each test runs twice (``put.kind`` = "sandbox" / "remote"): once calling
+SandboxPlatform directly, once through RemoteGateway to a real SandboxServer on
+loopback. The backing sandbox's clock and faults are set in-process.
+"""
+
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kiosk.model import Colour, InvoiceKind, InvoiceLine, RedFormStatus, RedReason
+from kiosk.platform.gateway import (
+    IssuingGateway,
+    NotFound,
+    OrderAlreadyInvoiced,
+    PlatformRejected,
+    PlatformTimeout,
+    PlatformUnavailable,
+    QuotaExceeded,
+    RedFormStateError,
+)
+from tests.helpers.platform import (
+    COMPANY,
+    PERSON,
+    PlatformUnderTest,
+    count_invoices,
+    goods,
+    make_request,
+    meal,
+    platform_under_test,
+)
+
+D = Decimal
+S = RedFormStatus
+NUMBER = re.compile(r"^26112\d{15}$")
+
+
+@pytest.fixture(params=["sandbox", "remote"])
+def put(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PlatformUnderTest]:
+    with platform_under_test(request.param, tmp_path, quota="1000.00") as p:
+        yield p
+
+
+def seq(number: str) -> int:
+    return int(number[5:])
+
+
+def test_both_implement_the_protocol(put: PlatformUnderTest) -> None:
+    assert isinstance(put.gateway, IssuingGateway)
+
+
+# --- blue invoices ----------------------------------------------------------------------
+
+
+def test_issue_records_a_numbered_split_invoice(put: PlatformUnderTest) -> None:
+    inv = put.gateway.issue(make_request("A1", lines=[meal("113.00"), goods("10.00")]))
+    assert NUMBER.match(inv.number) and seq(inv.number) == 1
+    assert inv.colour is Colour.BLUE and inv.kind is InvoiceKind.NORMAL
+    assert [ln.name for ln in inv.lines] == ["*餐饮服务*餐费", "*纸制品*打印纸"]
+    assert [(ln.amount, ln.tax) for ln in inv.lines] == [(D("106.60"), D("6.40")),
+                                                         (D("8.85"), D("1.15"))]
+    assert inv.total == D("123.00")
+    assert inv.order_nos == ("A1",) and inv.seller.tax_id == "91110108MA01ABCD2X"
+    assert inv.issued_at == put.clock()
+    assert re.match(re.escape(put.server.base_url) + r"/i/[A-Za-z0-9_-]{32}$", inv.download_url)
+    assert put.gateway.get_invoice(inv.number) == inv
+    assert put.gateway.query_request("RQ-A1") == inv
+    assert put.gateway.query_order("A1") == inv
+
+
+def test_same_request_id_returns_the_same_invoice_and_spends_no_number(put: PlatformUnderTest) -> None:
+    first = put.gateway.issue(make_request("A1"))
+    again = put.gateway.issue(make_request("A1"))
+    assert again == first
+    assert put.gateway.remaining_quota() == D("887.00")  # counted once
+    second = put.gateway.issue(make_request("A2"))
+    assert seq(second.number) == seq(first.number) + 1
+    assert count_invoices(put.sandbox) == 2
+
+
+def test_an_order_is_invoiced_once(put: PlatformUnderTest) -> None:
+    first = put.gateway.issue(make_request("A1", "A2"))
+    with pytest.raises(OrderAlreadyInvoiced) as info:
+        put.gateway.issue(make_request("A2", "A3", request_id="RQ-OTHER"))
+    assert info.value.invoice_number == first.number and info.value.order_no == "A2"
+    assert info.value.code == "ORDER_ALREADY_INVOICED"
+    assert put.gateway.query_request("RQ-OTHER") is None
+    assert put.gateway.query_order("A3") is None
+
+
+def test_unknown_lookups_answer_none(put: PlatformUnderTest) -> None:
+    assert put.gateway.query_request("RQ-NOPE") is None
+    assert put.gateway.query_order("NOPE") is None
+    assert put.gateway.get_invoice("26112000000000000099") is None
+    with pytest.raises(NotFound):
+        put.gateway.query_red_form("26112000000000000099")
+
+
+@pytest.mark.parametrize(
+    ("request_kwargs", "code"),
+    [
+        ({"buyer": PERSON, "kind": InvoiceKind.SPECIAL}, "E_SPECIAL_PERSON"),
+        ({"lines": [meal()] * 101}, "E_TOO_MANY_LINES"),
+        ({"lines": []}, "E_NO_LINES"),
+        ({"buyer": replace(COMPANY, tax_id="")}, "E_TAXID_REQUIRED"),
+        ({"request_id": ""}, "REQUEST_ID_INVALID"),
+    ],
+)
+def test_validation_refuses_with_codes_and_records_nothing(
+    put: PlatformUnderTest, request_kwargs: dict, code: str
+) -> None:
+    request = make_request("BAD", **request_kwargs)
+    with pytest.raises(PlatformRejected) as info:
+        put.gateway.issue(request)
+    assert code in info.value.codes
+    assert all(e.message_zh and e.message_en for e in info.value.errors)
+    assert count_invoices(put.sandbox) == 0
+    assert seq(put.gateway.issue(make_request("GOOD")).number) == 1  # no number was spent
+
+
+def test_bad_tax_code_names_the_line(put: PlatformUnderTest) -> None:
+    bad = replace(meal(), tax_code="123")
+    with pytest.raises(PlatformRejected) as info:
+        put.gateway.issue(make_request("X", lines=[meal(), bad]))
+    [err] = [e for e in info.value.errors if e.code == "E_TAX_CODE"]
+    assert err.field.startswith("lines[1]")
+
+
+def test_monthly_quota_is_enforced_and_resets_next_month(put: PlatformUnderTest) -> None:
+    put.gateway.issue(make_request("A1", lines=[meal("900.00")]))
+    assert put.gateway.remaining_quota() == D("100.00")
+    with pytest.raises(QuotaExceeded) as info:
+        put.gateway.issue(make_request("A2", lines=[meal("100.01")]))
+    assert info.value.remaining == D("100.00") and info.value.requested == D("100.01")
+    assert put.gateway.query_request("RQ-A2") is None
+    assert put.gateway.issue(make_request("A3", lines=[meal("100.00")])).total == D("100.00")
+    assert put.gateway.remaining_quota() == D("0.00")
+    put.clock.advance(days=30)  # 2026-04-09
+    assert put.gateway.remaining_quota() == D("1000.00")
+
+
+def test_numbers_run_without_gaps_and_restart_each_year(put: PlatformUnderTest) -> None:
+    numbers = []
+    for i in range(3):
+        numbers.append(put.gateway.issue(make_request(f"N{i}")).number)
+        with pytest.raises(PlatformRejected):
+            put.gateway.issue(make_request(f"BAD{i}", lines=[]))
+        with pytest.raises(QuotaExceeded):
+            put.gateway.issue(make_request(f"BIG{i}", lines=[meal("5000.00")]))
+    assert [seq(n) for n in numbers] == [1, 2, 3]
+    put.clock.set(put.clock().replace(year=2027, month=1, day=1, hour=0))
+    nxt = put.gateway.issue(make_request("Y27")).number
+    assert nxt == "27112" + "1".zfill(15)
+
+
+# --- faults ---------------------------------------------------------------------------
+
+
+def test_injected_failures_then_recovery(put: PlatformUnderTest) -> None:
+    put.sandbox.faults.set(fail_next=1, fail_code="UNAVAILABLE")
+    with pytest.raises(PlatformUnavailable):
+        put.gateway.issue(make_request("F1"))
+    assert put.gateway.issue(make_request("F1")).order_nos == ("F1",)
+    put.sandbox.faults.set(unavailable=True)
+    health = put.gateway.health()
+    assert not health.ok and health.message
+    put.sandbox.faults.clear()
+    health = put.gateway.health()
+    assert health.ok and health.quota == D("887.00") and health.latency_ms >= 0
+
+
+def test_timeout_after_commit_leaves_exactly_one_invoice(put: PlatformUnderTest) -> None:
+    put.sandbox.faults.set(timeout_after_commit=1)
+    with pytest.raises(PlatformTimeout):
+        put.gateway.issue(make_request("T1"))
+    found = put.gateway.query_request("RQ-T1")  # the caller must ask before any retry
+    assert found is not None and found.order_nos == ("T1",)
+    assert put.gateway.issue(make_request("T1")) == found  # a retry of the same id is harmless
+    assert count_invoices(put.sandbox) == 1
+
+
+# --- red letters ----------------------------------------------------------------------
+
+
+def test_seller_form_confirmed_by_buyer_then_red_invoice(put: PlatformUnderTest) -> None:
+    blue = put.gateway.issue(make_request("R1", lines=[meal("113.00"), goods("226.00", quantity="2")]))
+    form = put.gateway.file_red_form(blue.number, RedReason.GOODS_RETURNED, "seller")
+    assert form.status is S.SELLER_FILED and len(form.form_number) == 20
+    assert [ln.amount for ln in form.lines] == [-ln.amount for ln in blue.lines]
+    assert [ln.quantity for ln in form.lines] == [D("-1"), D("-2")]
+    with pytest.raises(RedFormStateError):
+        put.gateway.issue_red_invoice(form.form_number)  # not yet confirmed
+    assert put.gateway.confirm_red_form(form.form_number).status is S.CONFIRMED
+    red = put.gateway.issue_red_invoice(form.form_number)
+    assert red.colour is Colour.RED and red.total == -blue.total
+    assert red.original_number == blue.number and red.red_form_number == form.form_number
+    assert blue.number in red.remark and form.form_number in red.remark
+    assert seq(red.number) == seq(blue.number) + 1  # one sequence for blue and red
+    assert put.gateway.issue_red_invoice(form.form_number) == red  # idempotent per form
+    assert put.gateway.query_red_form(form.form_number).red_invoice_number == red.number
+    assert put.gateway.remaining_quota() == D("1000.00")  # red gives the quota back
+    assert put.gateway.query_order("R1") is None  # fully credited: the order is free again
+    with pytest.raises(RedFormStateError) as info:
+        put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
+    assert info.value.code == "RED_NOTHING_LEFT"
+    with pytest.raises(RedFormStateError):
+        put.gateway.file_red_form(red.number, RedReason.ISSUED_IN_ERROR, "seller")
+
+
+def test_person_buyer_needs_no_confirmation(put: PlatformUnderTest) -> None:
+    blue = put.gateway.issue(make_request("P1", buyer=PERSON))
+    form = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
+    assert form.status is S.NO_CONFIRMATION_NEEDED
+    assert put.gateway.issue_red_invoice(form.form_number).total == D("-113.00")
+
+
+@pytest.mark.parametrize(
+    ("filed_by", "first", "action", "after"),
+    [
+        ("seller", S.SELLER_FILED, "reject", S.REJECTED_BY_BUYER),
+        ("buyer", S.BUYER_FILED, "reject", S.REJECTED_BY_SELLER),
+        ("buyer", S.BUYER_FILED, "confirm", S.CONFIRMED),
+        ("seller", S.SELLER_FILED, "withdraw", S.WITHDRAWN),
+    ],
+)
+def test_form_transitions(put: PlatformUnderTest, filed_by: str, first: S, action: str,
+                          after: S) -> None:
+    blue = put.gateway.issue(make_request("S1"))
+    form = put.gateway.file_red_form(blue.number, RedReason.SERVICE_STOPPED, filed_by)
+    assert form.status is first and form.filed_by == filed_by
+    moved = getattr(put.gateway, f"{action}_red_form")(form.form_number)
+    assert moved.status is after
+    assert put.gateway.query_red_form(form.form_number).status is after
+    if not after.allows_red_invoice:
+        with pytest.raises(RedFormStateError):
+            put.gateway.issue_red_invoice(form.form_number)
+        with pytest.raises(RedFormStateError):
+            put.gateway.confirm_red_form(form.form_number)
+        # a closed form no longer blocks a new one
+        assert put.gateway.file_red_form(blue.number, RedReason.SERVICE_STOPPED, filed_by)
+
+
+def test_confirmed_form_withdrawn_is_void_after_confirmation(put: PlatformUnderTest) -> None:
+    blue = put.gateway.issue(make_request("V1"))
+    form = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
+    put.gateway.confirm_red_form(form.form_number)
+    assert put.gateway.withdraw_red_form(form.form_number).status is S.VOID_AFTER_CONFIRMATION
+    with pytest.raises(RedFormStateError):
+        put.gateway.issue_red_invoice(form.form_number)
+
+
+def test_only_one_open_form_per_invoice(put: PlatformUnderTest) -> None:
+    blue = put.gateway.issue(make_request("O1"))
+    put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
+    with pytest.raises(RedFormStateError) as info:
+        put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "buyer")
+    assert info.value.code == "RED_FORM_OPEN"
+
+
+def test_unconfirmed_form_expires_after_72_hours(put: PlatformUnderTest) -> None:
+    blue = put.gateway.issue(make_request("E1"))
+    form = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
+    put.clock.advance(hours=71, minutes=59)
+    assert put.gateway.query_red_form(form.form_number).status is S.SELLER_FILED
+    put.clock.advance(minutes=1)
+    assert put.gateway.query_red_form(form.form_number).status is S.EXPIRED
+    with pytest.raises(RedFormStateError):
+        put.gateway.confirm_red_form(form.form_number)
+    with pytest.raises(RedFormStateError):
+        put.gateway.issue_red_invoice(form.form_number)
+    renewed = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
+    assert renewed.form_number != form.form_number and renewed.status is S.SELLER_FILED
+
+
+def test_a_confirmed_form_does_not_expire(put: PlatformUnderTest) -> None:
+    blue = put.gateway.issue(make_request("E2"))
+    form = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "buyer")
+    put.gateway.confirm_red_form(form.form_number)
+    put.clock.advance(hours=100)
+    assert put.gateway.issue_red_invoice(form.form_number).colour is Colour.RED
+
+
+def _credit(line: InvoiceLine, amount: str, tax: str, quantity: str = "0") -> InvoiceLine:
+    return InvoiceLine(line.name, line.tax_code, D(quantity), line.unit_price, D(amount),
+                       line.rate, D(tax))
+
+
+def test_partial_red_follows_the_original_and_may_not_exceed_it(put: PlatformUnderTest) -> None:
+    blue = put.gateway.issue(make_request(
+        "PR", lines=[meal("113.00"), goods("339.00", quantity="3"), meal("53.00", name="茶位费")]))
+    l0, l1, l2 = blue.lines
+    with pytest.raises(PlatformRejected) as info:  # out of the original order
+        put.gateway.file_red_form(blue.number, RedReason.GOODS_RETURNED, "seller",
+                                  [_credit(l2, "10.00", "0.60"), _credit(l0, "10.00", "0.60")])
+    assert "RED_LINE_NOT_IN_ORIGINAL" in info.value.codes
+    with pytest.raises(PlatformRejected) as info:  # more than the line holds
+        put.gateway.file_red_form(blue.number, RedReason.GOODS_RETURNED, "seller",
+                                  [_credit(l1, "300.01", "39.00", "3")])
+    assert "RED_EXCEEDS_ORIGINAL" in info.value.codes
+    with pytest.raises(PlatformRejected) as info:  # tax does not fit amount x rate
+        put.gateway.file_red_form(blue.number, RedReason.SALES_ALLOWANCE, "seller",
+                                  [_credit(l0, "50.00", "0.50")])
+    assert "E_LINE_TAX" in info.value.codes
+    # return one of three packs of paper (100.00 + 13.00)
+    form = put.gateway.file_red_form(blue.number, RedReason.GOODS_RETURNED, "seller",
+                                     [_credit(l1, "100.00", "13.00", "1")])
+    assert [(ln.quantity, ln.amount, ln.tax) for ln in form.lines] == [(D("-1"), D("-100.00"),
+                                                                        D("-13.00"))]
+    put.gateway.confirm_red_form(form.form_number)
+    red = put.gateway.issue_red_invoice(form.form_number)
+    assert red.total == D("-113.00") and put.gateway.remaining_quota() == D("1000.00") - D("392.00")
+    assert put.gateway.query_order("PR") == blue  # partly credited: still invoiced
+    with pytest.raises(PlatformRejected):  # 2 packs are left, not 3
+        put.gateway.file_red_form(blue.number, RedReason.GOODS_RETURNED, "seller",
+                                  [_credit(l1, "300.00", "39.00", "3")])
+    rest = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
+    assert [ln.amount for ln in rest.lines] == [-l0.amount, D("-200.00"), -l2.amount]
+    assert [ln.quantity for ln in rest.lines] == [D("-1"), D("-2"), D("-1")]
+    put.gateway.confirm_red_form(rest.form_number)
+    put.gateway.issue_red_invoice(rest.form_number)
+    assert put.gateway.remaining_quota() == D("1000.00")
+    assert put.gateway.query_order("PR") is None
+
+
+# --- documents and health -------------------------------------------------------------
+
+
+def test_documents_and_the_download_url(put: PlatformUnderTest) -> None:
+    inv = put.gateway.issue(make_request("DOC"))
+    docs = put.gateway.documents(inv.number)
+    assert docs.number == inv.number
+    assert docs.pdf.startswith(b"%PDF") and inv.number.encode() in docs.xml
+    with urllib.request.urlopen(inv.download_url, timeout=10) as resp:  # no auth: the token
+        page = resp.read().decode("utf-8")
+        assert resp.headers["Content-Type"].startswith("text/html")
+    assert inv.number in page and ".pdf" in page and ".xml" in page
+    with urllib.request.urlopen(inv.download_url + ".pdf", timeout=10) as resp:
+        assert resp.read() == docs.pdf and resp.headers["Content-Type"] == "application/pdf"
+    with urllib.request.urlopen(inv.download_url + ".xml", timeout=10) as resp:
+        assert resp.read() == docs.xml
+    wrong = inv.download_url[:-4] + ("AAAA" if not inv.download_url.endswith("AAAA") else "BBBB")
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(wrong, timeout=10)
+    assert info.value.code == 404
+    with pytest.raises(NotFound):
+        put.gateway.documents("26112000000000000099")
+
+
+def test_health_reports_quota(put: PlatformUnderTest) -> None:
+    health = put.gateway.health()
+    assert health.ok and health.quota == D("1000.00") and health.message
