@@ -1,0 +1,134 @@
+"""``CameraDevice``: capture, decode and preview on a worker thread.
+
+The worker reads frames from a :class:`FrameSource`, decodes each with the
+configured decoder, reports every code once per appearance (see
+:class:`RepeatFilter`) to ``on_code`` callbacks, and hands preview frames to
+``on_preview`` callbacks as ``QImage`` at no more than ``preview_fps``. A
+camera that cannot be opened or stops giving frames ends the worker with
+status OFFLINE and a message; the device manager reopens it. Callbacks run on
+the worker thread (the UI adapts them to queued signals).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+import cv2
+import numpy as np
+from PySide6.QtGui import QImage
+
+from drivers.base import DeviceStatus, StatusPublisher
+from drivers.camera.decoders import Decoder
+from drivers.camera.dedupe import RepeatFilter
+from drivers.camera.source import CameraUnavailable, FrameSource
+
+log = logging.getLogger("drivers.camera")
+
+PreviewCallback = Callable[[QImage], None]
+
+
+def to_qimage(frame: np.ndarray, max_width: int | None = None) -> QImage:
+    """A BGR frame as a QImage that owns its pixels (safe to pass across threads)."""
+    if max_width and frame.shape[1] > max_width:
+        scale = max_width / frame.shape[1]
+        frame = cv2.resize(frame, (max_width, round(frame.shape[0] * scale)),
+                           interpolation=cv2.INTER_AREA)
+    frame = np.ascontiguousarray(frame)
+    height, width = frame.shape[:2]
+    image = QImage(frame.data, width, height, frame.strides[0], QImage.Format.Format_BGR888)
+    return image.copy()  # detach from the numpy buffer
+
+
+class CameraDevice:
+    name = "camera"
+
+    def __init__(self, source_factory: Callable[[], FrameSource], decoder: Decoder, *,
+                 preview_fps: float = 10.0, preview_width: int | None = 640,
+                 repeat_filter: RepeatFilter | None = None) -> None:
+        self.source_factory = source_factory
+        self.decoder = decoder
+        self.preview_fps = preview_fps
+        self.preview_width = preview_width
+        self.repeat_filter = repeat_filter or RepeatFilter()
+        self.publisher = StatusPublisher(self.name)
+        self._codes: list[Callable[[str], None]] = []
+        self._previews: list[PreviewCallback] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._source: FrameSource | None = None
+        self.frames_decoded = 0
+
+    def on_code(self, callback: Callable[[str], None]) -> None:
+        self._codes.append(callback)
+
+    def on_preview(self, callback: PreviewCallback) -> None:
+        self._previews.append(callback)
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive()
+
+    def start(self) -> None:
+        if self.running:
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="camera-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 2.0) -> None:
+        self._stop.set()
+        source = self._source
+        if source is not None:
+            source.close()  # unblocks a read
+        if self._thread is not None:
+            self._thread.join(timeout)
+            if self._thread.is_alive():
+                log.error("camera worker did not stop within %.1fs", timeout,
+                          extra={"event": "camera.stop_timeout"})
+
+    def _run(self) -> None:
+        source = self.source_factory()
+        try:
+            source.open()
+        except CameraUnavailable as err:
+            self.publisher.publish(DeviceStatus.OFFLINE, str(err))
+            return
+        except Exception as err:  # a backend's own failure: stays at the boundary
+            self.publisher.publish(DeviceStatus.OFFLINE, f"摄像头不可用 ({err})")
+            return
+        self._source = source
+        self.repeat_filter.reset()
+        self.publisher.publish(DeviceStatus.READY)
+        last_preview = 0.0
+        try:
+            while not self._stop.is_set():
+                frame = source.read()
+                if frame is None:
+                    if not self._stop.is_set():
+                        self.publisher.publish(DeviceStatus.OFFLINE, "摄像头不可用 (no frames)")
+                    return
+                now = time.monotonic()
+                gray = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+                for code in self.repeat_filter.update(self.decoder.decode(gray), now):
+                    log.info("camera decoded a code (%d chars)", len(code),
+                             extra={"event": "camera.code"})
+                    self._call(self._codes, code)
+                self.frames_decoded += 1
+                if self._previews and now - last_preview >= 1.0 / self.preview_fps:
+                    last_preview = now
+                    self._call(self._previews, to_qimage(frame, self.preview_width))
+        finally:
+            self._source = None
+            source.close()
+
+    @staticmethod
+    def _call(callbacks: list[Callable[[object], None]] | list[PreviewCallback],
+              arg: object) -> None:
+        for callback in list(callbacks):
+            try:
+                callback(arg)  # type: ignore[arg-type]
+            except Exception:
+                log.exception("camera callback failed")
