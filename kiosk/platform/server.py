@@ -80,6 +80,12 @@ class _BadRequest(Exception):
     pass
 
 
+def _arg(data: dict[str, Any], key: str) -> Any:
+    if key not in data:
+        raise _BadRequest(f"missing '{key}'")
+    return data[key]
+
+
 def _status_of(err: PlatformError) -> int:
     return next((code for cls, code in _STATUS if isinstance(err, cls)), 500)
 
@@ -138,6 +144,11 @@ class SandboxServer(ThreadingHTTPServer):
             except OSError:
                 pass
         self.stop()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Log instead of socketserver's traceback on stderr (a client that left is routine)."""
+        log.warning("sandbox server: request failed", exc_info=True,
+                    extra={"event": "platform.http.connection_error"})
 
     def _track(self, conn: socket.socket, add: bool) -> None:
         with self._conns_lock:
@@ -214,9 +225,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # answer nothing: the client sees a lost answer
         except PlatformError as err:
             self._error(_status_of(err), err.to_dict())
-        except (_BadRequest, CodecError, ValueError, KeyError, TypeError) as err:
+        except (_BadRequest, CodecError) as err:
             self._error(400, {"type": "PlatformError", "code": "BAD_REQUEST",
                               "message_zh": "请求格式错误", "message_en": f"bad request: {err}"})
+        except ConnectionError:  # the client left (e.g. its timeout): nobody to answer
+            self.close_connection = True
+            log.info("client went away", extra={"event": "platform.http.client_gone"})
         except Exception:
             log.exception("sandbox server error", extra={"event": "platform.http.error"})
             self._error(500, {"type": "PlatformError", "code": "INTERNAL",
@@ -227,12 +241,15 @@ class _Handler(BaseHTTPRequestHandler):
         path = self.path.split("?", 1)[0]
         parts = [unquote(s) for s in path.strip("/").split("/")]
         method = self.command
-        data: dict[str, Any] = json.loads(body) if body else {}
+        try:
+            data = json.loads(body) if body else {}
+        except ValueError as err:
+            raise _BadRequest(f"the body is not JSON: {err}") from None
         if not isinstance(data, dict):
             raise _BadRequest("the body must be a JSON object")
         match method, parts:
             case "POST", ["v1", "invoices"]:
-                request = from_data(InvoiceRequest, data["request"], "request")
+                request = from_data(InvoiceRequest, _arg(data, "request"), "request")
                 return 200, {"invoice": to_data(p.issue(request))}
             case "GET", ["v1", "requests", rid]:
                 return 200, {"invoice": to_data(p.query_request(rid))}
@@ -248,10 +265,16 @@ class _Handler(BaseHTTPRequestHandler):
                 return 200, {"remaining": str(p.remaining_quota())}
             case "POST", ["v1", "red-forms"]:
                 raw_lines = data.get("lines")
+                if raw_lines is not None and not isinstance(raw_lines, list):
+                    raise _BadRequest("lines must be a list or null")
                 lines = None if raw_lines is None else [
                     from_data(InvoiceLine, ln, f"lines[{i}]") for i, ln in enumerate(raw_lines)]
-                form = p.file_red_form(str(data["original_number"]), RedReason(data["reason"]),
-                                       str(data["filed_by"]), lines)
+                try:
+                    reason = RedReason(_arg(data, "reason"))
+                except ValueError:
+                    raise _BadRequest("reason must be 1, 2, 3 or 4") from None
+                form = p.file_red_form(str(_arg(data, "original_number")), reason,
+                                       str(_arg(data, "filed_by")), lines)
                 return 200, {"form": to_data(form)}
             case "GET", ["v1", "red-forms", number]:
                 return 200, {"form": to_data(p.query_red_form(number))}
@@ -270,7 +293,10 @@ class _Handler(BaseHTTPRequestHandler):
                     if data.pop("clear", False):
                         p.faults.clear()
                     if data:
-                        p.faults.set(**data)
+                        try:
+                            p.faults.set(**data)
+                        except (TypeError, ValueError) as err:
+                            raise _BadRequest(f"bad fault settings: {err}") from None
                 return 200, {"faults": p.faults.to_dict()}
         raise NotFound("没有这个接口", f"no route {method} {path}")
 
