@@ -22,9 +22,10 @@ Bytes each op emits (hex):
   module size ``1D 28 6B 03 00 31 43 s``, error level M ``1D 28 6B 03 00 31 45 31``,
   store ``1D 28 6B pL pH 31 50 30 <UTF-8 data>``, print ``1D 28 6B 03 00 31 51 30``.
 - ``Qr`` image: ``1D 76 30 00 xL xH yL yH <raster>`` (GS v 0), a QR drawn by
-  ``qrcode`` (error level M, 1-module border, ``size`` dots per module) on a
-  band as wide as the paper, placed per ``align`` in the bitmap itself (so it
-  does not depend on whether a printer applies ESC a to raster images).
+  ``qrcode`` (error level M, 1-module border, ``size`` dots per module), placed
+  per ``align`` by white dots on its left in the bitmap itself (so it does not
+  depend on whether a printer applies ESC a to raster images); no right margin
+  is sent, which keeps the job short on a slow serial line.
 - ``Cut``: ``1B 64 06`` (feed 6 lines past the cutter) + ``1D 56 00`` full or
   ``1D 56 01`` partial (GS V).
 """
@@ -122,7 +123,7 @@ class EscPosRenderer:
             out._raw(raster_command(self.qr_band(data, size, Align(op.align))))
 
     def qr_band(self, data: str, size: int, align: Align) -> Image.Image:
-        """The QR as a 1-bit image as wide as the paper, the code placed per ``align``."""
+        """The QR as a 1-bit image, placed per ``align`` by a white left margin."""
         qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M,
                            box_size=size, border=1)
         qr.add_data(data)
@@ -131,9 +132,10 @@ class EscPosRenderer:
         if code.width > self.paper.dots:  # too big for the paper: shrink the modules
             scale = max(1, self.paper.dots // (code.width // size))
             return self.qr_band(data, scale, align) if scale < size else code
-        band = Image.new("1", (self.paper.dots, code.height), 1)
         x = {Align.LEFT: 0, Align.CENTER: (self.paper.dots - code.width) // 2,
              Align.RIGHT: self.paper.dots - code.width}[align]
+        width = min(self.paper.dots, -(-(x + code.width) // 8) * 8)  # whole bytes, no right margin
+        band = Image.new("1", (width, code.height), 1)
         band.paste(code, (x, 0))
         return band
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import zxingcpp
+from escpos.image import EscposImage
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -87,10 +89,15 @@ def test_image_qr_is_a_paper_wide_raster_that_decodes() -> None:
     out = r.render_op(Qr("https://e.cn/q/1", size=4, align=Align.CENTER))
     assert out[:4] == bytes.fromhex("1d763000")
     width_bytes, height = int.from_bytes(out[4:6], "little"), int.from_bytes(out[6:8], "little")
-    assert width_bytes == 384 // 8
-    assert len(out) == 8 + width_bytes * height
     band = r.qr_band("https://e.cn/q/1", 4, Align.CENTER)
-    assert band.size == (384, height)
+    assert len(out) == 8 + width_bytes * height
+    assert band.size == (width_bytes * 8, height)
+    assert out[8:] == EscposImage(band).to_raster_format()
+    ink = np.flatnonzero((np.asarray(band.convert("L")) < 128).any(axis=0))
+    left, right = ink.min(), 384 - 1 - ink.max()
+    assert abs(left - right) <= 8  # centred on the paper by its left margin
+    assert r.qr_band("x", 4, Align.LEFT).width < 100
+    assert r.qr_band("x", 4, Align.RIGHT).width == 384
     [code] = zxingcpp.read_barcodes(band.convert("L"))
     assert code.text == "https://e.cn/q/1"
 
