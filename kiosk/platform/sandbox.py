@@ -293,7 +293,8 @@ class SandboxPlatform(RedLetterDesk):
             invoice = self._invoice_where(db.conn, "number = ?", [number])
         if invoice is None:
             raise NotFound(f"发票{number}不存在", f"no invoice {number}")
-        from kiosk.documents import invoice_to_pdf, invoice_to_xml
+        from kiosk.documents.pdf import invoice_to_pdf
+        from kiosk.documents.xml import invoice_to_xml
 
         xml, pdf = invoice_to_xml(invoice), invoice_to_pdf(invoice)
         with self._db() as db, db.conn:  # first writer wins; both wrote the same content
