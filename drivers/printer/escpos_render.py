@@ -21,7 +21,7 @@ Bytes each op emits (hex):
 - ``Qr`` native: ``1B 61 a`` then GS ( k: model 2 ``1D 28 6B 04 00 31 41 32 00``,
   module size ``1D 28 6B 03 00 31 43 s``, error level M ``1D 28 6B 03 00 31 45 31``,
   store ``1D 28 6B pL pH 31 50 30 <UTF-8 data>``, print ``1D 28 6B 03 00 31 51 30``.
-- ``Qr`` image: ``1D 76 30 00 xL xH yL yH <raster>`` (GS v 0), a QR drawn by
+- ``Qr`` image: ``1B 61 00`` (left) + ``1D 76 30 00 xL xH yL yH <raster>`` (GS v 0), a QR drawn by
   ``qrcode`` (error level M, 1-module border, ``size`` dots per module), placed
   per ``align`` by white dots on its left in the bitmap itself (so it does not
   depend on whether a printer applies ESC a to raster images); no right margin
@@ -120,6 +120,7 @@ class EscPosRenderer:
             out.set(align=Align(op.align).value)
             out.qr(data, ec=QR_ECLEVEL_M, size=size, model=QR_MODEL_2, native=True)
         else:
+            out.set(align="left")  # placement is in the bitmap: same on printers that apply ESC a
             out._raw(raster_command(self.qr_band(data, size, Align(op.align))))
 
     def qr_band(self, data: str, size: int, align: Align) -> Image.Image:

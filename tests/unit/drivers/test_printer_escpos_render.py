@@ -87,7 +87,8 @@ def test_utf8_receipt_bytes() -> None:
 def test_image_qr_is_a_paper_wide_raster_that_decodes() -> None:
     r = EscPosRenderer("GBK", 58, qr_mode="image")
     out = r.render_op(Qr("https://e.cn/q/1", size=4, align=Align.CENTER))
-    assert out[:4] == bytes.fromhex("1d763000")
+    assert out[:7] == bytes.fromhex("1b6100 1d763000")
+    out = out[3:]
     width_bytes, height = int.from_bytes(out[4:6], "little"), int.from_bytes(out[6:8], "little")
     band = r.qr_band("https://e.cn/q/1", 4, Align.CENTER)
     assert len(out) == 8 + width_bytes * height

@@ -35,6 +35,8 @@ def test_receipt_png_has_paper_width_and_its_qr_decodes(
     assert _ink(image).mean() > 0.02  # not blank
     codes = zxingcpp.read_barcodes(image)
     assert [c.text for c in codes] == [QR_URL]
+    x = [p.x for p in (codes[0].position.top_left, codes[0].position.top_right)]
+    assert abs((x[0] + x[1]) / 2 - dots / 2) < 12  # centred as the op asks, in both QR modes
 
 
 def test_big5_receipt_renders_traditional_text() -> None:
