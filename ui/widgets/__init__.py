@@ -1,0 +1,1 @@
+"""Reusable kiosk widgets (QR image, tables; keypad and keyboard live beside them)."""
