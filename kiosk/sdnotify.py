@@ -63,7 +63,9 @@ def watchdog_interval_s() -> float | None:
     """The watchdog timeout systemd expects pings within, or None when it is off.
 
     ``$WATCHDOG_USEC`` applies to this process only when ``$WATCHDOG_PID`` is
-    unset or names it (as ``sd_watchdog_enabled`` checks).
+    unset or names it (as ``sd_watchdog_enabled`` checks) - or names its
+    parent: under ``cage -- kiosk`` systemd's main PID is cage, which passes
+    its environment on to the kiosk, the one process that can ping for the UI.
     """
     try:
         usec = int(os.environ.get("WATCHDOG_USEC", ""))
@@ -72,7 +74,7 @@ def watchdog_interval_s() -> float | None:
     pid = os.environ.get("WATCHDOG_PID")
     if pid:
         try:
-            if int(pid) != os.getpid():
+            if int(pid) not in (os.getpid(), os.getppid()):
                 return None
         except ValueError:
             return None

@@ -68,7 +68,10 @@ def test_watchdog_interval(monkeypatch) -> None:
     assert sdnotify.watchdog_interval_s() == 30.0
     monkeypatch.setenv("WATCHDOG_PID", str(os.getpid()))
     assert sdnotify.watchdog_interval_s() == 30.0
-    monkeypatch.setenv("WATCHDOG_PID", str(os.getpid() + 1))
+    monkeypatch.setenv("WATCHDOG_PID", str(os.getppid()))  # the kiosk under cage
+    assert sdnotify.watchdog_interval_s() == 30.0
+    other = next(p for p in range(os.getpid() + 1, os.getpid() + 10) if p != os.getppid())
+    monkeypatch.setenv("WATCHDOG_PID", str(other))
     assert sdnotify.watchdog_interval_s() is None
     monkeypatch.setenv("WATCHDOG_PID", "x")
     assert sdnotify.watchdog_interval_s() is None
@@ -142,8 +145,9 @@ APP = textwrap.dedent("""
 
 def test_real_process_stops_cleanly_on_sigterm(notify_socket: socket.socket, tmp_path: Path) -> None:
     """As under systemd: READY arrives, SIGTERM from outside, clean-up runs, exit 0."""
-    env = {**os.environ, "WATCHDOG_USEC": "200000", "QT_QPA_PLATFORM": "offscreen"}
-    env.pop("WATCHDOG_PID", None)
+    # WATCHDOG_PID names the parent, as it names cage when cage runs the kiosk.
+    env = {**os.environ, "WATCHDOG_USEC": "200000", "WATCHDOG_PID": str(os.getpid()),
+           "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.Popen([sys.executable, "-c", APP], env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, cwd=Path(__file__).parents[3])
     try:
