@@ -37,16 +37,36 @@ class Printer(Protocol):
 class PrinterConfigLike(Protocol):
     """The fields of ``kiosk.config.PrinterConfig`` the factory reads (drivers may not import kiosk).
 
-    ``qr_mode`` ("native" | "image") is optional: read with getattr, default "native".
+    Read-only members, so frozen dataclasses (like PrinterConfig) match. ``qr_mode``
+    ("native" | "image") is optional: read with getattr, default "native".
     """
 
-    backend: str
-    url: str
-    baudrate: int
-    usb_vendor_id: int
-    usb_product_id: int
-    host: str
-    port: int
-    encoding: str
-    paper_width_mm: int
-    status_timeout_s: float
+    @property
+    def backend(self) -> str: ...
+
+    @property
+    def url(self) -> str: ...
+
+    @property
+    def baudrate(self) -> int: ...
+
+    @property
+    def usb_vendor_id(self) -> int: ...
+
+    @property
+    def usb_product_id(self) -> int: ...
+
+    @property
+    def host(self) -> str: ...
+
+    @property
+    def port(self) -> int: ...
+
+    @property
+    def encoding(self) -> str: ...
+
+    @property
+    def paper_width_mm(self) -> int: ...
+
+    @property
+    def status_timeout_s(self) -> float: ...

@@ -6,7 +6,13 @@ import pytest
 
 from drivers.base import DeviceStatus, StatusEvent
 from drivers.printer.emulated import EmulatedPrinter
-from drivers.printer.errors import CoverOpen, PaperOut, PrinterOffline, PrinterTimeout
+from drivers.printer.errors import (
+    CoverOpen,
+    PaperOut,
+    PrinterError,
+    PrinterOffline,
+    PrinterTimeout,
+)
 from drivers.printer.escpos_render import EscPosRenderer
 from drivers.printer.ops import Text
 from drivers.printer.status import STATUS_REQUEST
@@ -46,7 +52,7 @@ def test_listeners_see_busy_then_ready(printer: EmulatedPrinter) -> None:
     ],
 )
 def test_faults_refuse_the_print_and_keep_no_receipt(
-        printer: EmulatedPrinter, fault, status: DeviceStatus, error: type) -> None:
+        printer: EmulatedPrinter, fault, status: DeviceStatus, error: type[PrinterError]) -> None:
     fault(printer)
     assert printer.preflight().status is status
     assert not printer.preflight().status.usable

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from drivers.printer.escpos_render import EscPosRenderer
-from drivers.printer.ops import Align, Cut, Feed, Qr, Rule, Text
+from drivers.printer.ops import Align, Cut, Feed, Op, Qr, Rule, Text
 from drivers.printer.parse import LF, TEXT, parse_all
 
 
@@ -63,7 +63,7 @@ def test_empty_qr_prints_nothing() -> None:
 
 
 def test_small_receipt_exact_bytes() -> None:
-    ops = [Text("发票", align=Align.CENTER, bold=True, width=2, height=2), Rule("="),
+    ops: list[Op] = [Text("发票", align=Align.CENTER, bold=True, width=2, height=2), Rule("="),
            Text("合计 ¥113.00", align=Align.RIGHT), Feed(1), Qr("https://e.cn/q/1", size=3), Cut()]
     expected = (
         "1b40 1c26"
