@@ -1,0 +1,241 @@
+"""The composition root: config -> logging -> database -> services -> devices -> session -> UI.
+
+Every dependency is built here and passed into constructors; nothing below
+reaches for a module-level singleton. Two halves:
+
+- :func:`build_core` (Qt-free): the database, demo seed, issuing gateway and
+  service, mail, accounts, catalogue, and the :class:`~kiosk.session.Session`
+  with its ports (:class:`~kiosk.flow.ports.Services`). Tests and benchmarks use it
+  with their own runner and printer.
+- :func:`build_gui`: the Qt side: a :class:`ui.runner.QtRunner` (blocking work on a
+  thread pool, results back on the UI thread by queued signals), the devices'
+  callbacks marshalled to the UI thread, languages, the main window.
+
+Thread rule: the session and every widget are touched only by the UI thread.
+The issuing service and the mail outbox run on pool threads with their OWN
+database connection; the UI thread has another.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlite_utils
+
+from kiosk.accounts import AccountStore, seed_demo_accounts
+from kiosk.audit import AuditTrail
+from kiosk.catalogue import Catalogue, seed_demo_catalogue
+from kiosk.config import Config
+from kiosk.demo import seed_demo_orders
+from kiosk.flow.adapters import PrinterPort
+from kiosk.flow.ports import Runner, Services
+from kiosk.flow.states import Identity, IdMethod
+from kiosk.issuing import IssuingService
+from kiosk.mail import MailOutbox, build_mailer
+from kiosk.model import Buyer, Invoice
+from kiosk.orderqr import looks_like_order_qr, resolve_order_qr
+from kiosk.orders import OrderStore
+from kiosk.platform.factory import build_gateway
+from kiosk.platform.gateway import IssuingGateway
+from kiosk.session import Session
+from kiosk.storage import connect, open_database
+from kiosk.titleqr import parse_title_qr
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import MainWindow
+
+log = logging.getLogger("kiosk.app")
+
+DB_FILE = "kiosk.db"
+
+
+@dataclass
+class Core:
+    """The Qt-free kiosk: services and the session, ready for a UI or a test."""
+
+    config: Config
+    db: sqlite_utils.Database  # the UI thread's connection
+    worker_db: sqlite_utils.Database  # the pool threads' connection
+    gateway: IssuingGateway
+    issuing: IssuingService
+    mail: MailOutbox
+    orders: OrderStore
+    accounts: AccountStore
+    catalogue: Catalogue
+    services: Services
+    session: Session
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        for close in reversed(self.closers):
+            try:
+                close()
+            except Exception:
+                log.exception("close failed", extra={"event": "app.close_error"})
+        self.closers.clear()
+
+
+def build_core(
+    config: Config,
+    *,
+    runner: Runner | None = None,
+    printer: Any = None,
+    receipt_ops: Callable[[Invoice], Sequence[Any]] | None = None,
+    gateway: IssuingGateway | None = None,
+) -> Core:
+    """Build everything but the UI and the devices. ``printer`` is a printer worker
+    (``submit_preflight``/``submit_print`` futures); ``gateway`` overrides the configured
+    one (tests inject the sandbox with faults)."""
+    data = config.data_path
+    db = open_database(data / DB_FILE)
+    worker_db = connect(data / DB_FILE)
+    orders = OrderStore(db)
+    accounts = AccountStore(db)
+    catalogue = Catalogue(db)
+    if config.orders.seed_demo:
+        seed_demo_orders(orders)
+        seed_demo_accounts(accounts)
+        seed_demo_catalogue(catalogue)
+    gateway = gateway or build_gateway(config)
+    mail = MailOutbox(worker_db, build_mailer(config.mail, data), sender=config.mail.sender)
+    documents_dir = data / "documents"
+    issuing = IssuingService(worker_db, gateway, seller_tax_id=config.seller.tax_id,
+                             documents_dir=documents_dir, mailer=mail,
+                             audit=AuditTrail(worker_db))
+    lookup = IssuingService(db, gateway, seller_tax_id=config.seller.tax_id,
+                            documents_dir=documents_dir)
+    secret = config.orders.qr_secret
+
+    def send_mail(invoice: Invoice, to: str) -> None:
+        paths = issuing.documents_for(invoice.number)
+        if paths is None:
+            docs = gateway.documents(invoice.number)
+            pdf, xml = docs.pdf, docs.xml
+        else:
+            xml, pdf = paths[0].read_bytes(), paths[1].read_bytes()
+        entry = mail.enqueue_invoice(invoice, to, pdf=pdf, xml=xml)
+        report = mail.drain()
+        if entry not in report.sent:
+            raise MailNotSent()
+
+    def flush_mail() -> bool:
+        report = mail.drain()
+        return not report.retry_later and not report.failed
+
+    def titles_for(identity: Identity) -> list[Buyer]:
+        if identity.method is IdMethod.ACCOUNT and identity.account is not None:
+            return accounts.titles_for(identity.account.id)
+        if identity.method is IdMethod.IDCARD and identity.id_number:
+            return accounts.titles_for_identity(identity.id_number)
+        return []
+
+    def remember_title(identity: Identity, buyer: Buyer) -> None:
+        if identity.method is IdMethod.ACCOUNT and identity.account is not None:
+            accounts.remember_title(identity.account.id, buyer)
+        elif identity.method is IdMethod.IDCARD and identity.id_number:
+            accounts.remember_title_for_identity(identity.id_number, buyer)
+
+    services = Services(
+        resolve_order_code=lambda text: resolve_order_qr(text, secret, orders),
+        looks_like_order_code=looks_like_order_qr,
+        find_order=orders.get,
+        issue=issuing.issue,
+        find_invoice_for_order=lookup.find_invoice_for_order,
+        printer=PrinterPort(printer, receipt_ops or _receipt_ops(config)) if printer else None,
+        send_mail=send_mail,
+        flush_mail=flush_mail,
+        authenticate=accounts.authenticate,
+        titles_for=titles_for,
+        remember_title=remember_title,
+        parse_title_qr=parse_title_qr,
+        catalogue_search=catalogue.search,
+    )
+    session = Session(
+        services, runner=runner, idle_timeout_s=config.ui.idle_timeout_s,
+        countdown_s=config.ui.idle_countdown_s, drawer=config.seller.drawer,
+        seller_tax_id=config.seller.tax_id,
+    )
+    core = Core(config, db, worker_db, gateway, issuing, mail, orders, accounts, catalogue,
+                services, session)
+    close_gateway = getattr(gateway, "close", None)
+    if close_gateway is not None:
+        core.closers.append(close_gateway)
+    core.closers.append(db.conn.close)
+    core.closers.append(worker_db.conn.close)
+    log.info("kiosk core built", extra={"event": "app.core_built", "data_dir": str(data),
+                                        "platform": config.platform.backend})
+    return core
+
+
+class MailNotSent(Exception):
+    message_zh = "邮件暂未发出，终端会稍后重试；也可以扫描二维码下载"
+    message_en = "The e-mail has not gone out yet; the kiosk retries later. Scan the QR instead"
+
+
+def _receipt_ops(config: Config) -> Callable[[Invoice], Sequence[Any]]:
+    """The courtesy receipt's printer operations (``kiosk.documents.receipt_ops``)."""
+    width = config.devices.printer.paper_width_mm
+
+    def build(invoice: Invoice) -> Sequence[Any]:
+        from kiosk.documents import receipt_ops
+
+        return receipt_ops(invoice, paper_width_mm=width)
+
+    return build
+
+
+# --- the Qt side ------------------------------------------------------------------------
+
+
+@dataclass
+class Gui:
+    core: Core
+    app: QApplication
+    window: MainWindow
+    runner: Any
+    devices: Any = None
+    simulator: Any = None
+
+
+def build_gui(
+    config: Config,
+    app: QApplication,
+    *,
+    lang: str | None = None,
+    large_text: bool | None = None,
+    kiosk_mode: bool | None = None,
+    devices: Any = None,
+    printer: Any = None,
+    gateway: IssuingGateway | None = None,
+    receipt_ops: Callable[[Invoice], Sequence[Any]] | None = None,
+) -> Gui:
+    """Build the core with a Qt runner, and the main window over it."""
+    from ui import theme
+    from ui.i18n import Languages
+    from ui.main_window import MainWindow
+    from ui.runner import QtRunner
+
+    runner = QtRunner(parent=app)
+    large = config.ui.large_text if large_text is None else large_text
+    theme.apply(app, large)
+    core = build_core(config, runner=runner, printer=printer, gateway=gateway,
+                      receipt_ops=receipt_ops)
+    languages = Languages(app)
+    languages.set(lang or config.ui.language)
+    window = MainWindow(
+        core.session, languages,
+        kiosk_mode=config.ui.kiosk_mode if kiosk_mode is None else kiosk_mode,
+        large_text=large, support_phone=config.ui.support_phone,
+        support_text=config.ui.support_text,
+    )
+    return Gui(core, app, window, runner, devices=devices)
+
+
+def data_dir(config: Config) -> Path:
+    return config.data_path

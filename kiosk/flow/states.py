@@ -1,0 +1,158 @@
+"""Screens (the flow's states) and the data one walk-in session holds.
+
+Everything personal lives in :class:`SessionData`; a wipe replaces the whole
+object with a fresh one, so nothing can be forgotten field by field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from kiosk.model import Buyer, BuyerType, Invoice, InvoiceKind, Medium, Order, OrderLine
+
+
+class Screen(StrEnum):
+    """One state of the flow; the UI shows one page per screen."""
+
+    ATTRACT = "attract"
+    TERMS = "terms"
+    IDENTIFY = "identify"
+    IDCARD_CONSENT = "idcard_consent"
+    IDCARD_READING = "idcard_reading"
+    LOGIN = "login"
+    ORDERS = "orders"
+    CATALOGUE = "catalogue"
+    BUYER = "buyer"
+    OPTIONS = "options"
+    REVIEW = "review"
+    ISSUING = "issuing"
+    RESULT = "result"
+    PLATFORM_QUEUED = "platform_queued"
+    RESULT_UNKNOWN = "result_unknown"
+    ALREADY_INVOICED = "already_invoiced"
+    BAD_QR = "bad_qr"
+    REJECTED = "rejected"
+    PRINTER_PROBLEM = "printer_problem"
+    CAMERA_UNAVAILABLE = "camera_unavailable"
+    IDLE_WARNING = "idle_warning"
+    SUPPORT = "support"
+    TUTORIAL = "tutorial"
+    OUT_OF_SERVICE = "out_of_service"
+
+
+# Screens where no personal data is on show and the idle timer does nothing.
+RESTING = frozenset({Screen.ATTRACT, Screen.OUT_OF_SERVICE, Screen.ISSUING})
+# Failure screens: each has a way forward (finish, retry, back).
+FAILURES = frozenset({
+    Screen.PLATFORM_QUEUED, Screen.RESULT_UNKNOWN, Screen.ALREADY_INVOICED, Screen.BAD_QR,
+    Screen.REJECTED, Screen.PRINTER_PROBLEM, Screen.CAMERA_UNAVAILABLE,
+})
+# Overlays remember the screen they cover and go back to it.
+OVERLAYS = frozenset({Screen.IDLE_WARNING, Screen.SUPPORT, Screen.TUTORIAL})
+
+
+class IdMethod(StrEnum):
+    NONE = "none"
+    IDCARD = "idcard"
+    QR = "qr"
+    ACCOUNT = "account"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message in both languages; the UI picks one."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.en if lang.startswith("en") else self.zh
+
+
+@dataclass
+class BuyerDraft:
+    """The buyer being entered, mutable until review (frozen into a :class:`Buyer`)."""
+
+    type: BuyerType = BuyerType.PERSON
+    name: str = "个人"  # the walk-in default for a natural person
+    tax_id: str = ""
+    address: str = ""
+    phone: str = ""
+    bank: str = ""
+    account: str = ""
+    email: str = ""
+    show_address_bank: bool = False
+    tax_id_confirmed: bool = False
+
+    def freeze(self) -> Buyer:
+        return Buyer(
+            type=self.type, name=self.name.strip(), tax_id=self.tax_id.strip().upper(),
+            address=self.address.strip(), phone=self.phone.strip(), bank=self.bank.strip(),
+            account=self.account.strip(), email=self.email.strip(),
+            show_address_bank=self.show_address_bank, tax_id_confirmed=self.tax_id_confirmed,
+        )
+
+    @classmethod
+    def from_buyer(cls, buyer: Buyer) -> BuyerDraft:
+        return cls(type=buyer.type, name=buyer.name, tax_id=buyer.tax_id, address=buyer.address,
+                   phone=buyer.phone, bank=buyer.bank, account=buyer.account, email=buyer.email,
+                   show_address_bank=buyer.show_address_bank)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who identified: an ID card holder, a personal-QR holder or an account."""
+
+    method: IdMethod
+    name: str  # full name (shown masked)
+    id_number: str = ""  # resident ID number from a card; never logged raw
+    account: Any = None  # the partner's Account object for an account login
+    business: bool = False  # a business account may use the catalogue flow
+
+
+@dataclass
+class SessionData:
+    """Everything one walk-in session knows. Replaced whole on wipe."""
+
+    session_id: str = ""
+    terms_accepted: bool = False
+    identity: Identity | None = None
+    pending_after_terms: Screen | None = None
+    orders: list[Order] = field(default_factory=list)
+    catalogue_lines: list[OrderLine] = field(default_factory=list)
+    buyer: BuyerDraft = field(default_factory=BuyerDraft)
+    titles: list[Buyer] = field(default_factory=list)  # remembered titles of the identified user
+    kind: InvoiceKind = InvoiceKind.NORMAL
+    medium: Medium = Medium.ELECTRONIC
+    paper_by_post: bool = False  # paper invoice: mailed (else picked up at the counter)
+    paper_delivery: str = ""  # the mailing address when by post
+    attachment: bytes = b""  # optional photo of a contract or voucher (PNG)
+    request: Any = None  # the InvoiceRequest sent
+    outcome: Any = None  # the issuing service's outcome
+    invoice: Invoice | None = None
+    printed: bool = False
+    printing: bool = False
+    mail_sent_to: str = ""
+    mailing: bool = False
+    notice: Text | None = None  # the message of the current screen (error, hint)
+    title_qr_note: Text | None = None  # what a scanned title code was
+    tax_id_feedback: Any = None  # the latest kiosk.rules TaxIdCheck
+    login_failures: int = 0
+    camera_on: bool = False  # the camera is in use: its notice shows
+
+    @property
+    def lines(self) -> tuple[OrderLine, ...]:
+        """Every line to invoice: all merged orders' lines, or the catalogue picks."""
+        out: list[OrderLine] = [line for order in self.orders for line in order.lines]
+        return tuple(out + self.catalogue_lines)
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.amount for line in self.lines), Decimal("0.00"))
+
+    @property
+    def order_nos(self) -> tuple[str, ...]:
+        return tuple(order.order_no for order in self.orders)

@@ -1,0 +1,218 @@
+"""The kiosk's one window: a ``QStackedWidget`` of screens keyed by :class:`Screen`.
+
+It shows whatever screen the session machine is in, adapts the machine's plain
+callbacks to a Qt signal, runs the idle tick, switches language and large text,
+and shuts every desktop escape in kiosk mode (close, Alt+F4, context menus).
+A hidden gesture (5 taps in the top-left corner within 3 s) emits
+``diagnosticsRequested`` for the technician's PIN screen; Ctrl+Shift+S emits
+``simulatorRequested`` (the device simulator panel, with emulated devices).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.flow.states import Screen
+from kiosk.session import Session
+from ui import theme
+from ui.i18n import Languages
+from ui.screens.base import Page
+from ui.screens.buyer import BuyerPage, OptionsPage
+from ui.screens.failures import (
+    AlreadyInvoicedPage,
+    BadQrPage,
+    CameraUnavailablePage,
+    PrinterProblemPage,
+    QueuedPage,
+    RejectedPage,
+    UnknownPage,
+)
+from ui.screens.orders import CataloguePage, OrdersPage
+from ui.screens.overlays import (
+    IdleWarningPage,
+    OutOfServicePage,
+    SupportPage,
+    TutorialPage,
+)
+from ui.screens.review import IssuingPage, ResultPage, ReviewPage
+from ui.screens.start import (
+    AttractPage,
+    IdcardConsentPage,
+    IdcardReadingPage,
+    IdentifyPage,
+    LoginPage,
+    TermsPage,
+)
+
+log = logging.getLogger("ui.window")
+
+CORNER_PX = 90
+CORNER_TAPS = 5
+CORNER_WINDOW_S = 3.0
+
+PAGES: dict[Screen, Callable[[Session], Page]] = {
+    Screen.ATTRACT: AttractPage, Screen.TERMS: TermsPage, Screen.IDENTIFY: IdentifyPage,
+    Screen.IDCARD_CONSENT: IdcardConsentPage, Screen.IDCARD_READING: IdcardReadingPage,
+    Screen.LOGIN: LoginPage, Screen.ORDERS: OrdersPage, Screen.CATALOGUE: CataloguePage,
+    Screen.BUYER: BuyerPage, Screen.OPTIONS: OptionsPage, Screen.REVIEW: ReviewPage,
+    Screen.ISSUING: IssuingPage, Screen.RESULT: ResultPage,
+    Screen.PLATFORM_QUEUED: QueuedPage, Screen.RESULT_UNKNOWN: UnknownPage,
+    Screen.ALREADY_INVOICED: AlreadyInvoicedPage, Screen.BAD_QR: BadQrPage,
+    Screen.REJECTED: RejectedPage, Screen.PRINTER_PROBLEM: PrinterProblemPage,
+    Screen.CAMERA_UNAVAILABLE: CameraUnavailablePage, Screen.IDLE_WARNING: IdleWarningPage,
+    Screen.TUTORIAL: TutorialPage, Screen.OUT_OF_SERVICE: OutOfServicePage,
+}
+
+
+class MainWindow(QWidget):
+    """Shows the session; every page is built once and refreshed on each change."""
+
+    screenShown = Signal(str)  # the Screen value now on show
+    sessionChanged = Signal()
+    diagnosticsRequested = Signal()
+    simulatorRequested = Signal()
+    languageChanged = Signal(str)
+
+    def __init__(
+        self,
+        session: Session,
+        languages: Languages,
+        *,
+        kiosk_mode: bool = False,
+        large_text: bool = False,
+        support_phone: str = "",
+        support_text: str = "",
+        tick_ms: int = 1000,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.languages = languages
+        self.kiosk_mode = kiosk_mode
+        self.large_text = large_text
+        self.allow_close = not kiosk_mode
+        self.setWindowTitle("Fapiao kiosk")
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack)
+        self.pages: dict[Screen, Page] = {}
+        for screen, factory in PAGES.items():
+            self._add_page(screen, factory(session))
+        self._add_page(Screen.SUPPORT, SupportPage(session, support_phone, support_text))
+        self.pages[Screen.ATTRACT].tutorial.clicked.connect(  # type: ignore[attr-defined]
+            lambda: session.open_overlay(Screen.TUTORIAL))
+        self.pages[Screen.ATTRACT].camera.clicked.connect(  # type: ignore[attr-defined]
+            session.use_camera)
+        session.add_listener(lambda _s: self.sessionChanged.emit())
+        self.sessionChanged.connect(self.show_session)
+        self._taps: list[float] = []
+        self._last_press: object = None
+        QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
+        QShortcut(QKeySequence("Ctrl+Shift+S"), self, self.simulatorRequested.emit)
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(tick_ms)
+        self.ticker.timeout.connect(self._tick)
+        self.ticker.start()
+        if kiosk_mode:
+            self.setWindowFlags(Qt.WindowType.FramelessWindowHint
+                                | Qt.WindowType.WindowStaysOnTopHint)
+        self.show_session()
+
+    def _add_page(self, screen: Screen, page: Page) -> None:
+        page.setObjectName(f"page_{screen.value}")
+        self.pages[screen] = page
+        self.stack.addWidget(page)
+        h = page.header
+        h.languageRequested.connect(self.toggle_language)
+        h.largeTextRequested.connect(lambda: self.set_large_text(not self.large_text))
+        h.supportRequested.connect(lambda: self.session.open_overlay(Screen.SUPPORT))
+
+    # --- showing the session -------------------------------------------------------
+
+    @property
+    def current(self) -> Page:
+        return self.pages[self.session.screen]
+
+    def show_session(self) -> None:
+        page = self.current
+        page.refresh(self.session, self.languages.current)
+        page.header.large.setChecked(self.large_text)
+        if self.stack.currentWidget() is not page:
+            page.helpbox.hide()
+            self.stack.setCurrentWidget(page)
+            self.screenShown.emit(self.session.screen.value)
+
+    def _tick(self) -> None:
+        self.session.tick()
+        if self.session.screen is Screen.IDLE_WARNING:
+            self.current.refresh(self.session, self.languages.current)
+
+    # --- language and large text ---------------------------------------------------
+
+    def set_language(self, lang: str) -> None:
+        if self.languages.set(lang):  # LanguageChange retranslates every page
+            self.show_session()
+            self.languageChanged.emit(lang)
+
+    def toggle_language(self) -> None:
+        self.session.touch()
+        self.set_language("en" if self.languages.current.startswith("zh") else "zh_CN")
+
+    def set_large_text(self, on: bool) -> None:
+        self.session.touch()
+        self.large_text = on
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        theme.apply(app, on)
+        log.info("large text %s", on, extra={"event": "ui.large_text", "on": on})
+        self.show_session()
+
+    # --- no desktop escape, activity, hidden gesture -------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.allow_close:
+            self.ticker.stop()
+            QApplication.instance().removeEventFilter(self)  # type: ignore[union-attr]
+            event.accept()
+        else:
+            log.info("close refused", extra={"event": "ui.close_refused"})
+            event.ignore()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.kiosk_mode and event.key() in (Qt.Key.Key_F4, Qt.Key.Key_Escape, Qt.Key.Key_Tab):
+            event.accept()  # Alt+F4, Esc, Alt+Tab: nothing to escape to
+            return
+        super().keyPressEvent(event)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.ContextMenu:
+            return True  # no right-click menus anywhere
+        if kind in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress):
+            self.session.touch()
+            if kind == QEvent.Type.MouseButtonPress and isinstance(watched, QWidget):
+                # A press ignored by a child reaches its parents too: count it once.
+                stamp = (event.timestamp(), event.globalPosition().toPoint().toTuple())  # type: ignore[attr-defined]
+                if stamp != self._last_press and watched.window() is self:
+                    self._last_press = stamp
+                    pos = watched.mapTo(self, event.position().toPoint())  # type: ignore[attr-defined]
+                    self._corner_tap(pos.x(), pos.y())
+        return False
+
+    def _corner_tap(self, x: int, y: int) -> None:
+        if x > CORNER_PX or y > CORNER_PX:
+            self._taps.clear()
+            return
+        now = time.monotonic()
+        self._taps = [t for t in self._taps if now - t <= CORNER_WINDOW_S] + [now]
+        if len(self._taps) >= CORNER_TAPS:
+            self._taps.clear()
+            log.info("diagnostics gesture", extra={"event": "ui.diagnostics_gesture"})
+            self.diagnosticsRequested.emit()

@@ -1,0 +1,1 @@
+"""The kiosk's screens: one page per :class:`kiosk.flow.states.Screen`."""

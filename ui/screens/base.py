@@ -1,0 +1,186 @@
+"""What every screen shares: a header (title, help, language, large text, support),
+a body, the session's notice, and a footer with back and the primary action.
+
+A page shows session state (:meth:`Page.refresh`) and sends intents (calls the
+session's methods). Texts go through ``self.tr`` and are set again in
+:meth:`Page.retranslate` when the language changes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+if TYPE_CHECKING:
+    from kiosk.session import Session
+
+
+def label(role: str = "", *, wrap: bool = True) -> QLabel:
+    lab = QLabel()
+    if role:
+        lab.setProperty("role", role)
+    lab.setWordWrap(wrap)
+    lab.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return lab
+
+
+def button(role: str = "", *, checkable: bool = False) -> QPushButton:
+    btn = QPushButton()
+    if role:
+        btn.setProperty("role", role)
+    btn.setCheckable(checkable)
+    btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # touch: no focus rectangles, no tab escapes
+    btn.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+    return btn
+
+
+class Header(QWidget):
+    """The bar on every screen: title, help, support, large text, language."""
+
+    helpRequested = Signal()
+    supportRequested = Signal()
+    languageRequested = Signal()
+    largeTextRequested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("header")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 8, 16, 8)
+        self.title = QLabel()
+        self.help = button()
+        self.support = button()
+        self.large = button(checkable=True)
+        self.language = button()
+        row.addWidget(self.title, 1)
+        for btn in (self.help, self.support, self.large, self.language):
+            row.addWidget(btn)
+        self.help.clicked.connect(self.helpRequested)
+        self.support.clicked.connect(self.supportRequested)
+        self.language.clicked.connect(self.languageRequested)
+        self.large.clicked.connect(self.largeTextRequested)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.help.setText(self.tr("? Help"))
+        self.support.setText(self.tr("Support"))
+        self.large.setText(self.tr("A+ Large text"))
+
+    def show_language(self, lang: str) -> None:
+        # The switch names the OTHER language, in that language (not translated).
+        self.language.setText("English" if lang.startswith("zh") else "简体中文")
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+class Page(QWidget):
+    """A screen: header, scrollable body, notice, footer (back left, primary right)."""
+
+    helpText = ""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.lang = "zh_CN"
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(0)
+        self.header = Header()
+        outer.addWidget(self.header)
+        inner = QWidget()
+        self.body = QVBoxLayout(inner)
+        self.body.setContentsMargins(40, 24, 40, 16)
+        self.body.setSpacing(16)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(inner)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        outer.addWidget(scroll, 1)
+        self.notice = label("notice")
+        self.notice.hide()
+        self.helpbox = label("hint")
+        self.helpbox.setObjectName("card")
+        self.helpbox.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.helpbox.setContentsMargins(16, 12, 16, 12)
+        self.helpbox.hide()
+        self.header.helpRequested.connect(self.toggle_help)
+        footer = QWidget()
+        self.footer = QHBoxLayout(footer)
+        self.footer.setContentsMargins(40, 8, 40, 24)
+        self.footer.setSpacing(24)
+        outer.addWidget(self.helpbox)
+        outer.addWidget(self.notice)
+        outer.addWidget(footer)
+        self.back = button()
+        self.back.clicked.connect(session.back)
+        self.footer.addWidget(self.back)
+        self.footer.addStretch(1)
+        self.primary = button("primary")
+        self.footer.addWidget(self.primary)
+        self.build()
+        self.retranslate()
+
+    # subclasses -----------------------------------------------------------------
+    def build(self) -> None:
+        """Add the screen's widgets to ``self.body`` and wire intents."""
+
+    def texts(self) -> None:
+        """Set every translatable text (called on build and on LanguageChange)."""
+
+    def update_from(self, session: Session) -> None:
+        """Show the session's state."""
+
+    def title(self) -> str:
+        return self.tr("Self-service invoicing")
+
+    def help(self) -> str:
+        return self.tr("Follow the steps on the screen. Staff can help you at any time.")
+
+    # shared ---------------------------------------------------------------------
+    def toggle_help(self) -> None:
+        self.session.touch()
+        self.helpbox.setText(self.help())
+        self.helpbox.setVisible(not self.helpbox.isVisible())
+
+    def retranslate(self) -> None:
+        self.back.setText(self.tr("< Back"))
+        self.header.retranslate()
+        self.texts()
+
+    def refresh(self, session: Session, lang: str) -> None:
+        self.lang = lang
+        self.header.show_language(lang)
+        self.header.title.setText(self.title())
+        notice = session.data.notice
+        self.notice.setVisible(notice is not None)
+        if notice is not None:
+            self.notice.setText(notice.get(lang))
+        self.update_from(session)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def add_row(self, *widgets: QWidget, stretch: bool = True) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(16)
+        for w in widgets:
+            row.addWidget(w)
+        if stretch:
+            row.addStretch(1)
+        self.body.addLayout(row)
+        return row

@@ -1,0 +1,190 @@
+"""BUYER (person or company, title, tax ID with live check, optional fields, remembered
+titles, scanned title code) and OPTIONS (ordinary/special, electronic/paper)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QGridLayout, QLineEdit, QWidget
+
+from kiosk.model import BuyerType, InvoiceKind, Medium
+from kiosk.rules.identifiers import Severity
+from kiosk.session import Session
+from ui.screens.base import Page, button, label
+from ui.screens.orders import input_edit
+
+FIELDS = ("address", "phone", "bank", "account", "email")
+
+
+class BuyerPage(Page):
+    def build(self) -> None:
+        s = self.session
+        self.person = button(checkable=True)
+        self.company = button(checkable=True)
+        self.person.clicked.connect(lambda: s.set_buyer_type(BuyerType.PERSON))
+        self.company.clicked.connect(lambda: s.set_buyer_type(BuyerType.COMPANY))
+        self.add_row(self.person, self.company)
+        self.titles_label = label("hint")
+        self.body.addWidget(self.titles_label)
+        self.titles_row = self.add_row()
+        self.title_buttons: list[object] = []
+        self.name_label, self.taxid_label = label(), label()
+        self.name = input_edit()
+        self.tax_id = input_edit()
+        self.tax_id.setMaxLength(20)
+        self.feedback = label()
+        self.confirm = button("danger")
+        self.confirm.clicked.connect(s.confirm_tax_id)
+        self.body.addWidget(self.name_label)
+        self.body.addWidget(self.name)
+        self.body.addWidget(self.taxid_label)
+        self.body.addWidget(self.tax_id)
+        self.body.addWidget(self.feedback)
+        self.add_row(self.confirm)
+        self.qr_hint = label("hint")
+        self.body.addWidget(self.qr_hint)
+        self.more = button(checkable=True)
+        self.add_row(self.more)
+        self.extra = QWidget()
+        grid = QGridLayout(self.extra)
+        self.extra_labels: dict[str, object] = {}
+        self.edits: dict[str, QLineEdit] = {"name": self.name, "tax_id": self.tax_id}
+        for row, key in enumerate(FIELDS):
+            lab = label()
+            edit = input_edit()
+            grid.addWidget(lab, row, 0)
+            grid.addWidget(edit, row, 1)
+            self.extra_labels[key] = lab
+            self.edits[key] = edit
+        self.show_bank = button(checkable=True)
+        grid.addWidget(self.show_bank, len(FIELDS), 1)
+        self.show_bank.toggled.connect(s.set_show_address_bank)
+        self.body.addWidget(self.extra)
+        self.more.toggled.connect(self.extra.setVisible)
+        self.extra.hide()
+        for key, edit in self.edits.items():
+            edit.textEdited.connect(lambda text, k=key: s.set_buyer_field(k, text))
+        self.body.addStretch(1)
+        self.primary.clicked.connect(s.buyer_continue)
+
+    def title(self) -> str:
+        return self.tr("Invoice title (buyer)")
+
+    def texts(self) -> None:
+        self.person.setText(self.tr("Personal"))
+        self.company.setText(self.tr("Company"))
+        self.titles_label.setText(self.tr("Your saved titles:"))
+        self.name_label.setText(self.tr("Name on the invoice"))
+        self.taxid_label.setText(self.tr("Tax ID (unified social credit code)"))
+        self.confirm.setText(self.tr("It is correct: use it"))
+        self.qr_hint.setText(self.tr("Tip: scan a company's invoice-title QR code to fill this in."))
+        self.more.setText(self.tr("More: address, phone, bank, e-mail"))
+        names = {"address": self.tr("Address"), "phone": self.tr("Phone"),
+                 "bank": self.tr("Bank"), "account": self.tr("Account number"),
+                 "email": self.tr("E-mail for the invoice")}
+        for key, lab in self.extra_labels.items():
+            lab.setText(names[key])  # type: ignore[attr-defined]
+        self.show_bank.setText(self.tr("Print address and bank on the invoice"))
+        self.primary.setText(self.tr("Next"))
+
+    def update_from(self, session: Session) -> None:
+        data = session.data
+        b = data.buyer
+        self.person.setChecked(b.type is BuyerType.PERSON)
+        self.company.setChecked(b.type is BuyerType.COMPANY)
+        for key, edit in self.edits.items():
+            value = getattr(b, key)
+            if edit.text() != value:
+                edit.setText(value)
+        is_company = b.type is BuyerType.COMPANY
+        self.taxid_label.setText(self.tr("Tax ID (unified social credit code)") if is_company
+                                 else self.tr("Tax ID (optional for a person)"))
+        check = data.tax_id_feedback
+        if check is None or not b.tax_id.strip():
+            self.feedback.hide()
+            self.confirm.hide()
+        else:
+            self.feedback.show()
+            self.feedback.setText(check.message_en if self.lang == "en" else check.message_zh)
+            role = {Severity.OK: "ok", Severity.WARNING: "warn"}.get(check.severity, "error")
+            self.feedback.setProperty("role", role)
+            self.feedback.style().unpolish(self.feedback)
+            self.feedback.style().polish(self.feedback)
+            self.confirm.setVisible(check.severity is Severity.WARNING and not b.tax_id_confirmed)
+        self.show_bank.setChecked(b.show_address_bank)
+        # remembered titles: one button each
+        for btn in self.title_buttons:
+            btn.deleteLater()  # type: ignore[attr-defined]
+        self.title_buttons = []
+        for i, title in enumerate(data.titles[:4]):
+            btn = button()
+            btn.setText(title.name[:16])
+            btn.clicked.connect(lambda _=False, n=i: session.use_title(n))
+            self.titles_row.insertWidget(i, btn)
+            self.title_buttons.append(btn)
+        self.titles_label.setVisible(bool(data.titles))
+        if data.title_qr_note is not None:
+            self.qr_hint.setText(data.title_qr_note.get(self.lang))
+
+
+class OptionsPage(Page):
+    def build(self) -> None:
+        s = self.session
+        self.kind_label, self.medium_label = label("big"), label("big")
+        self.normal, self.special = button(checkable=True), button(checkable=True)
+        self.electronic, self.paper = button(checkable=True), button(checkable=True)
+        self.body.addWidget(self.kind_label)
+        self.add_row(self.normal, self.special)
+        self.special_hint = label("hint")
+        self.body.addWidget(self.special_hint)
+        self.body.addWidget(self.medium_label)
+        self.add_row(self.electronic, self.paper)
+        self.pickup, self.mail = button(checkable=True), button(checkable=True)
+        self.delivery_row = self.add_row(self.pickup, self.mail)
+        self.address = input_edit()
+        self.body.addWidget(self.address)
+        self.paper_hint = label("hint")
+        self.body.addWidget(self.paper_hint)
+        self.body.addStretch(1)
+        self.normal.clicked.connect(lambda: s.set_kind(InvoiceKind.NORMAL))
+        self.special.clicked.connect(lambda: s.set_kind(InvoiceKind.SPECIAL))
+        self.electronic.clicked.connect(lambda: s.set_medium(Medium.ELECTRONIC))
+        self.paper.clicked.connect(lambda: s.set_medium(Medium.PAPER))
+        self.pickup.clicked.connect(lambda: s.set_paper_delivery(False))
+        self.mail.clicked.connect(lambda: s.set_paper_delivery(True))
+        self.address.textEdited.connect(lambda t: s.set_paper_delivery(True, t))
+        self.primary.clicked.connect(s.options_continue)
+
+    def title(self) -> str:
+        return self.tr("Invoice options")
+
+    def texts(self) -> None:
+        self.kind_label.setText(self.tr("Type of invoice"))
+        self.normal.setText(self.tr("Ordinary invoice"))
+        self.special.setText(self.tr("Special VAT invoice"))
+        self.special_hint.setText(self.tr(
+            "A special VAT invoice lets a company deduct input tax; it needs a tax ID."))
+        self.medium_label.setText(self.tr("How you receive it"))
+        self.electronic.setText(self.tr("Electronic (QR code, e-mail)"))
+        self.paper.setText(self.tr("Paper invoice"))
+        self.pickup.setText(self.tr("Pick up at the counter"))
+        self.mail.setText(self.tr("Send by post"))
+        self.address.setPlaceholderText(self.tr("Mailing address"))
+        self.paper_hint.setText(self.tr(
+            "A paper invoice is printed on tax stock by staff; this kiosk records your request."))
+        self.primary.setText(self.tr("Next"))
+
+    def update_from(self, session: Session) -> None:
+        data = session.data
+        self.normal.setChecked(data.kind is InvoiceKind.NORMAL)
+        self.special.setChecked(data.kind is InvoiceKind.SPECIAL)
+        self.special.setEnabled(session.may_be_special())
+        paper = data.medium is Medium.PAPER
+        self.electronic.setChecked(not paper)
+        self.paper.setChecked(paper)
+        by_post = paper and data.paper_by_post
+        if self.address.text() != data.paper_delivery:
+            self.address.setText(data.paper_delivery)
+        self.pickup.setChecked(paper and not by_post)
+        self.mail.setChecked(by_post)
+        for w in (self.pickup, self.mail, self.paper_hint):
+            w.setVisible(paper)
+        self.address.setVisible(by_post)

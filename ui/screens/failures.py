@@ -1,0 +1,206 @@
+"""Failure screens, each with a way forward: platform queued, result unknown, already
+invoiced, bad/foreign QR, rejected, printer problem, camera unavailable."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from kiosk.flow.states import Screen
+from kiosk.session import Session
+from ui.screens.base import Page, button, label
+from ui.screens.orders import input_edit
+from ui.widgets.qr import qr_pixmap
+
+
+class FailurePage(Page):
+    """Headline, what happened, what happens next, and the actions of this screen."""
+
+    def build(self) -> None:
+        self.head = label("title")
+        self.text = label("big")
+        self.next = label()
+        self.reference = label("big")
+        self.qr = QLabel()
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        for w in (self.head, self.text, self.next, self.reference, self.qr):
+            self.body.addWidget(w)
+        self.email = input_edit()
+        self.send = button()
+        self.add_row(self.email, self.send)
+        self.action1, self.action2 = button(), button()
+        self.add_row(self.action1, self.action2)
+        self.body.addStretch(1)
+        self.primary.clicked.connect(self.session.finish)
+        self.send.clicked.connect(lambda: self.session.send_email(self.email.text()))
+        self.configure()
+
+    def configure(self) -> None:
+        """Subclasses wire action1/action2 and hide what they do not use."""
+        for w in (self.email, self.send, self.action1, self.action2, self.qr, self.reference):
+            w.hide()
+
+    def texts(self) -> None:
+        self.primary.setText(self.tr("Finish"))
+        self.send.setText(self.tr("Send by e-mail"))
+        self.email.setPlaceholderText(self.tr("E-mail address"))
+
+    def show_invoice_qr(self, session: Session) -> None:
+        inv = session.data.invoice
+        if inv is not None and inv.download_url:
+            self.qr.setPixmap(qr_pixmap(inv.download_url, 240))
+            self.qr.show()
+        else:
+            self.qr.hide()
+
+
+class QueuedPage(FailurePage):
+    def title(self) -> str:
+        return self.tr("Request queued")
+
+    def texts(self) -> None:
+        super().texts()
+        self.head.setText(self.tr("The tax platform cannot be reached right now"))
+        self.text.setText(self.tr("Your request is saved and will be sent automatically."))
+        self.next.setText(self.tr(
+            "What happens next: the kiosk keeps trying. Keep the claim receipt; with its "
+            "reference, scan your order again later (or ask staff) to get the invoice. You will "
+            "never be charged twice and never get two invoices."))
+
+    def update_from(self, session: Session) -> None:
+        request = session.data.request
+        self.reference.setVisible(request is not None)
+        if request is not None:
+            self.reference.setText(self.tr("Claim reference: %1").replace("%1",
+                                                                         request.request_id))
+
+
+class UnknownPage(FailurePage):
+    def configure(self) -> None:
+        super().configure()
+        self.action1.show()
+        self.action1.clicked.connect(self.session.retry_issue)
+
+    def title(self) -> str:
+        return self.tr("Result not known yet")
+
+    def texts(self) -> None:
+        super().texts()
+        self.head.setText(self.tr("We do not know yet whether the invoice was issued"))
+        self.text.setText(self.tr("The platform did not answer in time."))
+        self.next.setText(self.tr(
+            "Do not start again with a new request: tap \"Check again\". The kiosk asks the "
+            "platform about THIS request first, so you cannot get two invoices."))
+        self.action1.setText(self.tr("Check again"))
+
+
+class AlreadyInvoicedPage(FailurePage):
+    def configure(self) -> None:
+        super().configure()
+        for w in (self.action1, self.email, self.send, self.reference):
+            w.show()
+        self.action1.clicked.connect(self.session.print_receipt)
+
+    def title(self) -> str:
+        return self.tr("Already invoiced")
+
+    def texts(self) -> None:
+        super().texts()
+        self.head.setText(self.tr("This order already has an invoice"))
+        self.text.setText(self.tr("An order is invoiced only once. You can get the same "
+                                  "invoice again:"))
+        self.next.setText(self.tr("Print its receipt again, send it by e-mail, or scan the QR "
+                                  "code with your phone."))
+        self.action1.setText(self.tr("Print the receipt again"))
+
+    def update_from(self, session: Session) -> None:
+        inv = session.data.invoice
+        self.reference.setText(self.tr("Invoice number: %1").replace("%1", inv.number)
+                               if inv else "")
+        self.show_invoice_qr(session)
+        self.action1.setEnabled(inv is not None and session.printer_ok)
+
+
+class BadQrPage(FailurePage):
+    def configure(self) -> None:
+        super().configure()
+        self.action1.show()
+        self.action1.clicked.connect(lambda: self.session.begin("type"))
+        self.primary.clicked.disconnect()
+        self.primary.clicked.connect(self.session.back)
+
+    def title(self) -> str:
+        return self.tr("Code not accepted")
+
+    def texts(self) -> None:
+        super().texts()
+        self.head.setText(self.tr("This code cannot be used here"))
+        self.text.setText("")
+        self.next.setText(self.tr("Scan the order QR code on your receipt, or type the order "
+                                  "number printed under it."))
+        self.action1.setText(self.tr("Type the order number"))
+        self.primary.setText(self.tr("Try again"))
+
+    def update_from(self, session: Session) -> None:
+        self.text.setText(session.data.notice.get(self.lang) if session.data.notice else "")
+        self.notice.hide()
+
+
+class RejectedPage(FailurePage):
+    def configure(self) -> None:
+        super().configure()
+        self.action1.show()
+        self.action1.clicked.connect(lambda: self.session.edit(Screen.BUYER))
+
+    def title(self) -> str:
+        return self.tr("Not accepted")
+
+    def texts(self) -> None:
+        super().texts()
+        self.head.setText(self.tr("The platform did not accept this invoice"))
+        self.text.setText(self.tr("Nothing was issued. The reason is shown below."))
+        self.next.setText(self.tr("Correct the title and try again, or ask staff."))
+        self.action1.setText(self.tr("Correct the title"))
+
+
+class PrinterProblemPage(FailurePage):
+    def configure(self) -> None:
+        super().configure()
+        for w in (self.action1, self.email, self.send):
+            w.show()
+        self.action1.clicked.connect(self.session.print_receipt)
+
+    def title(self) -> str:
+        return self.tr("Printer problem")
+
+    def texts(self) -> None:
+        super().texts()
+        self.head.setText(self.tr("The receipt could not be printed"))
+        self.text.setText(self.tr("Your invoice IS issued. Get it another way:"))
+        self.next.setText(self.tr("Scan the QR code with your phone, or send it by e-mail. "
+                                  "Staff have been told about the printer."))
+        self.action1.setText(self.tr("Try printing again"))
+
+    def update_from(self, session: Session) -> None:
+        self.show_invoice_qr(session)
+        self.action1.setEnabled(not session.data.printing)
+
+
+class CameraUnavailablePage(FailurePage):
+    def configure(self) -> None:
+        super().configure()
+        self.action1.show()
+        self.action1.clicked.connect(lambda: self.session.begin("type"))
+        self.primary.clicked.disconnect()
+        self.primary.clicked.connect(self.session.back)
+
+    def title(self) -> str:
+        return self.tr("Camera unavailable")
+
+    def texts(self) -> None:
+        super().texts()
+        self.head.setText(self.tr("The camera is not available"))
+        self.text.setText(self.tr("Use the scanner below the screen, or type the order number."))
+        self.next.setText("")
+        self.action1.setText(self.tr("Type the order number"))
+        self.primary.setText(self.tr("Back"))

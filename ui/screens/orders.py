@@ -1,0 +1,190 @@
+"""ORDERS (scan or type order numbers; several are merged) and CATALOGUE (business flow)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget, QListWidgetItem
+
+from kiosk.flow.states import Screen
+from kiosk.session import Session
+from ui.screens.base import Page, button, label
+from ui.widgets.lines import LinesTable
+
+
+def money(value: Decimal) -> str:
+    return f"￥{value:,.2f}"
+
+
+def input_edit(placeholder_role: str = "") -> QLineEdit:
+    edit = QLineEdit()
+    edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+    return edit
+
+
+class OrdersPage(Page):
+    def build(self) -> None:
+        self.head = label("title")
+        self.camera_notice = label("warn")
+        self.table = LinesTable(4)
+        self.total = label("big")
+        self.body.addWidget(self.head)
+        self.body.addWidget(self.camera_notice)
+        self.body.addWidget(self.table)
+        self.body.addWidget(self.total)
+        self.order_no = input_edit()
+        self.order_no.setMaxLength(40)
+        self.add = button()
+        self.add_row(self.order_no, self.add, stretch=False).setStretch(0, 1)
+        self.order_no.returnPressed.connect(self._add)
+        self.add.clicked.connect(self._add)
+        self.camera_toggle = button()
+        self.camera_toggle.clicked.connect(self._camera)
+        self.add_row(self.camera_toggle)
+        self.privacy = label("hint")
+        self.full_terms = button("link")
+        self.full_terms.clicked.connect(self.session.show_terms)
+        self.body.addWidget(self.privacy)
+        self.add_row(self.full_terms)
+        self.body.addStretch(1)
+        self.primary.clicked.connect(self.session.orders_continue)
+
+    def _add(self) -> None:
+        text = self.order_no.text().strip()
+        if text:
+            self.order_no.clear()
+            self.session.type_order_no(text)
+
+    def _camera(self) -> None:
+        if self.session.data.camera_on:
+            self.session.camera_off()
+        else:
+            self.session.use_camera()
+
+    def title(self) -> str:
+        return self.tr("Your orders")
+
+    def texts(self) -> None:
+        self.head.setText(self.tr("Scan more receipts to put them on one invoice"))
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Item"), self.tr("Qty"), self.tr("Amount"), self.tr("Order")])
+        self.order_no.setPlaceholderText(self.tr("Or type an order number"))
+        self.add.setText(self.tr("Add"))
+        self.privacy.setText(self.tr(
+            "By continuing you accept our privacy notice: we use what you enter only to issue "
+            "and deliver this invoice, and the kiosk forgets it when you finish."))
+        self.full_terms.setText(self.tr("Read the full privacy notice"))
+        self.camera_notice.setText(self.tr("● The camera is on: hold your receipt's QR code "
+                                           "in front of it."))
+        self.refresh_buttons()
+
+    def refresh_buttons(self) -> None:
+        data = self.session.data
+        self.primary.setText(self.tr("Continue") if data.terms_accepted
+                             else self.tr("Accept and continue"))
+        self.camera_toggle.setText(self.tr("Turn the camera off") if data.camera_on
+                                   else self.tr("Scan with the camera"))
+
+    def update_from(self, session: Session) -> None:
+        data = session.data
+        rows = [[f"*{line.short_name}*{line.name}", f"{line.quantity.normalize():f}",
+                 money(line.amount), order.order_no]
+                for order in data.orders for line in order.lines]
+        self.table.set_rows(rows)
+        self.table.setVisible(bool(rows))
+        self.total.setText(self.tr("Total: %1 (orders: %2)")
+                           .replace("%1", money(data.total)).replace("%2", str(len(data.orders))))
+        self.total.setVisible(bool(rows))
+        self.primary.setEnabled(bool(data.orders))
+        self.privacy.setVisible(not data.terms_accepted)
+        self.full_terms.setVisible(not data.terms_accepted)
+        self.camera_notice.setVisible(data.camera_on)
+        self.refresh_buttons()
+
+
+class CataloguePage(Page):
+    """A business account picks goods or services, with quantity, price or amount, rate."""
+
+    RATES = ("0.13", "0.09", "0.06", "0.03", "0.01", "0")
+
+    def build(self) -> None:
+        self.head = label("title")
+        self.search = input_edit()
+        self.results = QListWidget()
+        self.results.setMinimumHeight(200)
+        self.quantity = input_edit()
+        self.price = input_edit()
+        self.amount = input_edit()
+        self.rate = QComboBox()
+        self.rate.setMinimumHeight(64)
+        self.rate.addItems([f"{Decimal(r) * 100:.0f}%" for r in self.RATES])
+        self.add = button()
+        self.table = LinesTable(3)
+        self.total = label("big")
+        self.body.addWidget(self.head)
+        self.add_row(self.search)
+        self.body.addWidget(self.results)
+        self.qty_label, self.price_label, self.amount_label = label(), label(), label()
+        self.add_row(self.qty_label, self.quantity, self.price_label, self.price)
+        self.add_row(self.amount_label, self.amount, self.rate, self.add)
+        self.body.addWidget(self.table)
+        self.body.addWidget(self.total)
+        self.search.textChanged.connect(self._search)
+        self.results.currentRowChanged.connect(self._picked)
+        self.add.clicked.connect(self._add)
+        self.primary.clicked.connect(self.session.catalogue_continue)
+        self._items: list[Any] = []
+
+    def _search(self, text: str) -> None:
+        self._items = self.session.catalogue_search(text)
+        self.results.clear()
+        for item in self._items:
+            QListWidgetItem(f"{getattr(item, 'name', item)}   {getattr(item, 'tax_code', '')}",
+                            self.results)
+
+    def _picked(self, row: int) -> None:
+        if 0 <= row < len(self._items):
+            item = self._items[row]
+            price = getattr(item, "unit_price", None)
+            if price is not None:
+                self.price.setText(str(price))
+            rate = str(getattr(item, "rate", ""))
+            if rate in self.RATES:
+                self.rate.setCurrentIndex(self.RATES.index(rate))
+
+    def _add(self) -> None:
+        row = self.results.currentRow()
+        if not 0 <= row < len(self._items):
+            return
+        try:
+            qty = Decimal(self.quantity.text() or "1")
+            price = Decimal(self.price.text()) if self.price.text().strip() else None
+            amount = Decimal(self.amount.text()) if self.amount.text().strip() else None
+        except InvalidOperation:
+            qty, price, amount = Decimal(0), None, None
+        self.session.catalogue_add(self._items[row], qty, unit_price=price, amount=amount,
+                                   rate=Decimal(self.RATES[self.rate.currentIndex()]))
+
+    def title(self) -> str:
+        return self.tr("Catalogue")
+
+    def texts(self) -> None:
+        self.head.setText(self.tr("Pick goods or services"))
+        self.search.setPlaceholderText(self.tr("Search by name or tax code"))
+        self.qty_label.setText(self.tr("Quantity"))
+        self.price_label.setText(self.tr("Unit price"))
+        self.amount_label.setText(self.tr("or amount"))
+        self.add.setText(self.tr("Add line"))
+        self.primary.setText(self.tr("Continue"))
+        self.table.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Qty"), self.tr("Amount")])
+
+    def update_from(self, session: Session) -> None:
+        lines = session.data.catalogue_lines
+        self.table.set_rows([[f"*{x.short_name}*{x.name}", f"{x.quantity.normalize():f}",
+                              money(x.amount)] for x in lines])
+        self.total.setText(self.tr("Total: %1").replace("%1", money(session.data.total)))
+        self.primary.setEnabled(bool(lines))
+        if session.screen is Screen.CATALOGUE and not self._items:
+            self._search("")

@@ -1,0 +1,172 @@
+"""REVIEW (everything read back, issue date shown), ISSUING (progress) and RESULT
+(invoice number, download QR, e-mail, receipt)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QProgressBar
+
+from kiosk.flow.states import Screen
+from kiosk.masking import mask_tax_id
+from kiosk.model import InvoiceKind, Medium
+from kiosk.rules import amount_in_words, invoice_lines_from_order_lines, rate_label
+from kiosk.session import Session
+from ui.screens.base import Page, button, label
+from ui.screens.orders import input_edit, money
+from ui.widgets.lines import LinesTable
+from ui.widgets.qr import qr_pixmap
+
+
+class ReviewPage(Page):
+    def build(self) -> None:
+        s = self.session
+        self.buyer_name = label("title")
+        self.buyer_tax = label("big")
+        self.body.addWidget(self.buyer_name)
+        self.body.addWidget(self.buyer_tax)
+        self.table = LinesTable(5)
+        self.body.addWidget(self.table)
+        self.sums = label("big")
+        self.words = label("big")
+        self.meta = label()
+        self.body.addWidget(self.sums)
+        self.body.addWidget(self.words)
+        self.body.addWidget(self.meta)
+        self.edit_buyer, self.edit_options, self.edit_orders = button(), button(), button()
+        self.edit_buyer.clicked.connect(lambda: s.edit(Screen.BUYER))
+        self.edit_options.clicked.connect(lambda: s.edit(Screen.OPTIONS))
+        self.edit_orders.clicked.connect(
+            lambda: s.edit(Screen.CATALOGUE if s.data.catalogue_lines else Screen.ORDERS))
+        self.add_row(self.edit_buyer, self.edit_options, self.edit_orders)
+        self.body.addStretch(1)
+        self.primary.clicked.connect(s.confirm_issue)
+
+    def title(self) -> str:
+        return self.tr("Check and confirm")
+
+    def texts(self) -> None:
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Item"), self.tr("Qty"), self.tr("Net"), self.tr("Rate"), self.tr("Tax")])
+        self.edit_buyer.setText(self.tr("Change title"))
+        self.edit_options.setText(self.tr("Change options"))
+        self.edit_orders.setText(self.tr("Change items"))
+        self.primary.setText(self.tr("Confirm and issue"))
+
+    def update_from(self, session: Session) -> None:
+        data = session.data
+        b = data.buyer
+        self.buyer_name.setText(b.name)
+        self.buyer_tax.setText(self.tr("Tax ID: %1").replace("%1", mask_tax_id(b.tax_id.upper()))
+                               if b.tax_id.strip() else self.tr("No tax ID (personal)"))
+        lines = invoice_lines_from_order_lines(data.lines)
+        self.table.set_rows([[x.name, f"{x.quantity.normalize():f}", money(x.amount),
+                              rate_label(x.rate, x.rate_mark), money(x.tax)] for x in lines])
+        net = sum((x.amount for x in lines), data.total * 0)
+        tax = sum((x.tax for x in lines), data.total * 0)
+        self.sums.setText(self.tr("Net %1 + tax %2 = total %3")
+                          .replace("%1", money(net)).replace("%2", money(tax))
+                          .replace("%3", money(net + tax)))
+        self.words.setText(self.tr("In words: %1").replace("%1", amount_in_words(net + tax)))
+        kind = (self.tr("Special VAT invoice") if data.kind is InvoiceKind.SPECIAL
+                else self.tr("Ordinary invoice"))
+        medium = (self.tr("Electronic") if data.medium is Medium.ELECTRONIC
+                  else self.tr("Paper, by post") if data.paper_by_post
+                  else self.tr("Paper, pick up at the counter"))
+        today = dt.date.today().isoformat()
+        self.meta.setText(self.tr("%1 · %2 · Issue date: %3 (today)")
+                          .replace("%1", kind).replace("%2", medium).replace("%3", today))
+
+
+class IssuingPage(Page):
+    def build(self) -> None:
+        self.back.hide()
+        self.primary.hide()
+        self.body.addStretch(1)
+        self.head = label("title")
+        self.head.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body.addWidget(self.head)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # busy: the platform gives no percentage
+        self.body.addWidget(self.progress)
+        self.text = label("big")
+        self.text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body.addWidget(self.text)
+        self.body.addStretch(1)
+
+    def title(self) -> str:
+        return self.tr("Issuing")
+
+    def texts(self) -> None:
+        self.head.setText(self.tr("Issuing your invoice…"))
+        self.text.setText(self.tr("This takes a few seconds. Please do not leave."))
+
+
+class ResultPage(Page):
+    def build(self) -> None:
+        self.back.hide()
+        self.head = label("title")
+        self.number = label("big")
+        self.body.addWidget(self.head)
+        self.body.addWidget(self.number)
+        self.qr = QLabel()
+        self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.qr_hint = label("hint")
+        self.qr_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body.addWidget(self.qr)
+        self.body.addWidget(self.qr_hint)
+        self.status = label("ok")
+        self.mail_status = label("ok")
+        self.body.addWidget(self.status)
+        self.body.addWidget(self.mail_status)
+        self.email = input_edit()
+        self.send = button()
+        self.reprint = button()
+        self.add_row(self.email, self.send)
+        self.add_row(self.reprint)
+        self.send.clicked.connect(lambda: self.session.send_email(self.email.text()))
+        self.reprint.clicked.connect(self.session.print_receipt)
+        self.body.addStretch(1)
+        self.primary.clicked.connect(self.session.finish)
+        self._qr_for = ""
+
+    def title(self) -> str:
+        return self.tr("Your invoice")
+
+    def texts(self) -> None:
+        self.head.setText(self.tr("Your invoice has been issued"))
+        self.qr_hint.setText(self.tr("Scan with your phone to download the PDF and XML"))
+        self.email.setPlaceholderText(self.tr("E-mail address"))
+        self.send.setText(self.tr("Send by e-mail"))
+        self.reprint.setText(self.tr("Print the receipt again"))
+        self.primary.setText(self.tr("Finish"))
+
+    def update_from(self, session: Session) -> None:
+        data = session.data
+        inv = data.invoice
+        if inv is None:
+            return
+        self.number.setText(self.tr("Invoice number: %1").replace("%1", inv.number))
+        if inv.download_url and self._qr_for != inv.download_url:
+            self.qr.setPixmap(qr_pixmap(inv.download_url, 260))
+            self._qr_for = inv.download_url
+        self.qr.setVisible(bool(inv.download_url))
+        self.qr_hint.setVisible(bool(inv.download_url))
+        if data.printing:
+            self.status.setText(self.tr("Printing your receipt…"))
+        elif data.printed:
+            self.status.setText(self.tr("Receipt printed: take it from the slot below."))
+        else:
+            self.status.setText(self.tr("No receipt printed: use the QR code or e-mail."))
+        if data.mailing:
+            self.mail_status.setText(self.tr("Sending the e-mail…"))
+        elif data.mail_sent_to:
+            self.mail_status.setText(self.tr("E-mail sent."))
+        self.mail_status.setVisible(data.mailing or bool(data.mail_sent_to))
+        self.send.setEnabled(not data.mailing)
+        self.reprint.setEnabled(not data.printing and session.printer_ok)
+        if not self.email.text() and data.buyer.email:
+            self.email.setText(data.buyer.email)
+        if not data.session_id:
+            self.email.clear()

@@ -1,0 +1,198 @@
+"""The screens before the orders: attract, terms, identification, ID card consent and
+reading, account login."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit
+
+from kiosk.masking import mask_name
+from kiosk.session import Session
+from ui.screens.base import Page, button, label
+
+
+class AttractPage(Page):
+    """Big "scan your receipt" call, and the other ways in."""
+
+    def build(self) -> None:
+        self.back.hide()
+        self.primary.hide()
+        self.body.addStretch(1)
+        self.big = label("title")
+        self.big.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.sub = label("big")
+        self.sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body.addWidget(self.big)
+        self.body.addWidget(self.sub)
+        self.body.addStretch(1)
+        self.type_no = button()
+        self.camera = button()
+        self.idcard = button()
+        self.login = button()
+        self.business = button()
+        self.tutorial = button()
+        for b in (self.type_no, self.camera, self.idcard):
+            b.setMinimumWidth(300)
+        self.add_row(self.type_no, self.camera, self.idcard).insertStretch(0, 1)
+        self.add_row(self.login, self.business, self.tutorial).insertStretch(0, 1)
+        s = self.session
+        self.type_no.clicked.connect(lambda: s.begin("type"))
+        self.idcard.clicked.connect(lambda: s.begin("idcard"))
+        self.login.clicked.connect(lambda: s.begin("login"))
+        self.business.clicked.connect(lambda: s.begin("business"))
+        self.body.addStretch(1)
+
+    def texts(self) -> None:
+        self.big.setText(self.tr("Scan your receipt's QR code to get an invoice"))
+        self.sub.setText(self.tr("Hold the QR code on your receipt under the scanner below"))
+        self.type_no.setText(self.tr("Type the order number"))
+        self.camera.setText(self.tr("Scan with the camera"))
+        self.idcard.setText(self.tr("Use my ID card"))
+        self.login.setText(self.tr("Log in to my account"))
+        self.business.setText(self.tr("Business invoicing"))
+        self.tutorial.setText(self.tr("How it works"))
+
+    def help(self) -> str:
+        return self.tr("Scan the QR code printed on your receipt. No receipt code? "
+                       "Type the order number instead.")
+
+
+class TermsPage(Page):
+    """The privacy notice: what is collected, why, how long it is kept."""
+
+    def build(self) -> None:
+        self.head = label("title")
+        self.text = label()
+        self.body.addWidget(self.head)
+        self.body.addWidget(self.text)
+        self.body.addStretch(1)
+        self.primary.clicked.connect(self.session.accept_terms)
+
+    def title(self) -> str:
+        return self.tr("Terms and privacy")
+
+    def texts(self) -> None:
+        self.head.setText(self.tr("Before we start: your data"))
+        self.text.setText(self.tr(
+            "What we collect: the order numbers you scan, the invoice title you enter (name, "
+            "tax ID, optional address, phone, bank account, e-mail) and, only with a separate "
+            "consent, the name and number on your ID card.\n\n"
+            "Why: to issue the VAT e-invoice you ask for and to deliver it to you.\n\n"
+            "How long: the screen forgets everything as soon as you finish or walk away. The "
+            "issued invoice is kept by the seller and the tax platform as the law requires "
+            "(5 years); the kiosk's logs (6 months) never hold your ID number, phone or e-mail "
+            "in full.\n\nThe camera is only used when you choose it, and a notice shows while "
+            "it is on."))
+        self.primary.setText(self.tr("Accept and continue"))
+        self.back.setText(self.tr("Decline"))
+
+
+class IdentifyPage(Page):
+    """How the user identifies: ID card, personal QR, account, or skip."""
+
+    def build(self) -> None:
+        self.head = label("title")
+        self.body.addWidget(self.head)
+        self.idcard, self.qr, self.account, self.skip = button(), button(), button(), button()
+        for b, way in ((self.idcard, "idcard"), (self.qr, "qr"), (self.account, "account"),
+                       (self.skip, "skip")):
+            b.setMinimumWidth(520)
+            self.body.addWidget(b, 0, Qt.AlignmentFlag.AlignHCenter)
+            b.clicked.connect(lambda _=False, w=way: self.session.choose_identification(w))
+        self.body.addStretch(1)
+        self.primary.hide()
+
+    def title(self) -> str:
+        return self.tr("Identify yourself (optional)")
+
+    def texts(self) -> None:
+        self.head.setText(self.tr("Who is the invoice for?"))
+        self.idcard.setText(self.tr("ID card on the reader"))
+        self.qr.setText(self.tr("My personal QR code"))
+        self.account.setText(self.tr("Account and password"))
+        self.skip.setText(self.tr("Skip: continue without identifying"))
+
+
+class IdcardConsentPage(Page):
+    """The separate consent before an ID card is read (sensitive personal data)."""
+
+    def build(self) -> None:
+        self.head = label("title")
+        self.text = label()
+        self.body.addWidget(self.head)
+        self.body.addWidget(self.text)
+        self.body.addStretch(1)
+        self.primary.clicked.connect(lambda: self.session.consent_idcard(True))
+        self.back.clicked.disconnect()
+        self.back.clicked.connect(lambda: self.session.consent_idcard(False))
+
+    def title(self) -> str:
+        return self.tr("Consent to read your ID card")
+
+    def texts(self) -> None:
+        self.head.setText(self.tr("May we read your ID card?"))
+        self.text.setText(self.tr(
+            "Your ID card holds sensitive personal data. We read only your name and ID number, "
+            "to fill in the invoice title for you. The photo is not used. Nothing is kept on "
+            "this kiosk after you finish. You can say no and type your name instead."))
+        self.primary.setText(self.tr("I agree: read my card"))
+        self.back.setText(self.tr("No, thanks"))
+
+
+class IdcardReadingPage(Page):
+    def build(self) -> None:
+        self.head = label("title")
+        self.text = label("big")
+        self.body.addWidget(self.head)
+        self.body.addWidget(self.text)
+        self.body.addStretch(1)
+        self.primary.hide()
+
+    def title(self) -> str:
+        return self.tr("Reading your ID card")
+
+    def texts(self) -> None:
+        self.head.setText(self.tr("Place your ID card on the reader"))
+        self.text.setText(self.tr("Keep it still until the next screen appears."))
+
+
+class LoginPage(Page):
+    def build(self) -> None:
+        self.head = label("title")
+        self.user = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        for edit in (self.user, self.password):
+            edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.body.addWidget(self.head)
+        self.body.addWidget(self.user)
+        self.body.addWidget(self.password)
+        self.body.addStretch(1)
+        self.primary.clicked.connect(self._login)
+        self.password.returnPressed.connect(self._login)
+
+    def _login(self) -> None:
+        user, password = self.user.text(), self.password.text()
+        self.password.clear()
+        self.session.login(user, password)
+
+    def title(self) -> str:
+        return self.tr("Log in")
+
+    def texts(self) -> None:
+        self.head.setText(self.tr("Log in to your account"))
+        self.user.setPlaceholderText(self.tr("User name"))
+        self.password.setPlaceholderText(self.tr("Password"))
+        self.primary.setText(self.tr("Log in"))
+
+    def update_from(self, session: Session) -> None:
+        if session.data.identity is None and not session.data.login_failures:
+            pass
+        if session.data.session_id == "":
+            self.user.clear()
+            self.password.clear()
+
+
+def masked_identity(session: Session) -> str:
+    identity = session.data.identity
+    return mask_name(identity.name) if identity is not None else ""

@@ -1,0 +1,53 @@
+"""Look and feel: the CJK font, the stylesheet from ``assets/``, and large-text mode.
+
+The stylesheet holds size placeholders (``@F@`` ...) so large-text mode is the
+same sheet with bigger numbers, not a second sheet to keep in step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import QApplication
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+STYLESHEET = ASSETS / "kiosk.qss"
+CJK_FONTS = (
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"),
+    Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc"),
+    Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"),
+)
+FAMILIES = ("Noto Sans CJK SC", "WenQuanYi Micro Hei")
+
+# Base font px, large, extra large, minimum button height (>= 64 px: 15 mm at 96 dpi is 57).
+NORMAL_SIZES = {"F": 22, "FL": 28, "FXL": 40, "H": 72}
+LARGE_SIZES = {"F": 30, "FL": 38, "FXL": 52, "H": 88}
+
+
+def load_fonts() -> str:
+    """Register the CJK fonts (fontconfig may already know them); return the family used."""
+    for path in CJK_FONTS:
+        if path.exists():
+            QFontDatabase.addApplicationFont(str(path))
+    known = set(QFontDatabase.families())
+    for family in FAMILIES:
+        if family in known:
+            return family
+    return QApplication.font().family()
+
+
+def stylesheet(large_text: bool) -> str:
+    sizes = LARGE_SIZES if large_text else NORMAL_SIZES
+    sheet = STYLESHEET.read_text(encoding="utf-8")
+    for key, value in sizes.items():
+        sheet = sheet.replace(f"@{key}@", str(value))
+    return sheet
+
+
+def apply(app: QApplication, large_text: bool) -> None:
+    family = load_fonts()
+    font = QFont(family)
+    font.setPixelSize((LARGE_SIZES if large_text else NORMAL_SIZES)["F"])
+    app.setFont(font)
+    app.setStyleSheet(stylesheet(large_text))
