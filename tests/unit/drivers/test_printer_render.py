@@ -110,3 +110,18 @@ def test_last_receipt_image_is_the_last_cut_one() -> None:
     printer.print_ops([Qr("first"), Cut()])
     printer.print_ops([Qr("second"), Cut()])
     assert [c.text for c in zxingcpp.read_barcodes(printer.last_receipt_image())] == ["second"]
+
+
+@pytest.mark.parametrize("width_mm", [58, 80])
+def test_the_kiosks_receipt_layout_prints_and_its_qr_decodes(width_mm: int) -> None:
+    receipt = pytest.importorskip("kiosk.documents.receipt")
+    invoices = pytest.importorskip("tests.helpers.invoices")
+    url = "https://inv.example.cn/f/24112000000135114086"
+    ops = receipt.receipt_ops(invoices.sample_invoice(lines=3, buyer="person"),
+                              paper_width_mm=width_mm, fetch_url=url)
+    printer = EmulatedPrinter(encoding="GBK", paper_width_mm=width_mm, status_timeout_s=0.3)
+    printer.print_ops(ops)
+    image = printer.last_receipt_image()
+    assert image.width == {58: 384, 80: 576}[width_mm]
+    assert [c.text for c in zxingcpp.read_barcodes(image)] == [url]
+    assert "￥572.90".encode("gbk") in printer.receipts[0]
