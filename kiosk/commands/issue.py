@@ -1,0 +1,217 @@
+"""``kiosk issue``: issue an invoice for stored orders, headless, through the configured platform.
+
+    kiosk issue --order 2024060100017 --buyer-name 张三 --email a@b.cn --json
+    kiosk issue --order A1 --order A2 --buyer-name 厦门示例贸易有限公司 \\
+                --buyer-tax-id 91350200776049653A --kind special --receipt-out slip.bin
+
+The buyer is a company when ``--buyer-tax-id`` is a credit code or an older
+taxpayer ID, a person when there is no tax ID or it is an 18-digit resident ID
+number. A credit code that fails its check digit is refused unless
+``--confirm-tax-id`` says the buyer confirmed it (a few early codes are legal).
+
+Output with ``--json``: ONE JSON object on stdout with ``status``,
+``invoice_number``, ``net``, ``tax``, ``total`` (decimal strings), ``xml``,
+``pdf`` (file paths), ``download_url``, ``request_id``, ``receipt`` and the
+messages. Running it again for the same order(s) gives the same invoice: the
+run that completes the issue reports ``issued``; every later run reports
+``already_invoiced`` with the same ``invoice_number`` (an interrupted run is
+finished by the next one: it asks the platform first, and re-sends under the
+same request id only if the platform never saw it).
+
+Exit codes: 0 the invoice exists (issued / already_invoiced); 1 refused or
+failed, with ONE line on stderr; 2 usage or configuration error; 3 accepted
+but not issued yet (queued while the platform is down, or outcome unknown):
+the JSON says so and the kiosk finishes it later (``resolve_pending``).
+Nothing is left half-written: documents and the receipt file are written to a
+temp file and renamed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from pathlib import Path
+from typing import Any
+
+from kiosk.cli import CommandError
+from kiosk.commands.orders import open_kiosk_db
+from kiosk.issuing import IssueOutcome, IssueStatus, IssuingService, describe, write_atomic
+from kiosk.model import Buyer, BuyerType, InvoiceKind, InvoiceRequest, OrderLine
+from kiosk.orders import ORDER_NO_RE, OrderStore
+
+log = logging.getLogger("kiosk.issuing")
+
+EXIT_PENDING = 3
+DOCUMENTS_DIR = "invoices"  # under the data folder
+MAX_ORDERS = 20
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("issue", help="issue an e-invoice for stored orders (headless)")
+    p.add_argument("--order", dest="orders", action="append", required=True, metavar="ORDER_NO",
+                   help="an order number (repeat to merge orders into one invoice)")
+    p.add_argument("--buyer-name", required=True, help="invoice title: a company name or a person")
+    p.add_argument("--buyer-tax-id", default="", help="credit code / taxpayer ID, or a resident ID")
+    p.add_argument("--confirm-tax-id", action="store_true",
+                   help="the buyer confirmed a tax ID whose check digit fails")
+    p.add_argument("--kind", choices=[k.value for k in InvoiceKind], default="normal")
+    p.add_argument("--email", default="", help="also e-mail the PDF and XML to this address")
+    p.add_argument("--receipt-out", type=Path, help="write the receipt's ESC/POS bytes here")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=issue_cmd)
+
+
+def service_for(config: Any, db: Any) -> IssuingService:
+    """The issuing service as the composition root builds it (gateway, mail, audit)."""
+    from kiosk.audit import AuditTrail
+    from kiosk.mail import MailOutbox, build_mailer
+    from kiosk.platform.factory import build_gateway
+
+    mail = MailOutbox(db, build_mailer(config.mail, config.data_path), sender=config.mail.sender)
+    return IssuingService(
+        db, build_gateway(config), seller_tax_id=config.seller.tax_id,
+        documents_dir=Path(config.data_path) / DOCUMENTS_DIR, mailer=mail, audit=AuditTrail(db))
+
+
+def build_buyer(name: str, tax_id: str, email: str, *, confirmed: bool) -> Buyer:
+    """The buyer from the command line; raises CommandError with one clear line."""
+    from kiosk.rules import Severity, TaxIdKind, classify_tax_id, is_valid_email, normalise_tax_id
+
+    name = name.strip()
+    if not name or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in name):
+        raise CommandError("--buyer-name must be a non-empty name without control characters")
+    email = email.strip()
+    if email and not is_valid_email(email):
+        raise CommandError(f"--email {email!r} is not an e-mail address")
+    tax_id = normalise_tax_id(tax_id) if tax_id.strip() else ""
+    if not tax_id:
+        return Buyer(BuyerType.PERSON, name, email=email)
+    check = classify_tax_id(tax_id)
+    if check.severity is Severity.ERROR:
+        raise CommandError(f"--buyer-tax-id: {check.message_en}")
+    if check.severity is Severity.WARNING and not confirmed:
+        raise CommandError(f"--buyer-tax-id: {check.message_en} "
+                           "(if the buyer confirms it, add --confirm-tax-id)")
+    person = check.kind is TaxIdKind.RESIDENT_ID
+    return Buyer(BuyerType.PERSON if person else BuyerType.COMPANY, name, tax_id=tax_id,
+                 email=email, tax_id_confirmed=confirmed)
+
+
+def build_request(config: Any, store: OrderStore, order_nos: list[str], buyer: Buyer,
+                  kind: InvoiceKind) -> InvoiceRequest:
+    from kiosk.rules import request_id_for, validate_request
+
+    wanted = list(dict.fromkeys(o.strip() for o in order_nos))
+    if len(wanted) > MAX_ORDERS:
+        raise CommandError(f"at most {MAX_ORDERS} orders per invoice")
+    lines: list[OrderLine] = []
+    for order_no in wanted:
+        if not ORDER_NO_RE.fullmatch(order_no):
+            raise CommandError(f"--order {order_no!r} is not an order number")
+        order = store.get(order_no)
+        if order is None:
+            raise CommandError(f"no order {order_no} in the database (import it with "
+                               "'kiosk orders import')")
+        lines.extend(order.lines)
+    request = InvoiceRequest(
+        request_id=request_id_for(wanted, config.seller.tax_id), order_nos=tuple(wanted),
+        buyer=buyer, kind=kind, lines=tuple(lines), drawer=config.seller.drawer,
+        remark="订单号 " + "、".join(wanted),
+    )
+    errors = validate_request(request)
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise CommandError(f"{errors[0].field}: {errors[0].message_en}{more}")
+    return request
+
+
+def receipt_bytes(config: Any, outcome: IssueOutcome) -> bytes:
+    """The courtesy receipt (A's layout) as ESC/POS bytes for the configured printer."""
+    from drivers.printer.escpos_render import EscPosRenderer
+    from kiosk.documents.receipt import receipt_ops
+
+    invoice = outcome.invoice
+    assert invoice is not None
+    printer = config.devices.printer
+    ops = receipt_ops(invoice, paper_width_mm=printer.paper_width_mm,
+                      fetch_url=invoice.download_url)
+    return EscPosRenderer(printer.encoding, printer.paper_width_mm).render(ops)
+
+
+def _setup_logging(config: Any) -> None:
+    try:
+        from kiosk.logs import setup_logging
+
+        setup_logging(config.data_path, level=config.logging.level,
+                      max_bytes=config.logging.max_bytes, backups=config.logging.backups,
+                      stderr=False)  # stderr carries only the one-line result
+    except OSError:
+        pass  # an unwritable log folder must not stop issuing
+
+
+def issue_cmd(args: argparse.Namespace, ctx: Any) -> int:
+    config = ctx.config
+    _setup_logging(config)
+    buyer = build_buyer(args.buyer_name, args.buyer_tax_id, args.email,
+                        confirmed=args.confirm_tax_id)
+    db = open_kiosk_db(config)
+    service: IssuingService | None = None
+    try:
+        request = build_request(config, OrderStore(db), args.orders, buyer,
+                                InvoiceKind(args.kind))
+        service = service_for(config, db)
+        outcome = service.issue(request)
+        result = describe(outcome)
+        code = _exit_code(outcome)
+        if code == 0 and args.receipt_out is not None:
+            try:
+                write_atomic(args.receipt_out, receipt_bytes(config, outcome))
+            except Exception as err:  # the invoice stands; say exactly what did not happen
+                raise CommandError(f"invoice {result['invoice_number']} is issued, but the "
+                                   f"receipt was not written: {err}") from None
+            result["receipt"] = str(args.receipt_out)
+        if code == 0 and service.mailer is not None:
+            try:
+                service.mailer.drain()  # a failure stays queued for the kiosk to retry
+            except Exception:
+                log.exception("mail drain failed", extra={"event": "mail.drain_failed"})
+    finally:
+        db.close()
+        _close(service)
+    if args.json:
+        ctx.out(json.dumps(result, ensure_ascii=False))
+    else:
+        _print_human(ctx, result)
+    if code == 1:
+        first = outcome.errors[0] if outcome.errors else None
+        why = f"{first.field + ': ' if first and first.field else ''}" \
+              f"{first.message_en if first else outcome.message_en}"
+        ctx.err(f"kiosk: not issued ({outcome.status.value}): {why}")
+    elif code == EXIT_PENDING:
+        ctx.err(f"kiosk: not issued yet ({outcome.status.value}): {outcome.message_en}")
+    return code
+
+
+def _exit_code(outcome: IssueOutcome) -> int:
+    if outcome.status in (IssueStatus.ISSUED, IssueStatus.ALREADY_INVOICED) and outcome.invoice:
+        return 0
+    if outcome.status in (IssueStatus.QUEUED, IssueStatus.UNKNOWN):
+        return EXIT_PENDING
+    return 1
+
+
+def _close(service: IssuingService | None) -> None:
+    close = getattr(getattr(service, "gateway", None), "close", None)
+    if callable(close):
+        close()
+
+
+def _print_human(ctx: Any, result: dict[str, Any]) -> None:
+    ctx.out(f"{result['status']}: {result['message_zh']}")
+    if result["invoice_number"]:
+        ctx.out(f"  number {result['invoice_number']}  net {result['net']}  tax {result['tax']}"
+                f"  total {result['total']}")
+        for key in ("xml", "pdf", "receipt", "download_url"):
+            if result.get(key):
+                ctx.out(f"  {key}: {result[key]}")
