@@ -68,7 +68,7 @@ def _convert(typ: Any, value: Any, where: str) -> Any:
             raise CodecError(f"{where}: expected a list")
         (item, *_rest) = typing.get_args(typ)
         return tuple(_convert(item, v, f"{where}[{i}]") for i, v in enumerate(value))
-    if dataclasses.is_dataclass(typ):
+    if isinstance(typ, type) and dataclasses.is_dataclass(typ):
         if not isinstance(value, dict):
             raise CodecError(f"{where}: expected an object")
         fields = {f.name: f for f in dataclasses.fields(typ) if f.init}

@@ -34,7 +34,9 @@ from kiosk.platform.codec import from_data, to_data
 from kiosk.platform.gateway import NotFound, PlatformRejected, RedFormStateError, Rejection
 
 if TYPE_CHECKING:
-    from kiosk.platform.sandbox import SandboxPlatform
+    import contextlib
+
+    from kiosk.platform.faults import Faults
 
 S = RedFormStatus
 CONFIRM_WINDOW = dt.timedelta(hours=72)
@@ -61,10 +63,23 @@ def _neg(v: Decimal) -> Decimal:
 
 
 class RedLetterDesk:
-    """Red-letter operations; mixed into SandboxPlatform."""
+    """Red-letter operations; mixed into SandboxPlatform, which provides these members."""
+
+    if TYPE_CHECKING:
+        faults: Faults
+        region_code: str
+        channel: str
+
+        def _now(self) -> dt.datetime: ...
+        def _tx(self, op: str) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
+        def _next_seq(self, conn: sqlite3.Connection, name: str) -> int: ...
+        def _invoice_where(self, conn: sqlite3.Connection, where: str,
+                           args: list[Any]) -> Invoice | None: ...
+        def _record(self, conn: sqlite3.Connection, at: dt.datetime, lines: tuple[Any, ...],
+                    **fields: Any) -> Invoice: ...
 
     # --- helpers ------------------------------------------------------------------
-    def _expire(self: SandboxPlatform, conn: sqlite3.Connection) -> None:
+    def _expire(self, conn: sqlite3.Connection) -> None:
         cutoff = (self._now() - CONFIRM_WINDOW).timestamp()
         conn.execute(
             "UPDATE red_forms SET status = ? WHERE status IN (?, ?) AND filed_ts <= ?",
@@ -84,7 +99,7 @@ class RedLetterDesk:
             red_invoice_number=row["red_invoice_number"] or "",
         )
 
-    def _load_form(self: SandboxPlatform, conn: sqlite3.Connection, number: str) -> Any:
+    def _load_form(self, conn: sqlite3.Connection, number: str) -> Any:
         conn.row_factory = sqlite3.Row
         try:
             row = conn.execute("SELECT * FROM red_forms WHERE form_number = ?", [number]).fetchone()
@@ -94,7 +109,7 @@ class RedLetterDesk:
             raise NotFound(f"红字确认单{number}不存在", f"no red-letter form {number}")
         return row
 
-    def _credited(self: SandboxPlatform, conn: sqlite3.Connection,
+    def _credited(self, conn: sqlite3.Connection,
                   original_number: str) -> dict[int, tuple[Decimal, Decimal, Decimal]]:
         """Per original line index: (quantity, amount, tax) already held by live forms (positive)."""
         held: dict[int, tuple[Decimal, Decimal, Decimal]] = {}
@@ -112,7 +127,7 @@ class RedLetterDesk:
 
     # --- filing -------------------------------------------------------------------
     def file_red_form(
-        self: SandboxPlatform,
+        self,
         original_number: str,
         reason: RedReason,
         filed_by: str,
@@ -160,7 +175,7 @@ class RedLetterDesk:
                              tuple(red_lines))
 
     def _red_lines(
-        self: SandboxPlatform,
+        self,
         original: Invoice,
         held: dict[int, tuple[Decimal, Decimal, Decimal]],
         lines: Sequence[InvoiceLine] | None,
@@ -221,7 +236,7 @@ class RedLetterDesk:
         return refs, out
 
     # --- status changes -----------------------------------------------------------
-    def _transition(self: SandboxPlatform, op: str, number: str,
+    def _transition(self, op: str, number: str,
                     moves: dict[RedFormStatus, RedFormStatus]) -> RedLetterForm:
         self.faults.before_call(op)
         with self._tx(op) as conn:
@@ -236,28 +251,28 @@ class RedLetterDesk:
                          [moves[current].value, number])
             return self._form_from_row(self._load_form(conn, number))
 
-    def confirm_red_form(self: SandboxPlatform, form_number: str) -> RedLetterForm:
+    def confirm_red_form(self, form_number: str) -> RedLetterForm:
         return self._transition("confirm_red_form", form_number,
                                 {S.SELLER_FILED: S.CONFIRMED, S.BUYER_FILED: S.CONFIRMED})
 
-    def reject_red_form(self: SandboxPlatform, form_number: str) -> RedLetterForm:
+    def reject_red_form(self, form_number: str) -> RedLetterForm:
         return self._transition("reject_red_form", form_number, {
             S.SELLER_FILED: S.REJECTED_BY_BUYER, S.BUYER_FILED: S.REJECTED_BY_SELLER})
 
-    def withdraw_red_form(self: SandboxPlatform, form_number: str) -> RedLetterForm:
+    def withdraw_red_form(self, form_number: str) -> RedLetterForm:
         return self._transition("withdraw_red_form", form_number, {
             S.SELLER_FILED: S.WITHDRAWN, S.BUYER_FILED: S.WITHDRAWN,
             S.NO_CONFIRMATION_NEEDED: S.VOID_AFTER_CONFIRMATION,
             S.CONFIRMED: S.VOID_AFTER_CONFIRMATION})
 
-    def query_red_form(self: SandboxPlatform, form_number: str) -> RedLetterForm:
+    def query_red_form(self, form_number: str) -> RedLetterForm:
         self.faults.before_call("query_red_form")
         with self._tx("query_red_form") as conn:
             self._expire(conn)
             return self._form_from_row(self._load_form(conn, form_number))
 
     # --- the red invoice ----------------------------------------------------------
-    def issue_red_invoice(self: SandboxPlatform, form_number: str) -> Invoice:
+    def issue_red_invoice(self, form_number: str) -> Invoice:
         self.faults.before_call("issue_red_invoice")
         with self._tx("issue_red_invoice") as conn:
             self._expire(conn)

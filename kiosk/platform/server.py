@@ -116,7 +116,7 @@ class SandboxServer(ThreadingHTTPServer):
     @property
     def base_url(self) -> str:
         host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     def start(self, poll_interval: float = 0.5) -> threading.Thread:
         """Serve in a background thread; ``stop()`` takes up to ``poll_interval`` seconds."""

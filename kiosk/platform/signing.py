@@ -21,6 +21,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
+from email.message import Message
 
 HEADER_KEY = "X-App-Key"
 HEADER_TIMESTAMP = "X-Timestamp"
@@ -87,12 +88,12 @@ class Verifier:
         self._lock = threading.Lock()
         self._seen: dict[tuple[str, str], float] = {}  # (app key, nonce) -> forget after
 
-    def verify(self, headers: Mapping[str, str], method: str, path: str, body: bytes) -> str:
+    def verify(self, headers: Mapping[str, str] | Message[str, str], method: str, path: str, body: bytes) -> str:
         """Return the app key of a good request, else raise :class:`SignatureError`."""
-        key = headers.get(HEADER_KEY, "")
-        ts = headers.get(HEADER_TIMESTAMP, "")
-        nonce = headers.get(HEADER_NONCE, "")
-        sig = headers.get(HEADER_SIGNATURE, "")
+        key = headers.get(HEADER_KEY, "") or ""
+        ts = headers.get(HEADER_TIMESTAMP, "") or ""
+        nonce = headers.get(HEADER_NONCE, "") or ""
+        sig = headers.get(HEADER_SIGNATURE, "") or ""
         if not (key and ts and nonce and sig):
             raise SignatureError("AUTH_MISSING", "missing authentication headers", "缺少签名信息")
         secret = self._keys.get(key)
