@@ -105,6 +105,7 @@ class PrinterConfig:
     port: int = field(default=9100, metadata=_range(1, 65535))
     encoding: str = field(default="GB18030", metadata=_choice("GB18030", "GBK", "Big5", "UTF-8"))
     paper_width_mm: int = field(default=80, metadata={"choices": (58, 80)})
+    qr_mode: str = field(default="native", metadata=_choice("native", "image"))
     status_timeout_s: float = field(default=1.0, metadata=_range(0.05, 30))
 
 

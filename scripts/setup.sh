@@ -24,9 +24,9 @@ say() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
 
 # --- system packages ----------------------------------------------------------
 # Qt's runtime libraries (headless and X11/Wayland), the virtual keyboard's
-# libpulse0, and a CJK font (without one Chinese renders as boxes).
+# libpulse0, libusb for USB printers, and a CJK font (without one Chinese renders as boxes).
 pkgs=(python3 python3-venv libegl1 libgl1 libopengl0 libfontconfig1 libxkbcommon0
-      libxkbcommon-x11-0 libxcb-cursor0 libglib2.0-0 libdbus-1-3 libpulse0
+      libxkbcommon-x11-0 libxcb-cursor0 libglib2.0-0 libdbus-1-3 libpulse0 libusb-1.0-0
       fonts-noto-cjk fonts-wqy-microhei)
 [ "$with_pyzbar" = 1 ] && pkgs+=(libzbar0)
 [ "$with_test" = 1 ] && pkgs+=(systemd poppler-utils)
