@@ -14,7 +14,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import cv2
 import numpy as np
@@ -125,10 +126,9 @@ class CameraDevice:
             source.close()
 
     @staticmethod
-    def _call(callbacks: list[Callable[[object], None]] | list[PreviewCallback],
-              arg: object) -> None:
+    def _call(callbacks: Sequence[Callable[[Any], None]], arg: object) -> None:
         for callback in list(callbacks):
             try:
-                callback(arg)  # type: ignore[arg-type]
+                callback(arg)
             except Exception:
                 log.exception("camera callback failed")

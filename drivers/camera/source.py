@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -28,7 +28,7 @@ class OpenCvSource:
         self.source = source
         self.width = width
         self.height = height
-        self._cap = None
+        self._cap: Any = None  # cv2.VideoCapture once open
 
     def open(self) -> None:
         import cv2

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import serial
 from serial.threaded import Protocol, ReaderThread
@@ -119,7 +120,7 @@ class SerialScanner:
         self.publisher.publish(DeviceStatus.OFFLINE, "扫码器连接中断，正在重连")
 
     @staticmethod
-    def _call(callbacks: list[Callable[[object], None]], arg: object) -> None:
+    def _call(callbacks: Sequence[Callable[[Any], None]], arg: object) -> None:
         for callback in list(callbacks):
             try:
                 callback(arg)
