@@ -358,3 +358,15 @@ def test_documents_and_the_download_url(put: PlatformUnderTest) -> None:
 def test_health_reports_quota(put: PlatformUnderTest) -> None:
     health = put.gateway.health()
     assert health.ok and health.quota == D("1000.00") and health.message
+
+
+def test_red_invoice_documents_name_the_blue_one(put: PlatformUnderTest) -> None:
+    from kiosk.documents.xml import parse_invoice_xml
+
+    blue = put.gateway.issue(make_request("RD", buyer=PERSON))
+    form = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
+    red = put.gateway.issue_red_invoice(form.form_number)
+    parsed = parse_invoice_xml(put.gateway.documents(red.number).xml)
+    assert parsed["number"] == red.number and parsed["colour"] == "red"
+    assert parsed["original_number"] == blue.number
+    assert parsed["red_form_number"] == form.form_number and parsed["total"] == -blue.total
