@@ -134,7 +134,12 @@ class SandboxServer(ThreadingHTTPServer):
         self.server_close()
 
     def kill(self) -> None:
-        """Simulate a crash: open connections are cut and in-flight calls die uncommitted."""
+        """Simulate a crash: open connections are cut and in-flight calls die uncommitted.
+
+        The platform object is dead afterwards (every call raises ``Crashed``), as
+        a killed process would be: build a new SandboxPlatform on the same file
+        to "restart".
+        """
         self.platform.faults.crash()
         with self._conns_lock:
             conns = list(self._conns)
