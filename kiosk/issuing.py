@@ -397,8 +397,14 @@ class IssuingService:
             docs = self._documents(invoice)
             if docs is None:
                 return None, None
-            write_atomic(xml_path, docs[0])
-            write_atomic(pdf_path, docs[1])
+            try:
+                write_atomic(xml_path, docs[0])
+                write_atomic(pdf_path, docs[1])
+            except OSError as err:  # the invoice stands; resolve_pending writes them later
+                log.error("could not write the invoice documents", extra={
+                    "event": "issuing.documents_unwritten", "number": invoice.number,
+                    "error": str(err)})
+                return None, None
             self.outbox.set_documents(invoice.number, str(xml_path), str(pdf_path))
         if stored.mail_state == "wanted" and self.mailer is not None:
             request = self._request_of(invoice)

@@ -164,6 +164,10 @@ def issue_cmd(args: argparse.Namespace, ctx: Any) -> int:
         outcome = service.issue(request)
         result = describe(outcome)
         code = _exit_code(outcome)
+        if code == 0 and not (outcome.xml_path and outcome.pdf_path):
+            raise CommandError(f"invoice {result['invoice_number']} is issued, but its XML/PDF "
+                               f"could not be written to {service.documents_dir} (see the log); "
+                               "the kiosk writes them at its next start")
         if code == 0 and args.receipt_out is not None:
             try:
                 write_atomic(args.receipt_out, receipt_bytes(config, outcome))

@@ -287,3 +287,38 @@ def test_clock_is_injected(rig: Rig) -> None:
     [entry] = rig.service.pending()
     assert entry.created_at == dt.datetime(2026, 3, 10, 10, 0, tzinfo=dt.UTC)
     assert entry.next_attempt_at > entry.created_at
+
+
+def test_retry_sends_a_queued_request_now(rig: Rig) -> None:
+    rig.sandbox.faults.set(unavailable=True)
+    queued = rig.service.issue(request("A1"))
+    rig.sandbox.faults.clear()
+    out = rig.service.retry(queued.request_id)
+    assert out.status is IssueStatus.ISSUED
+    assert rig.service.retry(queued.request_id).status is IssueStatus.ALREADY_INVOICED
+    with pytest.raises(KeyError):
+        rig.service.retry("RQ-NOSUCH")
+
+
+def test_unwritable_documents_never_undo_issuing(rig: Rig) -> None:
+    rig.docs.parent.mkdir(parents=True, exist_ok=True)
+    rig.docs.write_text("a file where the folder should be")
+    out = rig.service.issue(request("A1"))
+    assert out.status is IssueStatus.ISSUED and out.xml_path is None
+    assert rig.service.documents_for(out.invoice.number) is None  # type: ignore[union-attr]
+    rig.docs.unlink()
+    rig.service.resolve_pending()  # start-up work writes what is missing
+    xml, pdf = rig.service.documents_for(out.invoice.number)  # type: ignore[union-attr,misc]
+    assert xml.is_file() and pdf.is_file()
+    assert invoices_for(rig.sandbox, "A1") == 1
+
+
+def test_refused_smtp_never_blocks_issuing(rig: Rig) -> None:
+    from kiosk.mail import SmtpMailer
+    from tests.helpers.smtp import free_port
+
+    rig.mail.mailer = SmtpMailer("127.0.0.1", free_port(), security="none", timeout_s=2)
+    buyer = dataclasses.replace(COMPANY, email="buyer@example.com")
+    out = rig.service.issue(request("A1", buyer=buyer))
+    assert out.status is IssueStatus.ISSUED
+    assert rig.mail.drain().retry_later and len(rig.mail.pending()) == 1
