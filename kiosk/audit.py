@@ -196,8 +196,11 @@ class AuditTrail:
 
     def rows(self, *, last: int | None = None, action: str | None = None) -> list[dict[str, Any]]:
         """Rows in seq order (the newest ``last`` of them), data decoded."""
-        where, params = ("WHERE action = ? OR action LIKE ?", [action, f"{action}.%"]) if action \
-            else ("", [])
+        where, params = "", []  # type: tuple[str, list[Any]]
+        if action:
+            prefix = action + "."  # dotted children; no LIKE, whose _ and % are wildcards
+            where, params = "WHERE action = ? OR substr(action, 1, ?) = ?", [
+                action, len(prefix), prefix]
         sql = f"SELECT * FROM {TABLE} {where} ORDER BY seq DESC"
         if last is not None:
             sql += " LIMIT ?"
