@@ -103,27 +103,33 @@ class CameraDevice:
         self._source = source
         self.repeat_filter.reset()
         self.publisher.publish(DeviceStatus.READY)
-        last_preview = 0.0
         try:
-            while not self._stop.is_set():
-                frame = source.read()
-                if frame is None:
-                    if not self._stop.is_set():
-                        self.publisher.publish(DeviceStatus.OFFLINE, "摄像头不可用 (no frames)")
-                    return
-                now = time.monotonic()
-                gray = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
-                for code in self.repeat_filter.update(self.decoder.decode(gray), now):
-                    log.info("camera decoded a code (%d chars)", len(code),
-                             extra={"event": "camera.code"})
-                    self._call(self._codes, code)
-                self.frames_decoded += 1
-                if self._previews and now - last_preview >= 1.0 / self.preview_fps:
-                    last_preview = now
-                    self._call(self._previews, to_qimage(frame, self.preview_width))
+            self._loop(source)
+        except Exception as err:  # a bug must surface as a status, not a silent dead thread
+            log.exception("camera worker failed", extra={"event": "camera.worker_failed"})
+            self.publisher.publish(DeviceStatus.ERROR, f"摄像头程序错误 ({err})")
         finally:
             self._source = None
             source.close()
+
+    def _loop(self, source: FrameSource) -> None:
+        last_preview = 0.0
+        while not self._stop.is_set():
+            frame = source.read()
+            if frame is None:
+                if not self._stop.is_set():
+                    self.publisher.publish(DeviceStatus.OFFLINE, "摄像头不可用 (no frames)")
+                return
+            now = time.monotonic()
+            gray = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+            for code in self.repeat_filter.update(self.decoder.decode(gray), now):
+                log.info("camera decoded a code (%d chars)", len(code),
+                         extra={"event": "camera.code"})
+                self._call(self._codes, code)
+            self.frames_decoded += 1
+            if self._previews and now - last_preview >= 1.0 / self.preview_fps:
+                last_preview = now
+                self._call(self._previews, to_qimage(frame, self.preview_width))
 
     @staticmethod
     def _call(callbacks: Sequence[Callable[[Any], None]], arg: object) -> None:

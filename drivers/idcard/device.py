@@ -90,6 +90,9 @@ class IdCardDevice:
             return
         try:
             self._serve(reader)
+        except Exception as err:  # a bug must surface as a status, not a silent dead thread
+            log.exception("ID card worker failed", extra={"event": "idcard.worker_failed"})
+            self.publisher.publish(DeviceStatus.ERROR, f"身份证阅读器程序错误 ({err})")
         finally:
             reader.close()
 

@@ -166,6 +166,10 @@ class SamReader:
                 # for the answer to this one.
                 self._ser.reset_input_buffer()
                 self._buf = b""
+                # Even a stuck write (flow control) may not outlast the deadline.
+                write_s = max(0.01, min(1.0, deadline - time.monotonic()))
+                if self._ser.write_timeout != write_s:
+                    self._ser.write_timeout = write_s
                 self._ser.write(request)
                 return self._receive(deadline)
             except p.FrameChecksumError as err:

@@ -38,6 +38,25 @@ class _ScanProtocol(Protocol):
         self.owner._lost(exc)
 
 
+class _ReaderThread(ReaderThread):
+    """pyserial's ReaderThread, plus: an OSError from the port ends it like a SerialException.
+
+    Its loop catches only SerialException, but ``in_waiting`` (an ioctl) raises a
+    plain OSError when a USB adapter is pulled; the thread would then die
+    without ``connection_lost`` and the scanner would look READY for ever.
+    """
+
+    def run(self) -> None:
+        try:
+            super().run()
+        except Exception as err:
+            self.alive = False
+            protocol: Any = self.protocol
+            self.protocol = None
+            if protocol is not None:
+                protocol.connection_lost(err)
+
+
 class SerialScanner:
     name = "scanner"
 
@@ -77,7 +96,7 @@ class SerialScanner:
             except serial.SerialException as err:
                 self.publisher.publish(DeviceStatus.OFFLINE, f"扫码器未连接 ({err})")
                 return
-            self._reader = ReaderThread(port, lambda: _ScanProtocol(self))
+            self._reader = _ReaderThread(port, lambda: _ScanProtocol(self))
             self._reader.name = "scanner-reader"
             self._reader.start()
             self.publisher.publish(DeviceStatus.READY)

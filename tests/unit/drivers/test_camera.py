@@ -186,3 +186,20 @@ def test_camera_that_cannot_be_opened_is_offline(tmp_path) -> None:
     event = statuses.wait_for(DeviceStatus.OFFLINE)
     assert "摄像头不可用" in event.message and "no-camera.mp4" in event.message
     device.stop()
+
+
+def test_decoder_failure_is_an_error_status_not_a_silent_death() -> None:
+    class BrokenDecoder:
+        name = "broken"
+
+        def decode(self, gray):  # a library bug in the middle of a frame
+            raise RuntimeError("decoder crashed")
+
+    camera = EmulatedCamera(fps=100)
+    device = CameraDevice(lambda: camera, BrokenDecoder())
+    statuses = StatusRecorder()
+    device.publisher.add_listener(statuses)
+    device.start()
+    assert "decoder crashed" in statuses.wait_for(DeviceStatus.ERROR).message
+    device.stop()
+    assert not device.running

@@ -107,3 +107,26 @@ def test_callback_exception_does_not_kill_the_reader(rig: Rig) -> None:
     rig.emulator.scan("TWO")
     assert [rig.codes.get(), rig.codes.get()] == ["ONE", "TWO"]
     assert rig.scanner.running
+
+
+def test_port_error_outside_read_still_ends_offline() -> None:
+    """An ioctl OSError (USB adapter pulled) must not kill the reader silently."""
+    from serial.urlhandler.protocol_loop import Serial as LoopSerial
+
+    from drivers.scanner.serial_scanner import _ReaderThread, _ScanProtocol
+
+    class PulledAdapter(LoopSerial):
+        @property
+        def in_waiting(self) -> int:
+            raise OSError(5, "Input/output error")
+
+    scanner = SerialScanner("loop://")
+    statuses = StatusRecorder()
+    scanner.publisher.add_listener(statuses)
+    port = PulledAdapter("loop://", timeout=None)
+    reader = _ReaderThread(port, lambda: _ScanProtocol(scanner))
+    reader.start()
+    reader.join(5)
+    assert not reader.is_alive()
+    assert statuses.wait_for(DeviceStatus.OFFLINE).device == "scanner"
+    port.close()
