@@ -51,7 +51,7 @@ class _ReaderThread(ReaderThread):
             super().run()
         except Exception as err:
             self.alive = False
-            protocol: Any = self.protocol
+            protocol: Any = getattr(self, "protocol", None)
             self.protocol = None
             if protocol is not None:
                 protocol.connection_lost(err)
