@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import cast
 
 from fpdf import FPDF
 from fpdf.enums import TextMode
+from PIL import Image
 
 from kiosk.documents.fonts import CjkFont, find_cjk_font
 from kiosk.documents.qr import invoice_qr_payload, qr_image
@@ -83,11 +85,16 @@ class _InvoicePdf(FPDF):
         self.cell(w, h, text, align=align)
         self.text_mode = TextMode.FILL
 
+    def lines(self, w: float, text: str) -> list[str]:
+        """How ``multi_cell`` would break ``text`` at width ``w`` in the current font."""
+        out = self.multi_cell(w, 1, text, dry_run=True, output="LINES")
+        return [str(part) for part in cast(list[str], out)]
+
     def wrap(self, text: str, w: float, size: float) -> list[str]:
         self.set_font("cjk", "", size)
         if not text:
             return [""]
-        return list(self.multi_cell(w, LINE_H, text, dry_run=True, output="LINES"))
+        return self.lines(w, text)
 
     def fit(self, text: str, w: float, size: float, min_size: float = 5.5) -> tuple[list[str], float]:
         """Shrink a number until it fits ``w``; wrap at ``min_size`` if it still does not."""
@@ -154,7 +161,8 @@ def _paginate(rows: list[_Row], last_capacity: float) -> list[list[_Row]]:
     return pages
 
 
-def _draw_header(pdf: _InvoicePdf, invoice: Invoice, qr_png: object, page: int, pages: int) -> None:
+def _draw_header(pdf: _InvoicePdf, invoice: Invoice, qr_png: Image.Image, page: int,
+                 pages: int) -> None:
     pdf.image(qr_png, x=10, y=5, w=22, h=22)
     title = invoice.kind.title
     pdf.set_font("cjk", "", 16)
@@ -256,7 +264,7 @@ def _remark_layout(pdf: _InvoicePdf, text: str) -> tuple[list[str], float, float
     width = X1 - X0 - 10
     for size in (8.0, 7.5, 7.0, 6.5):
         pdf.set_font("cjk", "", size)
-        lines = list(pdf.multi_cell(width, 1, text, dry_run=True, output="LINES")) if text else []
+        lines = pdf.lines(width, text) if text else []
         height = len(lines) * size * 0.45 + 2
         if height <= REMARK_MIN_H:
             return lines, size, REMARK_MIN_H

@@ -102,12 +102,18 @@ def is_known_rate(rate: Decimal, mark: str = "") -> bool:
     return any(r.rate == rate and r.mark == mark for r in RATES)
 
 
+def _dec(value: object) -> Decimal:
+    """Decimal as is; an int or a numeric string converted exactly (a float via its repr)."""
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
 def split_tax(gross: Decimal, rate: Decimal) -> tuple[Decimal, Decimal]:
     """Price-inclusive split: tax = round_half_up(gross / (1 + r) x r, 0.01); net = gross - tax.
 
     Symmetric for negative amounts (half-up rounds away from zero):
     ``split_tax(Decimal("-113"), Decimal("0.13")) == (Decimal("-100.00"), Decimal("-13.00"))``.
     """
+    gross, rate = _dec(gross), _dec(rate)
     if rate < 0:
         raise ValueError("rate must not be negative")
     gross = gross.quantize(CENT, rounding=ROUND_HALF_UP)
