@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
@@ -185,7 +184,8 @@ def _receipt_ops(config: Config) -> Callable[[Invoice], Sequence[Any]]:
     def build(invoice: Invoice) -> Sequence[Any]:
         from kiosk.documents import receipt_ops
 
-        return receipt_ops(invoice, paper_width_mm=width)
+        return receipt_ops(invoice, paper_width_mm=width,
+                           fetch_url=invoice.download_url or config.platform.download_base_url)
 
     return build
 
@@ -200,7 +200,23 @@ class Gui:
     window: MainWindow
     runner: Any
     devices: Any = None
+    bridge: Any = None
     simulator: Any = None
+    systemd: Any = None
+    closed: bool = False
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.window.allow_close = True
+        self.window.close()
+        if self.simulator is not None:
+            self.simulator.close()
+        self.runner.wait(10000)
+        if self.devices is not None:
+            self.devices.stop()
+        self.core.close()
 
 
 def build_gui(
@@ -211,12 +227,18 @@ def build_gui(
     large_text: bool | None = None,
     kiosk_mode: bool | None = None,
     devices: Any = None,
-    printer: Any = None,
+    start_devices: bool = True,
     gateway: IssuingGateway | None = None,
-    receipt_ops: Callable[[Invoice], Sequence[Any]] | None = None,
 ) -> Gui:
-    """Build the core with a Qt runner, and the main window over it."""
+    """Build the devices, the core with a Qt runner, and the main window over them.
+
+    ``devices`` is a :class:`drivers.manager.DeviceManager` (built from
+    ``config.devices`` when not given). Device callbacks arrive on device threads
+    and reach the session through queued signals (:class:`ui.devices.DeviceBridge`).
+    """
+    from drivers.manager import DeviceManager
     from ui import theme
+    from ui.devices import DeviceBridge
     from ui.i18n import Languages
     from ui.main_window import MainWindow
     from ui.runner import QtRunner
@@ -224,8 +246,9 @@ def build_gui(
     runner = QtRunner(parent=app)
     large = config.ui.large_text if large_text is None else large_text
     theme.apply(app, large)
-    core = build_core(config, runner=runner, printer=printer, gateway=gateway,
-                      receipt_ops=receipt_ops)
+    if devices is None:
+        devices = DeviceManager(config.devices)
+    core = build_core(config, runner=runner, printer=devices.printer_worker, gateway=gateway)
     languages = Languages(app)
     languages.set(lang or config.ui.language)
     window = MainWindow(
@@ -234,8 +257,9 @@ def build_gui(
         large_text=large, support_phone=config.ui.support_phone,
         support_text=config.ui.support_text,
     )
-    return Gui(core, app, window, runner, devices=devices)
-
-
-def data_dir(config: Config) -> Path:
-    return config.data_path
+    bridge = DeviceBridge(core.session, devices, window)
+    if start_devices:
+        devices.start()
+    log.info("kiosk window built", extra={"event": "app.gui_built", "lang": languages.current,
+                                          "large_text": large})
+    return Gui(core, app, window, runner, devices=devices, bridge=bridge)

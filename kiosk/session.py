@@ -315,6 +315,8 @@ class Session:
     def orders_continue(self) -> None:
         """"Accept & continue" on ORDERS: consent (if not yet given) and on to the buyer."""
         self.touch()
+        if self.screen is not Screen.ORDERS:
+            return
         if not self.data.orders:
             self._notice(T_NO_ORDERS)
             return
@@ -420,6 +422,8 @@ class Session:
 
     def buyer_continue(self) -> None:
         self.touch()
+        if self.screen not in (Screen.BUYER, Screen.ORDERS, Screen.REVIEW) or not self.data.lines:
+            return
         problem = self.buyer_problem()
         if problem is not None:
             self._log("buyer_refused", "buyer not complete",
@@ -468,6 +472,8 @@ class Session:
 
     def options_continue(self) -> None:
         self.touch()
+        if self.screen is not Screen.OPTIONS:
+            return
         data = self.data
         if data.medium is Medium.PAPER and data.paper_by_post and not data.paper_delivery.strip():
             self._notice(T_ADDRESS_NEEDED)
@@ -527,6 +533,8 @@ class Session:
 
     def catalogue_continue(self) -> None:
         self.touch()
+        if self.screen is not Screen.CATALOGUE:
+            return
         if not self.data.catalogue_lines:
             self._notice(T_NO_ORDERS)
             return

@@ -1,0 +1,168 @@
+"""``kiosk run``: open the kiosk window (full screen and frameless in kiosk mode).
+
+- ``--windowed``: a normal 1280x800 window (development, demonstrations);
+- ``--screenshot FILE.png``: render offscreen, save the first screen (or the
+  ``--screen NAME`` filled with demo data), exit 0; ``--lang en``,
+  ``--large-text`` choose how it looks;
+- ``--out-of-service-on-error`` (implied under systemd, ``$INVOCATION_ID``): a
+  configuration error shows the out-of-service screen instead of exiting;
+  on a terminal it prints the one-line message and exits 2.
+
+With emulated devices the device simulator panel opens beside the window
+(``--no-simulator`` to hide it; Ctrl+Shift+S toggles it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from kiosk.config import ConfigError
+
+log = logging.getLogger("kiosk.run")
+
+WINDOWED_SIZE = (1280, 800)
+
+
+def register(sub: Any) -> None:
+    parser = sub.add_parser("run", help="open the kiosk window")
+    parser.add_argument("--windowed", action="store_true",
+                        help="a normal 1280x800 window instead of full screen")
+    parser.add_argument("--screenshot", metavar="FILE.png",
+                        help="render offscreen, save a screenshot and exit")
+    parser.add_argument("--screen", metavar="NAME",
+                        help="with --screenshot: the screen to show, filled with demo data "
+                             "(e.g. orders, buyer, review, result, bad_qr)")
+    parser.add_argument("--lang", choices=("zh_CN", "en"), help="language (default: ui.language)")
+    parser.add_argument("--large-text", action="store_true", help="large-text mode")
+    parser.add_argument("--no-simulator", action="store_true",
+                        help="do not open the device simulator panel")
+    parser.add_argument("--out-of-service-on-error", action="store_true",
+                        help="show the out-of-service screen on a configuration error "
+                             "(implied under systemd)")
+    parser.set_defaults(func=handler)
+
+
+def handler(args: argparse.Namespace, ctx: Any) -> int:
+    under_systemd = bool(os.environ.get("INVOCATION_ID"))
+    try:
+        config = ctx.config
+    except ConfigError as err:
+        if not (args.out_of_service_on_error or under_systemd):
+            raise  # the CLI prints the one-line message and exits 2
+        return _out_of_service(args, str(err))
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.screenshot and args.screen:
+        # Demo data in a fresh folder: the real data dir is never touched by a screenshot.
+        import dataclasses
+        import tempfile
+
+        scratch = tempfile.mkdtemp(prefix="kiosk-screenshot-")
+        config = dataclasses.replace(config, data_path=Path(scratch),
+                                     orders=dataclasses.replace(config.orders, seed_demo=True))
+    from kiosk.logs import setup_logging
+
+    setup_logging(config.data_path, level=config.logging.level,
+                  max_bytes=config.logging.max_bytes, backups=config.logging.backups)
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.app import build_gui
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    kiosk_mode = config.ui.kiosk_mode and not args.windowed and not args.screenshot
+    gui = build_gui(config, app, lang=args.lang,
+                    large_text=True if args.large_text else None, kiosk_mode=kiosk_mode,
+                    start_devices=True)
+    if args.screenshot:
+        try:
+            return _screenshot(gui, args)
+        finally:
+            if args.screen:
+                import shutil
+
+                shutil.rmtree(config.data_path, ignore_errors=True)
+    return _run(gui, args, kiosk_mode)
+
+
+def _run(gui: Any, args: argparse.Namespace, kiosk_mode: bool) -> int:
+    from PySide6.QtCore import QTimer
+
+    from kiosk.sdnotify import install_systemd_integration
+
+    window = gui.window
+    if kiosk_mode:
+        window.showFullScreen()
+    else:
+        window.resize(*WINDOWED_SIZE)
+        window.show()
+    _maybe_simulator(gui, args)
+    gui.systemd = install_systemd_integration(gui.app, on_terminate=gui.close)
+    QTimer.singleShot(0, lambda: log.info("kiosk shown", extra={
+        "event": "app.ready", "screen": gui.core.session.screen.value}))
+    code = gui.app.exec()
+    gui.close()
+    return int(code)
+
+
+def _maybe_simulator(gui: Any, args: argparse.Namespace) -> None:
+    """Open the device simulator panel when any device is emulated (ui.simulator, if present)."""
+    emulators = gui.devices.emulators
+    if args.no_simulator or not any(vars(emulators).values()):
+        return
+    try:
+        from ui.simulator import SimulatorPanel
+    except ImportError:
+        log.warning("device simulator panel not available",
+                    extra={"event": "app.simulator_missing"})
+        return
+    panel = SimulatorPanel(gui.devices)
+    gui.simulator = panel
+    geo = gui.window.frameGeometry()
+    panel.move(geo.right() + 8, geo.top())
+    panel.show()
+
+    def toggle() -> None:
+        panel.setVisible(not panel.isVisible())
+        if panel.isVisible():
+            panel.raise_()
+
+    gui.window.simulatorRequested.connect(toggle)
+
+
+def _screenshot(gui: Any, args: argparse.Namespace) -> int:
+    from ui.screenshots import prepare_screen, save_screenshot
+
+    try:
+        if args.screen:
+            prepare_screen(gui, args.screen)
+        save_screenshot(gui.window, args.screenshot, WINDOWED_SIZE)
+    finally:
+        gui.close()
+    print(args.screenshot)
+    return 0
+
+
+def _out_of_service(args: argparse.Namespace, message: str) -> int:
+    """No usable configuration: the out-of-service screen, and the reason in the journal."""
+    print(f"kiosk: configuration error: {message}", file=sys.stderr)
+    if args.screenshot:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
+    from ui.out_of_service import show_out_of_service
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    window = show_out_of_service(app, windowed=args.windowed or bool(args.screenshot))
+    if args.screenshot:
+        from ui.screenshots import save_screenshot
+
+        save_screenshot(window, args.screenshot, WINDOWED_SIZE)
+        return 0
+    return int(app.exec())
