@@ -43,7 +43,7 @@ from kiosk.orders import ORDER_NO_RE, OrderStore
 log = logging.getLogger("kiosk.issuing")
 
 EXIT_PENDING = 3
-DOCUMENTS_DIR = "invoices"  # under the data folder
+DOCUMENTS_DIR = "documents"  # under the data folder (the same folder kiosk.app uses)
 MAX_ORDERS = 20
 
 
@@ -60,6 +60,11 @@ def register(sub: Any) -> None:
     p.add_argument("--receipt-out", type=Path, help="write the receipt's ESC/POS bytes here")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=issue_cmd)
+    pend = sub.add_parser("pending", help="list unfinished issue requests; --resolve finishes them")
+    pend.add_argument("--resolve", action="store_true",
+                      help="query the platform for each, re-send only what it never saw")
+    pend.add_argument("--json", action="store_true", help="one JSON object per request")
+    pend.set_defaults(func=pending_cmd)
 
 
 def service_for(config: Any, db: Any) -> IssuingService:
@@ -195,6 +200,38 @@ def issue_cmd(args: argparse.Namespace, ctx: Any) -> int:
     elif code == EXIT_PENDING:
         ctx.err(f"kiosk: not issued yet ({outcome.status.value}): {outcome.message_en}")
     return code
+
+
+def pending_cmd(args: argparse.Namespace, ctx: Any) -> int:
+    """``kiosk pending [--resolve]``: what the outbox still holds (exit 3 if anything)."""
+    config = ctx.config
+    _setup_logging(config)
+    db = open_kiosk_db(config)
+    service: IssuingService | None = None
+    try:
+        service = service_for(config, db)
+        if args.resolve:
+            for outcome in service.resolve_pending(force=True):
+                ctx.out(json.dumps(describe(outcome), ensure_ascii=False) if args.json else
+                        f"{outcome.request_id}: {outcome.status.value} "
+                        f"{outcome.invoice.number if outcome.invoice else ''}".rstrip())
+            if service.mailer is not None:
+                service.mailer.drain()
+        left = service.pending()
+        for entry in left:
+            row = {"request_id": entry.request_id, "orders": list(entry.order_nos),
+                   "status": entry.status.value, "attempts": entry.attempts,
+                   "total": entry.total, "last_error": entry.last_error,
+                   "next_attempt_at": entry.next_attempt_at.isoformat()}
+            ctx.out(json.dumps(row, ensure_ascii=False) if args.json else
+                    f"{entry.request_id}  {entry.status.value:<8} orders {','.join(entry.order_nos)}"
+                    f"  total {entry.total}  attempts {entry.attempts}  {entry.last_error}")
+        if not left and not args.json:
+            ctx.out("nothing pending")
+    finally:
+        db.close()
+        _close(service)
+    return EXIT_PENDING if left else 0
 
 
 def _exit_code(outcome: IssueOutcome) -> int:

@@ -96,7 +96,7 @@ def test_errors_are_one_line_and_leave_nothing(env: KioskEnv, args: list[str], e
     assert line.count("\n") == 0 and expect.lower() in line.lower(), line
     assert "Traceback" not in done.stderr
     assert not receipt.exists()
-    assert not (env.data / "invoices").exists() or not any((env.data / "invoices").iterdir())
+    assert not (env.data / "documents").exists() or not any((env.data / "documents").iterdir())
     assert outbox_status(env) == []  # refused before anything was recorded or sent
 
 
@@ -182,8 +182,17 @@ def test_platform_down_queues_exit_3(env: KioskEnv, tmp_path: Path) -> None:
     from tests.helpers.smtp import free_port
 
     down = f'[platform]\nbackend = "remote"\n[platform.remote]\nbase_url = "http://127.0.0.1:{free_port()}"\nretries = 0\n'
-    env.config.write_text(env.config.read_text(encoding="utf-8") + down, encoding="utf-8")
+    original = env.config.read_text(encoding="utf-8")
+    env.config.write_text(original + down, encoding="utf-8")
     code, data, err = issue(env)
     assert code == 3 and data is not None and data["status"] == "queued"
     assert data["invoice_number"] is None and "not issued yet" in err and err.count("\n") == 1
     assert outbox_status(env) == ["pending"]
+    listed = env.run("pending", "--json")
+    assert listed.returncode == 3
+    assert json.loads(listed.stdout)["orders"] == ["2024060100017"]
+    env.config.write_text(original, encoding="utf-8")  # the platform is back (embedded sandbox)
+    resolved = env.run("pending", "--resolve", "--json")
+    assert resolved.returncode == 0, resolved.stderr
+    assert json.loads(resolved.stdout.splitlines()[0])["status"] == "issued"
+    assert len(sandbox_invoices(env.data / "sandbox.db", "2024060100017")) == 1
