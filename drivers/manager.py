@@ -118,6 +118,12 @@ class InactiveDevice:
     def on_preview(self, callback: Callable[..., None]) -> None:
         pass
 
+    def pause(self) -> None:
+        pass
+
+    def resume(self) -> None:
+        pass
+
     def arm(self) -> None:
         pass
 
@@ -207,8 +213,7 @@ class DeviceManager:
 
     def start(self) -> None:
         """Start every device's worker and the reconnect supervisor."""
-        if self.printer_worker is not None:
-            self.printer_worker.start()
+        self.printer_worker.start()
         for device in self._restartable():
             device.start()
         self._stopping.clear()
@@ -225,8 +230,7 @@ class DeviceManager:
             self._supervisor = None
         for device in self._restartable():
             device.stop(timeout)
-        if self.printer_worker is not None:
-            self.printer_worker.stop(timeout)
+        self.printer_worker.stop(timeout)
         if self.emulators.scanner is not None:
             self.emulators.scanner.close()
         if self.emulators.idcard is not None:
@@ -245,17 +249,21 @@ class DeviceManager:
         return self._link_dir
 
     def _build_printer(self, cfg: Any, poll_s: float | None) -> tuple[Any, Any]:
-        from drivers.printer import PrinterWorker, build_printer
+        """The printer and its worker; the worker exists for every backend (a disabled
+        printer refuses each job with ``PrinterDisabled``), so callers need no None check."""
+        from drivers.printer import DisabledPrinter, PrinterWorker, build_printer
 
         try:
             printer = build_printer(cfg)
         except ValueError as err:
             log.error("printer cannot be built: %s", err, extra={"event": "device.build_failed"})
-            return InactiveDevice("printer", DeviceStatus.ERROR, f"打印机配置错误: {err}"), None
+            printer = DisabledPrinter(getattr(cfg, "paper_width_mm", 80))
+            printer.publisher.publish(DeviceStatus.ERROR, f"打印机配置错误: {err}")
+            return printer, PrinterWorker(printer)
         if cfg.backend == "emulated":
             self.emulators.printer = printer
         if cfg.backend == "none":
-            return printer, None
+            return printer, PrinterWorker(printer)
         return printer, PrinterWorker(printer, poll_interval_s=poll_s)
 
     def _build_scanner(self, cfg: ScannerConfigLike) -> Any:

@@ -58,6 +58,8 @@ class CameraDevice:
         self._codes: list[Callable[[str], None]] = []
         self._previews: list[PreviewCallback] = []
         self._stop = threading.Event()
+        self._active = threading.Event()
+        self._active.set()
         self._thread: threading.Thread | None = None
         self._source: FrameSource | None = None
         self.frames_decoded = 0
@@ -67,6 +69,18 @@ class CameraDevice:
 
     def on_preview(self, callback: PreviewCallback) -> None:
         self._previews.append(callback)
+
+    @property
+    def active(self) -> bool:
+        return self._active.is_set()
+
+    def pause(self) -> None:
+        """Keep the camera open but neither decode nor preview (nobody is looking)."""
+        self._active.clear()
+
+    def resume(self) -> None:
+        self.repeat_filter.reset()
+        self._active.set()
 
     @property
     def running(self) -> bool:
@@ -120,6 +134,8 @@ class CameraDevice:
                 if not self._stop.is_set():
                     self.publisher.publish(DeviceStatus.OFFLINE, "摄像头不可用 (no frames)")
                 return
+            if not self._active.is_set():
+                continue  # paused: frames are read (the camera stays live) and dropped
             now = time.monotonic()
             gray = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
             for code in self.repeat_filter.update(self.decoder.decode(gray), now):

@@ -203,3 +203,23 @@ def test_decoder_failure_is_an_error_status_not_a_silent_death() -> None:
     assert "decoder crashed" in statuses.wait_for(DeviceStatus.ERROR).message
     device.stop()
     assert not device.running
+
+
+def test_paused_camera_neither_decodes_nor_previews() -> None:
+    r = CameraRig(preview_fps=50.0)
+    previews = Recorder()
+    r.device.on_preview(previews)
+    r.device.pause()
+    r.camera.show_code("WHILE-PAUSED")
+    r.device.start()
+    try:
+        r.statuses.wait_for(DeviceStatus.READY)
+        assert r.camera.wait_frames(10)  # frames flow, nothing is made of them
+        assert r.device.frames_decoded == 0
+        r.codes.assert_nothing(within=0.05)
+        previews.assert_nothing(within=0.05)
+        r.device.resume()
+        assert r.codes.get() == "WHILE-PAUSED"
+        assert isinstance(previews.get(), QImage)
+    finally:
+        r.device.stop()

@@ -132,6 +132,9 @@ def test_none_backends_are_disabled_and_start_no_threads() -> None:
     assert statuses == dict.fromkeys(("printer", "scanner", "idcard", "camera"),
                                      DeviceStatus.DISABLED)
     assert mgr.emulators.scanner is None and mgr.emulators.idcard is None
+    future = mgr.printer_worker.submit_print([])  # a worker exists: it refuses the job
+    with pytest.raises(Exception, match="turned off"):
+        future.result(timeout=5)
     mgr.stop()
     assert not new_threads(before)
 
