@@ -205,12 +205,32 @@ def _looks_like_resident_id(value: str) -> bool:
     return born is not None and born.year >= _EARLIEST_BIRTH_YEAR
 
 
+# GB 32100 position 1: the registering department (1 编制, 2 外交, 3 司法, 4 文化, 5 民政,
+# 6 旅游, 7 宗教, 8 工会, 9 市场监管, A 军队, N 农业, Y 其他).
+_REGISTRARS = "123456789ANY"
+
+
+def _credit_code_structure_problem(value: str) -> tuple[str, str, int] | None:
+    """Checksums pass but the shape is odd (e.g. ``000000000000000000``): ask to confirm."""
+    if value[0] not in _REGISTRARS:
+        return (f"统一社会信用代码第 1 位“{value[0]}”不是登记管理部门代码，请核对后确认。",
+                f"Position 1 ('{value[0]}') is not a registering department code; check and confirm.",
+                1)
+    if not value[2:8].isdigit() or value[2:4] == "00":
+        return ("统一社会信用代码第 3-8 位应为行政区划代码，请核对后确认。",
+                "Positions 3-8 should be an administrative division code; check and confirm.", 3)
+    return None
+
+
 def _classify_18(value: str, today: dt.date | None) -> TaxIdCheck:
     if is_valid_resident_id(value, today=today):
         return TaxIdCheck(value, TaxIdKind.RESIDENT_ID, Severity.OK,
                           "有效的居民身份证号码。", "A valid resident ID number.")
     bad, org_ok, final_ok = _credit_code_problems(value)
     if bad is None and org_ok and final_ok:
+        odd = _credit_code_structure_problem(value)
+        if odd is not None:
+            return TaxIdCheck(value, TaxIdKind.CREDIT_CODE, Severity.WARNING, *odd)
         return TaxIdCheck(value, TaxIdKind.CREDIT_CODE, Severity.OK,
                           "有效的统一社会信用代码。", "A valid unified social credit code.")
     if bad is not None:

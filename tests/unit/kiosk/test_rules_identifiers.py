@@ -148,6 +148,7 @@ def test_normalise_strips_spaces_fullwidth_and_case() -> None:
     ("91350200776049653B", TaxIdKind.CREDIT_CODE, Severity.WARNING),
     ("110105194912310021", TaxIdKind.RESIDENT_ID, Severity.WARNING),
     ("913502007760496S3A", TaxIdKind.INVALID, Severity.ERROR),
+    ("000000000000000000", TaxIdKind.CREDIT_CODE, Severity.WARNING),  # checksums pass, shape odd
     ("110105D2143569X", TaxIdKind.LEGACY, Severity.OK),  # 6 digits + org code with check
     ("110105D21435693", TaxIdKind.LEGACY, Severity.WARNING),  # org check broken
     ("11010549123100201", TaxIdKind.LEGACY, Severity.OK),  # 15-digit ID + 2 digits
