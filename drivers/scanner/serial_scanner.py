@@ -31,6 +31,8 @@ class _ScanProtocol(Protocol):
         self.framer = LineFramer(owner.prefix, owner.suffix, owner.max_length)
 
     def data_received(self, data: bytes) -> None:
+        if self.owner._raws:  # diagnostics' raw tap: the bytes as they arrived, before framing
+            self.owner._call(self.owner._raws, data)
         for item in self.framer.feed(data):
             self.owner._dispatch(item)
 
@@ -71,6 +73,7 @@ class SerialScanner:
         self.publisher = StatusPublisher(self.name)
         self._codes: list[CodeCallback] = []
         self._errors: list[ErrorCallback] = []
+        self._raws: list[Callable[[bytes], None]] = []
         self._reader: ReaderThread | None = None
         self._lock = threading.Lock()
         self._stopping = False
@@ -80,6 +83,10 @@ class SerialScanner:
 
     def on_error(self, callback: ErrorCallback) -> None:
         self._errors.append(callback)
+
+    def on_raw(self, callback: Callable[[bytes], None]) -> None:
+        """Every chunk of bytes as it arrives, before framing (diagnostics' hex view)."""
+        self._raws.append(callback)
 
     @property
     def running(self) -> bool:
