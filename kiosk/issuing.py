@@ -139,6 +139,8 @@ class IssuingService:
         self.audit = audit
         self.clock = clock
         self.outbox = Outbox(db)
+        if mailer is not None and mailer.db.conn is db.conn:
+            self.outbox.lock = mailer.lock  # one connection, one writer at a time
 
     # --- public API -----------------------------------------------------------------
     def issue(self, request: InvoiceRequest) -> IssueOutcome:
@@ -165,7 +167,7 @@ class IssuingService:
                 stored = self.outbox.invoice(entry.invoice_number)
                 if stored is not None:
                     return self._already(request.request_id, stored)
-            return self._resolve(entry, send_queued=True)
+            return self._resolve(entry, send_queued=True, latest=request)
 
     def resolve_pending(self, *, force: bool = False) -> list[IssueOutcome]:
         """Finish every unfinished request (start-up, timer, diagnostics' retry).
@@ -249,7 +251,11 @@ class IssuingService:
             "event": "issuing.superseded", "request_id": other.request_id})
         return True
 
-    def _resolve(self, entry: OutboxEntry, *, send_queued: bool) -> IssueOutcome:
+    def _resolve(self, entry: OutboxEntry, *, send_queued: bool,
+                 latest: InvoiceRequest | None = None) -> IssueOutcome:
+        """Move one request on. ``latest`` is the caller's current version of it (the buyer
+        may have corrected the title): it is what gets sent if the platform never saw the
+        request; what the platform did see is never sent under a new form."""
         rid = entry.request_id
         if entry.status in (RequestStatus.SENT, RequestStatus.UNKNOWN):
             # The platform may have issued it: ask before anything is sent again.
@@ -262,7 +268,9 @@ class IssuingService:
                 return self._complete(entry.request, found)
             log.info("platform never saw the request: sending again with the same id",
                      extra={"event": "issuing.resend", "request_id": rid})
-            return self._send(entry.request)
+            if latest is not None and latest != entry.request:
+                self.outbox.update_request(latest, self.clock())
+            return self._send(latest or entry.request)
         if entry.status is RequestStatus.PENDING:
             if not send_queued:
                 return self._queued(rid)

@@ -175,6 +175,15 @@ class Outbox:
         assert entry is not None
         return entry
 
+    def update_request(self, request: InvoiceRequest, now: dt.datetime) -> None:
+        """Replace the stored request (same id): only for one the platform never saw."""
+        with self.tx() as conn:
+            conn.execute(
+                "UPDATE issue_requests SET request = ?, total = ?, updated_at = ? "
+                "WHERE request_id = ?",
+                [json.dumps(to_data(request), ensure_ascii=False), str(request.total), iso(now),
+                 request.request_id])
+
     def set_status(self, request_id: str, status: RequestStatus, now: dt.datetime, *,
                    error: str | None = None, errors: list[Rejection] | None = None,
                    invoice_number: str | None = None, attempt: bool = False,

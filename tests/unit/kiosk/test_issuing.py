@@ -322,3 +322,14 @@ def test_refused_smtp_never_blocks_issuing(rig: Rig) -> None:
     out = rig.service.issue(request("A1", buyer=buyer))
     assert out.status is IssueStatus.ISSUED
     assert rig.mail.drain().retry_later and len(rig.mail.pending()) == 1
+
+
+def test_resend_after_crash_uses_the_corrected_title(rig: Rig) -> None:
+    first = request("A1", buyer=PERSON)
+    rig.service.outbox.record(first, rig.clock())
+    rig.service.outbox.set_status(first.request_id, RequestStatus.SENT, rig.clock())
+    corrected = request("A1", buyer=COMPANY)  # the platform never saw the first version
+    out = rig.service.issue(corrected)
+    assert out.status is IssueStatus.ISSUED and out.invoice is not None
+    assert out.invoice.buyer.name == COMPANY.name
+    assert rig.service.entry(first.request_id).request.buyer == COMPANY  # type: ignore[union-attr]
