@@ -50,9 +50,10 @@ SUM_H, TOTAL_H, REMARK_MIN_H = 6.0, 8.0, 14.0
 LINE_H = 3.6  # item text line height at 8 pt
 ITEM_PT, LABEL_PT, VALUE_PT = 8.0, 8.5, 9.0
 # (header, width mm, align)
-COLUMNS = (("项目名称", 52.0, "L"), ("规格型号", 22.0, "L"), ("单位", 12.0, "C"),
+COLUMNS = (("项目名称", 50.0, "L"), ("规格型号", 22.0, "L"), ("单位", 12.0, "C"),
            ("数量", 18.0, "R"), ("单价", 26.0, "R"), ("金额", 23.0, "R"),
            ("税率/征收率", 18.0, "C"), ("税额", 23.0, "R"))
+TABLE_X = X0 + 1.0  # the item table, 1 mm inside the frame on each side (widths sum 192)
 YEN = "¥"  # published PDFs print U+00A5; the CJK font has it
 
 
@@ -70,7 +71,7 @@ class _InvoicePdf(FPDF):
         # One face only: parsing and subsetting a CJK collection costs ~0.15 s each, so
         # the bold title is the regular face filled and stroked (see _draw_header).
         self.add_font("cjk", "", str(font.path), collection_font_number=font.collection_index)
-        self.c_margin = 0.8
+        self.c_margin = 1.2
 
     def text_at(self, x: float, y: float, w: float, text: str, *, size: float = VALUE_PT,
                 colour: tuple[int, int, int] = BLACK, align: str = "L", bold: bool = False,
@@ -213,7 +214,7 @@ def _draw_frame_and_parties(pdf: _InvoicePdf, invoice: Invoice, bottom: float) -
     b, s = invoice.buyer, invoice.seller
     _draw_party(pdf, X0, mid - X0, "购买方信息", sanitize_text(b.name), sanitize_text(b.tax_id))
     _draw_party(pdf, mid, X1 - mid, "销售方信息", sanitize_text(s.name), sanitize_text(s.tax_id))
-    x = X0
+    x = TABLE_X
     for header, w, _ in COLUMNS:
         pdf.text_at(x, FRAME_TOP + PARTY_H + 1, w, header, size=LABEL_PT, colour=BROWN, align="C")
         x += w
@@ -222,7 +223,7 @@ def _draw_frame_and_parties(pdf: _InvoicePdf, invoice: Invoice, bottom: float) -
 def _draw_rows(pdf: _InvoicePdf, rows: list[_Row]) -> None:
     y = ITEMS_TOP
     for row in rows:
-        x = X0
+        x = TABLE_X
         for (lines, size), (_, w, align) in zip(row.cells, COLUMNS, strict=True):
             for i, part in enumerate(lines):
                 pdf.text_at(x, y + i * LINE_H, w, part, size=size, align=align, h=LINE_H)
@@ -232,7 +233,7 @@ def _draw_rows(pdf: _InvoicePdf, rows: list[_Row]) -> None:
 
 def _draw_totals(pdf: _InvoicePdf, invoice: Invoice, sum_y: float, remark_lines: list[str],
                  remark_pt: float) -> None:
-    amount_x = X0 + sum(w for _, w, _ in COLUMNS[:5])
+    amount_x = TABLE_X + sum(w for _, w, _ in COLUMNS[:5])
     tax_x = amount_x + COLUMNS[5][1] + COLUMNS[6][1]
     pdf.text_at(X0, sum_y + 1, COLUMNS[0][1], "合　　计", size=LABEL_PT, colour=BROWN, align="C")
     pdf.text_at(amount_x, sum_y + 1, COLUMNS[5][1], money(invoice.total_net, YEN), align="R")
