@@ -594,7 +594,8 @@ class Session:
             self._go(Screen.RESULT_UNKNOWN, status="error")
             return
         status = str(getattr(outcome, "status", "unknown")).rsplit(".", 1)[-1].lower()
-        data.notice = _text_of(outcome, None)
+        # The outcome's message explains a failure; success speaks for itself.
+        data.notice = None if status == "issued" else _text_of(outcome, None)
         invoice = getattr(outcome, "invoice", None)
         if status == "issued" and invoice is not None:
             data.invoice = invoice

@@ -4,7 +4,7 @@ invoiced, bad/foreign QR, rejected, printer problem, camera unavailable."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.flow.states import Screen
 from kiosk.session import Session
@@ -18,18 +18,34 @@ class FailurePage(Page):
 
     def build(self) -> None:
         self.head = label("title")
+        self.body.addWidget(self.head)
+        columns = QHBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        self.body.addLayout(columns)
         self.text = label("big")
         self.next = label()
         self.reference = label("big")
         self.qr = QLabel()
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        for w in (self.head, self.text, self.next, self.reference, self.qr):
-            self.body.addWidget(w)
+        for w in (self.text, self.next, self.reference):
+            left.addWidget(w)
+        right.addWidget(self.qr)
+        right.addStretch(1)
         self.email = input_edit()
         self.send = button()
-        self.add_row(self.email, self.send)
+        mail_row = QHBoxLayout()
+        mail_row.addWidget(self.email, 1)
+        mail_row.addWidget(self.send)
+        left.addLayout(mail_row)
         self.action1, self.action2 = button(), button()
-        self.add_row(self.action1, self.action2)
+        actions = QHBoxLayout()
+        actions.addWidget(self.action1)
+        actions.addWidget(self.action2)
+        actions.addStretch(1)
+        left.addLayout(actions)
+        left.addStretch(1)
         self.body.addStretch(1)
         self.primary.clicked.connect(self.session.finish)
         self.send.clicked.connect(lambda: self.session.send_email(self.email.text()))
@@ -48,7 +64,7 @@ class FailurePage(Page):
     def show_invoice_qr(self, session: Session) -> None:
         inv = session.data.invoice
         if inv is not None and inv.download_url:
-            self.qr.setPixmap(qr_pixmap(inv.download_url, 240))
+            self.qr.setPixmap(qr_pixmap(inv.download_url, 260))
             self.qr.show()
         else:
             self.qr.hide()

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QProgressBar
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout
 
 from kiosk.flow.states import Screen
 from kiosk.masking import mask_tax_id
@@ -107,24 +107,30 @@ class ResultPage(Page):
     def build(self) -> None:
         self.back.hide()
         self.head = label("title")
-        self.number = label("big")
         self.body.addWidget(self.head)
-        self.body.addWidget(self.number)
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        right = QVBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        self.body.addLayout(columns)
+        self.number = label("big")
+        self.status = label("ok")
+        self.mail_status = label("ok")
+        self.email = input_edit()
+        self.send = button()
+        self.reprint = button()
+        for w in (self.number, self.status, self.mail_status, self.email, self.send,
+                  self.reprint):
+            left.addWidget(w)
+        left.addStretch(1)
         self.qr = QLabel()
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.qr_hint = label("hint")
         self.qr_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.body.addWidget(self.qr)
-        self.body.addWidget(self.qr_hint)
-        self.status = label("ok")
-        self.mail_status = label("ok")
-        self.body.addWidget(self.status)
-        self.body.addWidget(self.mail_status)
-        self.email = input_edit()
-        self.send = button()
-        self.reprint = button()
-        self.add_row(self.email, self.send)
-        self.add_row(self.reprint)
+        right.addWidget(self.qr)
+        right.addWidget(self.qr_hint)
+        right.addStretch(1)
         self.send.clicked.connect(lambda: self.session.send_email(self.email.text()))
         self.reprint.clicked.connect(self.session.print_receipt)
         self.body.addStretch(1)

@@ -1,0 +1,1059 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en_US">
+<context>
+    <name>AlreadyInvoicedPage</name>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="105" />
+        <source>Already invoiced</source>
+        <translation>Already invoiced</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="109" />
+        <source>This order already has an invoice</source>
+        <translation>This order already has an invoice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="110" />
+        <source>An order is invoiced only once. You can get the same invoice again:</source>
+        <translation>An order is invoiced only once. You can get the same invoice again:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="112" />
+        <source>Print its receipt again, send it by e-mail, or scan the QR code with your phone.</source>
+        <translation>Print its receipt again, send it by e-mail, or scan the QR code with your phone.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="114" />
+        <source>Print the receipt again</source>
+        <translation>Print the receipt again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="118" />
+        <source>Invoice number: %1</source>
+        <translation>Invoice number: %1</translation>
+    </message>
+</context>
+<context>
+    <name>AttractPage</name>
+    <message>
+        <location filename="../../ui/screens/start.py" line="46" />
+        <source>Scan your receipt's QR code to get an invoice</source>
+        <translation>Scan your receipt's QR code to get an invoice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="47" />
+        <source>Hold the QR code on your receipt under the scanner below</source>
+        <translation>Hold the QR code on your receipt under the scanner below</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="48" />
+        <source>Type the order number</source>
+        <translation>Type the order number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="49" />
+        <source>Scan with the camera</source>
+        <translation>Scan with the camera</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="50" />
+        <source>Use my ID card</source>
+        <translation>Use my ID card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="51" />
+        <source>Log in to my account</source>
+        <translation>Log in to my account</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="52" />
+        <source>Business invoicing</source>
+        <translation>Business invoicing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="53" />
+        <source>How it works</source>
+        <translation>How it works</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="56" />
+        <source>Scan the QR code printed on your receipt. No receipt code? Type the order number instead.</source>
+        <translation>Scan the QR code printed on your receipt. No receipt code? Type the order number instead.</translation>
+    </message>
+</context>
+<context>
+    <name>BadQrPage</name>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="133" />
+        <source>Code not accepted</source>
+        <translation>Code not accepted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="137" />
+        <source>This code cannot be used here</source>
+        <translation>This code cannot be used here</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="139" />
+        <source>Scan the order QR code on your receipt, or type the order number printed under it.</source>
+        <translation>Scan the order QR code on your receipt, or type the order number printed under it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="141" />
+        <source>Type the order number</source>
+        <translation>Type the order number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="142" />
+        <source>Try again</source>
+        <translation>Try again</translation>
+    </message>
+</context>
+<context>
+    <name>BuyerPage</name>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="69" />
+        <source>Invoice title (buyer)</source>
+        <translation>Invoice title (buyer)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="72" />
+        <source>Personal</source>
+        <translation>Personal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="73" />
+        <source>Company</source>
+        <translation>Company</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="74" />
+        <source>Your saved titles:</source>
+        <translation>Your saved titles:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="75" />
+        <source>Name on the invoice</source>
+        <translation>Name on the invoice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="76" />
+        <location filename="../../ui/screens/buyer.py" line="98" />
+        <source>Tax ID (unified social credit code)</source>
+        <translation>Tax ID (unified social credit code)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="77" />
+        <source>It is correct: use it</source>
+        <translation>It is correct: use it</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="78" />
+        <source>Tip: scan a company's invoice-title QR code to fill this in.</source>
+        <translation>Tip: scan a company's invoice-title QR code to fill this in.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="79" />
+        <source>More: address, phone, bank, e-mail</source>
+        <translation>More: address, phone, bank, e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="80" />
+        <source>Address</source>
+        <translation>Address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="80" />
+        <source>Phone</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="81" />
+        <source>Bank</source>
+        <translation>Bank</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="81" />
+        <source>Account number</source>
+        <translation>Account number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="82" />
+        <source>E-mail for the invoice</source>
+        <translation>E-mail for the invoice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="85" />
+        <source>Print address and bank on the invoice</source>
+        <translation>Print address and bank on the invoice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="86" />
+        <source>Next</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="99" />
+        <source>Tax ID (optional for a person)</source>
+        <translation>Tax ID (optional for a person)</translation>
+    </message>
+</context>
+<context>
+    <name>CameraUnavailablePage</name>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="198" />
+        <source>Camera unavailable</source>
+        <translation>Camera unavailable</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="202" />
+        <source>The camera is not available</source>
+        <translation>The camera is not available</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="203" />
+        <source>Use the scanner below the screen, or type the order number.</source>
+        <translation>Use the scanner below the screen, or type the order number.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="205" />
+        <source>Type the order number</source>
+        <translation>Type the order number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="206" />
+        <source>Back</source>
+        <translation>Back</translation>
+    </message>
+</context>
+<context>
+    <name>CataloguePage</name>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="171" />
+        <source>Catalogue</source>
+        <translation>Catalogue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="174" />
+        <source>Pick goods or services</source>
+        <translation>Pick goods or services</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="175" />
+        <source>Search by name or tax code</source>
+        <translation>Search by name or tax code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="176" />
+        <source>Quantity</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="177" />
+        <source>Unit price</source>
+        <translation>Unit price</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="178" />
+        <source>or amount</source>
+        <translation>or amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="179" />
+        <source>Add line</source>
+        <translation>Add line</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="180" />
+        <source>Continue</source>
+        <translation>Continue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="181" />
+        <source>Item</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="181" />
+        <source>Qty</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="181" />
+        <source>Amount</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="187" />
+        <source>Total: %1</source>
+        <translation>Total: %1</translation>
+    </message>
+</context>
+<context>
+    <name>FailurePage</name>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="44" />
+        <source>Finish</source>
+        <translation>Finish</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="45" />
+        <source>Send by e-mail</source>
+        <translation>Send by e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="46" />
+        <source>E-mail address</source>
+        <translation>E-mail address</translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <location filename="../../ui/screens/base.py" line="75" />
+        <source>? Help</source>
+        <translation>? Help</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/base.py" line="76" />
+        <source>Support</source>
+        <translation>Support</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/base.py" line="77" />
+        <source>A+ Large text</source>
+        <translation>A+ Large text</translation>
+    </message>
+</context>
+<context>
+    <name>IdcardConsentPage</name>
+    <message>
+        <location filename="../../ui/screens/start.py" line="130" />
+        <source>Consent to read your ID card</source>
+        <translation>Consent to read your ID card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="133" />
+        <source>May we read your ID card?</source>
+        <translation>May we read your ID card?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="135" />
+        <source>Your ID card holds sensitive personal data. We read only your name and ID number, to fill in the invoice title for you. The photo is not used. Nothing is kept on this kiosk after you finish. You can say no and type your name instead.</source>
+        <translation>Your ID card holds sensitive personal data. We read only your name and ID number, to fill in the invoice title for you. The photo is not used. Nothing is kept on this kiosk after you finish. You can say no and type your name instead.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="138" />
+        <source>I agree: read my card</source>
+        <translation>I agree: read my card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="139" />
+        <source>No, thanks</source>
+        <translation>No, thanks</translation>
+    </message>
+</context>
+<context>
+    <name>IdcardReadingPage</name>
+    <message>
+        <location filename="../../ui/screens/start.py" line="152" />
+        <source>Reading your ID card</source>
+        <translation>Reading your ID card</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="155" />
+        <source>Place your ID card on the reader</source>
+        <translation>Place your ID card on the reader</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="156" />
+        <source>Keep it still until the next screen appears.</source>
+        <translation>Keep it still until the next screen appears.</translation>
+    </message>
+</context>
+<context>
+    <name>IdentifyPage</name>
+    <message>
+        <location filename="../../ui/screens/start.py" line="106" />
+        <source>Identify yourself (optional)</source>
+        <translation>Identify yourself (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="109" />
+        <source>Who is the invoice for?</source>
+        <translation>Who is the invoice for?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="110" />
+        <source>ID card on the reader</source>
+        <translation>ID card on the reader</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="111" />
+        <source>My personal QR code</source>
+        <translation>My personal QR code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="112" />
+        <source>Account and password</source>
+        <translation>Account and password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="113" />
+        <source>Skip: continue without identifying</source>
+        <translation>Skip: continue without identifying</translation>
+    </message>
+</context>
+<context>
+    <name>IdleWarningPage</name>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="27" />
+        <source>Are you still there?</source>
+        <translation>Are you still there?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="30" />
+        <source>Need more time?</source>
+        <translation>Need more time?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="31" />
+        <source>Yes, I need more time</source>
+        <translation>Yes, I need more time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="32" />
+        <source>No, start over</source>
+        <translation>No, start over</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="35" />
+        <source>Everything you entered is cleared in %1 s</source>
+        <translation>Everything you entered is cleared in %1 s</translation>
+    </message>
+</context>
+<context>
+    <name>IssuingPage</name>
+    <message>
+        <location filename="../../ui/screens/review.py" line="99" />
+        <source>Issuing</source>
+        <translation>Issuing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="102" />
+        <source>Issuing your invoice…</source>
+        <translation>Issuing your invoice…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="103" />
+        <source>This takes a few seconds. Please do not leave.</source>
+        <translation>This takes a few seconds. Please do not leave.</translation>
+    </message>
+</context>
+<context>
+    <name>LoginPage</name>
+    <message>
+        <location filename="../../ui/screens/start.py" line="180" />
+        <location filename="../../ui/screens/start.py" line="186" />
+        <source>Log in</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="183" />
+        <source>Log in to your account</source>
+        <translation>Log in to your account</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="184" />
+        <source>User name</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="185" />
+        <source>Password</source>
+        <translation>Password</translation>
+    </message>
+</context>
+<context>
+    <name>OptionsPage</name>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="157" />
+        <source>Invoice options</source>
+        <translation>Invoice options</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="160" />
+        <source>Type of invoice</source>
+        <translation>Type of invoice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="161" />
+        <source>Ordinary invoice</source>
+        <translation>Ordinary invoice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="162" />
+        <source>Special VAT invoice</source>
+        <translation>Special VAT invoice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="164" />
+        <source>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</source>
+        <translation>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="165" />
+        <source>How you receive it</source>
+        <translation>How you receive it</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="166" />
+        <source>Electronic (QR code, e-mail)</source>
+        <translation>Electronic (QR code, e-mail)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="167" />
+        <source>Paper invoice</source>
+        <translation>Paper invoice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="168" />
+        <source>Pick up at the counter</source>
+        <translation>Pick up at the counter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="169" />
+        <source>Send by post</source>
+        <translation>Send by post</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="170" />
+        <source>Mailing address</source>
+        <translation>Mailing address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="172" />
+        <source>A paper invoice is printed on tax stock by staff; this kiosk records your request.</source>
+        <translation>A paper invoice is printed on tax stock by staff; this kiosk records your request.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="173" />
+        <source>Next</source>
+        <translation>Next</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersPage</name>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="67" />
+        <source>Your orders</source>
+        <translation>Your orders</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="70" />
+        <source>Scan more receipts to put them on one invoice</source>
+        <translation>Scan more receipts to put them on one invoice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="72" />
+        <source>Item</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="72" />
+        <source>Qty</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="72" />
+        <source>Amount</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="72" />
+        <source>Order</source>
+        <translation>Order</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="73" />
+        <source>Or type an order number</source>
+        <translation>Or type an order number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="74" />
+        <source>Add</source>
+        <translation>Add</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="76" />
+        <source>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</source>
+        <translation>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="78" />
+        <source>Read the full privacy notice</source>
+        <translation>Read the full privacy notice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="79" />
+        <source>● The camera is on: hold your receipt's QR code in front of it.</source>
+        <translation>● The camera is on: hold your receipt's QR code in front of it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="85" />
+        <source>Continue</source>
+        <translation>Continue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="86" />
+        <source>Accept and continue</source>
+        <translation>Accept and continue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="87" />
+        <source>Turn the camera off</source>
+        <translation>Turn the camera off</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="88" />
+        <source>Scan with the camera</source>
+        <translation>Scan with the camera</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="97" />
+        <source>Total: %1 (orders: %2)</source>
+        <translation>Total: %1 (orders: %2)</translation>
+    </message>
+</context>
+<context>
+    <name>OutOfServicePage</name>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="127" />
+        <source>Out of service</source>
+        <translation>Out of service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="130" />
+        <source>This kiosk is out of service</source>
+        <translation>This kiosk is out of service</translation>
+    </message>
+</context>
+<context>
+    <name>Page</name>
+    <message>
+        <location filename="../../ui/screens/base.py" line="147" />
+        <source>Self-service invoicing</source>
+        <translation>Self-service invoicing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/base.py" line="150" />
+        <source>Follow the steps on the screen. Staff can help you at any time.</source>
+        <translation>Follow the steps on the screen. Staff can help you at any time.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/base.py" line="159" />
+        <source>&lt; Back</source>
+        <translation>&lt; Back</translation>
+    </message>
+</context>
+<context>
+    <name>PrinterProblemPage</name>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="174" />
+        <source>Printer problem</source>
+        <translation>Printer problem</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="178" />
+        <source>The receipt could not be printed</source>
+        <translation>The receipt could not be printed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="179" />
+        <source>Your invoice IS issued. Get it another way:</source>
+        <translation>Your invoice IS issued. Get it another way:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="180" />
+        <source>Scan the QR code with your phone, or send it by e-mail. Staff have been told about the printer.</source>
+        <translation>Scan the QR code with your phone, or send it by e-mail. Staff have been told about the printer.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="182" />
+        <source>Try printing again</source>
+        <translation>Try printing again</translation>
+    </message>
+</context>
+<context>
+    <name>QueuedPage</name>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="59" />
+        <source>Request queued</source>
+        <translation>Request queued</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="63" />
+        <source>The tax platform cannot be reached right now</source>
+        <translation>The tax platform cannot be reached right now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="64" />
+        <source>Your request is saved and will be sent automatically.</source>
+        <translation>Your request is saved and will be sent automatically.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="66" />
+        <source>What happens next: the kiosk keeps trying. Keep the claim receipt; with its reference, scan your order again later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</source>
+        <translation>What happens next: the kiosk keeps trying. Keep the claim receipt; with its reference, scan your order again later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="74" />
+        <source>Claim reference: %1</source>
+        <translation>Claim reference: %1</translation>
+    </message>
+</context>
+<context>
+    <name>RejectedPage</name>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="156" />
+        <source>Not accepted</source>
+        <translation>Not accepted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="160" />
+        <source>The platform did not accept this invoice</source>
+        <translation>The platform did not accept this invoice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="161" />
+        <source>Nothing was issued. The reason is shown below.</source>
+        <translation>Nothing was issued. The reason is shown below.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="162" />
+        <source>Correct the title and try again, or ask staff.</source>
+        <translation>Correct the title and try again, or ask staff.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="163" />
+        <source>Correct the title</source>
+        <translation>Correct the title</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPage</name>
+    <message>
+        <location filename="../../ui/screens/review.py" line="141" />
+        <source>Your invoice</source>
+        <translation>Your invoice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="144" />
+        <source>Your invoice has been issued</source>
+        <translation>Your invoice has been issued</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="145" />
+        <source>Scan with your phone to download the PDF and XML</source>
+        <translation>Scan with your phone to download the PDF and XML</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="146" />
+        <source>E-mail address</source>
+        <translation>E-mail address</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="147" />
+        <source>Send by e-mail</source>
+        <translation>Send by e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="148" />
+        <source>Print the receipt again</source>
+        <translation>Print the receipt again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="149" />
+        <source>Finish</source>
+        <translation>Finish</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="156" />
+        <source>Invoice number: %1</source>
+        <translation>Invoice number: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="163" />
+        <source>Printing your receipt…</source>
+        <translation>Printing your receipt…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="165" />
+        <source>Receipt printed: take it from the slot below.</source>
+        <translation>Receipt printed: take it from the slot below.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="167" />
+        <source>No receipt printed: use the QR code or e-mail.</source>
+        <translation>No receipt printed: use the QR code or e-mail.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="169" />
+        <source>Sending the e-mail…</source>
+        <translation>Sending the e-mail…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="171" />
+        <source>E-mail sent.</source>
+        <translation>E-mail sent.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <location filename="../../ui/screens/review.py" line="47" />
+        <source>Check and confirm</source>
+        <translation>Check and confirm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="51" />
+        <source>Item</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="51" />
+        <source>Qty</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="51" />
+        <source>Net</source>
+        <translation>Net</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="51" />
+        <source>Rate</source>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="51" />
+        <source>Tax</source>
+        <translation>Tax</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="52" />
+        <source>Change title</source>
+        <translation>Change title</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="53" />
+        <source>Change options</source>
+        <translation>Change options</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="54" />
+        <source>Change items</source>
+        <translation>Change items</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="55" />
+        <source>Confirm and issue</source>
+        <translation>Confirm and issue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="61" />
+        <source>Tax ID: %1</source>
+        <translation>Tax ID: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="62" />
+        <source>No tax ID (personal)</source>
+        <translation>No tax ID (personal)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="68" />
+        <source>Net %1 + tax %2 = total %3</source>
+        <translation>Net %1 + tax %2 = total %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="71" />
+        <source>In words: %1</source>
+        <translation>In words: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="72" />
+        <source>Special VAT invoice</source>
+        <translation>Special VAT invoice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="73" />
+        <source>Ordinary invoice</source>
+        <translation>Ordinary invoice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="74" />
+        <source>Electronic</source>
+        <translation>Electronic</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="75" />
+        <source>Paper, by post</source>
+        <translation>Paper, by post</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="76" />
+        <source>Paper, pick up at the counter</source>
+        <translation>Paper, pick up at the counter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="78" />
+        <source>%1 · %2 · Issue date: %3 (today)</source>
+        <translation>%1 · %2 · Issue date: %3 (today)</translation>
+    </message>
+</context>
+<context>
+    <name>SupportPage</name>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="55" />
+        <source>Support</source>
+        <translation>Support</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="58" />
+        <source>Need help? Call us or ask staff nearby</source>
+        <translation>Need help? Call us or ask staff nearby</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="59" />
+        <source>Phone: %1</source>
+        <translation>Phone: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="61" />
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>TermsPage</name>
+    <message>
+        <location filename="../../ui/screens/start.py" line="72" />
+        <source>Terms and privacy</source>
+        <translation>Terms and privacy</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="75" />
+        <source>Before we start: your data</source>
+        <translation>Before we start: your data</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="77" />
+        <source>What we collect: the order numbers you scan, the invoice title you enter (name, tax ID, optional address, phone, bank account, e-mail) and, only with a separate consent, the name and number on your ID card.
+
+Why: to issue the VAT e-invoice you ask for and to deliver it to you.
+
+How long: the screen forgets everything as soon as you finish or walk away. The issued invoice is kept by the seller and the tax platform as the law requires (5 years); the kiosk's logs (6 months) never hold your ID number, phone or e-mail in full.
+
+The camera is only used when you choose it, and a notice shows while it is on.</source>
+        <translation>What we collect: the order numbers you scan, the invoice title you enter (name, tax ID, optional address, phone, bank account, e-mail) and, only with a separate consent, the name and number on your ID card.
+
+Why: to issue the VAT e-invoice you ask for and to deliver it to you.
+
+How long: the screen forgets everything as soon as you finish or walk away. The issued invoice is kept by the seller and the tax platform as the law requires (5 years); the kiosk's logs (6 months) never hold your ID number, phone or e-mail in full.
+
+The camera is only used when you choose it, and a notice shows while it is on.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="86" />
+        <source>Accept and continue</source>
+        <translation>Accept and continue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="87" />
+        <source>Decline</source>
+        <translation>Decline</translation>
+    </message>
+</context>
+<context>
+    <name>TutorialPage</name>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="80" />
+        <source>1. Scan</source>
+        <translation>1. Scan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="80" />
+        <source>Hold the QR code on your receipt under the scanner. Several receipts can go on one invoice.</source>
+        <translation>Hold the QR code on your receipt under the scanner. Several receipts can go on one invoice.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="82" />
+        <source>2. Title</source>
+        <translation>2. Title</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="82" />
+        <source>Personal invoices need nothing more. For a company, enter its name and tax ID or scan its title code.</source>
+        <translation>Personal invoices need nothing more. For a company, enter its name and tax ID or scan its title code.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="84" />
+        <source>3. Confirm</source>
+        <translation>3. Confirm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="84" />
+        <source>Check the amounts, tap Confirm, and take your receipt with the download QR code.</source>
+        <translation>Check the amounts, tap Confirm, and take your receipt with the download QR code.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="97" />
+        <source>How it works</source>
+        <translation>How it works</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="105" />
+        <source>Got it</source>
+        <translation>Got it</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="105" />
+        <source>Next</source>
+        <translation>Next</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="106" />
+        <source>Close</source>
+        <translation>Close</translation>
+    </message>
+</context>
+<context>
+    <name>UnknownPage</name>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="85" />
+        <source>Result not known yet</source>
+        <translation>Result not known yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="89" />
+        <source>We do not know yet whether the invoice was issued</source>
+        <translation>We do not know yet whether the invoice was issued</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="90" />
+        <source>The platform did not answer in time.</source>
+        <translation>The platform did not answer in time.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="92" />
+        <source>Do not start again with a new request: tap "Check again". The kiosk asks the platform about THIS request first, so you cannot get two invoices.</source>
+        <translation>Do not start again with a new request: tap "Check again". The kiosk asks the platform about THIS request first, so you cannot get two invoices.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="94" />
+        <source>Check again</source>
+        <translation>Check again</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,1059 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AlreadyInvoicedPage</name>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="105" />
+        <source>Already invoiced</source>
+        <translation>已开具过发票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="109" />
+        <source>This order already has an invoice</source>
+        <translation>该订单已开具发票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="110" />
+        <source>An order is invoiced only once. You can get the same invoice again:</source>
+        <translation>一个订单只能开一次发票。您可以再次获取这张发票：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="112" />
+        <source>Print its receipt again, send it by e-mail, or scan the QR code with your phone.</source>
+        <translation>重新打印凭条、发送到邮箱，或用手机扫描二维码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="114" />
+        <source>Print the receipt again</source>
+        <translation>重新打印凭条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="118" />
+        <source>Invoice number: %1</source>
+        <translation>发票号码：%1</translation>
+    </message>
+</context>
+<context>
+    <name>AttractPage</name>
+    <message>
+        <location filename="../../ui/screens/start.py" line="46" />
+        <source>Scan your receipt's QR code to get an invoice</source>
+        <translation>扫描小票二维码开票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="47" />
+        <source>Hold the QR code on your receipt under the scanner below</source>
+        <translation>请将购物小票上的二维码对准下方扫码口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="48" />
+        <source>Type the order number</source>
+        <translation>输入订单号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="49" />
+        <source>Scan with the camera</source>
+        <translation>用摄像头扫码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="50" />
+        <source>Use my ID card</source>
+        <translation>刷身份证</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="51" />
+        <source>Log in to my account</source>
+        <translation>账户登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="52" />
+        <source>Business invoicing</source>
+        <translation>商户开票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="53" />
+        <source>How it works</source>
+        <translation>使用说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="56" />
+        <source>Scan the QR code printed on your receipt. No receipt code? Type the order number instead.</source>
+        <translation>扫描购物小票上的二维码。小票没有二维码？请输入订单号。</translation>
+    </message>
+</context>
+<context>
+    <name>BadQrPage</name>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="133" />
+        <source>Code not accepted</source>
+        <translation>无法识别的二维码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="137" />
+        <source>This code cannot be used here</source>
+        <translation>此二维码不能在这里使用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="139" />
+        <source>Scan the order QR code on your receipt, or type the order number printed under it.</source>
+        <translation>请扫描小票上的订单二维码，或输入二维码下方的订单号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="141" />
+        <source>Type the order number</source>
+        <translation>输入订单号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="142" />
+        <source>Try again</source>
+        <translation>重新扫描</translation>
+    </message>
+</context>
+<context>
+    <name>BuyerPage</name>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="69" />
+        <source>Invoice title (buyer)</source>
+        <translation>发票抬头（购买方）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="72" />
+        <source>Personal</source>
+        <translation>个人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="73" />
+        <source>Company</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="74" />
+        <source>Your saved titles:</source>
+        <translation>常用抬头：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="75" />
+        <source>Name on the invoice</source>
+        <translation>发票抬头（名称）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="76" />
+        <location filename="../../ui/screens/buyer.py" line="98" />
+        <source>Tax ID (unified social credit code)</source>
+        <translation>纳税人识别号（统一社会信用代码）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="77" />
+        <source>It is correct: use it</source>
+        <translation>核对无误，继续使用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="78" />
+        <source>Tip: scan a company's invoice-title QR code to fill this in.</source>
+        <translation>提示：扫描单位的开票信息二维码可自动填写。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="79" />
+        <source>More: address, phone, bank, e-mail</source>
+        <translation>更多：地址、电话、开户行、邮箱</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="80" />
+        <source>Address</source>
+        <translation>地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="80" />
+        <source>Phone</source>
+        <translation>电话</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="81" />
+        <source>Bank</source>
+        <translation>开户银行</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="81" />
+        <source>Account number</source>
+        <translation>银行账号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="82" />
+        <source>E-mail for the invoice</source>
+        <translation>接收发票的邮箱</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="85" />
+        <source>Print address and bank on the invoice</source>
+        <translation>在发票上显示地址电话和开户行账号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="86" />
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="99" />
+        <source>Tax ID (optional for a person)</source>
+        <translation>纳税人识别号（个人可不填）</translation>
+    </message>
+</context>
+<context>
+    <name>CameraUnavailablePage</name>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="198" />
+        <source>Camera unavailable</source>
+        <translation>摄像头不可用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="202" />
+        <source>The camera is not available</source>
+        <translation>摄像头暂时无法使用</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="203" />
+        <source>Use the scanner below the screen, or type the order number.</source>
+        <translation>请使用屏幕下方的扫码口，或输入订单号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="205" />
+        <source>Type the order number</source>
+        <translation>输入订单号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="206" />
+        <source>Back</source>
+        <translation>返回</translation>
+    </message>
+</context>
+<context>
+    <name>CataloguePage</name>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="171" />
+        <source>Catalogue</source>
+        <translation>商品目录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="174" />
+        <source>Pick goods or services</source>
+        <translation>选择商品或服务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="175" />
+        <source>Search by name or tax code</source>
+        <translation>按名称或税收分类编码搜索</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="176" />
+        <source>Quantity</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="177" />
+        <source>Unit price</source>
+        <translation>单价</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="178" />
+        <source>or amount</source>
+        <translation>或金额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="179" />
+        <source>Add line</source>
+        <translation>添加明细</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="180" />
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="181" />
+        <source>Item</source>
+        <translation>项目名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="181" />
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="181" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="187" />
+        <source>Total: %1</source>
+        <translation>合计：%1</translation>
+    </message>
+</context>
+<context>
+    <name>FailurePage</name>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="44" />
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="45" />
+        <source>Send by e-mail</source>
+        <translation>发送到邮箱</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="46" />
+        <source>E-mail address</source>
+        <translation>邮箱地址</translation>
+    </message>
+</context>
+<context>
+    <name>Header</name>
+    <message>
+        <location filename="../../ui/screens/base.py" line="75" />
+        <source>? Help</source>
+        <translation>? 帮助</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/base.py" line="76" />
+        <source>Support</source>
+        <translation>人工帮助</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/base.py" line="77" />
+        <source>A+ Large text</source>
+        <translation>A+ 大字</translation>
+    </message>
+</context>
+<context>
+    <name>IdcardConsentPage</name>
+    <message>
+        <location filename="../../ui/screens/start.py" line="130" />
+        <source>Consent to read your ID card</source>
+        <translation>读取身份证授权</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="133" />
+        <source>May we read your ID card?</source>
+        <translation>是否同意读取您的身份证？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="135" />
+        <source>Your ID card holds sensitive personal data. We read only your name and ID number, to fill in the invoice title for you. The photo is not used. Nothing is kept on this kiosk after you finish. You can say no and type your name instead.</source>
+        <translation>身份证信息属于敏感个人信息。我们只读取姓名和身份证号码，用于为您填写发票抬头，不使用照片。办理结束后本终端不保留任何信息。您也可以拒绝，改为手工输入姓名。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="138" />
+        <source>I agree: read my card</source>
+        <translation>同意，读取身份证</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="139" />
+        <source>No, thanks</source>
+        <translation>不同意</translation>
+    </message>
+</context>
+<context>
+    <name>IdcardReadingPage</name>
+    <message>
+        <location filename="../../ui/screens/start.py" line="152" />
+        <source>Reading your ID card</source>
+        <translation>正在读取身份证</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="155" />
+        <source>Place your ID card on the reader</source>
+        <translation>请将身份证放在读卡区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="156" />
+        <source>Keep it still until the next screen appears.</source>
+        <translation>请保持不动，直到进入下一个页面。</translation>
+    </message>
+</context>
+<context>
+    <name>IdentifyPage</name>
+    <message>
+        <location filename="../../ui/screens/start.py" line="106" />
+        <source>Identify yourself (optional)</source>
+        <translation>身份识别（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="109" />
+        <source>Who is the invoice for?</source>
+        <translation>请选择识别方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="110" />
+        <source>ID card on the reader</source>
+        <translation>刷身份证</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="111" />
+        <source>My personal QR code</source>
+        <translation>个人二维码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="112" />
+        <source>Account and password</source>
+        <translation>账户密码登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="113" />
+        <source>Skip: continue without identifying</source>
+        <translation>跳过，直接开票</translation>
+    </message>
+</context>
+<context>
+    <name>IdleWarningPage</name>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="27" />
+        <source>Are you still there?</source>
+        <translation>您还在吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="30" />
+        <source>Need more time?</source>
+        <translation>需要更多时间吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="31" />
+        <source>Yes, I need more time</source>
+        <translation>是的，继续办理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="32" />
+        <source>No, start over</source>
+        <translation>不用了，重新开始</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="35" />
+        <source>Everything you entered is cleared in %1 s</source>
+        <translation>%1 秒后将清除您输入的全部信息</translation>
+    </message>
+</context>
+<context>
+    <name>IssuingPage</name>
+    <message>
+        <location filename="../../ui/screens/review.py" line="99" />
+        <source>Issuing</source>
+        <translation>正在开票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="102" />
+        <source>Issuing your invoice…</source>
+        <translation>正在为您开具发票…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="103" />
+        <source>This takes a few seconds. Please do not leave.</source>
+        <translation>需要几秒钟，请稍候，不要离开。</translation>
+    </message>
+</context>
+<context>
+    <name>LoginPage</name>
+    <message>
+        <location filename="../../ui/screens/start.py" line="180" />
+        <location filename="../../ui/screens/start.py" line="186" />
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="183" />
+        <source>Log in to your account</source>
+        <translation>登录您的账户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="184" />
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="185" />
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+</context>
+<context>
+    <name>OptionsPage</name>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="157" />
+        <source>Invoice options</source>
+        <translation>发票选项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="160" />
+        <source>Type of invoice</source>
+        <translation>发票种类</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="161" />
+        <source>Ordinary invoice</source>
+        <translation>普通发票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="162" />
+        <source>Special VAT invoice</source>
+        <translation>增值税专用发票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="164" />
+        <source>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</source>
+        <translation>专用发票可用于单位抵扣进项税，须有纳税人识别号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="165" />
+        <source>How you receive it</source>
+        <translation>领取方式</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="166" />
+        <source>Electronic (QR code, e-mail)</source>
+        <translation>电子发票（二维码、邮箱）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="167" />
+        <source>Paper invoice</source>
+        <translation>纸质发票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="168" />
+        <source>Pick up at the counter</source>
+        <translation>到柜台领取</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="169" />
+        <source>Send by post</source>
+        <translation>邮寄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="170" />
+        <source>Mailing address</source>
+        <translation>邮寄地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="172" />
+        <source>A paper invoice is printed on tax stock by staff; this kiosk records your request.</source>
+        <translation>纸质发票由工作人员用税务发票纸打印，本终端只登记您的申请。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="173" />
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+</context>
+<context>
+    <name>OrdersPage</name>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="67" />
+        <source>Your orders</source>
+        <translation>您的订单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="70" />
+        <source>Scan more receipts to put them on one invoice</source>
+        <translation>继续扫描其他小票，可合并开一张发票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="72" />
+        <source>Item</source>
+        <translation>项目名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="72" />
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="72" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="72" />
+        <source>Order</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="73" />
+        <source>Or type an order number</source>
+        <translation>或输入订单号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="74" />
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="76" />
+        <source>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</source>
+        <translation>继续即表示您同意隐私说明：您填写的信息仅用于开具和送达本张发票，办理结束后终端即清除。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="78" />
+        <source>Read the full privacy notice</source>
+        <translation>查看完整隐私说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="79" />
+        <source>● The camera is on: hold your receipt's QR code in front of it.</source>
+        <translation>● 摄像头已开启：请将小票二维码对准摄像头。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="85" />
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="86" />
+        <source>Accept and continue</source>
+        <translation>同意并继续</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="87" />
+        <source>Turn the camera off</source>
+        <translation>关闭摄像头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="88" />
+        <source>Scan with the camera</source>
+        <translation>用摄像头扫码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="97" />
+        <source>Total: %1 (orders: %2)</source>
+        <translation>合计：%1（%2 个订单）</translation>
+    </message>
+</context>
+<context>
+    <name>OutOfServicePage</name>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="127" />
+        <source>Out of service</source>
+        <translation>暂停服务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="130" />
+        <source>This kiosk is out of service</source>
+        <translation>本终端暂停服务</translation>
+    </message>
+</context>
+<context>
+    <name>Page</name>
+    <message>
+        <location filename="../../ui/screens/base.py" line="147" />
+        <source>Self-service invoicing</source>
+        <translation>自助开票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/base.py" line="150" />
+        <source>Follow the steps on the screen. Staff can help you at any time.</source>
+        <translation>请按屏幕提示操作，如有需要可随时请工作人员协助。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/base.py" line="159" />
+        <source>&lt; Back</source>
+        <translation>&lt; 返回</translation>
+    </message>
+</context>
+<context>
+    <name>PrinterProblemPage</name>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="174" />
+        <source>Printer problem</source>
+        <translation>打印机故障</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="178" />
+        <source>The receipt could not be printed</source>
+        <translation>凭条未能打印</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="179" />
+        <source>Your invoice IS issued. Get it another way:</source>
+        <translation>您的发票已经开具成功，请通过其他方式获取：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="180" />
+        <source>Scan the QR code with your phone, or send it by e-mail. Staff have been told about the printer.</source>
+        <translation>用手机扫描二维码，或发送到邮箱。已通知工作人员处理打印机。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="182" />
+        <source>Try printing again</source>
+        <translation>重新打印</translation>
+    </message>
+</context>
+<context>
+    <name>QueuedPage</name>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="59" />
+        <source>Request queued</source>
+        <translation>申请已保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="63" />
+        <source>The tax platform cannot be reached right now</source>
+        <translation>暂时无法连接开票平台</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="64" />
+        <source>Your request is saved and will be sent automatically.</source>
+        <translation>您的开票申请已保存，将自动提交。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="66" />
+        <source>What happens next: the kiosk keeps trying. Keep the claim receipt; with its reference, scan your order again later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</source>
+        <translation>接下来：终端会自动重试。请保留申请凭条，稍后再次扫描订单（或凭凭条编号联系工作人员）即可取得发票。不会重复收费，也不会重复开票。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="74" />
+        <source>Claim reference: %1</source>
+        <translation>凭条编号：%1</translation>
+    </message>
+</context>
+<context>
+    <name>RejectedPage</name>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="156" />
+        <source>Not accepted</source>
+        <translation>未被受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="160" />
+        <source>The platform did not accept this invoice</source>
+        <translation>开票平台未受理本次开票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="161" />
+        <source>Nothing was issued. The reason is shown below.</source>
+        <translation>未开具任何发票，原因见下方。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="162" />
+        <source>Correct the title and try again, or ask staff.</source>
+        <translation>请修改抬头后重试，或联系工作人员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="163" />
+        <source>Correct the title</source>
+        <translation>修改抬头</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPage</name>
+    <message>
+        <location filename="../../ui/screens/review.py" line="141" />
+        <source>Your invoice</source>
+        <translation>您的发票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="144" />
+        <source>Your invoice has been issued</source>
+        <translation>发票开具成功</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="145" />
+        <source>Scan with your phone to download the PDF and XML</source>
+        <translation>用手机扫码下载 PDF 和 XML 文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="146" />
+        <source>E-mail address</source>
+        <translation>邮箱地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="147" />
+        <source>Send by e-mail</source>
+        <translation>发送到邮箱</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="148" />
+        <source>Print the receipt again</source>
+        <translation>重新打印凭条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="149" />
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="156" />
+        <source>Invoice number: %1</source>
+        <translation>发票号码：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="163" />
+        <source>Printing your receipt…</source>
+        <translation>正在打印凭条…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="165" />
+        <source>Receipt printed: take it from the slot below.</source>
+        <translation>凭条已打印，请从下方出纸口取走。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="167" />
+        <source>No receipt printed: use the QR code or e-mail.</source>
+        <translation>未打印凭条，请使用二维码或邮箱获取。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="169" />
+        <source>Sending the e-mail…</source>
+        <translation>正在发送邮件…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="171" />
+        <source>E-mail sent.</source>
+        <translation>邮件已发送。</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <location filename="../../ui/screens/review.py" line="47" />
+        <source>Check and confirm</source>
+        <translation>核对并确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="51" />
+        <source>Item</source>
+        <translation>项目名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="51" />
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="51" />
+        <source>Net</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="51" />
+        <source>Rate</source>
+        <translation>税率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="51" />
+        <source>Tax</source>
+        <translation>税额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="52" />
+        <source>Change title</source>
+        <translation>修改抬头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="53" />
+        <source>Change options</source>
+        <translation>修改选项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="54" />
+        <source>Change items</source>
+        <translation>修改明细</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="55" />
+        <source>Confirm and issue</source>
+        <translation>确认开票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="61" />
+        <source>Tax ID: %1</source>
+        <translation>纳税人识别号：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="62" />
+        <source>No tax ID (personal)</source>
+        <translation>无纳税人识别号（个人）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="68" />
+        <source>Net %1 + tax %2 = total %3</source>
+        <translation>金额 %1 + 税额 %2 = 价税合计 %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="71" />
+        <source>In words: %1</source>
+        <translation>大写：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="72" />
+        <source>Special VAT invoice</source>
+        <translation>增值税专用发票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="73" />
+        <source>Ordinary invoice</source>
+        <translation>普通发票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="74" />
+        <source>Electronic</source>
+        <translation>电子发票</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="75" />
+        <source>Paper, by post</source>
+        <translation>纸质发票，邮寄</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="76" />
+        <source>Paper, pick up at the counter</source>
+        <translation>纸质发票，柜台领取</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="78" />
+        <source>%1 · %2 · Issue date: %3 (today)</source>
+        <translation>%1 · %2 · 开票日期：%3（今天）</translation>
+    </message>
+</context>
+<context>
+    <name>SupportPage</name>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="55" />
+        <source>Support</source>
+        <translation>人工帮助</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="58" />
+        <source>Need help? Call us or ask staff nearby</source>
+        <translation>需要帮助？请致电或询问附近的工作人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="59" />
+        <source>Phone: %1</source>
+        <translation>电话：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="61" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>TermsPage</name>
+    <message>
+        <location filename="../../ui/screens/start.py" line="72" />
+        <source>Terms and privacy</source>
+        <translation>服务条款与隐私</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="75" />
+        <source>Before we start: your data</source>
+        <translation>开始之前：关于您的信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="77" />
+        <source>What we collect: the order numbers you scan, the invoice title you enter (name, tax ID, optional address, phone, bank account, e-mail) and, only with a separate consent, the name and number on your ID card.
+
+Why: to issue the VAT e-invoice you ask for and to deliver it to you.
+
+How long: the screen forgets everything as soon as you finish or walk away. The issued invoice is kept by the seller and the tax platform as the law requires (5 years); the kiosk's logs (6 months) never hold your ID number, phone or e-mail in full.
+
+The camera is only used when you choose it, and a notice shows while it is on.</source>
+        <translation>收集哪些信息：您扫描的订单号、您填写的发票抬头（名称、纳税人识别号，以及可选的地址、电话、银行账户、邮箱）；仅在您另行同意后，读取身份证上的姓名和号码。
+
+用途：为您开具并送达您申请的增值税电子发票。
+
+保存多久：您办理完成或离开后，屏幕上的信息立即清除。已开具的发票由销售方和税务平台依法保存（5 年）；终端日志（保存 6 个月）不会完整记录您的身份证号、电话或邮箱。
+
+摄像头只在您选择使用时开启，开启期间屏幕上会有提示。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="86" />
+        <source>Accept and continue</source>
+        <translation>同意并继续</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="87" />
+        <source>Decline</source>
+        <translation>不同意</translation>
+    </message>
+</context>
+<context>
+    <name>TutorialPage</name>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="80" />
+        <source>1. Scan</source>
+        <translation>第一步：扫码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="80" />
+        <source>Hold the QR code on your receipt under the scanner. Several receipts can go on one invoice.</source>
+        <translation>将小票上的二维码对准扫码口。多张小票可以合并开一张发票。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="82" />
+        <source>2. Title</source>
+        <translation>第二步：抬头</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="82" />
+        <source>Personal invoices need nothing more. For a company, enter its name and tax ID or scan its title code.</source>
+        <translation>个人发票无需填写。单位发票请填写名称和纳税人识别号，或扫描单位的开票信息二维码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="84" />
+        <source>3. Confirm</source>
+        <translation>第三步：确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="84" />
+        <source>Check the amounts, tap Confirm, and take your receipt with the download QR code.</source>
+        <translation>核对金额，点“确认开票”，取走带有下载二维码的凭条。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="97" />
+        <source>How it works</source>
+        <translation>使用说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="105" />
+        <source>Got it</source>
+        <translation>知道了</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="105" />
+        <source>Next</source>
+        <translation>下一步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/overlays.py" line="106" />
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>UnknownPage</name>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="85" />
+        <source>Result not known yet</source>
+        <translation>结果待确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="89" />
+        <source>We do not know yet whether the invoice was issued</source>
+        <translation>暂时无法确认发票是否已开具</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="90" />
+        <source>The platform did not answer in time.</source>
+        <translation>开票平台没有及时应答。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="92" />
+        <source>Do not start again with a new request: tap "Check again". The kiosk asks the platform about THIS request first, so you cannot get two invoices.</source>
+        <translation>请不要重新发起申请，请点“再次查询”。终端会先向平台查询本次申请，不会重复开票。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="94" />
+        <source>Check again</source>
+        <translation>再次查询</translation>
+    </message>
+</context>
+</TS>
