@@ -170,3 +170,9 @@ def test_exempt_line_prints_word_and_stars() -> None:
     exempt = replace(line, rate=Decimal(0), rate_mark="免税", tax=Decimal("0.00"))
     (text,) = pages_text(invoice_to_pdf(replace(inv, lines=(exempt,))))
     assert "免税***" in text and "0%" not in text
+
+
+def test_same_invoice_same_bytes(blue_pdf: bytes) -> None:
+    """Deterministic (creation date = issue time), so a re-generated PDF equals the stored one."""
+    assert invoice_to_pdf(sample_invoice(5, InvoiceKind.SPECIAL)) == blue_pdf
+    assert invoice_to_pdf(sample_invoice(4, InvoiceKind.SPECIAL)) != blue_pdf
