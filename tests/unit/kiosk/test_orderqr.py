@@ -66,6 +66,8 @@ def test_altered_amount_or_order_or_other_key() -> None:
     "KO1|A1|76.00|AAAAAAAAAAAAAAAAAAAAAA\x00",
     "KO1|A1\x1b[2J|76.00|AAAAAAAAAAAAAAAAAAAAAA",
     "KO1|" + "A" * (MAX_LENGTH + 1),
+    "x" * 2000,
+    "https://weixin.qq.com/q/\x00\x1b",
 ])
 def test_malformed(payload: str) -> None:
     with pytest.raises(OrderQrError) as ex:
