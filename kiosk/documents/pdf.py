@@ -143,20 +143,37 @@ def _remark_text(invoice: Invoice) -> str:
     return "；".join(p for p in parts if p)
 
 
+def _split_row(row: _Row, max_height: float) -> list[_Row]:
+    """A row taller than a page's item area, cut between text lines into rows that fit."""
+    per = max(1, int((max_height - 0.8) // LINE_H))
+    depth = max(len(lines) for lines, _ in row.cells)
+    if depth <= per:
+        return [row]
+    out = []
+    for start in range(0, depth, per):
+        cells = [(lines[start:start + per], size) for lines, size in row.cells]
+        used = max(len(lines) for lines, _ in cells)
+        out.append(_Row(cells, used * LINE_H + 0.8))
+    return out
+
+
 def _paginate(rows: list[_Row], last_capacity: float) -> list[list[_Row]]:
+    """Rows to pages: full pages up to the frame bottom, the last one leaving room for totals."""
     full = FRAME_BOTTOM - ITEMS_TOP
+    fitted = [part for row in rows for part in _split_row(row, min(full, last_capacity))]
     pages: list[list[_Row]] = [[]]
     used = 0.0
-    for row in rows:
+    for row in fitted:
         if pages[-1] and used + row.height > full:
             pages.append([])
             used = 0.0
         pages[-1].append(row)
         used += row.height
-    # the last page also holds the totals: move trailing rows on if they do not fit
+    # The last page also holds the totals: move its trailing rows on until they fit. Every
+    # row fits last_capacity on its own, so each round leaves fewer rows on the new page.
     while sum(r.height for r in pages[-1]) > last_capacity:
         overflow: list[_Row] = []
-        while pages[-1] and sum(r.height for r in pages[-1]) > last_capacity:
+        while sum(r.height for r in pages[-1]) > last_capacity:
             overflow.insert(0, pages[-1].pop())
         pages.append(overflow)
     return pages
@@ -260,16 +277,28 @@ def _draw_totals(pdf: _InvoicePdf, invoice: Invoice, sum_y: float, remark_lines:
                 size=LABEL_PT, colour=BROWN)
 
 
+REMARK_MAX_H = FRAME_BOTTOM - ITEMS_TOP - SUM_H - TOTAL_H - 3 * LINE_H  # keep 3 item lines
+_REMARK_CUT = "……（备注过长，全文见XML）"
+
+
 def _remark_layout(pdf: _InvoicePdf, text: str) -> tuple[list[str], float, float]:
-    """(lines, font size, height): shrink to 6.5 pt to stay within the minimum height."""
+    """(lines, font size, height): shrink to 6.5 pt to stay within the minimum height.
+
+    A remark too long even for :data:`REMARK_MAX_H` (far beyond the rules' limit) is
+    cut there with a note pointing to the XML, which always carries it whole.
+    """
     width = X1 - X0 - 10
+    lines: list[str] = []
     for size in (8.0, 7.5, 7.0, 6.5):
         pdf.set_font("cjk", "", size)
         lines = pdf.lines(width, text) if text else []
         height = len(lines) * size * 0.45 + 2
         if height <= REMARK_MIN_H:
             return lines, size, REMARK_MIN_H
-    return lines, 6.5, height
+    room = int((REMARK_MAX_H - 2) // (6.5 * 0.45))
+    if len(lines) > room:
+        lines = lines[:room - 1] + pdf.lines(width, _REMARK_CUT)
+    return lines, 6.5, len(lines) * 6.5 * 0.45 + 2
 
 
 def invoice_to_pdf(invoice: Invoice, *, font: CjkFont | None = None, watermark: str = "") -> bytes:

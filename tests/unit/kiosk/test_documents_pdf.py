@@ -176,3 +176,27 @@ def test_same_invoice_same_bytes(blue_pdf: bytes) -> None:
     """Deterministic (creation date = issue time), so a re-generated PDF equals the stored one."""
     assert invoice_to_pdf(sample_invoice(5, InvoiceKind.SPECIAL)) == blue_pdf
     assert invoice_to_pdf(sample_invoice(4, InvoiceKind.SPECIAL)) != blue_pdf
+
+
+def test_an_item_taller_than_a_page_is_split_not_lost() -> None:
+    from kiosk.documents.pdf import FRAME_BOTTOM, ITEMS_TOP, _paginate, _Row
+
+    tall = _Row([([f"name{i}" for i in range(40)], 8.0), (["1.00"], 8.0)], 40 * 3.6 + 0.8)
+    short = _Row([(["x"], 8.0), (["2.00"], 8.0)], 4.4)
+    pages = _paginate([short, tall, short], last_capacity=40.0)
+    rows = [row for page in pages for row in page]
+    assert [line for row in rows[1:-1] for line in row.cells[0][0]] == [f"name{i}" for i in range(40)]
+    assert [line for row in rows[1:-1] for line in row.cells[1][0]] == ["1.00"]
+    assert all(sum(r.height for r in page) <= FRAME_BOTTOM - ITEMS_TOP for page in pages)
+    assert sum(r.height for r in pages[-1]) <= 40.0
+
+    inv = sample_invoice(2)
+    huge = replace(inv.lines[0], name="*餐饮服务*" + "".join(f"菜品{i:03d}" for i in range(150)))
+    texts = pages_text(invoice_to_pdf(replace(inv, lines=(huge, inv.lines[1]))))
+    assert len(texts) > 1 and "菜品149" in "".join(texts) and "（小写）¥" in texts[-1]
+
+
+def test_an_absurd_remark_is_cut_with_a_pointer_to_the_xml() -> None:
+    inv = sample_invoice(1, remark="很长的备注" * 400)
+    (text,) = pages_text(invoice_to_pdf(inv))
+    assert "备注过长，全文见XML" in text and "（小写）¥113.00" in text
