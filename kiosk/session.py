@@ -200,7 +200,7 @@ class Session:
         self.data.identity = Identity(IdMethod.IDCARD, name=name, id_number=id_number)
         self.data.buyer = BuyerDraft(type=BuyerType.PERSON, name=name)
         self._load_titles()
-        self._log("identified", "identified by ID card", method="idcard", name=mask_name(name))
+        self._log("identified", "identified by ID card", method="idcard", holder=mask_name(name))
         self._go(Screen.ORDERS)
 
     def _load_titles(self) -> None:
