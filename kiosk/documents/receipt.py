@@ -25,6 +25,7 @@ __all__ = ["receipt_ops", "columns_for", "op_width", "ops_to_text", "YEN"]
 YEN = "\uffe5"  # ￥ full-width
 _COLUMNS = {58: 32, 80: 48}
 _QR_MODULE = {58: 6, 80: 8}
+_GENERIC_PERSON = "个人"  # the title of an anonymous personal invoice: not personal data
 
 
 def columns_for(paper_width_mm: int) -> int:
@@ -70,7 +71,7 @@ def _buyer_lines(invoice: Invoice) -> tuple[str, str]:
     b = invoice.buyer
     name = sanitize_text(b.name)
     tax_id = sanitize_text(b.tax_id)
-    if b.type is BuyerType.PERSON:
+    if b.type is BuyerType.PERSON and name != _GENERIC_PERSON:
         name = mask_name(name)
     return name, mask_tax_id(tax_id) if tax_id else ""
 

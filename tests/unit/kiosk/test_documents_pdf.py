@@ -16,6 +16,8 @@ from pathlib import Path
 
 import pytest
 import zxingcpp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from kiosk.documents import FontNotFound, find_cjk_font, invoice_qr_payload, invoice_to_pdf
@@ -200,3 +202,18 @@ def test_an_absurd_remark_is_cut_with_a_pointer_to_the_xml() -> None:
     inv = sample_invoice(1, remark="很长的备注" * 400)
     (text,) = pages_text(invoice_to_pdf(inv))
     assert "备注过长，全文见XML" in text and "（小写）¥113.00" in text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(1, 60), max_size=120), st.floats(3 * 3.6 + 1, 72.0))
+def test_pagination_properties(depths: list[int], last_capacity: float) -> None:
+    from kiosk.documents.pdf import FRAME_BOTTOM, ITEMS_TOP, LINE_H, _paginate, _Row
+
+    rows = [_Row([([f"r{k}l{i}" for i in range(d)], 8.0)], d * LINE_H + 0.8)
+            for k, d in enumerate(depths)]
+    pages = _paginate(rows, last_capacity)
+    placed = [line for page in pages for row in page for line in row.cells[0][0]]
+    assert placed == [line for row in rows for line in row.cells[0][0]]  # all, in order
+    assert all(sum(r.height for r in page) <= FRAME_BOTTOM - ITEMS_TOP + 1e-9 for page in pages)
+    assert sum(r.height for r in pages[-1]) <= last_capacity + 1e-9
+    assert all(pages[:-1]) and (rows == [] or pages[-1])

@@ -119,6 +119,12 @@ def test_person_data_is_masked() -> None:
     assert PERSON_ID not in joined and "1101**********002X" in joined
 
 
+def test_anonymous_person_title_is_not_masked() -> None:
+    inv = sample_invoice(1, buyer=Buyer(type=BuyerType.PERSON, name="个人"))
+    joined = "\n".join(texts(receipt_ops(inv, paper_width_mm=58, fetch_url=URL)))
+    assert "购买方：个人" in joined and "税号" not in joined
+
+
 def test_individual_business_id_masked_but_name_shown() -> None:
     buyer = replace(COMPANY_BUYER, name="王记小吃店", tax_id=PERSON_ID)
     ops = receipt_ops(sample_invoice(1, buyer=buyer), paper_width_mm=58, fetch_url=URL)
