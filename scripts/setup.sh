@@ -29,7 +29,7 @@ pkgs=(python3 python3-venv libegl1 libgl1 libopengl0 libfontconfig1 libxkbcommon
       libxkbcommon-x11-0 libxcb-cursor0 libglib2.0-0 libdbus-1-3 libpulse0 libusb-1.0-0
       fonts-noto-cjk fonts-wqy-microhei)
 [ "$with_pyzbar" = 1 ] && pkgs+=(libzbar0)
-[ "$with_test" = 1 ] && pkgs+=(systemd poppler-utils)
+[ "$with_test" = 1 ] && pkgs+=(systemd poppler-utils openssl)
 
 missing=()
 for p in "${pkgs[@]}"; do
