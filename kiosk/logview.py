@@ -15,6 +15,7 @@ from __future__ import annotations
 import collections
 import datetime as dt
 import fnmatch
+import functools
 import json
 import logging
 import os
@@ -108,12 +109,16 @@ class LogFilter:
     since: dt.datetime | None = None
     until: dt.datetime | None = None
 
+    @functools.cached_property
+    def _event_re(self) -> re.Pattern[str] | None:
+        return re.compile(fnmatch.translate(self.event)) if self.event else None
+
     def matches(self, entry: dict[str, Any], ts: dt.datetime) -> bool:
         if self.min_level and LEVELS.get(str(entry.get("level", "")).upper(), 0) < self.min_level:
             return False
-        if self.event:
+        if self._event_re is not None:
             event = str(entry.get("event", ""))
-            if event != self.event and not fnmatch.fnmatchcase(event, self.event):
+            if event != self.event and not self._event_re.match(event):
                 return False
         if self.session and not str(entry.get("session", "")).startswith(self.session):
             return False
@@ -136,8 +141,8 @@ class ReadStats:
         self.malformed_by_file[source] = self.malformed_by_file.get(source, 0) + 1
 
 
-def parse_line(raw: bytes | str) -> dict[str, Any] | None:
-    """One log line as a dict with a parsed ``ts`` field, or None when malformed."""
+def parse_line(raw: bytes | str) -> tuple[dict[str, Any], dt.datetime] | None:
+    """One log line as (entry, its time), or None when malformed."""
     text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else raw
     text = text.strip()
     if not text:
@@ -146,9 +151,10 @@ def parse_line(raw: bytes | str) -> dict[str, Any] | None:
         entry = json.loads(text)
     except ValueError:
         return None
-    if not isinstance(entry, dict) or entry_time(entry) is None:
+    if not isinstance(entry, dict):
         return None
-    return entry
+    ts = entry_time(entry)
+    return None if ts is None else (entry, ts)
 
 
 def _select(lines: Iterable[bytes], source: str, flt: LogFilter, stats: ReadStats) \
@@ -157,12 +163,11 @@ def _select(lines: Iterable[bytes], source: str, flt: LogFilter, stats: ReadStat
         if not raw.strip():
             continue
         stats.lines += 1
-        entry = parse_line(raw)
-        if entry is None:
+        parsed = parse_line(raw)
+        if parsed is None:
             stats.bad(source)
             continue
-        ts = entry_time(entry)
-        assert ts is not None
+        entry, ts = parsed
         if flt.matches(entry, ts):
             stats.shown += 1
             yield entry
