@@ -108,7 +108,7 @@ def build_invoice_message(
     lines = [
         f"尊敬的{invoice.buyer.name}：",
         "",
-        f"您的{invoice.kind.title}已开具，详情如下：",
+        f"您的{invoice.kind.invoice_title}已开具，详情如下：",
         "",
         f"  发票号码：{invoice.number}",
         f"  开票日期：{issued}",

@@ -22,7 +22,7 @@ class InvoiceKind(StrEnum):
     SPECIAL = "special"  # 电子发票（增值税专用发票）
 
     @property
-    def title(self) -> str:
+    def invoice_title(self) -> str:
         return "电子发票（普通发票）" if self is InvoiceKind.NORMAL else "电子发票（增值税专用发票）"
 
 

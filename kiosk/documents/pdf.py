@@ -182,7 +182,7 @@ def _paginate(rows: list[_Row], last_capacity: float) -> list[list[_Row]]:
 def _draw_header(pdf: _InvoicePdf, invoice: Invoice, qr_png: Image.Image, page: int,
                  pages: int) -> None:
     pdf.image(qr_png, x=10, y=5, w=22, h=22)
-    title = invoice.kind.title
+    title = invoice.kind.invoice_title
     pdf.set_font("cjk", "", 16)
     tw = pdf.get_string_width(title)
     pdf.text_at(0, 9, PAGE_SIZE_MM[0], title, size=16, colour=BROWN, align="C", bold=True, h=7)
@@ -308,7 +308,7 @@ def invoice_to_pdf(invoice: Invoice, *, font: CjkFont | None = None, watermark: 
     the composition root passes it for invoices from the sandbox platform.
     """
     pdf = _InvoicePdf(font or find_cjk_font())
-    pdf.set_title(f"{invoice.kind.title} {invoice.number}")
+    pdf.set_title(f"{invoice.kind.invoice_title} {invoice.number}")
     pdf.set_creator("fapiao-kiosk")
     pdf.set_creation_date(invoice.issued_at.replace(tzinfo=invoice.issued_at.tzinfo or dt.UTC))
     pdf.add_page()  # fpdf measures text only with a page open

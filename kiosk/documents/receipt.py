@@ -94,7 +94,7 @@ def receipt_ops(invoice: Invoice, *, paper_width_mm: int, fetch_url: str) -> lis
     lay.text("本凭条不是发票", Align.CENTER, bold=True)
     lay.text("This slip is not an invoice", Align.CENTER)
     lay.ops.append(Rule("="))
-    lay.text(invoice.kind.title + ("（红字）" if red else ""), Align.CENTER, bold=True)
+    lay.text(invoice.kind.invoice_title + ("（红字）" if red else ""), Align.CENTER, bold=True)
     lay.field("销售方：", sanitize_text(invoice.seller.name))
     lay.field("发票号码：", sanitize_text(invoice.number))
     lay.field("开票日期：", invoice.issued_at.strftime("%Y-%m-%d %H:%M"))

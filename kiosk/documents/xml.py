@@ -77,7 +77,7 @@ def invoice_to_xml(invoice: Invoice) -> bytes:
     etype = _sub(labels, "EInvoiceType")
     code, name = _KIND_CODES[invoice.kind]
     _sub(etype, "LabelCode", code)
-    _sub(etype, "LabelName", invoice.kind.title)
+    _sub(etype, "LabelName", invoice.kind.invoice_title)
     vat = _sub(labels, "GeneralOrSpecialVAT")
     _sub(vat, "LabelCode", code)
     _sub(vat, "LabelName", name)

@@ -337,7 +337,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 def _page(invoice: Any, token: str) -> bytes:
     e = html.escape
-    title = e(invoice.kind.title) + ("（红字）" if invoice.colour.value == "red" else "")
+    title = e(invoice.kind.invoice_title) + ("（红字）" if invoice.colour.value == "red" else "")
     return f"""<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
