@@ -367,6 +367,8 @@ class Session:
         self.last_activity = self.clock()
         if name not in ("name", "tax_id", "address", "phone", "bank", "account", "email"):
             raise ValueError(f"unknown buyer field {name!r}")
+        if getattr(self.data.buyer, name) == value:
+            return
         setattr(self.data.buyer, name, value)
         if name == "tax_id":
             self.data.buyer.tax_id_confirmed = False

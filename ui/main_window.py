@@ -89,6 +89,7 @@ class MainWindow(QWidget):
         support_phone: str = "",
         support_text: str = "",
         tick_ms: int = 1000,
+        keyboard: bool = True,
     ) -> None:
         super().__init__()
         self.session = session
@@ -102,6 +103,12 @@ class MainWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         self.stack = QStackedWidget()
         layout.addWidget(self.stack)
+        self.keyboard = None
+        if keyboard:
+            from ui.widgets.keyboard import KeyboardPanel
+
+            self.keyboard = KeyboardPanel(self, locale="zh_CN")
+            layout.addWidget(self.keyboard)
         self.pages: dict[Screen, Page] = {}
         for screen, factory in PAGES.items():
             self._add_page(screen, factory(session))
@@ -158,6 +165,8 @@ class MainWindow(QWidget):
 
     def set_language(self, lang: str) -> None:
         if self.languages.set(lang):  # LanguageChange retranslates every page
+            if self.keyboard is not None and self.keyboard.available:
+                self.keyboard.set_locale("en_GB" if lang == "en" else "zh_CN")
             self.show_session()
             self.languageChanged.emit(lang)
 

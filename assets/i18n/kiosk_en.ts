@@ -4,32 +4,32 @@
 <context>
     <name>AlreadyInvoicedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="105" />
+        <location filename="../../ui/screens/failures.py" line="121" />
         <source>Already invoiced</source>
         <translation>Already invoiced</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="109" />
+        <location filename="../../ui/screens/failures.py" line="125" />
         <source>This order already has an invoice</source>
         <translation>This order already has an invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="110" />
+        <location filename="../../ui/screens/failures.py" line="126" />
         <source>An order is invoiced only once. You can get the same invoice again:</source>
         <translation>An order is invoiced only once. You can get the same invoice again:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="112" />
+        <location filename="../../ui/screens/failures.py" line="128" />
         <source>Print its receipt again, send it by e-mail, or scan the QR code with your phone.</source>
         <translation>Print its receipt again, send it by e-mail, or scan the QR code with your phone.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="114" />
+        <location filename="../../ui/screens/failures.py" line="130" />
         <source>Print the receipt again</source>
         <translation>Print the receipt again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="118" />
+        <location filename="../../ui/screens/failures.py" line="134" />
         <source>Invoice number: %1</source>
         <translation>Invoice number: %1</translation>
     </message>
@@ -85,27 +85,27 @@
 <context>
     <name>BadQrPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="133" />
+        <location filename="../../ui/screens/failures.py" line="149" />
         <source>Code not accepted</source>
         <translation>Code not accepted</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="137" />
+        <location filename="../../ui/screens/failures.py" line="153" />
         <source>This code cannot be used here</source>
         <translation>This code cannot be used here</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="139" />
+        <location filename="../../ui/screens/failures.py" line="155" />
         <source>Scan the order QR code on your receipt, or type the order number printed under it.</source>
         <translation>Scan the order QR code on your receipt, or type the order number printed under it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="141" />
+        <location filename="../../ui/screens/failures.py" line="157" />
         <source>Type the order number</source>
         <translation>Type the order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="142" />
+        <location filename="../../ui/screens/failures.py" line="158" />
         <source>Try again</source>
         <translation>Try again</translation>
     </message>
@@ -202,27 +202,27 @@
 <context>
     <name>CameraUnavailablePage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="198" />
+        <location filename="../../ui/screens/failures.py" line="214" />
         <source>Camera unavailable</source>
         <translation>Camera unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="202" />
+        <location filename="../../ui/screens/failures.py" line="218" />
         <source>The camera is not available</source>
         <translation>The camera is not available</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="203" />
+        <location filename="../../ui/screens/failures.py" line="219" />
         <source>Use the scanner below the screen, or type the order number.</source>
         <translation>Use the scanner below the screen, or type the order number.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="205" />
+        <location filename="../../ui/screens/failures.py" line="221" />
         <source>Type the order number</source>
         <translation>Type the order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="206" />
+        <location filename="../../ui/screens/failures.py" line="222" />
         <source>Back</source>
         <translation>Back</translation>
     </message>
@@ -230,62 +230,62 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="171" />
+        <location filename="../../ui/screens/orders.py" line="210" />
         <source>Catalogue</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="174" />
+        <location filename="../../ui/screens/orders.py" line="213" />
         <source>Pick goods or services</source>
         <translation>Pick goods or services</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="175" />
+        <location filename="../../ui/screens/orders.py" line="214" />
         <source>Search by name or tax code</source>
         <translation>Search by name or tax code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="176" />
+        <location filename="../../ui/screens/orders.py" line="215" />
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="177" />
+        <location filename="../../ui/screens/orders.py" line="216" />
         <source>Unit price</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="178" />
+        <location filename="../../ui/screens/orders.py" line="217" />
         <source>or amount</source>
         <translation>or amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="179" />
+        <location filename="../../ui/screens/orders.py" line="218" />
         <source>Add line</source>
         <translation>Add line</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="180" />
+        <location filename="../../ui/screens/orders.py" line="219" />
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="181" />
+        <location filename="../../ui/screens/orders.py" line="220" />
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="181" />
+        <location filename="../../ui/screens/orders.py" line="220" />
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="181" />
+        <location filename="../../ui/screens/orders.py" line="220" />
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="187" />
+        <location filename="../../ui/screens/orders.py" line="226" />
         <source>Total: %1</source>
         <translation>Total: %1</translation>
     </message>
@@ -293,17 +293,17 @@
 <context>
     <name>FailurePage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="44" />
+        <location filename="../../ui/screens/failures.py" line="60" />
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="45" />
+        <location filename="../../ui/screens/failures.py" line="61" />
         <source>Send by e-mail</source>
         <translation>Send by e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="46" />
+        <location filename="../../ui/screens/failures.py" line="62" />
         <source>E-mail address</source>
         <translation>E-mail address</translation>
     </message>
@@ -546,82 +546,82 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="67" />
+        <location filename="../../ui/screens/orders.py" line="102" />
         <source>Your orders</source>
         <translation>Your orders</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="70" />
+        <location filename="../../ui/screens/orders.py" line="105" />
         <source>Scan more receipts to put them on one invoice</source>
         <translation>Scan more receipts to put them on one invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="72" />
+        <location filename="../../ui/screens/orders.py" line="106" />
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="72" />
+        <location filename="../../ui/screens/orders.py" line="106" />
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="72" />
+        <location filename="../../ui/screens/orders.py" line="106" />
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="72" />
-        <source>Order</source>
-        <translation>Order</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/orders.py" line="73" />
+        <location filename="../../ui/screens/orders.py" line="107" />
         <source>Or type an order number</source>
         <translation>Or type an order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="74" />
+        <location filename="../../ui/screens/orders.py" line="108" />
         <source>Add</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="76" />
+        <location filename="../../ui/screens/orders.py" line="110" />
         <source>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</source>
         <translation>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="78" />
+        <location filename="../../ui/screens/orders.py" line="112" />
         <source>Read the full privacy notice</source>
         <translation>Read the full privacy notice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="79" />
+        <location filename="../../ui/screens/orders.py" line="113" />
         <source>● The camera is on: hold your receipt's QR code in front of it.</source>
         <translation>● The camera is on: hold your receipt's QR code in front of it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="85" />
+        <location filename="../../ui/screens/orders.py" line="119" />
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="86" />
+        <location filename="../../ui/screens/orders.py" line="120" />
         <source>Accept and continue</source>
         <translation>Accept and continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="87" />
+        <location filename="../../ui/screens/orders.py" line="121" />
         <source>Turn the camera off</source>
         <translation>Turn the camera off</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="88" />
+        <location filename="../../ui/screens/orders.py" line="122" />
         <source>Scan with the camera</source>
         <translation>Scan with the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="97" />
+        <location filename="../../ui/screens/orders.py" line="128" />
+        <source>Orders: %1</source>
+        <translation>Orders: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="136" />
         <source>Total: %1 (orders: %2)</source>
         <translation>Total: %1 (orders: %2)</translation>
     </message>
@@ -660,27 +660,27 @@
 <context>
     <name>PrinterProblemPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="174" />
+        <location filename="../../ui/screens/failures.py" line="190" />
         <source>Printer problem</source>
         <translation>Printer problem</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="178" />
+        <location filename="../../ui/screens/failures.py" line="194" />
         <source>The receipt could not be printed</source>
         <translation>The receipt could not be printed</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="179" />
+        <location filename="../../ui/screens/failures.py" line="195" />
         <source>Your invoice IS issued. Get it another way:</source>
         <translation>Your invoice IS issued. Get it another way:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="180" />
+        <location filename="../../ui/screens/failures.py" line="196" />
         <source>Scan the QR code with your phone, or send it by e-mail. Staff have been told about the printer.</source>
         <translation>Scan the QR code with your phone, or send it by e-mail. Staff have been told about the printer.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="182" />
+        <location filename="../../ui/screens/failures.py" line="198" />
         <source>Try printing again</source>
         <translation>Try printing again</translation>
     </message>
@@ -688,27 +688,27 @@
 <context>
     <name>QueuedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="59" />
+        <location filename="../../ui/screens/failures.py" line="75" />
         <source>Request queued</source>
         <translation>Request queued</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="63" />
+        <location filename="../../ui/screens/failures.py" line="79" />
         <source>The tax platform cannot be reached right now</source>
         <translation>The tax platform cannot be reached right now</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="64" />
+        <location filename="../../ui/screens/failures.py" line="80" />
         <source>Your request is saved and will be sent automatically.</source>
         <translation>Your request is saved and will be sent automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="66" />
+        <location filename="../../ui/screens/failures.py" line="82" />
         <source>What happens next: the kiosk keeps trying. Keep the claim receipt; with its reference, scan your order again later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</source>
         <translation>What happens next: the kiosk keeps trying. Keep the claim receipt; with its reference, scan your order again later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="74" />
+        <location filename="../../ui/screens/failures.py" line="90" />
         <source>Claim reference: %1</source>
         <translation>Claim reference: %1</translation>
     </message>
@@ -716,27 +716,27 @@
 <context>
     <name>RejectedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="156" />
+        <location filename="../../ui/screens/failures.py" line="172" />
         <source>Not accepted</source>
         <translation>Not accepted</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="160" />
+        <location filename="../../ui/screens/failures.py" line="176" />
         <source>The platform did not accept this invoice</source>
         <translation>The platform did not accept this invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="161" />
+        <location filename="../../ui/screens/failures.py" line="177" />
         <source>Nothing was issued. The reason is shown below.</source>
         <translation>Nothing was issued. The reason is shown below.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="162" />
+        <location filename="../../ui/screens/failures.py" line="178" />
         <source>Correct the title and try again, or ask staff.</source>
         <translation>Correct the title and try again, or ask staff.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="163" />
+        <location filename="../../ui/screens/failures.py" line="179" />
         <source>Correct the title</source>
         <translation>Correct the title</translation>
     </message>
@@ -1031,29 +1031,47 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 <context>
     <name>UnknownPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="85" />
+        <location filename="../../ui/screens/failures.py" line="101" />
         <source>Result not known yet</source>
         <translation>Result not known yet</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="89" />
+        <location filename="../../ui/screens/failures.py" line="105" />
         <source>We do not know yet whether the invoice was issued</source>
         <translation>We do not know yet whether the invoice was issued</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="90" />
+        <location filename="../../ui/screens/failures.py" line="106" />
         <source>The platform did not answer in time.</source>
         <translation>The platform did not answer in time.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="92" />
+        <location filename="../../ui/screens/failures.py" line="108" />
         <source>Do not start again with a new request: tap "Check again". The kiosk asks the platform about THIS request first, so you cannot get two invoices.</source>
         <translation>Do not start again with a new request: tap "Check again". The kiosk asks the platform about THIS request first, so you cannot get two invoices.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="94" />
+        <location filename="../../ui/screens/failures.py" line="110" />
         <source>Check again</source>
         <translation>Check again</translation>
+    </message>
+</context>
+<context>
+    <name>_Keypad</name>
+    <message>
+        <location filename="../../ui/widgets/keypad.py" line="71" />
+        <source>Backspace</source>
+        <translation>Backspace</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/keypad.py" line="72" />
+        <source>Clear</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/keypad.py" line="73" />
+        <source>OK</source>
+        <translation>OK</translation>
     </message>
 </context>
 </TS>

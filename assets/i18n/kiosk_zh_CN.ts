@@ -4,32 +4,32 @@
 <context>
     <name>AlreadyInvoicedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="105" />
+        <location filename="../../ui/screens/failures.py" line="121" />
         <source>Already invoiced</source>
         <translation>已开具过发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="109" />
+        <location filename="../../ui/screens/failures.py" line="125" />
         <source>This order already has an invoice</source>
         <translation>该订单已开具发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="110" />
+        <location filename="../../ui/screens/failures.py" line="126" />
         <source>An order is invoiced only once. You can get the same invoice again:</source>
         <translation>一个订单只能开一次发票。您可以再次获取这张发票：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="112" />
+        <location filename="../../ui/screens/failures.py" line="128" />
         <source>Print its receipt again, send it by e-mail, or scan the QR code with your phone.</source>
         <translation>重新打印凭条、发送到邮箱，或用手机扫描二维码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="114" />
+        <location filename="../../ui/screens/failures.py" line="130" />
         <source>Print the receipt again</source>
         <translation>重新打印凭条</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="118" />
+        <location filename="../../ui/screens/failures.py" line="134" />
         <source>Invoice number: %1</source>
         <translation>发票号码：%1</translation>
     </message>
@@ -85,27 +85,27 @@
 <context>
     <name>BadQrPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="133" />
+        <location filename="../../ui/screens/failures.py" line="149" />
         <source>Code not accepted</source>
         <translation>无法识别的二维码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="137" />
+        <location filename="../../ui/screens/failures.py" line="153" />
         <source>This code cannot be used here</source>
         <translation>此二维码不能在这里使用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="139" />
+        <location filename="../../ui/screens/failures.py" line="155" />
         <source>Scan the order QR code on your receipt, or type the order number printed under it.</source>
         <translation>请扫描小票上的订单二维码，或输入二维码下方的订单号。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="141" />
+        <location filename="../../ui/screens/failures.py" line="157" />
         <source>Type the order number</source>
         <translation>输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="142" />
+        <location filename="../../ui/screens/failures.py" line="158" />
         <source>Try again</source>
         <translation>重新扫描</translation>
     </message>
@@ -202,27 +202,27 @@
 <context>
     <name>CameraUnavailablePage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="198" />
+        <location filename="../../ui/screens/failures.py" line="214" />
         <source>Camera unavailable</source>
         <translation>摄像头不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="202" />
+        <location filename="../../ui/screens/failures.py" line="218" />
         <source>The camera is not available</source>
         <translation>摄像头暂时无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="203" />
+        <location filename="../../ui/screens/failures.py" line="219" />
         <source>Use the scanner below the screen, or type the order number.</source>
         <translation>请使用屏幕下方的扫码口，或输入订单号。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="205" />
+        <location filename="../../ui/screens/failures.py" line="221" />
         <source>Type the order number</source>
         <translation>输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="206" />
+        <location filename="../../ui/screens/failures.py" line="222" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -230,62 +230,62 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="171" />
+        <location filename="../../ui/screens/orders.py" line="210" />
         <source>Catalogue</source>
         <translation>商品目录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="174" />
+        <location filename="../../ui/screens/orders.py" line="213" />
         <source>Pick goods or services</source>
         <translation>选择商品或服务</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="175" />
+        <location filename="../../ui/screens/orders.py" line="214" />
         <source>Search by name or tax code</source>
         <translation>按名称或税收分类编码搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="176" />
+        <location filename="../../ui/screens/orders.py" line="215" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="177" />
+        <location filename="../../ui/screens/orders.py" line="216" />
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="178" />
+        <location filename="../../ui/screens/orders.py" line="217" />
         <source>or amount</source>
         <translation>或金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="179" />
+        <location filename="../../ui/screens/orders.py" line="218" />
         <source>Add line</source>
         <translation>添加明细</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="180" />
+        <location filename="../../ui/screens/orders.py" line="219" />
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="181" />
+        <location filename="../../ui/screens/orders.py" line="220" />
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="181" />
+        <location filename="../../ui/screens/orders.py" line="220" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="181" />
+        <location filename="../../ui/screens/orders.py" line="220" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="187" />
+        <location filename="../../ui/screens/orders.py" line="226" />
         <source>Total: %1</source>
         <translation>合计：%1</translation>
     </message>
@@ -293,17 +293,17 @@
 <context>
     <name>FailurePage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="44" />
+        <location filename="../../ui/screens/failures.py" line="60" />
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="45" />
+        <location filename="../../ui/screens/failures.py" line="61" />
         <source>Send by e-mail</source>
         <translation>发送到邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="46" />
+        <location filename="../../ui/screens/failures.py" line="62" />
         <source>E-mail address</source>
         <translation>邮箱地址</translation>
     </message>
@@ -546,82 +546,82 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="67" />
+        <location filename="../../ui/screens/orders.py" line="102" />
         <source>Your orders</source>
         <translation>您的订单</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="70" />
+        <location filename="../../ui/screens/orders.py" line="105" />
         <source>Scan more receipts to put them on one invoice</source>
         <translation>继续扫描其他小票，可合并开一张发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="72" />
+        <location filename="../../ui/screens/orders.py" line="106" />
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="72" />
+        <location filename="../../ui/screens/orders.py" line="106" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="72" />
+        <location filename="../../ui/screens/orders.py" line="106" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="72" />
-        <source>Order</source>
-        <translation>订单号</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/orders.py" line="73" />
+        <location filename="../../ui/screens/orders.py" line="107" />
         <source>Or type an order number</source>
         <translation>或输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="74" />
+        <location filename="../../ui/screens/orders.py" line="108" />
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="76" />
+        <location filename="../../ui/screens/orders.py" line="110" />
         <source>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</source>
         <translation>继续即表示您同意隐私说明：您填写的信息仅用于开具和送达本张发票，办理结束后终端即清除。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="78" />
+        <location filename="../../ui/screens/orders.py" line="112" />
         <source>Read the full privacy notice</source>
         <translation>查看完整隐私说明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="79" />
+        <location filename="../../ui/screens/orders.py" line="113" />
         <source>● The camera is on: hold your receipt's QR code in front of it.</source>
         <translation>● 摄像头已开启：请将小票二维码对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="85" />
+        <location filename="../../ui/screens/orders.py" line="119" />
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="86" />
+        <location filename="../../ui/screens/orders.py" line="120" />
         <source>Accept and continue</source>
         <translation>同意并继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="87" />
+        <location filename="../../ui/screens/orders.py" line="121" />
         <source>Turn the camera off</source>
         <translation>关闭摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="88" />
+        <location filename="../../ui/screens/orders.py" line="122" />
         <source>Scan with the camera</source>
         <translation>用摄像头扫码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="97" />
+        <location filename="../../ui/screens/orders.py" line="128" />
+        <source>Orders: %1</source>
+        <translation>订单：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="136" />
         <source>Total: %1 (orders: %2)</source>
         <translation>合计：%1（%2 个订单）</translation>
     </message>
@@ -660,27 +660,27 @@
 <context>
     <name>PrinterProblemPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="174" />
+        <location filename="../../ui/screens/failures.py" line="190" />
         <source>Printer problem</source>
         <translation>打印机故障</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="178" />
+        <location filename="../../ui/screens/failures.py" line="194" />
         <source>The receipt could not be printed</source>
         <translation>凭条未能打印</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="179" />
+        <location filename="../../ui/screens/failures.py" line="195" />
         <source>Your invoice IS issued. Get it another way:</source>
         <translation>您的发票已经开具成功，请通过其他方式获取：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="180" />
+        <location filename="../../ui/screens/failures.py" line="196" />
         <source>Scan the QR code with your phone, or send it by e-mail. Staff have been told about the printer.</source>
         <translation>用手机扫描二维码，或发送到邮箱。已通知工作人员处理打印机。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="182" />
+        <location filename="../../ui/screens/failures.py" line="198" />
         <source>Try printing again</source>
         <translation>重新打印</translation>
     </message>
@@ -688,27 +688,27 @@
 <context>
     <name>QueuedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="59" />
+        <location filename="../../ui/screens/failures.py" line="75" />
         <source>Request queued</source>
         <translation>申请已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="63" />
+        <location filename="../../ui/screens/failures.py" line="79" />
         <source>The tax platform cannot be reached right now</source>
         <translation>暂时无法连接开票平台</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="64" />
+        <location filename="../../ui/screens/failures.py" line="80" />
         <source>Your request is saved and will be sent automatically.</source>
         <translation>您的开票申请已保存，将自动提交。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="66" />
+        <location filename="../../ui/screens/failures.py" line="82" />
         <source>What happens next: the kiosk keeps trying. Keep the claim receipt; with its reference, scan your order again later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</source>
         <translation>接下来：终端会自动重试。请保留申请凭条，稍后再次扫描订单（或凭凭条编号联系工作人员）即可取得发票。不会重复收费，也不会重复开票。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="74" />
+        <location filename="../../ui/screens/failures.py" line="90" />
         <source>Claim reference: %1</source>
         <translation>凭条编号：%1</translation>
     </message>
@@ -716,27 +716,27 @@
 <context>
     <name>RejectedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="156" />
+        <location filename="../../ui/screens/failures.py" line="172" />
         <source>Not accepted</source>
         <translation>未被受理</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="160" />
+        <location filename="../../ui/screens/failures.py" line="176" />
         <source>The platform did not accept this invoice</source>
         <translation>开票平台未受理本次开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="161" />
+        <location filename="../../ui/screens/failures.py" line="177" />
         <source>Nothing was issued. The reason is shown below.</source>
         <translation>未开具任何发票，原因见下方。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="162" />
+        <location filename="../../ui/screens/failures.py" line="178" />
         <source>Correct the title and try again, or ask staff.</source>
         <translation>请修改抬头后重试，或联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="163" />
+        <location filename="../../ui/screens/failures.py" line="179" />
         <source>Correct the title</source>
         <translation>修改抬头</translation>
     </message>
@@ -1031,29 +1031,47 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 <context>
     <name>UnknownPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="85" />
+        <location filename="../../ui/screens/failures.py" line="101" />
         <source>Result not known yet</source>
         <translation>结果待确认</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="89" />
+        <location filename="../../ui/screens/failures.py" line="105" />
         <source>We do not know yet whether the invoice was issued</source>
         <translation>暂时无法确认发票是否已开具</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="90" />
+        <location filename="../../ui/screens/failures.py" line="106" />
         <source>The platform did not answer in time.</source>
         <translation>开票平台没有及时应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="92" />
+        <location filename="../../ui/screens/failures.py" line="108" />
         <source>Do not start again with a new request: tap "Check again". The kiosk asks the platform about THIS request first, so you cannot get two invoices.</source>
         <translation>请不要重新发起申请，请点“再次查询”。终端会先向平台查询本次申请，不会重复开票。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="94" />
+        <location filename="../../ui/screens/failures.py" line="110" />
         <source>Check again</source>
         <translation>再次查询</translation>
+    </message>
+</context>
+<context>
+    <name>_Keypad</name>
+    <message>
+        <location filename="../../ui/widgets/keypad.py" line="71" />
+        <source>Backspace</source>
+        <translation>退格</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/keypad.py" line="72" />
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/keypad.py" line="73" />
+        <source>OK</source>
+        <translation>确定</translation>
     </message>
 </context>
 </TS>

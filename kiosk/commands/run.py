@@ -72,7 +72,9 @@ def handler(args: argparse.Namespace, ctx: Any) -> int:
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build_gui
+    from ui.widgets.keyboard import prepare_environment
 
+    prepare_environment(config.data_path / "state")  # before the QApplication exists
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     kiosk_mode = config.ui.kiosk_mode and not args.windowed and not args.screenshot

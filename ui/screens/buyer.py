@@ -3,6 +3,7 @@ titles, scanned title code) and OPTIONS (ordinary/special, electronic/paper)."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import QGridLayout, QLineEdit, QWidget
 
 from kiosk.model import BuyerType, InvoiceKind, Medium
@@ -37,6 +38,18 @@ class BuyerPage(Page):
         self.body.addWidget(self.name)
         self.body.addWidget(self.taxid_label)
         self.body.addWidget(self.tax_id)
+        # The tax ID has its own keypad (digits and credit-code letters); the other
+        # fields use the docked virtual keyboard with pinyin.
+        from ui.widgets.keypad import AlphanumericKeypad
+
+        self.tax_id.setProperty("kioskKeyboard", False)
+        self.keypad = AlphanumericKeypad(max_length=20)
+        self.keypad.attach(self.tax_id)
+        self.keypad.setMaximumWidth(900)
+        self.keypad.hide()
+        self.body.addWidget(self.keypad)
+        self.tax_id.installEventFilter(self)
+        self.tax_id.returnPressed.connect(self.keypad.hide)
         self.body.addWidget(self.feedback)
         self.add_row(self.confirm)
         self.qr_hint = label("hint")
@@ -61,9 +74,14 @@ class BuyerPage(Page):
         self.more.toggled.connect(self.extra.setVisible)
         self.extra.hide()
         for key, edit in self.edits.items():
-            edit.textEdited.connect(lambda text, k=key: s.set_buyer_field(k, text))
+            edit.textChanged.connect(lambda text, k=key: s.set_buyer_field(k, text))
         self.body.addStretch(1)
         self.primary.clicked.connect(s.buyer_continue)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.tax_id and event.type() == QEvent.Type.MouseButtonPress:
+            self.keypad.show()
+        return super().eventFilter(watched, event)
 
     def title(self) -> str:
         return self.tr("Invoice title (buyer)")

@@ -5,8 +5,15 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QListWidget, QListWidgetItem
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QVBoxLayout,
+)
 
 from kiosk.flow.states import Screen
 from kiosk.session import Session
@@ -26,30 +33,59 @@ def input_edit(placeholder_role: str = "") -> QLineEdit:
 
 class OrdersPage(Page):
     def build(self) -> None:
+        from ui.widgets.keypad import AlphanumericKeypad
+
         self.head = label("title")
         self.camera_notice = label("warn")
-        self.table = LinesTable(4)
-        self.total = label("big")
         self.body.addWidget(self.head)
         self.body.addWidget(self.camera_notice)
-        self.body.addWidget(self.table)
-        self.body.addWidget(self.total)
-        self.order_no = input_edit()
-        self.order_no.setMaxLength(40)
-        self.add = button()
-        self.add_row(self.order_no, self.add, stretch=False).setStretch(0, 1)
-        self.order_no.returnPressed.connect(self._add)
-        self.add.clicked.connect(self._add)
-        self.camera_toggle = button()
-        self.camera_toggle.clicked.connect(self._camera)
-        self.add_row(self.camera_toggle)
+        columns = QHBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        self.body.addLayout(columns)
+        self.table = LinesTable(3)
+        self.total = label("big")
+        self.numbers = label("hint")
+        left.addWidget(self.table)
+        left.addWidget(self.total)
+        left.addWidget(self.numbers)
         self.privacy = label("hint")
         self.full_terms = button("link")
+        self.full_terms.setMinimumHeight(48)
         self.full_terms.clicked.connect(self.session.show_terms)
-        self.body.addWidget(self.privacy)
-        self.add_row(self.full_terms)
-        self.body.addStretch(1)
+        right.addWidget(self.privacy)
+        right.addWidget(self.full_terms, 0, Qt.AlignmentFlag.AlignLeft)
+        self.camera_toggle = button()
+        self.camera_toggle.clicked.connect(self._camera)
+        left.addWidget(self.camera_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        left.addStretch(1)
+        # Order numbers carry letters (e.g. D2026...): the alphanumeric keypad types them.
+        self.order_no = input_edit()
+        self.order_no.setMaxLength(40)
+        self.order_no.setProperty("kioskKeyboard", False)
+        self.add = button()
+        entry = QHBoxLayout()
+        entry.addWidget(self.order_no, 1)
+        entry.addWidget(self.add)
+        right.addLayout(entry)
+        self.keypad = AlphanumericKeypad(max_length=40)
+        self.keypad.attach(self.order_no)
+        self.keypad.hide()
+        right.addWidget(self.keypad)
+        self.order_no.installEventFilter(self)
+        self._keypad_open = False
+        self._shown_orders = 0
+        right.addStretch(1)
+        self.order_no.returnPressed.connect(self._add)
+        self.add.clicked.connect(self._add)
         self.primary.clicked.connect(self.session.orders_continue)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.order_no and event.type() == QEvent.Type.MouseButtonPress:
+            self._keypad_open = True  # tapping the field brings up the keypad
+            self.keypad.show()
+        return super().eventFilter(watched, event)
 
     def _add(self) -> None:
         text = self.order_no.text().strip()
@@ -68,8 +104,7 @@ class OrdersPage(Page):
 
     def texts(self) -> None:
         self.head.setText(self.tr("Scan more receipts to put them on one invoice"))
-        self.table.setHorizontalHeaderLabels(
-            [self.tr("Item"), self.tr("Qty"), self.tr("Amount"), self.tr("Order")])
+        self.table.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Qty"), self.tr("Amount")])
         self.order_no.setPlaceholderText(self.tr("Or type an order number"))
         self.add.setText(self.tr("Add"))
         self.privacy.setText(self.tr(
@@ -90,8 +125,13 @@ class OrdersPage(Page):
     def update_from(self, session: Session) -> None:
         data = session.data
         rows = [[f"*{line.short_name}*{line.name}", f"{line.quantity.normalize():f}",
-                 money(line.amount), order.order_no]
-                for order in data.orders for line in order.lines]
+                 money(line.amount)] for order in data.orders for line in order.lines]
+        self.numbers.setText(self.tr("Orders: %1").replace("%1", ", ".join(data.order_nos)))
+        self.numbers.setVisible(bool(rows))
+        if len(data.orders) != self._shown_orders:
+            self._keypad_open = False  # an order arrived: the keypad makes room for it
+            self._shown_orders = len(data.orders)
+        self.keypad.setVisible(not data.orders or self._keypad_open)
         self.table.set_rows(rows)
         self.table.setVisible(bool(rows))
         self.total.setText(self.tr("Total: %1 (orders: %2)")

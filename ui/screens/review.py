@@ -39,7 +39,8 @@ class ReviewPage(Page):
         self.edit_options.clicked.connect(lambda: s.edit(Screen.OPTIONS))
         self.edit_orders.clicked.connect(
             lambda: s.edit(Screen.CATALOGUE if s.data.catalogue_lines else Screen.ORDERS))
-        self.add_row(self.edit_buyer, self.edit_options, self.edit_orders)
+        for i, b in enumerate((self.edit_buyer, self.edit_options, self.edit_orders)):
+            self.footer.insertWidget(1 + i, b)  # beside "back": always in view
         self.body.addStretch(1)
         self.primary.clicked.connect(s.confirm_issue)
 
