@@ -64,6 +64,9 @@ def now() -> dt.datetime:
     return dt.datetime.now(PLATFORM_TZ)
 
 
+SANDBOX_WATERMARK = "样票 SANDBOX"
+
+
 class SandboxPlatform(RedLetterDesk):
     """An issuing platform inside the project, on its own SQLite file."""
 
@@ -296,7 +299,8 @@ class SandboxPlatform(RedLetterDesk):
         from kiosk.documents.pdf import invoice_to_pdf
         from kiosk.documents.xml import invoice_to_xml
 
-        xml, pdf = invoice_to_xml(invoice), invoice_to_pdf(invoice)
+        # A sandbox invoice is not a legal invoice: its PDF says so across the page.
+        xml, pdf = invoice_to_xml(invoice), invoice_to_pdf(invoice, watermark=SANDBOX_WATERMARK)
         with self._db() as db, db.conn:  # first writer wins; both wrote the same content
             db.conn.execute("INSERT OR IGNORE INTO documents(number, xml, pdf) VALUES (?, ?, ?)",
                             [number, xml, pdf])
