@@ -47,7 +47,7 @@ class SellerConfig:
     """The seller the kiosk issues for (销售方)."""
 
     name: str = "北京示例科技有限公司"
-    tax_id: str = "91110108MA01ABCD2X"
+    tax_id: str = "91110108MA01ABCD5T"
     address: str = "北京市海淀区中关村大街1号"
     phone: str = "010-62345678"
     bank: str = "中国工商银行北京中关村支行"

@@ -130,3 +130,10 @@ def test_pin_hash_round_trip() -> None:
 
 def test_shipped_demo_pin_matches_its_hash() -> None:
     assert verify_pin("246810", Config().admin.pin_hash)
+
+
+def test_shipped_seller_tax_id_passes_its_checks() -> None:
+    from kiosk.rules import is_valid_credit_code
+
+    assert is_valid_credit_code(load_config(DEFAULT_CONFIG_PATH).seller.tax_id)
+    assert is_valid_credit_code(Config().seller.tax_id)
