@@ -39,6 +39,7 @@ FREE_WARN_BYTES = 1 << 30  # 1 GiB
 FREE_FAIL_BYTES = 100 << 20  # 100 MiB
 QUOTA_WARN_FRACTION = Decimal("0.10")
 DEFAULT_TIMEOUT_S = 10.0
+TIMED_OUT = "did not finish within"
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,7 @@ def run_checks(checks: Sequence[tuple[str, CheckFn, float]]) -> list[Check]:
     for i, ((name, _fn, timeout), (started, th)) in enumerate(zip(checks, threads, strict=True)):
         th.join(max(0.0, started + timeout - time.monotonic()))
         if th.is_alive() and i not in results:
-            results[i] = [Check(name, FAIL, f"did not finish within {timeout:g} s", timeout)]
+            results[i] = [Check(name, FAIL, f"{TIMED_OUT} {timeout:g} s", timeout)]
     return [c for i in range(len(checks)) for c in results[i]]
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
+import sys
+import threading
 from typing import Any
 
-from kiosk.doctor import DEFAULT_TIMEOUT_S, diagnose, format_json, format_table, overall
+from kiosk.doctor import DEFAULT_TIMEOUT_S, TIMED_OUT, diagnose, format_json, format_table, overall
 
 
 def register(sub: Any) -> None:
@@ -22,4 +25,16 @@ def register(sub: Any) -> None:
 def doctor_cmd(args: argparse.Namespace, ctx: Any) -> int:
     checks = diagnose(ctx.config_path, timeout_s=max(0.5, args.timeout))
     ctx.out(format_json(checks) if args.json else format_table(checks))
-    return overall(checks)
+    code = overall(checks)
+    timed_out = any(c.detail.startswith(TIMED_OUT) for c in checks)
+    if timed_out and _abandoned_checks() and ctx.out is print:
+        # A timed-out check is still stuck in a driver call, and may have started
+        # non-daemon threads that would keep the interpreter from exiting: leave now.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
+
+
+def _abandoned_checks() -> bool:
+    return any(t.name.startswith("doctor-") and t.is_alive() for t in threading.enumerate())

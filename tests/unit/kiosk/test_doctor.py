@@ -262,3 +262,26 @@ def test_integrity_check_is_what_sqlite_says(data: Path) -> None:
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
     assert doctor.check_database(cfg()).status == OK
+
+
+def test_cli_exits_although_a_check_hangs(tmp_path: Path) -> None:
+    """A platform that accepts the connection and never answers: the check is abandoned."""
+    import subprocess
+    import sys
+
+    from tests.helpers.kioskenv import KioskEnv
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # connections complete, nothing is ever read or answered
+        port = silent.getsockname()[1]
+        env = KioskEnv.create(tmp_path, '[platform]\nbackend = "remote"\n[platform.remote]\n'
+                                        f'base_url = "http://127.0.0.1:{port}"\n'
+                                        'timeout_s = 120.0\nretries = 0\n')
+        result = subprocess.run([sys.executable, "-m", "kiosk", "doctor", "--timeout", "0.5",
+                                 "--json"], env=env.environ(), cwd=env.root, capture_output=True,
+                                text=True, timeout=90)
+    assert result.returncode == 1, result.stderr
+    checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
+    assert checks["platform"]["status"] == FAIL
+    assert checks["platform"]["detail"] == "did not finish within 1 s"
