@@ -140,7 +140,8 @@ def parse_rule(line: str) -> list[tuple[str, str, str]]:
     while pos < len(line):
         m = _PAIR.match(line, pos)
         assert m, f"cannot parse udev rule at: {line[pos:]!r}"
-        pairs.append(m.groups())
+        key, op, value = m.groups()
+        pairs.append((key, op, value))
         pos = m.end()
     return pairs
 
