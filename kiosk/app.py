@@ -229,6 +229,7 @@ def build_gui(
     devices: Any = None,
     start_devices: bool = True,
     gateway: IssuingGateway | None = None,
+    keyboard: bool = True,
 ) -> Gui:
     """Build the devices, the core with a Qt runner, and the main window over them.
 
@@ -255,7 +256,7 @@ def build_gui(
         core.session, languages,
         kiosk_mode=config.ui.kiosk_mode if kiosk_mode is None else kiosk_mode,
         large_text=large, support_phone=config.ui.support_phone,
-        support_text=config.ui.support_text,
+        support_text=config.ui.support_text, keyboard=keyboard,
     )
     bridge = DeviceBridge(core.session, devices, window)
     if start_devices:

@@ -164,7 +164,11 @@ class MainWindow(QWidget):
     # --- language and large text ---------------------------------------------------
 
     def set_language(self, lang: str) -> None:
-        if self.languages.set(lang):  # LanguageChange retranslates every page
+        if self.languages.set(lang):
+            # Qt posts LanguageChange events (each page retranslates on it, as does every
+            # other widget); the pages are retranslated now so the switch shows at once.
+            for page in self.pages.values():
+                page.retranslate()
             if self.keyboard is not None and self.keyboard.available:
                 self.keyboard.set_locale("en_GB" if lang == "en" else "zh_CN")
             self.show_session()

@@ -81,3 +81,30 @@ def make_unknown(rig: CoreRig) -> None:
     outbox.record(request, now)
     outbox.set_status(request.request_id, RequestStatus.SENT, now, attempt=True)
     rig.core.gateway.faults.set(unavailable=True)
+
+
+def kiosk_gui(qtbot: Any, data_dir: Path, *, keyboard: bool = False, lang: str = "zh_CN",
+              large_text: bool = False, **sections: Any) -> Any:
+    """The whole kiosk in this process: emulated devices (real ptys), the Qt runner, the
+    main window (windowed, 1280x800). Close it with ``gui.close()``."""
+    from PySide6.QtWidgets import QApplication
+
+    from drivers.manager import DeviceManager
+    from kiosk.app import build_gui
+
+    config = make_config(data_dir, **sections)
+    setup_logging(config.data_path, level="INFO", stderr=False)
+    app = QApplication.instance()
+    devices = DeviceManager(config.devices, printer_poll_s=None)
+    gui = build_gui(config, app, lang=lang, large_text=large_text, kiosk_mode=False,
+                    devices=devices, keyboard=keyboard)
+    gui.window.resize(1280, 800)
+    qtbot.addWidget(gui.window)
+    gui.window.show()
+    return gui
+
+
+def qr_for(gui: Any, index: int) -> str:
+    orders = sorted(gui.core.orders.list(), key=lambda o: o.order_no)
+    order = orders[index]
+    return make_order_qr(order.order_no, order.total, gui.core.config.orders.qr_secret)

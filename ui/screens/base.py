@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.masking import mask_name
+
 if TYPE_CHECKING:
     from kiosk.session import Session
 
@@ -58,11 +60,13 @@ class Header(QWidget):
         row = QHBoxLayout(self)
         row.setContentsMargins(16, 8, 16, 8)
         self.title = QLabel()
+        self.who = QLabel()  # who is identified, masked (张*)
         self.help = button()
         self.support = button()
         self.large = button(checkable=True)
         self.language = button()
         row.addWidget(self.title, 1)
+        row.addWidget(self.who)
         for btn in (self.help, self.support, self.large, self.language):
             row.addWidget(btn)
         self.help.clicked.connect(self.helpRequested)
@@ -164,6 +168,8 @@ class Page(QWidget):
         self.lang = lang
         self.header.show_language(lang)
         self.header.title.setText(self.title())
+        identity = session.data.identity
+        self.header.who.setText("👤 " + mask_name(identity.name) if identity is not None else "")
         notice = session.data.notice
         self.notice.setVisible(notice is not None)
         if notice is not None:

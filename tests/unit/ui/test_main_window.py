@@ -1,0 +1,217 @@
+"""The kiosk window end to end in-process: emulated devices over real ptys, the Qt runner,
+the sandbox platform. Asserts on signals and state, never sleeps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QCloseEvent
+
+from kiosk.flow.states import Screen
+from kiosk.model import BuyerType
+from kiosk.rules import amount_in_words
+from tests.helpers.app import COMPANY, COMPANY_TAX_ID, kiosk_gui, qr_for
+from ui.widgets.keyboard import QT_LOG_IGNORE
+
+pytestmark = pytest.mark.qt_log_ignore(*QT_LOG_IGNORE)
+
+
+@pytest.fixture
+def gui(qtbot: Any, tmp_path: Path) -> Iterator[Any]:
+    g = kiosk_gui(qtbot, tmp_path / "data")
+    yield g
+    g.close()
+
+
+class Clicker:
+    """Clicks a button like a finger would, and counts the touches."""
+
+    def __init__(self, qtbot: Any) -> None:
+        self.qtbot = qtbot
+        self.count = 0
+
+    def __call__(self, widget: Any) -> None:
+        assert widget.isVisible() and widget.isEnabled(), widget.text()
+        assert widget.height() >= 64, f"{widget.text()!r} is only {widget.height()} px high"
+        self.count += 1
+        self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+
+
+def wait_screen(qtbot: Any, gui: Any, screen: Screen, timeout: int = 15000) -> None:
+    qtbot.waitUntil(lambda: gui.core.session.screen is screen, timeout=timeout)
+    assert gui.window.stack.currentWidget() is gui.window.pages[screen]
+
+
+def test_walk_in_personal_invoice_by_touch(qtbot: Any, gui: Any) -> None:
+    """Scan on the attract screen, then three touches; the receipt prints by itself."""
+    win, click = gui.window, Clicker(qtbot)
+    with qtbot.waitSignal(win.screenShown, timeout=10000) as shown:
+        gui.devices.emulators.scanner.scan(qr_for(gui, 0))  # the real pty scanner
+    assert shown.args == ["orders"]
+    click(win.pages[Screen.ORDERS].primary)  # accept & continue
+    assert gui.core.session.screen is Screen.BUYER
+    click(win.pages[Screen.BUYER].primary)  # next: 个人, ordinary, electronic preselected
+    assert gui.core.session.screen is Screen.REVIEW
+    with qtbot.waitSignal(win.screenShown, timeout=15000,
+                          check_params_cb=lambda name: name == "result"):
+        click(win.pages[Screen.REVIEW].primary)  # confirm & issue (async)
+        assert gui.core.session.screen is Screen.ISSUING
+    qtbot.waitUntil(lambda: gui.core.session.data.printed, timeout=15000)
+    assert gui.devices.emulators.printer.wait_for_receipts(1, timeout=5)
+    number = gui.core.session.data.invoice.number
+    assert number in win.pages[Screen.RESULT].number.text()
+    assert click.count == 3
+    click(win.pages[Screen.RESULT].primary)  # finish
+    wait_screen(qtbot, gui, Screen.ATTRACT)
+
+
+def test_company_invoice_with_typed_title(qtbot: Any, gui: Any) -> None:
+    win, click, s = gui.window, Clicker(qtbot), gui.core.session
+    gui.devices.emulators.scanner.scan(qr_for(gui, 2))
+    wait_screen(qtbot, gui, Screen.ORDERS)
+    click(win.pages[Screen.ORDERS].primary)
+    page = win.pages[Screen.BUYER]
+    click(page.company)
+    assert s.data.buyer.type is BuyerType.COMPANY and page.name.text() == ""
+    page.name.setFocus()
+    page.name.insert(COMPANY)  # what the pinyin keyboard commits (tested in its own module)
+    qtbot.mouseClick(page.tax_id, Qt.MouseButton.LeftButton)
+    assert page.keypad.isVisible()  # the tax ID's own keypad
+    for ch in COMPANY_TAX_ID[:-1] + "B":
+        click(page.keypad.key(ch))
+    assert page.feedback.isVisible() and page.confirm.isVisible()  # live: check digit warning
+    click(page.keypad.key("backspace"))
+    click(page.keypad.key("A"))
+    assert page.feedback.property("role") == "ok" and not page.confirm.isVisible()
+    click(page.primary)
+    wait_screen(qtbot, gui, Screen.OPTIONS)
+    click(win.pages[Screen.OPTIONS].special)
+    click(win.pages[Screen.OPTIONS].primary)
+    review = win.pages[Screen.REVIEW]
+    assert review.buyer_name.text() == COMPANY and COMPANY_TAX_ID in review.buyer_tax.text()
+    assert amount_in_words(s.data.total) in review.words.text()
+    click(review.primary)
+    wait_screen(qtbot, gui, Screen.RESULT)
+    assert s.data.invoice.kind.value == "special"
+
+
+def test_id_card_after_consent_shows_the_name_masked(qtbot: Any, gui: Any) -> None:
+    win, click, s = gui.window, Clicker(qtbot), gui.core.session
+    click(win.pages[Screen.ATTRACT].idcard)
+    click(win.pages[Screen.TERMS].primary)
+    wait_screen(qtbot, gui, Screen.IDCARD_CONSENT)
+    gui.devices.emulators.idcard.place_card("male")
+    click(win.pages[Screen.IDCARD_CONSENT].primary)  # only now is the reader armed
+    wait_screen(qtbot, gui, Screen.ORDERS)
+    assert s.data.buyer.name == "张伟"
+    assert win.pages[Screen.ORDERS].header.who.text().endswith("张*")
+
+
+def test_language_switch_retranslates_every_screen(qtbot: Any, gui: Any) -> None:
+    win = gui.window
+    attract = win.pages[Screen.ATTRACT]
+    assert attract.big.text() == "扫描小票二维码开票"
+    with qtbot.waitSignal(win.languageChanged):
+        qtbot.mouseClick(attract.header.language, Qt.MouseButton.LeftButton)
+    assert attract.big.text() == "Scan your receipt's QR code to get an invoice"
+    assert win.pages[Screen.REVIEW].primary.text() == "Confirm and issue"
+    assert attract.header.language.text() == "简体中文"
+    qtbot.mouseClick(attract.header.language, Qt.MouseButton.LeftButton)
+    assert win.pages[Screen.REVIEW].primary.text() == "确认开票"
+
+
+def test_large_text_mode_makes_buttons_bigger(qtbot: Any, gui: Any) -> None:
+    button = gui.window.pages[Screen.ATTRACT].type_no
+    before = button.sizeHint().height()
+    qtbot.mouseClick(gui.window.pages[Screen.ATTRACT].header.large, Qt.MouseButton.LeftButton)
+    assert gui.window.large_text and button.sizeHint().height() > before
+
+
+def test_bad_qr_then_type_the_order_number(qtbot: Any, gui: Any) -> None:
+    win, click, s = gui.window, Clicker(qtbot), gui.core.session
+    gui.devices.emulators.scanner.scan("https://u.wechat.com/abc")
+    wait_screen(qtbot, gui, Screen.BAD_QR)
+    assert "订单二维码" in win.pages[Screen.BAD_QR].text.text()
+    click(win.pages[Screen.BAD_QR].action1)  # type the order number instead
+    click(win.pages[Screen.TERMS].primary)
+    page = win.pages[Screen.ORDERS]
+    assert page.keypad.isVisible()
+    order = sorted(gui.core.orders.list(), key=lambda o: o.order_no)[1]
+    for ch in order.order_no:
+        click(page.keypad.key(ch))
+    click(page.keypad.key("ok"))
+    assert s.data.order_nos == (order.order_no,)
+
+
+def test_paper_out_mid_print_offers_the_qr(qtbot: Any, gui: Any) -> None:
+    win, s = gui.window, gui.core.session
+    gui.devices.emulators.printer.set_paper("out")
+    gui.devices.emulators.scanner.scan(qr_for(gui, 0))
+    wait_screen(qtbot, gui, Screen.ORDERS)
+    s.orders_continue()
+    s.buyer_continue()
+    s.confirm_issue()
+    wait_screen(qtbot, gui, Screen.PRINTER_PROBLEM)
+    page = win.pages[Screen.PRINTER_PROBLEM]
+    assert page.qr.isVisible() and page.email.isVisible()
+    gui.devices.emulators.printer.set_paper("ok")
+    qtbot.mouseClick(page.action1, Qt.MouseButton.LeftButton)
+    wait_screen(qtbot, gui, Screen.RESULT)
+
+
+def test_no_desktop_escape_in_kiosk_mode(qtbot: Any, gui: Any) -> None:
+    win = gui.window
+    win.allow_close = False
+    event = QCloseEvent()
+    win.closeEvent(event)
+    assert not event.isAccepted()
+    assert win.contextMenuPolicy() == Qt.ContextMenuPolicy.NoContextMenu
+
+
+def test_five_taps_in_the_corner_ask_for_diagnostics(qtbot: Any, gui: Any) -> None:
+    win = gui.window
+    target = win.pages[Screen.ATTRACT].header
+    with qtbot.waitSignal(win.diagnosticsRequested, timeout=2000):
+        for _ in range(5):
+            qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+    with qtbot.assertNotEmitted(win.diagnosticsRequested):
+        for _ in range(4):
+            qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+
+
+def test_idle_countdown_wipes_the_screen(qtbot: Any, gui: Any) -> None:
+    s, win = gui.core.session, gui.window
+    now = [1000.0]
+    s.clock = lambda: now[0]
+    s.last_activity = now[0]
+    gui.devices.emulators.scanner.scan(qr_for(gui, 0))
+    wait_screen(qtbot, gui, Screen.ORDERS)
+    now[0] += s.idle_timeout_s + 1
+    win._tick()
+    wait_screen(qtbot, gui, Screen.IDLE_WARNING)
+    assert "15" in win.pages[Screen.IDLE_WARNING].count.text()
+    now[0] += s.countdown_s + 1
+    win._tick()
+    wait_screen(qtbot, gui, Screen.ATTRACT)
+    assert s.data.orders == [] and win.pages[Screen.ORDERS].table.rowCount() in (0, 1, 2)
+
+
+def test_help_and_support_on_every_step(qtbot: Any, gui: Any) -> None:
+    win, s = gui.window, gui.core.session
+    page = win.pages[Screen.ATTRACT]
+    qtbot.mouseClick(page.header.help, Qt.MouseButton.LeftButton)
+    assert page.helpbox.isVisible() and page.helpbox.text()
+    qtbot.mouseClick(page.header.support, Qt.MouseButton.LeftButton)
+    wait_screen(qtbot, gui, Screen.SUPPORT)
+    assert gui.core.config.ui.support_phone in win.pages[Screen.SUPPORT].phone.text()
+    qtbot.mouseClick(win.pages[Screen.SUPPORT].primary, Qt.MouseButton.LeftButton)
+    wait_screen(qtbot, gui, Screen.ATTRACT)
+    qtbot.mouseClick(page.tutorial, Qt.MouseButton.LeftButton)
+    wait_screen(qtbot, gui, Screen.TUTORIAL)
+    for _ in range(3):
+        qtbot.mouseClick(win.pages[Screen.TUTORIAL].primary, Qt.MouseButton.LeftButton)
+    assert s.screen is Screen.ATTRACT
