@@ -6,11 +6,15 @@ blue and red invoices with count, net (金额), tax (税额) and total (价税�
 
 The platform side comes from the gateway:
 
-- when the gateway offers ``list_invoices(day: date) -> Sequence[Invoice]``
-  (a per-day listing), it is used and both directions are compared fully;
-- otherwise (today's :class:`~kiosk.platform.gateway.IssuingGateway` has no
-  listing) every kiosk invoice is looked up by number (``get_invoice``), and
-  every request the kiosk sent that day without recording an invoice
+- :meth:`~kiosk.platform.gateway.IssuingGateway.list_invoices` (the per-day
+  listing both gateways offer) is used and both directions are compared
+  fully: an invoice on the platform the kiosk never recorded (issued by
+  another channel, or an answer the kiosk lost) is ``missing_in_kiosk``. A
+  kiosk invoice the listing lacks is looked up by number, to tell
+  ``day_mismatch`` (dated another day there) from ``missing_on_platform``;
+- a gateway without ``list_invoices`` (an older adapter) falls back: every
+  kiosk invoice is looked up by number (``get_invoice``), and every request
+  the kiosk sent that day without recording an invoice
   (pending/sent/unknown/rejected) is asked about (``query_request``). That
   finds invoices missing on the platform, amounts that differ and invoices
   the kiosk lost, but NOT invoices issued at the platform by other channels
@@ -179,6 +183,10 @@ def daily_report(db: sqlite_utils.Database, gateway: Any, day: dt.date) -> Daily
     if callable(lister):
         coverage = LISTING
         theirs = {s.number: s for s in map(Summary.of, lister(day))}
+        for number in sorted(set(mine) - set(theirs)):  # not listed: another day, or unknown?
+            found = gateway.get_invoice(number)
+            if found is not None and not _in_day(found.issued_at.isoformat(), day):
+                moved.append(_day_mismatch(found, mine[number]))
     else:
         coverage = LOOKUP
         notes.append("the platform offers no per-day listing: each kiosk invoice was looked up "
@@ -189,10 +197,7 @@ def daily_report(db: sqlite_utils.Database, gateway: Any, day: dt.date) -> Daily
             if found is None:
                 continue
             if not _in_day(found.issued_at.isoformat(), day):
-                moved.append(Difference(
-                    "day_mismatch", number, f"the platform dates it "
-                    f"{found.issued_at.astimezone(REPORT_TZ):%Y-%m-%d %H:%M}, the kiosk "
-                    f"{dt.datetime.fromisoformat(mine[number].issued_at).astimezone(REPORT_TZ):%Y-%m-%d %H:%M}"))
+                moved.append(_day_mismatch(found, mine[number]))
                 continue
             theirs[number] = Summary.of(found)
         for rid in unsettled_requests(db, day):
@@ -225,6 +230,14 @@ def daily_report(db: sqlite_utils.Database, gateway: Any, day: dt.date) -> Daily
                                 "recorded as issued but the audit trail has no row for it"))
     return DailyReport(day, totals_of(mine.values()), totals_of(theirs.values()), diffs,
                        coverage, notes)
+
+
+def _day_mismatch(found: Invoice, mine: Summary) -> Difference:
+    kiosk_at = dt.datetime.fromisoformat(mine.issued_at).astimezone(REPORT_TZ)
+    return Difference(
+        "day_mismatch", found.number, f"the platform dates it "
+        f"{found.issued_at.astimezone(REPORT_TZ):%Y-%m-%d %H:%M}, the kiosk "
+        f"{kiosk_at:%Y-%m-%d %H:%M}")
 
 
 # --- output ------------------------------------------------------------------------------------------

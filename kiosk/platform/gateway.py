@@ -249,11 +249,31 @@ class QuotaExceeded(PlatformError):
 
 
 class RedFormStateError(PlatformError):
-    """The red-letter form (or its original) does not allow this step now."""
+    """The red-letter form (or its original) does not allow this step now.
+
+    ``form_number`` names the form in the way, when there is one (``RED_FORM_OPEN``:
+    the invoice's open form, e.g. the one a lost answer to ``file_red_form`` created).
+    """
 
     default_code = "RED_FORM_STATE"
     default_zh = "红字确认单当前状态不允许此操作"
     default_en = "The red-letter form does not allow this step in its current status"
+
+    def __init__(
+        self,
+        message_zh: str | None = None,
+        message_en: str | None = None,
+        *,
+        code: str | None = None,
+        form_number: str = "",
+    ) -> None:
+        self.form_number = form_number
+        super().__init__(message_zh, message_en, code=code)
+
+    def to_dict(self) -> dict[str, Any]:
+        body = super().to_dict()
+        body["form_number"] = self.form_number
+        return body
 
 
 class NotFound(PlatformError):
@@ -310,6 +330,8 @@ def error_from_payload(body: dict[str, Any]) -> PlatformError:
             en,
             code=code,
         )
+    if cls is RedFormStateError:
+        return RedFormStateError(zh, en, code=code, form_number=str(body.get("form_number") or ""))
     return cls(zh, en, code=code)
 
 
@@ -338,6 +360,14 @@ class IssuingGateway(Protocol):
 
     def get_invoice(self, number: str) -> Invoice | None:
         """An invoice (blue or red) by its 20-digit number, or None."""
+        ...
+
+    def list_invoices(self, day: dt.date) -> list[Invoice]:
+        """Every invoice (blue and red) issued on ``day``, a Beijing calendar day, by number.
+
+        A safe query (retried like the other lookups); the daily reconciliation
+        (:mod:`kiosk.report`) compares it with the kiosk's own record.
+        """
         ...
 
     def remaining_quota(self) -> Decimal:

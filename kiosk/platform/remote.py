@@ -208,6 +208,15 @@ class RemoteGateway:
         answer = self._call("GET", f"/v1/invoices/{self._part(number)}", safe=True)
         return self._invoice(answer.get("invoice"))
 
+    def list_invoices(self, day: dt.date) -> list[Invoice]:
+        answer = self._call("GET", f"/v1/days/{day.isoformat()}/invoices", safe=True)
+        items = answer.get("invoices")
+        if not isinstance(items, list):
+            raise PlatformError(message_en="the platform's day listing is not a list",
+                                code="BAD_ANSWER")
+        out = [self._invoice(item) for item in items]
+        return [inv for inv in out if inv is not None]
+
     def remaining_quota(self) -> Decimal:
         return Decimal(self._call("GET", "/v1/quota", safe=True)["remaining"])
 

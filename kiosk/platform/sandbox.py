@@ -180,6 +180,16 @@ class SandboxPlatform(RedLetterDesk):
         self.faults.before_call("get_invoice")
         return self._read("number = ?", [number])
 
+    def list_invoices(self, day: dt.date) -> list[Invoice]:
+        self.faults.before_call("list_invoices")
+        # issued_at is ISO 8601 in platform (Beijing) time, so a day is a range of strings.
+        start, end = day.isoformat(), (day + dt.timedelta(days=1)).isoformat()
+        with self._db() as db:
+            rows = db.conn.execute(
+                "SELECT data FROM invoices WHERE issued_at >= ? AND issued_at < ? ORDER BY number",
+                [start, end]).fetchall()
+        return [from_data(Invoice, json.loads(r[0])) for r in rows]
+
     def _used(self, conn: sqlite3.Connection, month: str) -> Decimal:
         row = conn.execute("SELECT used FROM quota_usage WHERE month = ?", [month]).fetchone()
         return Decimal(row[0]) if row else Decimal("0.00")

@@ -155,7 +155,7 @@ class RedLetterDesk:
                 raise RedFormStateError(
                     f"该发票已有未完成的红字确认单{open_row[0]}",
                     f"invoice already has an open red-letter form {open_row[0]}",
-                    code="RED_FORM_OPEN")
+                    code="RED_FORM_OPEN", form_number=open_row[0])
             held = self._credited(conn, original_number)
             refs, red_lines = self._red_lines(original, held, lines)
             at = self._now()

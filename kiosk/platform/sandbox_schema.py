@@ -26,6 +26,12 @@ def m001_tables(db: sqlite_utils.Database) -> None:
             db.execute(statement)
 
 
+@sandbox()
+def m002_invoices_by_day(db: sqlite_utils.Database) -> None:
+    """``list_invoices(day)`` reads a range of ``issued_at`` (ISO strings in Beijing time)."""
+    db.execute("CREATE INDEX invoices_issued_at ON invoices(issued_at)")
+
+
 _M001 = """
         CREATE TABLE sequences (
             name TEXT PRIMARY KEY,          -- 'invoice:2026', 'form:2026'

@@ -9,6 +9,7 @@ GET      /v1/requests/<request_id>          ``{"invoice": Invoice | null}``
 GET      /v1/orders/<order_no>              ``{"invoice": Invoice | null}``
 GET      /v1/invoices/<number>              ``{"invoice": Invoice | null}``
 GET      /v1/invoices/<number>/documents    ``{"number", "pdf": base64, "xml": base64}``
+GET      /v1/days/<YYYY-MM-DD>/invoices     ``{"invoices": [Invoice, ...]}`` (Beijing day)
 GET      /v1/quota                          ``{"remaining": "123.45"}``
 POST     /v1/red-forms                      ``{"original_number", "reason", "filed_by", "lines"}``
 GET      /v1/red-forms/<n>                  ``{"form": RedLetterForm}``
@@ -35,6 +36,7 @@ the sandbox is thread-safe.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import html
 import json
 import logging
@@ -266,6 +268,14 @@ class _Handler(BaseHTTPRequestHandler):
                 docs = p.documents(number)
                 return 200, {"number": docs.number, "pdf": base64.b64encode(docs.pdf).decode(),
                              "xml": base64.b64encode(docs.xml).decode()}
+            case "GET", ["v1", "days", day, "invoices"]:
+                try:
+                    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day):
+                        raise ValueError(day)
+                    date = dt.date.fromisoformat(day)
+                except ValueError:
+                    raise _BadRequest("the day must be YYYY-MM-DD") from None
+                return 200, {"invoices": [to_data(i) for i in p.list_invoices(date)]}
             case "GET", ["v1", "quota"]:
                 return 200, {"remaining": str(p.remaining_quota())}
             case "POST", ["v1", "red-forms"]:

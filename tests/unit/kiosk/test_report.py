@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from kiosk.config import config_from_dict
 from kiosk.issuing import IssuingService
 from kiosk.model import Invoice, RedReason, RequestStatus
 from kiosk.outbox import Outbox
-from kiosk.platform.codec import from_data
 from kiosk.platform.sandbox import PLATFORM_TZ, SandboxPlatform
 from kiosk.report import LISTING, LOOKUP, daily_report, format_report, parse_day
 from kiosk.rules import request_id_for
@@ -29,6 +27,8 @@ from tests.helpers.platform import (
     make_request,
     make_sandbox,
     meal,
+    remote_for,
+    running_server,
 )
 
 DAY = dt.date(2026, 3, 10)
@@ -98,7 +98,7 @@ def test_a_clean_day(rig: Rig) -> None:
     rig.store(red_for(rig, person))
     report = daily_report(rig.db, rig.sandbox, DAY)
     assert report.ok, report.differences
-    assert report.coverage == LOOKUP and report.notes
+    assert report.coverage == LISTING and not report.notes
     k = report.kiosk
     assert (k["blue"].count, k["blue"].total) == (3, Decimal("462.60"))
     assert (k["red"].count, k["red"].total) == (1, Decimal("-113.00"))
@@ -170,28 +170,75 @@ def test_invoice_without_audit_row(rig: Rig) -> None:
     assert [(d.kind, d.number) for d in report.differences] == [("no_audit_row", red.number)]
 
 
-class ListingGateway:
-    """The sandbox plus the per-day listing the gateway interface does not have yet,
-    read from the sandbox's own invoices table (what a platform listing would answer)."""
+class LookupOnly:
+    """The sandbox as an older gateway without ``list_invoices`` (the report's fallback)."""
 
     def __init__(self, sandbox: SandboxPlatform) -> None:
         self.sandbox = sandbox
 
-    def list_invoices(self, day: dt.date) -> Sequence[Invoice]:
-        with self.sandbox._db() as db:
-            rows = db.conn.execute("SELECT data FROM invoices WHERE substr(issued_at, 1, 10) = ?",
-                                   [day.isoformat()]).fetchall()
-        return [from_data(Invoice, json.loads(r[0])) for r in rows]
+    def get_invoice(self, number: str) -> Invoice | None:
+        return self.sandbox.get_invoice(number)
+
+    def query_request(self, request_id: str) -> Invoice | None:
+        return self.sandbox.query_request(request_id)
 
 
-def test_listing_sees_invoices_issued_elsewhere(rig: Rig) -> None:
+def test_lookup_fallback_on_a_clean_day(rig: Rig) -> None:
+    rig.issue("A-1")
+    rig.store(red_for(rig, rig.issue("A-3", buyer=PERSON)))
+    report = daily_report(rig.db, LookupOnly(rig.sandbox), DAY)
+    assert report.ok, report.differences
+    assert report.coverage == LOOKUP and report.notes
+    assert (report.platform["all"].count, report.platform["all"].total) == (3, Decimal("113.00"))
+
+
+@pytest.mark.parametrize("over", ["sandbox", "remote"])
+def test_listing_catches_an_invoice_the_kiosk_never_recorded(rig: Rig, over: str) -> None:
     rig.issue("F-1")
     other_channel = rig.sandbox.issue(req("F-2"))  # e.g. the platform's web portal
-    report = daily_report(rig.db, ListingGateway(rig.sandbox), DAY)
+    with running_server(rig.sandbox) as server:
+        gateway = rig.sandbox if over == "sandbox" else remote_for(server)
+        report = daily_report(rig.db, gateway, DAY)
     assert report.coverage == LISTING and not report.notes
     assert [(d.kind, d.number) for d in report.differences] == [("missing_in_kiosk", other_channel.number)]
-    lookup = daily_report(rig.db, rig.sandbox, DAY)
-    assert lookup.ok  # the limit the note states: lookups cannot see it
+    assert "the kiosk did not record" in report.differences[0].detail
+    assert report.platform["blue"].count == 2 and report.kiosk["blue"].count == 1
+    lookup = daily_report(rig.db, LookupOnly(rig.sandbox), DAY)
+    assert lookup.ok  # the limit the fallback's note states: lookups cannot see it
+
+
+def test_listing_tells_another_day_from_missing(rig: Rig, tmp_path: Path) -> None:
+    kept = rig.issue("H-1")
+    elsewhere = SandboxPlatform(tmp_path / "other.db", SELLER, monthly_quota=Decimal("1000"),
+                                clock=rig.clock, channel="7",
+                                download_base_url="http://placeholder.invalid")
+    try:
+        stray = elsewhere.issue(req("H-2"))
+    finally:
+        elsewhere.close()
+    rig.store(stray)
+    with rig.db.conn:  # the kiosk's record dates the first a day later than the platform
+        rig.db.execute("UPDATE issued_invoices SET issued_at = '2026-03-11T10:00:00+08:00'"
+                       " WHERE number = ?", [kept.number])
+    report = daily_report(rig.db, rig.sandbox, DAY + dt.timedelta(days=1))
+    assert report.coverage == LISTING
+    assert [(d.kind, d.number) for d in report.differences] == [("day_mismatch", kept.number)]
+    report = daily_report(rig.db, rig.sandbox, DAY)
+    assert sorted((d.kind, d.number) for d in report.differences) == sorted(
+        [("missing_on_platform", stray.number), ("missing_in_kiosk", kept.number)])
+
+
+def test_cli_reports_a_platform_invoice_the_kiosk_lacks(rig: Rig, capsys, tmp_path: Path) -> None:
+    rig.issue("K-1")
+    lost = rig.sandbox.issue(req("K-2"))
+    config = tmp_path / "kiosk.toml"
+    config.write_text(f'[storage]\ndata_dir = "{rig.data}"\n', encoding="utf-8")
+    rig.sandbox.close()
+    assert main(["--config", str(config), "report", "daily", "--date", DAY.isoformat(),
+                 "--json"]) == 1
+    body = json.loads(capsys.readouterr().out)
+    assert body["coverage"] == "listing"
+    assert [(d["kind"], d["number"]) for d in body["differences"]] == [("missing_in_kiosk", lost.number)]
 
 
 def test_parse_day() -> None:

@@ -7,6 +7,7 @@ loopback. The backing sandbox's clock and faults are set in-process.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import urllib.error
 import urllib.request
@@ -260,10 +261,11 @@ def test_confirmed_form_withdrawn_is_void_after_confirmation(put: PlatformUnderT
 
 def test_only_one_open_form_per_invoice(put: PlatformUnderTest) -> None:
     blue = put.gateway.issue(make_request("O1"))
-    put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
+    first = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
     with pytest.raises(RedFormStateError) as info:
         put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "buyer")
     assert info.value.code == "RED_FORM_OPEN"
+    assert info.value.form_number == first.form_number  # names the form in the way
 
 
 def test_unconfirmed_form_expires_after_72_hours(put: PlatformUnderTest) -> None:
@@ -329,6 +331,39 @@ def test_partial_red_follows_the_original_and_may_not_exceed_it(put: PlatformUnd
     put.gateway.issue_red_invoice(rest.form_number)
     assert put.gateway.remaining_quota() == D("1000.00")
     assert put.gateway.query_order("PR") is None
+
+
+# --- the per-day listing -------------------------------------------------------------
+
+
+def test_list_invoices_gives_a_beijing_day_blue_and_red(put: PlatformUnderTest) -> None:
+    put.clock.set(put.clock().replace(hour=0, minute=0, second=0))  # 2026-03-10 00:00 Beijing
+    first = put.gateway.issue(make_request("L1", buyer=PERSON))  # 16:00 UTC on the 9th
+    put.clock.set(put.clock().replace(hour=23, minute=59, second=59))
+    form = put.gateway.file_red_form(first.number, RedReason.ISSUED_IN_ERROR, "seller")
+    red = put.gateway.issue_red_invoice(form.form_number)
+    second = put.gateway.issue(make_request("L2", lines=[goods("226.00")]))
+    put.clock.advance(seconds=1)  # 2026-03-11 00:00 Beijing: the next day
+    nxt = put.gateway.issue(make_request("L3"))
+    day = put.clock().date() - dt.timedelta(days=1)
+    listed = put.gateway.list_invoices(day)
+    assert [i.number for i in listed] == [first.number, red.number, second.number]
+    assert listed == [first, red, second]  # whole invoices, colours and all
+    assert [i.colour for i in listed] == [Colour.BLUE, Colour.RED, Colour.BLUE]
+    assert sum((i.total for i in listed), D("0")) == D("226.00")
+    assert put.gateway.list_invoices(day + dt.timedelta(days=1)) == [nxt]
+    assert put.gateway.list_invoices(day - dt.timedelta(days=1)) == []
+
+
+def test_list_invoices_is_a_safe_query(put: PlatformUnderTest) -> None:
+    inv = put.gateway.issue(make_request("L4"))
+    put.sandbox.faults.set(fail_next=1, fail_code="UNAVAILABLE")
+    if put.kind == "remote":  # the adapter retries a safe query by itself
+        assert put.gateway.list_invoices(put.clock().date()) == [inv]
+    else:
+        with pytest.raises(PlatformUnavailable):
+            put.gateway.list_invoices(put.clock().date())
+        assert put.gateway.list_invoices(put.clock().date()) == [inv]
 
 
 # --- documents and health -------------------------------------------------------------

@@ -138,3 +138,12 @@ def test_concurrent_issues_over_http_give_one_invoice_per_request_and_no_gaps(
     numbers = sorted(set(results))
     assert len(numbers) == 5 + 4 * 5
     assert [int(n[5:]) for n in numbers] == list(range(1, 26))
+
+
+@pytest.mark.parametrize("day", ["2026-3-10", "20260310", "2026-02-30", "today"])
+def test_day_listing_needs_a_real_iso_date(sandbox: SandboxPlatform, day: str) -> None:
+    with running_server(sandbox) as server:
+        status, body = call(server, "GET", f"/v1/days/{day}/invoices")
+        assert status == 400 and body["error"]["code"] == "BAD_REQUEST"
+        status, body = call(server, "GET", "/v1/days/2026-03-10/invoices")
+        assert status == 200 and body == {"invoices": []}
