@@ -4,7 +4,9 @@ The rules, in the order :meth:`IssuingService.issue` applies them:
 
 1. The request id is ``kiosk.rules.request_id_for(order_nos, seller_tax_id)``:
    the same orders always make the same id, and the platform is idempotent on
-   it, so a retry can never become a second invoice.
+   it, so a retry can never become a second invoice. After a FULL red-letter
+   credit the service itself swaps in ``kiosk.corrections.reissue_request_id``
+   (orders + the red invoice that freed them): distinct, still deterministic.
 2. An order invoiced already (in the local record, or at the platform by
    ``query_order``) gives back that invoice (``already_invoiced``).
 3. The request is recorded PENDING and committed BEFORE anything is sent, then
@@ -35,6 +37,7 @@ undoes issuing. Nothing raised by the gateway escapes :meth:`issue`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import os
@@ -47,7 +50,8 @@ from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from kiosk.model import Invoice, InvoiceRequest, RequestStatus
+from kiosk.corrections import CorrectionsMixin
+from kiosk.model import Colour, Invoice, InvoiceRequest, RequestStatus
 from kiosk.outbox import Outbox, OutboxEntry, StoredInvoice, iso
 from kiosk.platform.gateway import (
     IssuingGateway,
@@ -117,8 +121,12 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class IssuingService:
-    """Issues invoices exactly once through ``gateway``, keeping its state in ``db``."""
+class IssuingService(CorrectionsMixin):
+    """Issues invoices exactly once through ``gateway``, keeping its state in ``db``.
+
+    Red-letter corrections, lookup and reprint come from
+    :class:`~kiosk.corrections.CorrectionsMixin`.
+    """
 
     def __init__(
         self,
@@ -145,11 +153,14 @@ class IssuingService:
     # --- public API -----------------------------------------------------------------
     def issue(self, request: InvoiceRequest) -> IssueOutcome:
         """Issue ``request`` exactly once (see the module doc). Never raises a PlatformError."""
-        expected = request_id_for(request.order_nos, self.seller_tax_id)
-        if request.request_id != expected:
+        base = request_id_for(request.order_nos, self.seller_tax_id)
+        if request.request_id != base:
             raise ValueError(f"request id {request.request_id} is not the one its orders make "
-                             f"({expected}): build it with kiosk.rules.request_id_for")
+                             f"({base}): build it with kiosk.rules.request_id_for")
         with self.outbox.lock:
+            expected = self.request_id_for_orders(request.order_nos)
+            if expected != base:  # a new blue invoice after a full red-letter credit
+                request = dataclasses.replace(request, request_id=expected)
             local = self._local_invoice(request.order_nos)
             if local is not None:
                 return self._already(request.request_id, local)
@@ -189,6 +200,7 @@ class IssuingService:
                 outcomes.append(outcome)
                 if outcome.status is IssueStatus.QUEUED:
                     break  # the platform is down: the rest would only fail the same way
+            outcomes += self._resolve_pending_red()
             for stored in self.outbox.invoices_needing_work():
                 self._finish_invoice(stored.invoice)
         if outcomes:
@@ -370,11 +382,16 @@ class IssuingService:
         return IssueOutcome(IssueStatus.ISSUED, request.request_id, invoice, zh, en,
                             xml_path=xml, pdf_path=pdf)
 
-    def _store(self, invoice: Invoice, *, mail_to: str, request_id: str = "") -> bool:
-        """Store the invoice (and mark its request ISSUED) in one transaction; False if known."""
+    def _store(self, invoice: Invoice, *, mail_to: str, request_id: str = "",
+               red_request_id: str = "") -> bool:
+        """Store the invoice (and mark its blue or red request ISSUED) in one transaction;
+        False if known."""
         now = self.clock()
         with self.outbox.tx() as conn:
             new = self.outbox.store_invoice(conn, invoice, now, mail_wanted=bool(mail_to))
+            if red_request_id:
+                self.outbox.set_red_status(red_request_id, RequestStatus.ISSUED, now,
+                                           invoice_number=invoice.number, error="", conn=conn)
             if request_id:
                 conn.execute(
                     "UPDATE issue_requests SET status = ?, invoice_number = ?, updated_at = ?,"
@@ -388,10 +405,15 @@ class IssuingService:
 
     def _audit(self, invoice: Invoice) -> None:
         assert self.audit is not None
-        self.audit.record("invoice.issued", "kiosk", {
+        data: dict[str, Any] = {
             "number": invoice.number, "request_id": invoice.request_id,
             "orders": list(invoice.order_nos), "kind": invoice.kind.value,
-            "net": invoice.total_net, "tax": invoice.total_tax, "total": invoice.total})
+            "net": invoice.total_net, "tax": invoice.total_tax, "total": invoice.total}
+        if invoice.colour is Colour.RED:
+            data.update(original_number=invoice.original_number,
+                        red_form_number=invoice.red_form_number)
+        self.audit.record("invoice.red_issued" if invoice.colour is Colour.RED
+                          else "invoice.issued", "kiosk", data)
 
     def _finish_invoice(self, invoice: Invoice) -> tuple[Path | None, Path | None]:
         """Write missing documents and queue wanted mail; failures are retried later."""

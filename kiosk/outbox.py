@@ -11,7 +11,13 @@ Two ideas kept in one small module because they live and die together:
   point leaves something :meth:`kiosk.issuing.IssuingService.resolve_pending`
   can finish.
 - ``issued_invoices`` + ``issued_invoice_orders``: the invoices the platform
-  returned, one row per order number, so an order can be looked up locally.
+  returned (blue and red), one row per order and invoice, so an order can be
+  looked up locally. An order may carry several: a blue invoice, the red ones
+  that credit it, and a new blue one after a full credit;
+  :meth:`Outbox.invoice_for_order` gives the current (not fully credited) blue.
+- ``red_requests`` (one per red-letter form, the red twin of
+  ``issue_requests``) and ``red_forms`` (the forms filed from this kiosk, as
+  last read from the platform), for :mod:`kiosk.corrections`.
 
 Rows are written through :class:`Outbox` only; every query is parameterised.
 """
@@ -24,16 +30,18 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-from kiosk.model import Invoice, InvoiceRequest, RequestStatus
+from kiosk.model import Colour, Invoice, InvoiceRequest, RedLetterForm, RequestStatus
 from kiosk.platform.codec import from_data, to_data
 from kiosk.platform.gateway import Rejection
 
 migrations = Migrations("outbox")
+ZERO = Decimal("0.00")
 
 
 @migrations()
@@ -85,6 +93,52 @@ def m001_outbox(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations()
+def m002_red_letters(db: sqlite_utils.Database) -> None:
+    """Colours, several invoices per order, red requests and forms (red-letter corrections)."""
+    for statement in _M002:
+        db.execute(statement)
+
+
+_M002 = (
+    "ALTER TABLE issued_invoices ADD COLUMN colour TEXT NOT NULL DEFAULT 'blue'",
+    "ALTER TABLE issued_invoices ADD COLUMN original_number TEXT NOT NULL DEFAULT ''",
+    "UPDATE issued_invoices SET colour = coalesce(json_extract(data, '$.colour'), 'blue'),"
+    " original_number = coalesce(json_extract(data, '$.original_number'), '')",
+    "CREATE INDEX issued_invoices_original ON issued_invoices(original_number)",
+    # order_no was the primary key (one invoice per order): now one row per order and invoice.
+    "CREATE TABLE issued_invoice_orders_v2 ("
+    " order_no TEXT NOT NULL,"
+    " number TEXT NOT NULL REFERENCES issued_invoices(number),"
+    " PRIMARY KEY (order_no, number))",
+    "INSERT OR IGNORE INTO issued_invoice_orders_v2(order_no, number)"
+    " SELECT j.value, i.number FROM issued_invoices i, json_each(i.data, '$.order_nos') j",
+    "DROP TABLE issued_invoice_orders",
+    "ALTER TABLE issued_invoice_orders_v2 RENAME TO issued_invoice_orders",
+    """CREATE TABLE red_requests (
+        request_id TEXT PRIMARY KEY,            -- 'RF' + the form number
+        form_number TEXT NOT NULL UNIQUE,
+        original_number TEXT NOT NULL,
+        status TEXT NOT NULL,                   -- a RequestStatus value
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '',
+        errors TEXT NOT NULL DEFAULT '[]',
+        invoice_number TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX red_requests_status ON red_requests(status)",
+    """CREATE TABLE red_forms (
+        form_number TEXT PRIMARY KEY,
+        original_number TEXT NOT NULL,
+        status TEXT NOT NULL,
+        data TEXT NOT NULL,                     -- the RedLetterForm as JSON
+        updated_at TEXT NOT NULL
+    )""",
+    "CREATE INDEX red_forms_original ON red_forms(original_number)",
+)
+
+
 ACTIVE = (RequestStatus.PENDING, RequestStatus.SENT, RequestStatus.UNKNOWN)
 
 
@@ -108,6 +162,22 @@ class OutboxEntry:
     @property
     def active(self) -> bool:
         return self.status in ACTIVE
+
+
+@dataclass(frozen=True)
+class RedEntry:
+    """One red-invoice request (per red-letter form) as the outbox holds it."""
+
+    request_id: str
+    form_number: str
+    original_number: str
+    status: RequestStatus
+    attempts: int
+    last_error: str
+    errors: tuple[Rejection, ...]
+    invoice_number: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
 
 
 @dataclass(frozen=True)
@@ -241,10 +311,11 @@ class Outbox:
             return False
         conn.execute(
             "INSERT INTO issued_invoices(number, request_id, issued_at, total, data, mail_state,"
-            " stored_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            " stored_at, colour, original_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [invoice.number, invoice.request_id, invoice.issued_at.isoformat(),
              str(invoice.total), json.dumps(to_data(invoice), ensure_ascii=False),
-             "wanted" if mail_wanted else "none", iso(now)],
+             "wanted" if mail_wanted else "none", iso(now), invoice.colour.value,
+             invoice.original_number],
         )
         conn.executemany(
             "INSERT OR IGNORE INTO issued_invoice_orders(order_no, number) VALUES (?, ?)",
@@ -267,10 +338,34 @@ class Outbox:
         return _stored(rows[0]) if rows else None
 
     def invoice_for_order(self, order_no: str) -> StoredInvoice | None:
-        rows = list(self.db.query(
-            "SELECT i.* FROM issued_invoice_orders o JOIN issued_invoices i ON i.number = o.number"
-            " WHERE o.order_no = ?", [order_no]))
-        return _stored(rows[0]) if rows else None
+        """The order's current blue invoice: the newest one not fully red-credited, or None."""
+        for stored in self.invoices_for_order(order_no, colour=Colour.BLUE):
+            if self.credited(stored.invoice.number) + stored.invoice.total != ZERO:
+                return stored
+        return None
+
+    def invoices_for_order(self, order_no: str, colour: Colour | None = None) -> list[StoredInvoice]:
+        """Every invoice (or every one of ``colour``) that names ``order_no``, newest first."""
+        sql = ("SELECT i.* FROM issued_invoice_orders o JOIN issued_invoices i"
+               " ON i.number = o.number WHERE o.order_no = ?")
+        args = [order_no]
+        if colour is not None:
+            sql += " AND i.colour = ?"
+            args.append(colour.value)
+        rows = self.db.query(sql + " ORDER BY i.issued_at DESC, i.number DESC", args)
+        return [_stored(r) for r in rows]
+
+    def reds_of(self, number: str) -> list[StoredInvoice]:
+        """The red invoices recorded against blue invoice ``number``, oldest first."""
+        rows = self.db.query("SELECT * FROM issued_invoices WHERE original_number = ?"
+                             " AND colour = 'red' ORDER BY number", [number])
+        return [_stored(r) for r in rows]
+
+    def credited(self, number: str) -> Decimal:
+        """The 价税合计 of the red invoices against ``number`` (zero or negative)."""
+        return sum((Decimal(r["total"]) for r in self.db.query(
+            "SELECT total FROM issued_invoices WHERE original_number = ? AND colour = 'red'",
+            [number])), ZERO)
 
     def invoices_needing_work(self) -> list[StoredInvoice]:
         """Invoices whose documents are not written yet or whose mail is not queued yet."""
@@ -278,6 +373,91 @@ class Outbox:
             "SELECT * FROM issued_invoices WHERE xml_path = '' OR pdf_path = ''"
             " OR mail_state = 'wanted' ORDER BY stored_at")
         return [_stored(r) for r in rows]
+
+
+    # --- red-letter requests and forms --------------------------------------------------
+    def record_red(self, request_id: str, form_number: str, original_number: str,
+                   now: dt.datetime) -> RedEntry:
+        """Create the red request as PENDING if new (a refused one may be tried again)."""
+        with self.tx() as conn:
+            conn.execute(
+                "INSERT INTO red_requests(request_id, form_number, original_number, status,"
+                " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(request_id)"
+                " DO UPDATE SET status = excluded.status, errors = '[]', updated_at ="
+                " excluded.updated_at WHERE red_requests.status = 'rejected'",
+                [request_id, form_number, original_number, RequestStatus.PENDING.value,
+                 iso(now), iso(now)])
+        entry = self.red_get(request_id)
+        assert entry is not None
+        return entry
+
+    def set_red_status(self, request_id: str, status: RequestStatus, now: dt.datetime, *,
+                       error: str | None = None, errors: list[Rejection] | None = None,
+                       invoice_number: str | None = None, attempt: bool = False,
+                       conn: Any = None) -> None:
+        """Update a red request; inside the caller's transaction when ``conn`` is given."""
+        sets = ["status = ?", "updated_at = ?"]
+        args: list[Any] = [status.value, iso(now)]
+        if error is not None:
+            sets.append("last_error = ?")
+            args.append(error[:500])
+        if errors is not None:
+            sets.append("errors = ?")
+            args.append(json.dumps([e.to_dict() for e in errors], ensure_ascii=False))
+        if invoice_number is not None:
+            sets.append("invoice_number = ?")
+            args.append(invoice_number)
+        if attempt:
+            sets.append("attempts = attempts + 1")
+        sql = f"UPDATE red_requests SET {', '.join(sets)} WHERE request_id = ?"
+        if conn is not None:
+            conn.execute(sql, [*args, request_id])
+            return
+        with self.tx() as own:
+            own.execute(sql, [*args, request_id])
+
+    def red_get(self, request_id: str) -> RedEntry | None:
+        rows = list(self.db.query("SELECT * FROM red_requests WHERE request_id = ?",
+                                  [request_id]))
+        return _red_entry(rows[0]) if rows else None
+
+    def red_entries(self, statuses: tuple[RequestStatus, ...]) -> list[RedEntry]:
+        marks = ", ".join("?" for _ in statuses)
+        rows = self.db.query(f"SELECT * FROM red_requests WHERE status IN ({marks})"
+                             " ORDER BY created_at", [s.value for s in statuses])
+        return [_red_entry(r) for r in rows]
+
+    def save_form(self, form: RedLetterForm, now: dt.datetime) -> None:
+        """Keep the form as last read from the platform (filed here, or looked up)."""
+        with self.tx() as conn:
+            conn.execute(
+                "INSERT INTO red_forms(form_number, original_number, status, data, updated_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(form_number) DO UPDATE SET"
+                " status = excluded.status, data = excluded.data, updated_at = excluded.updated_at",
+                [form.form_number, form.original_number, form.status.value,
+                 json.dumps(to_data(form), ensure_ascii=False), iso(now)])
+
+    def form(self, form_number: str) -> RedLetterForm | None:
+        rows = list(self.db.query("SELECT data FROM red_forms WHERE form_number = ?",
+                                  [form_number]))
+        return from_data(RedLetterForm, json.loads(rows[0]["data"])) if rows else None
+
+    def forms_of(self, original_number: str) -> list[RedLetterForm]:
+        rows = self.db.query("SELECT data FROM red_forms WHERE original_number = ?"
+                             " ORDER BY form_number", [original_number])
+        return [from_data(RedLetterForm, json.loads(r["data"])) for r in rows]
+
+
+def _red_entry(r: dict[str, Any]) -> RedEntry:
+    return RedEntry(
+        request_id=r["request_id"], form_number=r["form_number"],
+        original_number=r["original_number"], status=RequestStatus(r["status"]),
+        attempts=int(r["attempts"]), last_error=r["last_error"],
+        errors=tuple(Rejection(**e) for e in json.loads(r["errors"])),
+        invoice_number=r["invoice_number"],
+        created_at=dt.datetime.fromisoformat(r["created_at"]),
+        updated_at=dt.datetime.fromisoformat(r["updated_at"]),
+    )
 
 
 def _entry(r: dict[str, Any]) -> OutboxEntry:
