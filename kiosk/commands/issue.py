@@ -133,15 +133,23 @@ def build_request(config: Any, store: OrderStore, order_nos: list[str], buyer: B
 
 def receipt_bytes(config: Any, outcome: IssueOutcome) -> bytes:
     """The courtesy receipt (A's layout) as ESC/POS bytes for the configured printer."""
-    from drivers.printer.escpos_render import EscPosRenderer
     from kiosk.documents.receipt import receipt_ops
 
     invoice = outcome.invoice
     assert invoice is not None
-    printer = config.devices.printer
-    ops = receipt_ops(invoice, paper_width_mm=printer.paper_width_mm,
+    ops = receipt_ops(invoice, paper_width_mm=config.devices.printer.paper_width_mm,
                       fetch_url=invoice.download_url)
-    return EscPosRenderer(printer.encoding, printer.paper_width_mm).render(ops)
+    return printer_bytes(config, ops)
+
+
+def printer_bytes(config: Any, ops: Any) -> bytes:
+    """Receipt ops as ESC/POS bytes with the configured printer's encoding, paper and QR mode
+    (shared by ``kiosk issue``, ``kiosk red issue`` and ``kiosk reprint``)."""
+    from drivers.printer.escpos_render import EscPosRenderer
+
+    printer = config.devices.printer
+    return EscPosRenderer(encoding=printer.encoding, paper_width_mm=printer.paper_width_mm,
+                          qr_mode=printer.qr_mode).render(ops)
 
 
 def _setup_logging(config: Any) -> None:
