@@ -234,12 +234,20 @@ def pending_cmd(args: argparse.Namespace, ctx: Any) -> int:
             ctx.out(json.dumps(row, ensure_ascii=False) if args.json else
                     f"{entry.request_id}  {entry.status.value:<8} orders {','.join(entry.order_nos)}"
                     f"  total {entry.total}  attempts {entry.attempts}  {entry.last_error}")
-        if not left and not args.json:
+        reds = service.pending_red()  # red-letter invoices (kiosk red issue) not finished
+        for red in reds:
+            row = {"request_id": red.request_id, "form_number": red.form_number,
+                   "original_number": red.original_number, "status": red.status.value,
+                   "attempts": red.attempts, "last_error": red.last_error}
+            ctx.out(json.dumps(row, ensure_ascii=False) if args.json else
+                    f"{red.request_id}  {red.status.value:<8} red for form {red.form_number}"
+                    f"  attempts {red.attempts}  {red.last_error}")
+        if not left and not reds and not args.json:
             ctx.out("nothing pending")
     finally:
         db.close()
         _close(service)
-    return EXIT_PENDING if left else 0
+    return EXIT_PENDING if left or reds else 0
 
 
 def _exit_code(outcome: IssueOutcome) -> int:

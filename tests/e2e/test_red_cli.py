@@ -176,3 +176,25 @@ def test_lost_answer_over_http_gives_one_red_invoice(remote_env: tuple[KioskEnv,
     assert code == 3 and later is None and "cannot be asked" in err
     code, found, _ = run_json(env, "lookup", "--invoice", blue, "--json")  # the kiosk's record
     assert code == 0 and found["invoices"][0]["state"] == "credited"
+
+
+def test_red_issue_while_down_is_queued_then_resolved(env: KioskEnv, tmp_path: Path) -> None:
+    from tests.helpers.smtp import free_port
+
+    blue = issue_blue(env, "--buyer-name", "张三")["invoice_number"]
+    code, form, err = run_json(env, "red", "file", "--invoice", blue, "--reason", "1", "--json")
+    assert code == 0, err
+    original = env.config.read_text(encoding="utf-8")
+    env.config.write_text(original + f'[platform]\nbackend = "remote"\n[platform.remote]\n'
+                          f'base_url = "http://127.0.0.1:{free_port()}"\nretries = 0\n',
+                          encoding="utf-8")
+    code, queued, err = run_json(env, "red", "issue", form["form_number"], "--json")
+    assert code == 3 and queued["status"] == "queued" and "not issued yet" in err
+    listed = env.run("pending", "--json")
+    assert listed.returncode == 3
+    assert json.loads(listed.stdout)["form_number"] == form["form_number"]
+    env.config.write_text(original, encoding="utf-8")  # the platform is back
+    resolved = env.run("pending", "--resolve", "--json")
+    assert resolved.returncode == 0, resolved.stderr
+    assert json.loads(resolved.stdout.splitlines()[0])["status"] == "issued"
+    assert len(platform_reds(env.data / "sandbox.db")) == 1
