@@ -315,3 +315,18 @@ def test_lookup_and_reprint(rig: Rig) -> None:
     assert "（红字）" in text and blue in text and form.form_number in text
     with pytest.raises(KeyError):
         rig.service.reprint("26112000000000000099", paper_width_mm=58)
+
+
+def test_each_full_credit_frees_the_order_under_a_new_id(rig: Rig) -> None:
+    ids, numbers = [], []
+    for _ in range(3):
+        out = rig.service.issue(request("W1"))
+        assert out.status is IssueStatus.ISSUED and out.invoice is not None
+        ids.append(out.request_id)
+        numbers.append(out.invoice.number)
+        form = rig.service.file_red_form(out.invoice.number, RedReason.ISSUED_IN_ERROR)
+        assert rig.service.issue_red(form.form_number).status is IssueStatus.ISSUED
+    assert len(set(ids)) == 3 and len(set(numbers)) == 3
+    assert ids[0] == request_id_for(["W1"], SELLER.tax_id)
+    assert rig.service.find_invoice_for_order("W1") is None
+    assert [e.state for e in rig.service.lookup("W1")].count(InvoiceState.CREDITED) == 3
