@@ -246,7 +246,7 @@ def _build(cls: type, data: Any, where: str, file: str) -> Any:
             raise ConfigError(f"{file}: unknown key '{dotted}' (known keys here: {known})")
         f = fields[key]
         typ = hints[key]
-        if dataclasses.is_dataclass(typ):
+        if isinstance(typ, type) and dataclasses.is_dataclass(typ):
             kwargs[key] = _build(typ, value, dotted, file)
             continue
         kwargs[key] = _check_value(f, typ, value, dotted, file)

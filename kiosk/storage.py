@@ -29,7 +29,7 @@ core = Migrations("core")
 @core()
 def m001_meta(db: sqlite_utils.Database) -> None:
     """A key/value table for small durable facts (first start, seeded demo, ...)."""
-    db["meta"].create({"key": str, "value": str}, pk="key", not_null={"value"})
+    db.table("meta").create({"key": str, "value": str}, pk="key", not_null={"value"})
 
 
 # Modules that own a migration set, each as ``module:attribute``. A subsystem
