@@ -54,7 +54,9 @@ class PinPage(QWidget):
         self.keypad.setMinimumWidth(420)
         outer.addWidget(self.keypad, 1)
         self.field.returnPressed.connect(self._submit)
-        self.cancel.clicked.connect(self.cancelled.emit)
+        # A lambda, not cancelled.emit: connecting clicked(bool) straight to a no-argument
+        # signal's emit loses a reference to False per click in PySide6 6.12 (crash later).
+        self.cancel.clicked.connect(lambda: self.cancelled.emit())
         self.busy = False
         self.retranslate()
 

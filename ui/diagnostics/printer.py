@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout
 
 from drivers.base import DeviceStatus, StatusEvent
@@ -82,13 +82,14 @@ class PrinterPage(DiagPage):
         left.addWidget(self.message)
         left.addStretch(1)
         right = QVBoxLayout()
-        body.addLayout(right, 2)
+        body.addLayout(right, 3)
         self.preview_title = label("hint")
         self.preview = label(wrap=False)
         self.preview.setObjectName("printer_preview")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.preview)
         self.preview_scroll = scroll
         right.addWidget(self.preview_title)
@@ -103,6 +104,7 @@ class PrinterPage(DiagPage):
         self.save.clicked.connect(self.save_encoding)
         self.choices.idToggled.connect(lambda _i, _on: self._choice_changed())
         self.emulated = service.emulated_printer is not None
+        self.printed: QImage | None = None
         self.retranslate()
 
     # -- life cycle -------------------------------------------------------------------
@@ -172,6 +174,8 @@ class PrinterPage(DiagPage):
     def _busy(self, busy: bool) -> None:
         for b in (self.test_page, self.calibrate, self.save):
             b.setEnabled(not busy)
+        if not busy:
+            self._choice_changed()
 
     def _show_printed(self) -> None:
         if not self.emulated:
@@ -183,10 +187,26 @@ class PrinterPage(DiagPage):
             self.preview_title.setText(self.tr("模拟打印机：尚未打印 Emulated printer: nothing "
                                                "printed yet"))
             self.preview.clear()
+            self.printed = None
             return
         self.preview_title.setText(self.tr("模拟打印机打印的最后一张 Last receipt the emulated "
                                            "printer printed"))
-        self.preview.setPixmap(QPixmap.fromImage(pil_to_qimage(image)))
+        self.printed = pil_to_qimage(image)
+        self._fit_preview()
+
+    def _fit_preview(self) -> None:
+        """The receipt scaled to the preview's width (it scrolls down, never sideways)."""
+        if self.printed is None:
+            return
+        width = max(100, self.preview_scroll.viewport().width() - 8)
+        image = self.printed
+        if image.width() > width:
+            image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+        self.preview.setPixmap(QPixmap.fromImage(image))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit_preview()
 
     # -- encoding -----------------------------------------------------------------------
     def chosen(self) -> str:
