@@ -187,3 +187,38 @@ def test_logs_screen_filters_by_level(kiosk, qtbot, tmp_path) -> None:
     with kiosk.job(qtbot, "logs"):
         click(qtbot, page.refresh_button)
     assert [page.table.item(r, 3).text() for r in range(page.table.rowCount())] == ["m2"]
+
+
+def test_outbox_shows_unfinished_requests_and_retry_asks_the_platform_first(kiosk, qtbot) -> None:
+    import datetime as dt
+
+    from kiosk.model import RequestStatus
+    from tests.helpers.platform import make_request
+
+    core = kiosk.gui.core
+    request = make_request("ORD-DIAG-1")
+    now = dt.datetime.now(dt.UTC)
+    core.issuing.outbox.record(request, now)
+    core.issuing.outbox.set_status(request.request_id, RequestStatus.SENT, now, attempt=True)
+    core.gateway.faults.set(unavailable=True)  # the answer was lost, the platform is down
+    kiosk.unlock(qtbot)
+    kiosk.mode.show_page("platform")
+    page = kiosk.mode.pages["platform"]
+    qtbot.waitUntil(lambda: page.table.rowCount() == 1, timeout=10000)
+    assert page.table.item(0, 0).text() == request.request_id
+    assert page.table.item(0, 2).text() == "ORD-DIAG-1"
+    page.table.selectRow(0)
+    with kiosk.job(qtbot, "outbox.retry"):
+        click(qtbot, page.retry_button)
+    assert page.message.text().startswith("unknown")  # asked, no answer: nothing re-sent
+    core.gateway.faults.clear()
+    kiosk.settle(qtbot)
+    page.table.selectRow(0)
+    with kiosk.job(qtbot, "outbox.retry"):
+        click(qtbot, page.retry_button)
+    assert page.message.text().startswith("issued")
+    qtbot.waitUntil(lambda: page.table.rowCount() == 0, timeout=10000)
+    assert [i.order_nos for i in core.issuing.outbox.entries((RequestStatus.ISSUED,))] == \
+        [("ORD-DIAG-1",)]
+    actions = [r["action"] for r in kiosk.mode.service.db.query("SELECT action FROM audit_log")]
+    assert actions.count("admin.outbox_retry") == 2
