@@ -9,7 +9,7 @@ Labels are bilingual (technicians read either language) and go through
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt
@@ -93,15 +93,16 @@ def make_table(headers: int, *, stretch_last: bool = True) -> QTableWidget:
     return table
 
 
-def fill_table(table: QTableWidget, rows: list[tuple[str, ...]],
-               colours: list[QColor | None] | None = None) -> None:
+def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]],
+               colours: Sequence[QColor | None] | None = None) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
+        colour = colours[r] if colours else None
         for c, text in enumerate(row):
             item = QTableWidgetItem(text)
             item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            if colours and colours[r] is not None:
-                item.setBackground(colours[r])
+            if colour is not None:
+                item.setBackground(colour)
             table.setItem(r, c, item)
 
 

@@ -215,9 +215,9 @@ class LogsPage(DiagPage):
             self.levels.addButton(b, i)
             row.addWidget(b)
         self.levels.button(0).setChecked(True)
-        self.event = QLineEdit()
-        self.event.setObjectName("log_event")
-        row.addWidget(self.event, 1)
+        self.event_field = QLineEdit()
+        self.event_field.setObjectName("log_event")
+        row.addWidget(self.event_field, 1)
         self.refresh_button = button("primary")
         self.refresh_button.setObjectName("log_refresh")
         row.addWidget(self.refresh_button)
@@ -228,7 +228,7 @@ class LogsPage(DiagPage):
         self.outer.addWidget(self.count)
         self.outer.addWidget(self.table, 1)
         self.levels.idClicked.connect(lambda _i: self.refresh())
-        self.event.returnPressed.connect(self.refresh)
+        self.event_field.returnPressed.connect(self.refresh)
         self.refresh_button.clicked.connect(self.refresh)
         self.entries: list[dict[str, Any]] = []
         self.retranslate()
@@ -239,7 +239,7 @@ class LogsPage(DiagPage):
 
     def refresh(self) -> None:
         level = self.LEVELS[max(0, self.levels.checkedId())]
-        event = self.event.text().strip()
+        event = self.event_field.text().strip()
         self.run("logs", lambda: self.service.log_entries(self.LIMIT, level, event), self._shown)
 
     def _shown(self, entries: Any, error: BaseException | None) -> None:
@@ -261,7 +261,7 @@ class LogsPage(DiagPage):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.event.setPlaceholderText(self.tr("事件，如 device.* Event, e.g. device.*"))
+        self.event_field.setPlaceholderText(self.tr("事件，如 device.* Event, e.g. device.*"))
         self.refresh_button.setText(self.tr("查看 Show"))
         self.table.setHorizontalHeaderLabels([self.tr("时间 Time"), self.tr("级别 Level"),
                                               self.tr("事件 Event"), self.tr("消息 Message")])

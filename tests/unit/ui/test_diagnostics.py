@@ -183,7 +183,7 @@ def test_logs_screen_filters_by_level(kiosk, qtbot, tmp_path) -> None:
     with kiosk.job(qtbot, "logs"):
         click(qtbot, page.levels.button(2))  # WARNING and up
     assert [page.table.item(r, 3).text() for r in range(page.table.rowCount())] == ["m2", "m1"]
-    page.event.setText("device.*")
+    page.event_field.setText("device.*")
     with kiosk.job(qtbot, "logs"):
         click(qtbot, page.refresh_button)
     assert [page.table.item(r, 3).text() for r in range(page.table.rowCount())] == ["m2"]
