@@ -86,6 +86,10 @@ class StatusBoardPage(DiagPage):
         self.note.setText(self.tr("检查中… Checking…"))
         self.refresh_button.setEnabled(False)
         self.run("health", self.service.health_checks, self._checked)
+        if self.service.devices.printer_worker is not None:
+            # Ask the printer now rather than at its next idle poll; the answer arrives as a
+            # status event (the listener above), a failure to ask is itself a status.
+            self.run("printer.status", self.service.printer_status, lambda _r, _e: None)
 
     # -- updates --------------------------------------------------------------------
     def _from_device_thread(self, event: StatusEvent) -> None:

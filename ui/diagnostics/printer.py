@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtGui import QImage, QPixmap, QResizeEvent
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout
 
 from drivers.base import DeviceStatus, StatusEvent
@@ -44,7 +44,7 @@ class PrinterPage(DiagPage):
         self.outer.addLayout(body, 1)
         left = QVBoxLayout()
         left.setSpacing(10)
-        body.addLayout(left, 3)
+        body.addLayout(left, 1)
         self.status = label("big")
         self.status.setObjectName("printer_status")
         self.paper = label()
@@ -82,7 +82,7 @@ class PrinterPage(DiagPage):
         left.addWidget(self.message)
         left.addStretch(1)
         right = QVBoxLayout()
-        body.addLayout(right, 3)
+        body.addLayout(right, 1)
         self.preview_title = label("hint")
         self.preview = label(wrap=False)
         self.preview.setObjectName("printer_preview")
@@ -92,6 +92,7 @@ class PrinterPage(DiagPage):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.preview)
         self.preview_scroll = scroll
+        scroll.viewport().installEventFilter(self)  # refit the receipt when the width changes
         right.addWidget(self.preview_title)
         right.addWidget(scroll, 1)
         self._relay = _Relay(self)
@@ -204,9 +205,10 @@ class PrinterPage(DiagPage):
             image = image.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
         self.preview.setPixmap(QPixmap.fromImage(image))
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
-        super().resizeEvent(event)
-        self._fit_preview()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self.preview_scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_preview()
+        return False
 
     # -- encoding -----------------------------------------------------------------------
     def chosen(self) -> str:
@@ -241,8 +243,8 @@ class PrinterPage(DiagPage):
 
     def retranslate(self) -> None:
         super().retranslate()
-        self.ask.setText(self.tr("查询状态 Ask status"))
-        self.test_page.setText(self.tr("打印测试页 Test page"))
+        self.ask.setText(self.tr("查询 Ask"))
+        self.test_page.setText(self.tr("测试页 Test page"))
         self.encoding_title.setText(self.tr("打印编码 Encoding: ") + self.service.encoding)
         self.calibrate.setText(self.tr("打印编码校准页 Print calibration page"))
         self.save.setText(self.tr("保存所选编码 Save chosen encoding"))
