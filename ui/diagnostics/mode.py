@@ -55,7 +55,7 @@ class DiagnosticsMode(QWidget):
         self.setObjectName("diagnostics")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.service = service
-        self.pool = QThreadPool(self)
+        self.pool = QThreadPool()  # no Qt parent: outlives the widget for the closing wait
         self.pool.setMaxThreadCount(4)
         self.runner = QtRunner(self.pool, self)
         self.stack = QStackedWidget()
@@ -212,5 +212,10 @@ def install_diagnostics(gui: Any) -> DiagnosticsMode:
     mode = DiagnosticsMode(service, gui.window)
     gui.window.diagnosticsRequested.connect(mode.open)
     mode.closed.connect(lambda: core.session.wipe("diagnostics"))
-    core.closers.append(service.close)
+
+    def close() -> None:
+        mode.pool.waitForDone(10000)  # a job in hand finishes before its connection closes
+        service.close()
+
+    core.closers.append(close)
     return mode

@@ -183,7 +183,13 @@ class PrinterPage(DiagPage):
             self.preview_title.setText(self.tr("真实打印机：请看打印出的纸。"
                                                "Real printer: look at the paper it printed."))
             return
-        image = self.service.printed_image()
+        # Rendering a receipt (text and QR) is CPU work: on the pool, not the UI thread.
+        self.run("printer.preview", self.service.printed_image, self._preview_ready)
+
+    def _preview_ready(self, image: Any, error: BaseException | None) -> None:
+        if error is not None:
+            self.preview_title.setText(self.tr("预览失败 Preview failed: ") + str(error))
+            return
         if image is None:
             self.preview_title.setText(self.tr("模拟打印机：尚未打印 Emulated printer: nothing "
                                                "printed yet"))

@@ -222,3 +222,19 @@ def test_outbox_shows_unfinished_requests_and_retry_asks_the_platform_first(kios
         [("ORD-DIAG-1",)]
     actions = [r["action"] for r in kiosk.mode.service.db.query("SELECT action FROM audit_log")]
     assert actions.count("admin.outbox_retry") == 2
+
+
+def test_a_slow_printer_never_blocks_the_screens(kiosk, qtbot) -> None:
+    kiosk.unlock(qtbot)
+    kiosk.mode.show_page("printer")
+    kiosk.settle(qtbot)
+    kiosk.emulators.printer.set_slow(0.6)  # every answer late (still inside its 1 s timeout)
+    page = kiosk.mode.pages["printer"]
+    click(qtbot, page.test_page)
+    assert not page.test_page.isEnabled()  # the job is on the pool...
+    click(qtbot, kiosk.mode.nav_buttons["system"])  # ...and the screens still answer
+    assert kiosk.mode.current == "system"
+    assert kiosk.mode.runner.active >= 1  # while the print is still in hand
+    kiosk.emulators.printer.set_slow(0)
+    kiosk.settle(qtbot)
+    assert b"TEST PAGE" in kiosk.emulators.printer.receipts[-1]

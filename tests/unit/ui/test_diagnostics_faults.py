@@ -89,10 +89,13 @@ def test_wrong_printer_encoding_is_fixed_by_calibration(kiosk, qtbot) -> None:
     kiosk.mode.show_page("printer")
     page = kiosk.mode.pages["printer"]
     assert page.chosen() == "GB18030" and not page.save.isEnabled()
-    with kiosk.job(qtbot, "printer.calibration"):
+    kiosk.settle(qtbot)
+    with kiosk.job(qtbot, "printer.preview"):
         qtbot.mouseClick(page.calibrate, Qt.MouseButton.LeftButton)
     assert b"4. UTF-8:" in emu.receipts[-1]  # the calibration page was printed
-    assert page.printed is not None and page.preview.pixmap() is not None  # and is previewed
+    shown = emu.last_receipt_image()  # as this printer's firmware reads it
+    assert page.printed is not None and page.printed.size().toTuple() == shown.size
+    assert not page.preview.pixmap().isNull()  # and is previewed
     qtbot.mouseClick(page.choice_buttons["UTF-8"], Qt.MouseButton.LeftButton)
     assert page.save.isEnabled()
     with kiosk.job(qtbot, "printer.encoding"):
