@@ -1,0 +1,283 @@
+"""The on-screen keyboard: Qt Virtual Keyboard (pinyin + English) embedded in the window.
+
+Two parts:
+
+- :func:`prepare_environment` must run BEFORE the ``QApplication`` exists: it
+  selects the virtual-keyboard input method (``QT_IM_MODULE``), points
+  ``XDG_CONFIG_HOME`` at the kiosk's state folder (the pinyin engine writes
+  its user dictionary under ``$XDG_CONFIG_HOME/qtvirtualkeyboard/pinyin``) and
+  switches off two Qt logging categories (a missing optional PipeWire library
+  for key sounds, a QML property-cache note inside the keyboard's own files).
+  This is NOT cosmetic: those messages are emitted from Qt worker threads
+  while the QML loads, and with a Python message handler installed
+  (``qInstallMessageHandler``, as pytest-qt and any Qt-to-logging bridge do)
+  the load deadlocks. :class:`KeyboardPanel` also sets the same rules with
+  ``QLoggingCategory.setFilterRules`` before loading, in case the environment
+  was not prepared.
+- :class:`KeyboardPanel` hosts ``assets/qml/KeyboardPanel.qml`` (an
+  ``InputPanel`` with ``VirtualKeyboardSettings.activeLocales = zh_CN, en_GB``)
+  in a ``QQuickWidget`` meant to be docked at the bottom of the main window.
+  It shows itself when an editable text field of its window gets the focus
+  and hides otherwise (a field with the dynamic property
+  ``kioskKeyboard = False`` is skipped, e.g. one served by a keypad). Its
+  keys never take the focus, so text goes to the focused field through the
+  platform input context.
+
+Verified offscreen (``QT_QPA_PLATFORM=offscreen``, PySide6 6.12, Debian
+``libpulse0``): the QML loads with status Ready, typing ``zhongguo`` gives the
+candidates 中国, 中, 种, ... and selecting the first commits 中国 to a
+QLineEdit. No ``QT_QUICK_BACKEND`` override was needed here; on a machine
+without OpenGL set ``QT_QUICK_BACKEND=software``.
+
+Qt prints a few warnings from inside the keyboard's own QML that a test run
+with ``qt_log_level_fail = WARNING`` must ignore: :data:`QT_LOG_IGNORE`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any
+
+import shiboken6
+from PySide6.QtCore import (
+    Q_ARG,
+    Q_RETURN_ARG,
+    QLoggingCategory,
+    QMetaObject,
+    QObject,
+    Qt,
+    QUrl,
+    Signal,
+)
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtQml import QQmlEngine
+from PySide6.QtQuickWidgets import QQuickWidget
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QApplication,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+log = logging.getLogger("ui.keyboard")
+
+QML_PATH = Path(__file__).resolve().parents[2] / "assets" / "qml" / "KeyboardPanel.qml"
+LOCALES = ("zh_CN", "en_GB")
+NO_KEYBOARD_PROPERTY = "kioskKeyboard"
+
+# Categories Qt logs from worker threads while the keyboard's QML loads (see above).
+_QUIET_RULES = ("qt.multimedia.symbolsresolver=false", "qt.qml.propertyCache.append=false")
+
+# Regexes for pytest-qt's ``qt_log_ignore`` marker: warnings Qt emits from
+# inside the keyboard's QML or the offscreen platform, not from kiosk code.
+QT_LOG_IGNORE = (
+    r"Couldn't (load|resolve) pipewire",
+    r"Member contentWidth of the object PopupList",
+    r"QQmlExpression: Expression .*VirtualKeyboard.* depends on non-bindable properties",
+    r"^\s*QLineEdit::echoMode$",
+    r"This plugin does not support propagateSizeHints",
+    r"PinyinDecoderService::init\(\): creating directory for user dictionary",  # always logged
+)
+
+
+def prepare_environment(state_dir: Path) -> Path:
+    """Set the environment the virtual keyboard needs; call before ``QApplication``.
+
+    Returns the folder the pinyin user dictionary will live in (created here;
+    the engine still logs "creating directory" at warning level). Existing
+    ``QT_IM_MODULE`` values other than empty are respected (a technician may
+    choose another input method), as are existing logging rules.
+    """
+    config_home = Path(state_dir) / "config"
+    config_home.mkdir(parents=True, exist_ok=True)
+    if not os.environ.get("QT_IM_MODULE"):
+        os.environ["QT_IM_MODULE"] = "qtvirtualkeyboard"
+    os.environ["XDG_CONFIG_HOME"] = str(config_home)
+    rules = [r for r in os.environ.get("QT_LOGGING_RULES", "").split(";") if r]
+    rules += [r for r in _QUIET_RULES if r not in rules]
+    os.environ["QT_LOGGING_RULES"] = ";".join(rules)
+    pinyin_dir = config_home / "qtvirtualkeyboard" / "pinyin"
+    pinyin_dir.mkdir(parents=True, exist_ok=True)
+    return pinyin_dir
+
+
+_ENGINE: QQmlEngine | None = None
+
+
+def _shared_engine() -> QQmlEngine:
+    """One QML engine per application for every KeyboardPanel.
+
+    The keyboard's ``InputContext`` is a QML singleton bound to the process's
+    one platform input context: a second engine (a second main window in the
+    tests, a rebuilt window) gets a context that never sees key presses.
+    """
+    global _ENGINE
+    if _ENGINE is None or shiboken6.isValid(_ENGINE) is False:
+        _ENGINE = QQmlEngine(QApplication.instance())
+    return _ENGINE
+
+
+def virtual_keyboard_selected() -> bool:
+    """Whether the process was started with the virtual-keyboard input method."""
+    return os.environ.get("QT_IM_MODULE", "") == "qtvirtualkeyboard"
+
+
+def is_text_field(widget: QObject | None) -> bool:
+    """An enabled, editable text widget that has not opted out of the keyboard."""
+    if not isinstance(widget, QWidget) or not widget.isEnabled():
+        return False
+    if widget.property(NO_KEYBOARD_PROPERTY) is False:
+        return False
+    if isinstance(widget, QLineEdit):
+        return not widget.isReadOnly()
+    if isinstance(widget, (QTextEdit, QPlainTextEdit)):
+        return not widget.isReadOnly()
+    if isinstance(widget, QAbstractSpinBox):
+        return not widget.isReadOnly()
+    return False
+
+
+class KeyboardPanel(QWidget):
+    """The docked keyboard; ``available`` is False when the QML could not load.
+
+    Signals: ``shownChanged(bool)`` when it appears or goes away.
+    """
+
+    shownChanged = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None, *, locale: str = "zh_CN",
+                 follow_focus: bool = True) -> None:
+        super().__init__(parent)
+        self.setObjectName("keyboardPanel")
+        self._view = QQuickWidget(_shared_engine(), self)
+        self._view.setObjectName("keyboardView")
+        self._view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self._view.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
+        self._view.setResizeMode(QQuickWidget.ResizeMode.SizeRootObjectToView)
+        self._view.setClearColor(Qt.GlobalColor.transparent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._view)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Replaces rules set earlier through this API (env rules stay); see the module notes.
+        QLoggingCategory.setFilterRules("\n".join(_QUIET_RULES))
+        self._view.setSource(QUrl.fromLocalFile(str(QML_PATH)))
+        self._errors = [e.toString() for e in self._view.errors()]
+        root = self._view.rootObject()
+        self.available = root is not None and self._view.status() == QQuickWidget.Status.Ready
+        if not self.available:
+            log.error("virtual keyboard unavailable",
+                      extra={"event": "keyboard.unavailable", "errors": self._errors})
+        else:
+            if not virtual_keyboard_selected():
+                log.warning("QT_IM_MODULE is not qtvirtualkeyboard: keys will not reach fields",
+                            extra={"event": "keyboard.no_input_context"})
+            root.panelHeightChanged.connect(self._fit_height)  # type: ignore[attr-defined]
+            self.set_locale(locale)
+            self._fit_height()
+            input_method = QGuiApplication.inputMethod()
+            input_method.visibleChanged.connect(self._input_method_visibility)
+        self.hide()
+        if follow_focus:
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                app.focusChanged.connect(self._focus_changed)
+
+    # -- state -----------------------------------------------------------------
+
+    def errors(self) -> list[str]:
+        """QML errors from loading (empty when it loaded)."""
+        return list(self._errors)
+
+    def view(self) -> QQuickWidget:
+        return self._view
+
+    def _call(self, method: str, *args: Any) -> Any:
+        root = self._view.rootObject()
+        if root is None:
+            return None
+        qargs = [Q_ARG("QVariant", a) for a in args]
+        value = QMetaObject.invokeMethod(root, method, Q_RETURN_ARG("QVariant"), *qargs)
+        return value.toVariant() if hasattr(value, "toVariant") else value
+
+    def _fit_height(self) -> None:
+        root = self._view.rootObject()
+        if root is not None:
+            height = int(root.property("panelHeight") or 0)
+            if height > 0:
+                self.setFixedHeight(height)
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit_height()
+
+    # -- focus following ----------------------------------------------------------
+
+    def wants_keyboard(self, widget: QObject | None) -> bool:
+        """A text field in this panel's window that has not opted out."""
+        if not is_text_field(widget):
+            return False
+        assert isinstance(widget, QWidget)
+        window = self.window()
+        return window is widget.window() and window is not self
+
+    def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
+        if not self.available:
+            return
+        if self.wants_keyboard(new):
+            self.show_keyboard()
+        elif new is not None and not self.isAncestorOf(new):
+            self.hide_keyboard()
+
+    def _input_method_visibility(self) -> None:
+        # The keyboard's own "hide" key asks the input method to hide.
+        if not QGuiApplication.inputMethod().isVisible():
+            self.hide_keyboard()
+
+    def show_keyboard(self) -> None:
+        if not self.available:
+            return
+        QGuiApplication.inputMethod().show()
+        if not self.isVisible():
+            self.show()
+            self.shownChanged.emit(True)
+
+    def hide_keyboard(self) -> None:
+        if self.isVisible():
+            self.hide()
+            self.shownChanged.emit(False)
+
+    # -- language and driving -------------------------------------------------------
+
+    def set_locale(self, locale: str) -> None:
+        """``zh_CN`` (pinyin) or ``en_GB``; follows the kiosk's language switch."""
+        if locale not in LOCALES:
+            raise ValueError(f"keyboard locale must be one of {LOCALES}")
+        self._call("setLocale", locale)
+
+    def locale(self) -> str:
+        root = self._view.rootObject()
+        return str(root.property("currentLocale")) if root is not None else ""
+
+    def type_text(self, text: str) -> None:
+        """Press keys on the keyboard (letters go through pinyin in zh_CN)."""
+        self._call("typeText", text)
+
+    def press_backspace(self) -> None:
+        self._call("pressBackspace")
+
+    def candidates(self) -> list[str]:
+        """The pinyin word candidates now offered (empty when none)."""
+        value = self._call("candidates")
+        return [str(v) for v in value] if value else []
+
+    def select_candidate(self, index: int) -> None:
+        self._call("selectCandidate", index)
+
+    def preedit_text(self) -> str:
+        return str(self._call("preeditText") or "")
