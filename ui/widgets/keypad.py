@@ -19,8 +19,9 @@ from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QSizePolicy, 
 
 KEY_SIZE = 64
 CREDIT_LETTERS = "ABCDEFGHJKLMNPQRTUWXY"  # A-Z minus I O S V Z
-# Letters in keyboard order (a person finds a letter faster where they expect it).
-_LETTER_ROWS = ("QWERTYUP", "ADFGHJKL", "XCBNM")
+ALL_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Keyboard order: a person finds a letter faster where they expect it.
+_QWERTY_ROWS = ("QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
 
 
 class _Keypad(QWidget):
@@ -144,21 +145,31 @@ class NumericKeypad(_Keypad):
 
 
 class AlphanumericKeypad(_Keypad):
-    """Digits and the credit-code letters, for tax IDs; letters are always upper case."""
+    """Digits and upper-case letters: by default the credit-code letters, for tax IDs.
 
-    def __init__(self, parent: QWidget | None = None, *, max_length: int = 20) -> None:
+    ``letters=ALL_LETTERS`` gives the whole alphabet (order numbers may hold
+    any letter); the keys keep their QWERTY places either way.
+    """
+
+    def __init__(self, parent: QWidget | None = None, *, max_length: int = 20,
+                 letters: str = CREDIT_LETTERS) -> None:
         super().__init__(parent)
         self.max_length = max_length
+        wanted = set(letters.upper())
+        if not wanted <= set(ALL_LETTERS):
+            raise ValueError("letters must be A-Z")
+        rows = ["".join(ch for ch in row if ch in wanted) for row in _QWERTY_ROWS]
         for col, ch in enumerate("1234567890"):
             self._char_key(ch, 0, col)
-        for row, letters in enumerate(_LETTER_ROWS, start=1):
-            offset = (10 - len(letters)) // 2
-            for col, ch in enumerate(letters):
+        for row, letters_in_row in enumerate(rows, start=1):
+            offset = (10 - len(letters_in_row)) // 2
+            for col, ch in enumerate(letters_in_row):
                 self._char_key(ch, row, col + offset)
-        self._control_keys(backspace=(3, 8, 1, 2), clear=(4, 0, 1, 3), ok=(4, 6, 1, 4))
+        # Backspace sits right of the last letter row (that row has at most 7 letters).
+        free = max((10 - len(rows[2])) // 2 + len(rows[2]), 8)
+        self._control_keys(backspace=(3, free, 1, 10 - free), clear=(4, 0, 1, 3),
+                           ok=(4, 6, 1, 4))
 
     def _accepts(self, current: str, ch: str) -> bool:
         return len(current) < self.max_length
 
-
-assert sorted(CREDIT_LETTERS) == sorted("".join(_LETTER_ROWS))

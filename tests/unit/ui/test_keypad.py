@@ -7,7 +7,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QWidget
 from pytestqt.qtbot import QtBot
 
-from ui.widgets.keypad import CREDIT_LETTERS, KEY_SIZE, AlphanumericKeypad, NumericKeypad
+from ui.widgets.keypad import (
+    ALL_LETTERS,
+    CREDIT_LETTERS,
+    KEY_SIZE,
+    AlphanumericKeypad,
+    NumericKeypad,
+)
 
 
 def _click(qtbot: QtBot, pad: QWidget, name: str) -> None:
@@ -101,3 +107,17 @@ def test_keys_are_big_and_never_take_focus(qtbot: QtBot, cls: type[QWidget]) -> 
         assert button.minimumWidth() >= KEY_SIZE and button.minimumHeight() >= KEY_SIZE
         assert button.focusPolicy() == Qt.FocusPolicy.NoFocus
     assert pad.key("clear").text() and pad.key("ok").text()  # type: ignore[attr-defined]
+
+
+def test_alphanumeric_with_the_whole_alphabet_for_order_numbers(qtbot: QtBot) -> None:
+    pad = AlphanumericKeypad(max_length=40, letters=ALL_LETTERS)
+    field = QLineEdit()
+    qtbot.addWidget(pad)
+    qtbot.addWidget(field)
+    pad.attach(field)
+    assert {name for name in pad.keys() if len(name) == 1} == set("0123456789" + ALL_LETTERS)
+    for ch in "SO2026VZI":
+        _click(qtbot, pad, ch)
+    assert field.text() == "SO2026VZI"
+    with pytest.raises(ValueError):
+        AlphanumericKeypad(letters="ABC1")
