@@ -1,8 +1,8 @@
 """The status board: every device (live) and ``kiosk doctor``'s checks of the rest.
 
 Device rows follow the devices' status events: the manager calls the
-listener on device threads, the listener only emits a signal, and the
-(queued) slot repaints on the UI thread. The other rows (platform, outbox,
+listener on device threads, the listener only posts the event to the UI
+thread (:class:`~ui.diagnostics.relay.Relay`), which repaints. The other rows (platform, outbox,
 data folder, database, audit chain, logs) are ``kiosk doctor``'s own checks,
 run on the pool when the board is shown and on "refresh".
 """
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QHBoxLayout
 
 from drivers.base import StatusEvent
@@ -27,7 +26,7 @@ from ui.diagnostics.common import (
     make_table,
     state_of,
 )
-from ui.runner import QtRunner
+from ui.diagnostics.relay import Jobs, Relay
 
 DEVICE_NAMES = {"printer": "打印机 Printer", "scanner": "扫码器 Scanner",
                 "idcard": "身份证阅读器 ID reader", "camera": "摄像头 Camera"}
@@ -36,14 +35,10 @@ CHECK_NAMES = {"platform": "开票平台 Platform", "outbox": "待办开票 Outb
                "audit chain": "审计链 Audit chain", "logs": "日志 Logs"}
 
 
-class _Relay(QObject):
-    status = Signal(object)
-
-
 class StatusBoardPage(DiagPage):
     title_text = "状态总览 Status board"
 
-    def __init__(self, service: DiagnosticsService, runner: QtRunner) -> None:
+    def __init__(self, service: DiagnosticsService, runner: Jobs) -> None:
         super().__init__(runner)
         self.service = service
         self.table = make_table(3)
@@ -58,8 +53,7 @@ class StatusBoardPage(DiagPage):
         self.outer.addLayout(row)
         self.devices: dict[str, Check] = {}
         self.checks: list[Check] = []
-        self._relay = _Relay(self)
-        self._relay.status.connect(self._on_status)
+        self._relay = Relay(self)
         self._listener = self._from_device_thread  # the same object to remove later
         self.listening = False
         self.refresh_button.clicked.connect(self.refresh)
@@ -93,7 +87,7 @@ class StatusBoardPage(DiagPage):
 
     # -- updates --------------------------------------------------------------------
     def _from_device_thread(self, event: StatusEvent) -> None:
-        self._relay.status.emit(event)  # queued to the UI thread
+        self._relay.post(self._on_status, event)  # runs on the UI thread
 
     def _on_status(self, event: StatusEvent) -> None:
         if not self.listening or event.device not in DEVICE_NAMES:

@@ -1,8 +1,8 @@
 """What the diagnostics screens share: the base page, a job runner, colours, image conversion.
 
-Every blocking call goes through :class:`ui.runner.QtRunner` on diagnostics'
-own ``QThreadPool`` (results come back on the UI thread through a queued
-signal), so leaving the mode can wait for exactly diagnostics' jobs.
+Every blocking call goes through :class:`~ui.diagnostics.relay.Jobs` on
+diagnostics' own ``QThreadPool`` (results come back on the UI thread as posted
+events), so closing can wait for exactly diagnostics' jobs.
 Labels are bilingual (technicians read either language) and go through
 ``self.tr`` so a translation file can still change them.
 """
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.runner import QtRunner
+from ui.diagnostics.relay import Jobs
 from ui.screens.base import button, label
 
 __all__ = ["DiagPage", "button", "label", "pil_to_qimage", "STATE_COLOURS", "fill_table",
@@ -45,7 +45,7 @@ class DiagPage(QWidget):
 
     title_text = ""
 
-    def __init__(self, runner: QtRunner, parent: QWidget | None = None) -> None:
+    def __init__(self, runner: Jobs, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
         self.active = False

@@ -9,7 +9,7 @@
   on the pool, one frame at a time (frames arriving meanwhile are skipped).
 
 Device callbacks arrive on device threads through :class:`DeviceTaps`; each
-sink only emits a signal, the queued slot updates the screen.
+sink only posts the item to the UI thread (:class:`~ui.diagnostics.relay.Relay`).
 """
 
 from __future__ import annotations
@@ -19,25 +19,21 @@ import time
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QPointF, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QSizePolicy
 
 from kiosk.diagnostics import DiagnosticsService, ScannerTraffic, hex_and_text, masked_card
 from ui.diagnostics.common import DiagPage, button, fill_table, label, make_table
-from ui.runner import QtRunner
+from ui.diagnostics.relay import Jobs, Relay
 
 CARD_TIMEOUT_MS = 20000
-
-
-class _Relay(QObject):
-    item = Signal(object)
 
 
 class ScannerPage(DiagPage):
     title_text = "扫码器 Scanner"
 
-    def __init__(self, service: DiagnosticsService, runner: QtRunner) -> None:
+    def __init__(self, service: DiagnosticsService, runner: Jobs) -> None:
         super().__init__(runner)
         self.service = service
         self.status = label("big")
@@ -53,8 +49,7 @@ class ScannerPage(DiagPage):
         self.outer.addWidget(self.log, 1)
         self.outer.addWidget(self.clear, 0, Qt.AlignmentFlag.AlignRight)
         self.clear.clicked.connect(self.log.clear)
-        self._relay = _Relay(self)
-        self._relay.item.connect(self._show)
+        self._relay = Relay(self)
         self.retranslate()
 
     def enter(self) -> None:
@@ -62,7 +57,7 @@ class ScannerPage(DiagPage):
         event = self.service.devices.statuses()["scanner"]
         self.status.setText(self.tr("状态 Status: ") + event.status.value.upper()
                             + (f" — {event.message}" if event.message else ""))
-        self.service.taps.scanner_sink = self._relay.item.emit
+        self.service.taps.scanner_sink = lambda item: self._relay.post(self._show, item)
 
     def leave(self) -> None:
         super().leave()
@@ -95,7 +90,7 @@ class ScannerPage(DiagPage):
 class IdCardPage(DiagPage):
     title_text = "身份证阅读器 ID reader"
 
-    def __init__(self, service: DiagnosticsService, runner: QtRunner) -> None:
+    def __init__(self, service: DiagnosticsService, runner: Jobs) -> None:
         super().__init__(runner)
         self.service = service
         self.status = label("big")
@@ -121,8 +116,7 @@ class IdCardPage(DiagPage):
         self.timer.timeout.connect(self._timed_out)
         self.read.clicked.connect(self.start_read)
         self.stop.clicked.connect(self.stop_read)
-        self._relay = _Relay(self)
-        self._relay.item.connect(self._got)
+        self._relay = Relay(self)
         self.reading = False
         self.retranslate()
 
@@ -139,7 +133,7 @@ class IdCardPage(DiagPage):
 
     def start_read(self) -> None:
         self.table.setRowCount(0)
-        self.service.taps.card_sink = self._relay.item.emit
+        self.service.taps.card_sink = lambda item: self._relay.post(self._got, item)
         self.service.devices.idcard.arm()
         self.reading = True
         self.timer.start()
@@ -201,7 +195,7 @@ def decode_positions(image: QImage) -> tuple[list[tuple[str, list[tuple[int, int
 class CameraPage(DiagPage):
     title_text = "摄像头 Camera"
 
-    def __init__(self, service: DiagnosticsService, runner: QtRunner) -> None:
+    def __init__(self, service: DiagnosticsService, runner: Jobs) -> None:
         super().__init__(runner)
         self.service = service
         self.status = label("big")
@@ -218,8 +212,7 @@ class CameraPage(DiagPage):
         self.outer.addWidget(self.stats)
         self.outer.addWidget(self.view, 1)
         self.outer.addWidget(self.codes)
-        self._relay = _Relay(self)
-        self._relay.item.connect(self._frame)
+        self._relay = Relay(self)
         self.decoding = False
         self.previews = 0
         self.decode_ms = 0.0
@@ -239,7 +232,7 @@ class CameraPage(DiagPage):
                             + (f" — {event.message}" if event.message else ""))
         self.view.setText(self.tr("等待画面… Waiting for frames…"))
         self._rate_mark = (time.monotonic(), self.previews, self._camera_frames())
-        self.service.taps.preview_sink = self._relay.item.emit
+        self.service.taps.preview_sink = lambda image: self._relay.post(self._frame, image)
         self.fps_timer.start()
 
     def leave(self) -> None:

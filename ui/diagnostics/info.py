@@ -20,7 +20,7 @@ from kiosk.diagnostics import DiagnosticsService
 from kiosk.logview import entry_time
 from kiosk.masking import mask_text
 from ui.diagnostics.common import DiagPage, button, fill_table, label, make_table
-from ui.runner import QtRunner
+from ui.diagnostics.relay import Jobs
 
 OVERRIDE_COLOUR = QColor("#fff1c2")
 LEVEL_COLOURS = {"WARNING": QColor("#fff1c2"), "ERROR": QColor("#ffd9d6"),
@@ -30,7 +30,7 @@ LEVEL_COLOURS = {"WARNING": QColor("#fff1c2"), "ERROR": QColor("#ffd9d6"),
 class PlatformPage(DiagPage):
     title_text = "开票平台与待办 Platform and outbox"
 
-    def __init__(self, service: DiagnosticsService, runner: QtRunner) -> None:
+    def __init__(self, service: DiagnosticsService, runner: Jobs) -> None:
         super().__init__(runner)
         self.service = service
         self.health = label("big")
@@ -121,7 +121,7 @@ class PlatformPage(DiagPage):
 class ConfigPage(DiagPage):
     title_text = "当前配置 Effective configuration"
 
-    def __init__(self, service: DiagnosticsService, runner: QtRunner) -> None:
+    def __init__(self, service: DiagnosticsService, runner: Jobs) -> None:
         super().__init__(runner)
         self.service = service
         self.hint = label("hint")
@@ -155,7 +155,7 @@ class ConfigPage(DiagPage):
 class SystemPage(DiagPage):
     title_text = "系统 System"
 
-    def __init__(self, service: DiagnosticsService, runner: QtRunner) -> None:
+    def __init__(self, service: DiagnosticsService, runner: Jobs) -> None:
         super().__init__(runner)
         self.service = service
         self.table = make_table(2)
@@ -202,7 +202,7 @@ class LogsPage(DiagPage):
     LEVELS = ("", "INFO", "WARNING", "ERROR")
     LIMIT = 200
 
-    def __init__(self, service: DiagnosticsService, runner: QtRunner) -> None:
+    def __init__(self, service: DiagnosticsService, runner: Jobs) -> None:
         super().__init__(runner)
         self.service = service
         row = QHBoxLayout()

@@ -35,7 +35,7 @@ from ui.diagnostics.devices import CameraPage, IdCardPage, ScannerPage
 from ui.diagnostics.info import ConfigPage, LogsPage, PlatformPage, SystemPage
 from ui.diagnostics.pin import PinPage
 from ui.diagnostics.printer import PrinterPage
-from ui.runner import QtRunner
+from ui.diagnostics.relay import Jobs
 
 log = logging.getLogger("ui.diagnostics")
 
@@ -57,7 +57,7 @@ class DiagnosticsMode(QWidget):
         self.service = service
         self.pool = QThreadPool()  # no Qt parent: outlives the widget for the closing wait
         self.pool.setMaxThreadCount(4)
-        self.runner = QtRunner(self.pool, self)
+        self.runner = Jobs(self.pool, self)
         self.stack = QStackedWidget()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout
 
@@ -19,7 +19,7 @@ from drivers.base import DeviceStatus, StatusEvent
 from kiosk.diagnostics import DiagnosticsService
 from kiosk.overrides import ENCODINGS
 from ui.diagnostics.common import DiagPage, button, label, pil_to_qimage
-from ui.runner import QtRunner
+from ui.diagnostics.relay import Jobs, Relay
 
 PAPER_TEXT = {
     DeviceStatus.READY: "纸张正常 Paper OK",
@@ -30,14 +30,10 @@ PAPER_TEXT = {
 }
 
 
-class _Relay(QObject):
-    status = Signal(object)
-
-
 class PrinterPage(DiagPage):
     title_text = "打印机 Printer"
 
-    def __init__(self, service: DiagnosticsService, runner: QtRunner) -> None:
+    def __init__(self, service: DiagnosticsService, runner: Jobs) -> None:
         super().__init__(runner)
         self.service = service
         body = QHBoxLayout()
@@ -95,8 +91,7 @@ class PrinterPage(DiagPage):
         scroll.viewport().installEventFilter(self)  # refit the receipt when the width changes
         right.addWidget(self.preview_title)
         right.addWidget(scroll, 1)
-        self._relay = _Relay(self)
-        self._relay.status.connect(self._show_status)
+        self._relay = Relay(self)
         self._listener = self._relay_status
         self.listening = False
         self.ask.clicked.connect(self.ask_status)
@@ -129,7 +124,7 @@ class PrinterPage(DiagPage):
 
     # -- status -------------------------------------------------------------------------
     def _relay_status(self, event: StatusEvent) -> None:
-        self._relay.status.emit(event)
+        self._relay.post(self._show_status, event)
 
     def _show_status(self, event: StatusEvent) -> None:
         text = self.tr("状态 Status: ") + event.status.value.upper()
