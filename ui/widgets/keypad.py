@@ -62,10 +62,15 @@ class _Keypad(QWidget):
 
     def _control_keys(self, backspace: tuple[int, ...], clear: tuple[int, ...],
                       ok: tuple[int, ...]) -> None:
-        """Place backspace / clear / OK at (row, col[, rowspan, colspan])."""
-        self._key("backspace", "⌫", *backspace).clicked.connect(self.backspace.emit)
-        self._key("clear", "", *clear).clicked.connect(self.cleared.emit)
-        self._key("ok", "", *ok).clicked.connect(self.accepted.emit)
+        """Place backspace / clear / OK at (row, col[, rowspan, colspan]).
+
+        Lambdas, not ``signal.emit``: connecting ``clicked(bool)`` straight to a
+        no-argument signal's ``emit`` leaks a reference to ``False`` per click in
+        PySide6 6.12 (and crashes later).
+        """
+        self._key("backspace", "⌫", *backspace).clicked.connect(lambda: self.backspace.emit())
+        self._key("clear", "", *clear).clicked.connect(lambda: self.cleared.emit())
+        self._key("ok", "", *ok).clicked.connect(lambda: self.accepted.emit())
         self._retranslate()
 
     def _retranslate(self) -> None:
@@ -99,7 +104,7 @@ class _Keypad(QWidget):
             self.keyPressed: self._type,
             self.backspace: line_edit.backspace,
             self.cleared: line_edit.clear,
-            self.accepted: line_edit.returnPressed.emit,
+            self.accepted: lambda: line_edit.returnPressed.emit(),
         }
         for signal, slot in self._dispatch_map.items():
             signal.connect(slot)
