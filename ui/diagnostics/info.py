@@ -23,6 +23,7 @@ from ui.diagnostics.common import DiagPage, button, fill_table, label, make_tabl
 from ui.diagnostics.relay import Jobs
 
 OVERRIDE_COLOUR = QColor("#fff1c2")
+COMPACT = "min-width: 0px; padding: 0 12px;"  # filter buttons: still finger-high
 LEVEL_COLOURS = {"WARNING": QColor("#fff1c2"), "ERROR": QColor("#ffd9d6"),
                  "CRITICAL": QColor("#ffd9d6")}
 
@@ -200,6 +201,7 @@ class SystemPage(DiagPage):
 class LogsPage(DiagPage):
     title_text = "日志 Logs"
     LEVELS = ("", "INFO", "WARNING", "ERROR")
+    PRESETS = ("device.*", "printer.*", "admin.*", "issue*")
     LIMIT = 200
 
     def __init__(self, service: DiagnosticsService, runner: Jobs) -> None:
@@ -211,10 +213,18 @@ class LogsPage(DiagPage):
             b = button(checkable=True)
             b.setObjectName(f"log_level_{name or 'all'}")
             b.setText(name or "ALL")
-            b.setMinimumWidth(0)
+            b.setStyleSheet(COMPACT)
             self.levels.addButton(b, i)
             row.addWidget(b)
         self.levels.button(0).setChecked(True)
+        row.addSpacing(24)
+        for pattern in self.PRESETS:  # common filters without typing
+            b = button()
+            b.setObjectName(f"log_preset_{pattern.rstrip('.*')}")
+            b.setText(pattern)
+            b.setStyleSheet(COMPACT)
+            b.clicked.connect(lambda _c=False, p=pattern: self._preset(p))
+            row.addWidget(b)
         row.addStretch(1)
         self.outer.addLayout(row)
         row = QHBoxLayout()
@@ -238,6 +248,10 @@ class LogsPage(DiagPage):
 
     def enter(self) -> None:
         super().enter()
+        self.refresh()
+
+    def _preset(self, pattern: str) -> None:
+        self.event_field.setText("" if self.event_field.text() == pattern else pattern)
         self.refresh()
 
     def refresh(self) -> None:

@@ -111,6 +111,9 @@ class DiagnosticsMode(QWidget):
         self.is_open = False
         if parent is not None:
             parent.installEventFilter(self)
+            keyboard = getattr(parent, "keyboard", None)
+            if keyboard is not None and hasattr(keyboard, "shownChanged"):
+                keyboard.shownChanged.connect(lambda _shown: self._cover() if self.is_open else None)
         self.retranslate()
         self.hide()
 
@@ -170,9 +173,15 @@ class DiagnosticsMode(QWidget):
 
     # -- covering the window ----------------------------------------------------------------
     def _cover(self) -> None:
+        """Cover the window, except its docked on-screen keyboard while that is up."""
         parent = self.parentWidget()
-        if parent is not None:
-            self.setGeometry(parent.rect())
+        if parent is None:
+            return
+        rect = parent.rect()
+        keyboard = getattr(parent, "keyboard", None)
+        if keyboard is not None and keyboard.isVisible():
+            rect.setBottom(keyboard.geometry().top() - 1)
+        self.setGeometry(rect)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if watched is self.parentWidget() and event.type() == QEvent.Type.Resize and self.is_open:

@@ -37,6 +37,7 @@ class PinPage(QWidget):
         self.field.setMaxLength(MAX_PIN)
         self.field.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.field.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.field.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the keypad types; no pinyin keyboard
         self.message = label("notice")
         self.message.setObjectName("pin_message")
         self.message.hide()

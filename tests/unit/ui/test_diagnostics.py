@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.flow.states import Screen
@@ -187,6 +187,11 @@ def test_logs_screen_filters_by_level(kiosk, qtbot, tmp_path) -> None:
     with kiosk.job(qtbot, "logs"):
         click(qtbot, page.refresh_button)
     assert [page.table.item(r, 3).text() for r in range(page.table.rowCount())] == ["m2"]
+    preset = page.findChild(QPushButton, "log_preset_admin")
+    with kiosk.job(qtbot, "logs"):
+        click(qtbot, preset)  # a preset, no typing needed
+    assert page.event_field.text() == "admin.*"
+    assert [page.table.item(r, 3).text() for r in range(page.table.rowCount())] == ["m1"]
 
 
 def test_outbox_shows_unfinished_requests_and_retry_asks_the_platform_first(kiosk, qtbot) -> None:

@@ -34,7 +34,8 @@ def test_a_thousand_posts_keep_the_reference_count_of_true(qtbot: QtBot) -> None
     for _ in range(1000):
         relay.post(lambda: count.__setitem__(0, count[0] + 1))
     qtbot.waitUntil(lambda: count[0] == 1000, timeout=5000)
-    assert sys.getrefcount(True) >= before - 5  # a signal per call would lose 1000
+    # Waiting itself (pytest-qt's polling) may cost a few; a signal per call would lose 1000.
+    assert before - sys.getrefcount(True) < 200
 
 
 def test_jobs_deliver_results_and_errors_on_the_ui_thread(qtbot: QtBot) -> None:
@@ -52,8 +53,8 @@ def test_jobs_deliver_results_and_errors_on_the_ui_thread(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: jobs.active == 0, timeout=5000)
     assert (42, None, True) in got and (None, "no paper") in got
     before = sys.getrefcount(True)
-    for i in range(300):  # nobody listens to settled: it is not emitted
+    for i in range(1000):  # nobody listens to settled: it is not emitted
         jobs.submit(f"n{i}", lambda: None, lambda r, e: None)
     qtbot.waitUntil(lambda: jobs.active == 0, timeout=5000)
-    assert sys.getrefcount(True) >= before - 5
+    assert before - sys.getrefcount(True) < 200  # an emit per job would lose 1000
     pool.waitForDone(5000)
