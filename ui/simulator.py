@@ -31,6 +31,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -128,7 +129,7 @@ class SimulatorPanel(QWidget):
         self.emulators = _emulators(devices)
         self.samples = list(samples) if samples is not None else default_samples()
         self.buttons: dict[str, QPushButton] = {}
-        self._titled: list[tuple[QWidget, str]] = []
+        self._titled: list[tuple[QGroupBox, str]] = []
 
         inner = QWidget()
         body = QVBoxLayout(inner)
@@ -195,7 +196,7 @@ class SimulatorPanel(QWidget):
 
         for row, (key, card) in enumerate(DEMO_CARDS.items()):
             grid.addWidget(self._button(f"idcard_place_{key}", f"⬆ {card.name}",
-                                        lambda key=key: emu.place_card(key),
+                                        partial(emu.place_card, key),
                                         f"ID card placed: {card.name}"), row, 0, 1, 3)
         row = len(DEMO_CARDS)
         grid.addWidget(self._button("idcard_remove", "", emu.remove_card, "ID card removed"),
@@ -213,7 +214,7 @@ class SimulatorPanel(QWidget):
             return box
         for i, sample in enumerate(self.samples):
             grid.addWidget(self._button(f"scanner_{i}", sample.label,
-                                        lambda s=sample: emu.scan(s.text),
+                                        partial(emu.scan, sample.text),
                                         f"scanned: {sample.label}"), i // 2, i % 2)
         row = (len(self.samples) + 1) // 2
         self.typed = QLineEdit()
@@ -255,7 +256,7 @@ class SimulatorPanel(QWidget):
             return box
         for col, state in enumerate(("ok", "near_end", "out")):
             grid.addWidget(self._button(f"printer_paper_{state}", "",
-                                        lambda state=state: emu.set_paper(state),
+                                        partial(emu.set_paper, state),
                                         f"printer paper: {state}"), 0, col)
         grid.addWidget(self._button("printer_cover_open", "", lambda: emu.set_cover_open(True),
                                     "printer cover opened"), 1, 0)

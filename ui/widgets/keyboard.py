@@ -260,7 +260,8 @@ class KeyboardPanel(QWidget):
             raise ValueError(f"keyboard locale must be one of {LOCALES}")
         self._call("setLocale", locale)
 
-    def locale(self) -> str:
+    def keyboard_locale(self) -> str:
+        """The keyboard's active locale (``zh_CN`` / ``en_GB``)."""
         root = self._view.rootObject()
         return str(root.property("currentLocale")) if root is not None else ""
 

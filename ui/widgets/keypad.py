@@ -14,6 +14,9 @@ Labels go through ``self.tr`` and are re-set on a language change.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QGridLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
 
@@ -37,6 +40,7 @@ class _Keypad(QWidget):
         self._grid.setContentsMargins(8, 8, 8, 8)
         self._keys: dict[str, QPushButton] = {}
         self._target: QLineEdit | None = None
+        self._dispatch_map: dict[Any, Callable[..., object]] = {}
 
     # -- building ---------------------------------------------------------------
 

@@ -158,8 +158,8 @@ def test_every_attempt_is_logged_masked(store: AccountStore, db,
     rows = db.execute("SELECT username_masked, outcome FROM login_attempts ORDER BY id").fetchall()
     assert rows == [("h***", "bad_credentials"), ("h***", "ok")]
     events = [r for r in caplog.records if getattr(r, "event", "") == "accounts.login"]
-    assert [r.outcome for r in events] == ["bad_credentials", "ok"]
-    assert all("harriet" not in r.getMessage() and r.username == "h***"
+    assert [r.__dict__["outcome"] for r in events] == ["bad_credentials", "ok"]
+    assert all("harriet" not in r.getMessage() and r.__dict__["username"] == "h***"
                for r in events)
     assert "wrong-pass" not in caplog.text and "right-pass" not in caplog.text
 

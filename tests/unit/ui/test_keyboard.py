@@ -93,7 +93,7 @@ def test_qml_loads_ready_without_errors(window: Window) -> None:
     assert QML_PATH.is_file()
     assert kb.available and kb.errors() == []
     assert kb.height() > 200  # sized to the keyboard at this width
-    assert kb.locale() == "zh_CN"
+    assert kb.keyboard_locale() == "zh_CN"
 
 
 def test_pinyin_typing_gives_chinese_candidates_and_commits(window: Window,
@@ -119,7 +119,7 @@ def test_english_layout_types_letters_directly(window: Window, qtbot: QtBot) -> 
     window.name.setFocus()
     qtbot.waitUntil(lambda: kb.isVisible())
     kb.set_locale("en_GB")
-    qtbot.waitUntil(lambda: kb.locale() == "en_GB")
+    qtbot.waitUntil(lambda: kb.keyboard_locale() == "en_GB")
     kb.type_text("Ltd")
     qtbot.waitUntil(lambda: window.name.text() == "Ltd")
     assert kb.candidates() == [] or "Ltd" in window.name.text()
