@@ -203,6 +203,7 @@ class Gui:
     bridge: Any = None
     simulator: Any = None
     systemd: Any = None
+    control: Any = None
     closed: bool = False
 
     def close(self) -> None:
@@ -213,7 +214,13 @@ class Gui:
         self.window.close()
         if self.simulator is not None:
             self.simulator.close()
-        self.runner.wait(10000)
+        # An issue in flight completes (it is exactly-once safe either way); then the
+        # window goes for good, so no stale widget sees a later style or language event.
+        self.runner.wait(30000)
+        from PySide6.QtCore import QCoreApplication, QEvent
+
+        self.window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         if self.devices is not None:
             self.devices.stop()
         self.core.close()

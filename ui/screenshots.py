@@ -111,7 +111,7 @@ def prepare_screen(gui: Any, name: str) -> None:
     elif target is Screen.REVIEW:
         _to_review(gui, company=True)
     elif target is Screen.ISSUING:
-        _faults(gui, latency_s=5)
+        _faults(gui, latency_s=1)
         _to_review(gui)
         s.confirm_issue()
         QCoreApplication.processEvents()

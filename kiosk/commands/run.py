@@ -41,6 +41,9 @@ def register(sub: Any) -> None:
     parser.add_argument("--large-text", action="store_true", help="large-text mode")
     parser.add_argument("--no-simulator", action="store_true",
                         help="do not open the device simulator panel")
+    parser.add_argument("--control", metavar="SOCKET",
+                        help="listen for JSON control commands on this local socket "
+                             "(emulated devices only; demonstrations and end-to-end tests)")
     parser.add_argument("--out-of-service-on-error", action="store_true",
                         help="show the out-of-service screen on a configuration error "
                              "(implied under systemd)")
@@ -104,6 +107,15 @@ def _run(gui: Any, args: argparse.Namespace, kiosk_mode: bool) -> int:
         window.resize(*WINDOWED_SIZE)
         window.show()
     _maybe_simulator(gui, args)
+    if args.control:
+        from kiosk.cli import CommandError
+        from ui.control import ControlError, ControlServer
+
+        try:
+            gui.control = ControlServer(gui, args.control)
+        except ControlError as err:
+            gui.close()
+            raise CommandError(str(err)) from err
     gui.systemd = install_systemd_integration(gui.app, on_terminate=gui.close)
     QTimer.singleShot(0, lambda: log.info("kiosk shown", extra={
         "event": "app.ready", "screen": gui.core.session.screen.value}))

@@ -99,8 +99,7 @@ def kiosk_gui(qtbot: Any, data_dir: Path, *, keyboard: bool = False, lang: str =
     gui = build_gui(config, app, lang=lang, large_text=large_text, kiosk_mode=False,
                     devices=devices, keyboard=keyboard)
     gui.window.resize(1280, 800)
-    qtbot.addWidget(gui.window)
-    gui.window.show()
+    gui.window.show()  # gui.close() closes and deletes it
     return gui
 
 
