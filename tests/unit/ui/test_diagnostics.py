@@ -243,3 +243,26 @@ def test_a_slow_printer_never_blocks_the_screens(kiosk, qtbot) -> None:
     kiosk.emulators.printer.set_slow(0)
     kiosk.settle(qtbot)
     assert b"TEST PAGE" in kiosk.emulators.printer.receipts[-1]
+
+
+def test_every_screen_works_with_all_devices_turned_off(qapp, qtbot) -> None:
+    off = {name: {"backend": "none"} for name in ("printer", "scanner", "idcard", "camera")}
+    kiosk = DiagKiosk.build(qapp, devices=off)
+    try:
+        kiosk.unlock(qtbot)
+        board = kiosk.mode.pages["board"]
+        assert [board.state(n) for n in ("printer", "scanner", "idcard", "camera")] == ["ok"] * 4
+        assert "disabled" in board.table.item(0, 2).text()
+        for key in ("printer", "scanner", "idcard", "camera", "platform", "system", "config",
+                    "logs"):
+            kiosk.mode.show_page(key)
+            kiosk.settle(qtbot)
+        printer = kiosk.mode.pages["printer"]
+        kiosk.mode.show_page("printer")
+        with kiosk.job(qtbot, "printer.test_page"):
+            click(qtbot, printer.test_page)
+        assert "turned off" in printer.message.text()
+        with qtbot.waitSignal(kiosk.mode.closed):
+            click(qtbot, kiosk.mode.exit_button)
+    finally:
+        kiosk.close()
