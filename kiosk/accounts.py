@@ -25,6 +25,7 @@ The clock is injected (``clock=lambda: datetime``) so tests drive the lockout.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import logging
 import secrets
@@ -50,8 +51,12 @@ TITLES_KEPT = 20  # per owner; the oldest beyond this are dropped
 MIN_PASSWORD_LENGTH = 6
 MAX_USERNAME_LENGTH = 64
 
-# A fixed hash verified for unknown usernames so they cost the same time.
-_DUMMY_HASH = hash_pin("not-a-password", salt=b"kiosk-dummy-salt")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A fixed hash verified for unknown usernames so they cost the same time (made once)."""
+    return hash_pin("not-a-password", salt=b"kiosk-dummy-salt")
 
 migrations = Migrations("accounts")
 
@@ -248,7 +253,7 @@ class AccountStore:
         if rows:
             good = verify_pin(password, rows[0]["password_hash"])
         else:
-            verify_pin(password, _DUMMY_HASH)  # same cost as a real check
+            verify_pin(password, _dummy_hash())  # same cost as a real check
             good = False
 
         if good:
