@@ -23,14 +23,18 @@ class Emitter(QObject):
     flag = Signal(bool)
 
 e = Emitter()
-seen = []
-e.value.connect(seen.append)
-e.flag.connect(seen.append)
+seen = [0]
+
+def count(_value):
+    seen[0] += 1
+
+e.value.connect(count)
+e.flag.connect(count)
 before = sys.getrefcount(True)
 for i in range(20000):
     e.value.emit(i)
     e.flag.emit(True)
-assert len(seen) == 40000
+assert seen[0] == 40000
 print(before, sys.getrefcount(True))
 """
 
