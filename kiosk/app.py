@@ -160,6 +160,7 @@ def build_core(
         countdown_s=config.ui.idle_countdown_s, drawer=config.seller.drawer,
         seller_tax_id=config.seller.tax_id,
     )
+    _warm_up()
     core = Core(config, db, worker_db, gateway, issuing, mail, orders, accounts, catalogue,
                 services, session)
     close_gateway = getattr(gateway, "close", None)
@@ -170,6 +171,13 @@ def build_core(
     log.info("kiosk core built", extra={"event": "app.core_built", "data_dir": str(data),
                                         "platform": config.platform.backend})
     return core
+
+
+def _warm_up() -> None:
+    """Import what the first issue needs now, at start-up: a first import on a worker
+    thread holds the import lock and the GIL long enough to stall the UI (measured in
+    bench/bench_ui.py)."""
+    import kiosk.documents  # noqa: F401  (PDF, XML and receipt layout: fpdf2, fontTools)
 
 
 class MailNotSent(Exception):
