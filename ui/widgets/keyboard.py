@@ -4,8 +4,9 @@ Two parts:
 
 - :func:`prepare_environment` must run BEFORE the ``QApplication`` exists: it
   selects the virtual-keyboard input method (``QT_IM_MODULE``), points
-  ``XDG_CONFIG_HOME`` at the kiosk's state folder (the pinyin engine writes
-  its user dictionary under ``$XDG_CONFIG_HOME/qtvirtualkeyboard/pinyin``) and
+  ``XDG_CONFIG_HOME`` at the kiosk's state folder (the pinyin engine keeps
+  its user dictionary under ``$XDG_CONFIG_HOME/qtvirtualkeyboard/pinyin``;
+  by default learning is switched off there, see the function) and
   switches off two Qt logging categories (a missing optional PipeWire library
   for key sounds, a QML property-cache note inside the keyboard's own files).
   This is NOT cosmetic: those messages are emitted from Qt worker threads
@@ -37,6 +38,7 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -85,25 +87,41 @@ QT_LOG_IGNORE = (
 )
 
 
-def prepare_environment(state_dir: Path) -> Path:
+def prepare_environment(state_dir: Path, *, learn_words: bool = False) -> Path:
     """Set the environment the virtual keyboard needs; call before ``QApplication``.
 
-    Returns the folder the pinyin user dictionary will live in (created here;
-    the engine still logs "creating directory" at warning level). Existing
-    ``QT_IM_MODULE`` values other than empty are respected (a technician may
-    choose another input method), as are existing logging rules.
+    Privacy: the pinyin engine LEARNS what people type (verified here: after one
+    customer commits 舒雪峰 character by character, the next one typing
+    ``shuxuefeng`` is offered 舒雪峰 first) and keeps it in memory and in
+    ``usr_dict.dat``. On a public kiosk that shows one customer's name to the
+    next, so by default (``learn_words=False``) the user-dictionary path is
+    made a plain FILE: the engine cannot open a user dictionary, runs on its
+    system dictionary only and learns nothing, in memory or on disk (verified
+    the same way). A dictionary left by an earlier run is deleted.
+    ``learn_words=True`` keeps a learning dictionary there (a staffed desk).
+
+    Returns the user-dictionary path. Existing non-empty ``QT_IM_MODULE``
+    values are respected (a technician may choose another input method), as are
+    existing logging rules.
     """
     config_home = Path(state_dir) / "config"
-    config_home.mkdir(parents=True, exist_ok=True)
+    pinyin_path = config_home / "qtvirtualkeyboard" / "pinyin"
+    pinyin_path.parent.mkdir(parents=True, exist_ok=True)
+    if learn_words:
+        if pinyin_path.is_file():
+            pinyin_path.unlink()
+        pinyin_path.mkdir(exist_ok=True)
+    else:
+        if pinyin_path.is_dir():
+            shutil.rmtree(pinyin_path)
+        pinyin_path.write_text("user dictionary disabled: see ui/widgets/keyboard.py\n")
     if not os.environ.get("QT_IM_MODULE"):
         os.environ["QT_IM_MODULE"] = "qtvirtualkeyboard"
     os.environ["XDG_CONFIG_HOME"] = str(config_home)
     rules = [r for r in os.environ.get("QT_LOGGING_RULES", "").split(";") if r]
     rules += [r for r in _QUIET_RULES if r not in rules]
     os.environ["QT_LOGGING_RULES"] = ";".join(rules)
-    pinyin_dir = config_home / "qtvirtualkeyboard" / "pinyin"
-    pinyin_dir.mkdir(parents=True, exist_ok=True)
-    return pinyin_dir
+    return pinyin_path
 
 
 _ENGINE: QQmlEngine | None = None

@@ -32,15 +32,20 @@ pytestmark = pytest.mark.qt_log_ignore(*QT_LOG_IGNORE)
 
 @pytest.fixture(scope="module", autouse=True)
 def pinyin_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    home = tmp_path_factory.mktemp("xdg")
-    (home / "qtvirtualkeyboard" / "pinyin").mkdir(parents=True)  # as prepare_environment does
-    old = os.environ.get("XDG_CONFIG_HOME")
-    os.environ["XDG_CONFIG_HOME"] = str(home)
-    yield home
-    if old is None:
-        os.environ.pop("XDG_CONFIG_HOME", None)
-    else:
-        os.environ["XDG_CONFIG_HOME"] = old
+    """The kiosk's setting for the whole module: a state folder, learning off.
+
+    The pinyin engine is a process-wide singleton that reads its path once, so
+    this runs before the first panel; the environment is restored afterwards.
+    """
+    state = tmp_path_factory.mktemp("state")
+    saved = {k: os.environ.get(k) for k in ("XDG_CONFIG_HOME", "QT_LOGGING_RULES")}
+    prepare_environment(state)
+    yield state
+    for key, value in saved.items():
+        if value is None:
+            os.environ.pop(key, None)
+        else:
+            os.environ[key] = value
 
 
 class Window(QWidget):
@@ -75,16 +80,18 @@ def test_prepare_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.delenv("QT_IM_MODULE", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", "/nowhere")
     monkeypatch.setenv("QT_LOGGING_RULES", "kiosk.debug=true")
-    pinyin_dir = prepare_environment(tmp_path / "state")
+    learned = tmp_path / "state" / "config" / "qtvirtualkeyboard" / "pinyin"
+    learned.mkdir(parents=True)
+    (learned / "usr_dict.dat").write_bytes(b"names typed yesterday")
+    path = prepare_environment(tmp_path / "state")
     assert os.environ["QT_IM_MODULE"] == "qtvirtualkeyboard" and virtual_keyboard_selected()
     assert os.environ["XDG_CONFIG_HOME"] == str(tmp_path / "state" / "config")
-    assert (tmp_path / "state" / "config").is_dir()
-    assert pinyin_dir == tmp_path / "state" / "config" / "qtvirtualkeyboard" / "pinyin"
-    assert pinyin_dir.is_dir()
+    assert path == learned
+    assert path.is_file()  # no user dictionary can open: nothing is learned; the old one is gone
     rules = os.environ["QT_LOGGING_RULES"].split(";")
     assert rules[0] == "kiosk.debug=true" and "qt.multimedia.symbolsresolver=false" in rules
     monkeypatch.setenv("QT_IM_MODULE", "ibus")
-    prepare_environment(tmp_path / "state")
+    assert prepare_environment(tmp_path / "state", learn_words=True).is_dir()
     assert os.environ["QT_IM_MODULE"] == "ibus"  # a technician's choice is kept
 
 
@@ -155,3 +162,25 @@ def test_is_text_field(qtbot: QtBot) -> None:
     assert not is_text_field(None)
     field.setEnabled(False)
     assert not is_text_field(field)
+
+
+def _commit_char_by_char(kb: KeyboardPanel, field: QLineEdit, qtbot: QtBot, pinyin: str,
+                         target: str) -> None:
+    kb.type_text(pinyin)
+    for ch in target:
+        qtbot.waitUntil(lambda ch=ch: ch in kb.candidates())
+        kb.select_candidate(kb.candidates().index(ch))
+    qtbot.waitUntil(lambda: field.text() == target)
+
+
+def test_one_customers_name_is_not_offered_to_the_next(window: Window, qtbot: QtBot) -> None:
+    """Without the kiosk's setting the engine learns 舒雪峰 and offers it first next time."""
+    kb = window.keyboard
+    window.name.setFocus()
+    qtbot.waitUntil(kb.isVisible)
+    _commit_char_by_char(kb, window.name, qtbot, "shuxuefeng", "舒雪峰")
+    window.name.clear()
+    kb.type_text("shuxuefeng")
+    qtbot.waitUntil(lambda: bool(kb.candidates()))
+    assert kb.candidates()[0] != "舒雪峰"
+    assert "舒雪峰" not in kb.candidates()
