@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -164,11 +165,15 @@ def test_is_text_field(qtbot: QtBot) -> None:
     assert not is_text_field(field)
 
 
+def _offers(kb: KeyboardPanel, text: str) -> bool:
+    return text in kb.candidates()
+
+
 def _commit_char_by_char(kb: KeyboardPanel, field: QLineEdit, qtbot: QtBot, pinyin: str,
                          target: str) -> None:
     kb.type_text(pinyin)
     for ch in target:
-        qtbot.waitUntil(lambda ch=ch: ch in kb.candidates())
+        qtbot.waitUntil(partial(_offers, kb, ch))
         kb.select_candidate(kb.candidates().index(ch))
     qtbot.waitUntil(lambda: field.text() == target)
 
