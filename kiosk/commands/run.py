@@ -150,12 +150,15 @@ def _maybe_simulator(gui: Any, args: argparse.Namespace) -> None:
 
 
 def _screenshot(gui: Any, args: argparse.Namespace) -> int:
-    from ui.screenshots import prepare_screen, save_screenshot
+    from kiosk.cli import CommandError
+    from ui.screenshots import ScreenshotError, prepare_screen, save_screenshot
 
     try:
         if args.screen:
             prepare_screen(gui, args.screen)
         save_screenshot(gui.window, args.screenshot, WINDOWED_SIZE)
+    except ScreenshotError as err:
+        raise CommandError(str(err)) from err
     finally:
         gui.close()
     print(args.screenshot)
