@@ -270,6 +270,11 @@ class KeyboardPanel(QWidget):
             self.hide()
             self.shownChanged.emit(False)
 
+    def reset(self) -> None:
+        """Drop any half-typed pinyin and its candidates (the session wipe calls this)."""
+        QGuiApplication.inputMethod().reset()
+        self.hide_keyboard()
+
     # -- language and driving -------------------------------------------------------
 
     def set_locale(self, locale: str) -> None:

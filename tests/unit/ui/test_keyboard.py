@@ -96,12 +96,12 @@ def test_prepare_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert os.environ["QT_IM_MODULE"] == "ibus"  # a technician's choice is kept
 
 
-def test_qml_loads_ready_without_errors(window: Window) -> None:
+def test_qml_loads_ready_without_errors(window: Window, qtbot: QtBot) -> None:
     kb = window.keyboard
     assert QML_PATH.is_file()
     assert kb.available and kb.errors() == []
     assert kb.height() > 200  # sized to the keyboard at this width
-    assert kb.keyboard_locale() == "zh_CN"
+    qtbot.waitUntil(lambda: kb.keyboard_locale() == "zh_CN")  # the layout loads asynchronously
 
 
 def test_pinyin_typing_gives_chinese_candidates_and_commits(window: Window,
@@ -189,3 +189,14 @@ def test_one_customers_name_is_not_offered_to_the_next(window: Window, qtbot: Qt
     qtbot.waitUntil(lambda: bool(kb.candidates()))
     assert kb.candidates()[0] != "舒雪峰"
     assert "舒雪峰" not in kb.candidates()
+
+
+def test_reset_drops_half_typed_pinyin(window: Window, qtbot: QtBot) -> None:
+    kb = window.keyboard
+    window.name.setFocus()
+    qtbot.waitUntil(kb.isVisible)
+    kb.type_text("zhong")
+    qtbot.waitUntil(lambda: bool(kb.candidates()))
+    kb.reset()
+    qtbot.waitUntil(lambda: kb.candidates() == [] and kb.preedit_text() == "")
+    assert not kb.isVisible()
