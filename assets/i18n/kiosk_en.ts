@@ -113,88 +113,88 @@
 <context>
     <name>BuyerPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="69" />
+        <location filename="../../ui/screens/buyer.py" line="87" />
         <source>Invoice title (buyer)</source>
         <translation>Invoice title (buyer)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="72" />
+        <location filename="../../ui/screens/buyer.py" line="90" />
         <source>Personal</source>
         <translation>Personal</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="73" />
+        <location filename="../../ui/screens/buyer.py" line="91" />
         <source>Company</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="74" />
+        <location filename="../../ui/screens/buyer.py" line="92" />
         <source>Your saved titles:</source>
         <translation>Your saved titles:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="75" />
+        <location filename="../../ui/screens/buyer.py" line="93" />
         <source>Name on the invoice</source>
         <translation>Name on the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="76" />
-        <location filename="../../ui/screens/buyer.py" line="98" />
+        <location filename="../../ui/screens/buyer.py" line="94" />
+        <location filename="../../ui/screens/buyer.py" line="116" />
         <source>Tax ID (unified social credit code)</source>
         <translation>Tax ID (unified social credit code)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="77" />
+        <location filename="../../ui/screens/buyer.py" line="95" />
         <source>It is correct: use it</source>
         <translation>It is correct: use it</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="78" />
+        <location filename="../../ui/screens/buyer.py" line="96" />
         <source>Tip: scan a company's invoice-title QR code to fill this in.</source>
         <translation>Tip: scan a company's invoice-title QR code to fill this in.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="79" />
+        <location filename="../../ui/screens/buyer.py" line="97" />
         <source>More: address, phone, bank, e-mail</source>
         <translation>More: address, phone, bank, e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="80" />
+        <location filename="../../ui/screens/buyer.py" line="98" />
         <source>Address</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="80" />
+        <location filename="../../ui/screens/buyer.py" line="98" />
         <source>Phone</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="81" />
+        <location filename="../../ui/screens/buyer.py" line="99" />
         <source>Bank</source>
         <translation>Bank</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="81" />
+        <location filename="../../ui/screens/buyer.py" line="99" />
         <source>Account number</source>
         <translation>Account number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="82" />
+        <location filename="../../ui/screens/buyer.py" line="100" />
         <source>E-mail for the invoice</source>
         <translation>E-mail for the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="85" />
+        <location filename="../../ui/screens/buyer.py" line="103" />
         <source>Print address and bank on the invoice</source>
         <translation>Print address and bank on the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="86" />
+        <location filename="../../ui/screens/buyer.py" line="104" />
         <source>Next</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="99" />
+        <location filename="../../ui/screens/buyer.py" line="117" />
         <source>Tax ID (optional for a person)</source>
         <translation>Tax ID (optional for a person)</translation>
     </message>
@@ -230,62 +230,67 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="210" />
+        <location filename="../../ui/screens/orders.py" line="226" />
         <source>Catalogue</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="213" />
+        <location filename="../../ui/screens/orders.py" line="229" />
         <source>Pick goods or services</source>
         <translation>Pick goods or services</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="214" />
+        <location filename="../../ui/screens/orders.py" line="230" />
         <source>Search by name or tax code</source>
         <translation>Search by name or tax code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="215" />
+        <location filename="../../ui/screens/orders.py" line="231" />
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="216" />
+        <location filename="../../ui/screens/orders.py" line="232" />
         <source>Unit price</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="217" />
+        <location filename="../../ui/screens/orders.py" line="233" />
         <source>or amount</source>
         <translation>or amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="218" />
+        <location filename="../../ui/screens/orders.py" line="234" />
+        <source>Rate</source>
+        <translation>Rate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="235" />
         <source>Add line</source>
         <translation>Add line</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="219" />
+        <location filename="../../ui/screens/orders.py" line="236" />
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="220" />
+        <location filename="../../ui/screens/orders.py" line="237" />
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="220" />
+        <location filename="../../ui/screens/orders.py" line="237" />
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="220" />
+        <location filename="../../ui/screens/orders.py" line="237" />
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="226" />
+        <location filename="../../ui/screens/orders.py" line="243" />
         <source>Total: %1</source>
         <translation>Total: %1</translation>
     </message>
@@ -311,17 +316,17 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="75" />
+        <location filename="../../ui/screens/base.py" line="79" />
         <source>? Help</source>
         <translation>? Help</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="76" />
+        <location filename="../../ui/screens/base.py" line="80" />
         <source>Support</source>
         <translation>Support</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="77" />
+        <location filename="../../ui/screens/base.py" line="81" />
         <source>A+ Large text</source>
         <translation>A+ Large text</translation>
     </message>
@@ -436,17 +441,17 @@
 <context>
     <name>IssuingPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="99" />
+        <location filename="../../ui/screens/review.py" line="103" />
         <source>Issuing</source>
         <translation>Issuing</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="102" />
+        <location filename="../../ui/screens/review.py" line="106" />
         <source>Issuing your invoice…</source>
         <translation>Issuing your invoice…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="103" />
+        <location filename="../../ui/screens/review.py" line="107" />
         <source>This takes a few seconds. Please do not leave.</source>
         <translation>This takes a few seconds. Please do not leave.</translation>
     </message>
@@ -478,67 +483,67 @@
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="157" />
+        <location filename="../../ui/screens/buyer.py" line="175" />
         <source>Invoice options</source>
         <translation>Invoice options</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="160" />
+        <location filename="../../ui/screens/buyer.py" line="178" />
         <source>Type of invoice</source>
         <translation>Type of invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="161" />
+        <location filename="../../ui/screens/buyer.py" line="179" />
         <source>Ordinary invoice</source>
         <translation>Ordinary invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="162" />
+        <location filename="../../ui/screens/buyer.py" line="180" />
         <source>Special VAT invoice</source>
         <translation>Special VAT invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="164" />
+        <location filename="../../ui/screens/buyer.py" line="182" />
         <source>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</source>
         <translation>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="165" />
+        <location filename="../../ui/screens/buyer.py" line="183" />
         <source>How you receive it</source>
         <translation>How you receive it</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="166" />
+        <location filename="../../ui/screens/buyer.py" line="184" />
         <source>Electronic (QR code, e-mail)</source>
         <translation>Electronic (QR code, e-mail)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="167" />
+        <location filename="../../ui/screens/buyer.py" line="185" />
         <source>Paper invoice</source>
         <translation>Paper invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="168" />
+        <location filename="../../ui/screens/buyer.py" line="186" />
         <source>Pick up at the counter</source>
         <translation>Pick up at the counter</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="169" />
+        <location filename="../../ui/screens/buyer.py" line="187" />
         <source>Send by post</source>
         <translation>Send by post</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="170" />
+        <location filename="../../ui/screens/buyer.py" line="188" />
         <source>Mailing address</source>
         <translation>Mailing address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="172" />
+        <location filename="../../ui/screens/buyer.py" line="190" />
         <source>A paper invoice is printed on tax stock by staff; this kiosk records your request.</source>
         <translation>A paper invoice is printed on tax stock by staff; this kiosk records your request.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="173" />
+        <location filename="../../ui/screens/buyer.py" line="191" />
         <source>Next</source>
         <translation>Next</translation>
     </message>
@@ -546,82 +551,82 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="102" />
+        <location filename="../../ui/screens/orders.py" line="104" />
         <source>Your orders</source>
         <translation>Your orders</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="105" />
+        <location filename="../../ui/screens/orders.py" line="107" />
         <source>Scan more receipts to put them on one invoice</source>
         <translation>Scan more receipts to put them on one invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="106" />
+        <location filename="../../ui/screens/orders.py" line="108" />
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="106" />
+        <location filename="../../ui/screens/orders.py" line="108" />
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="106" />
+        <location filename="../../ui/screens/orders.py" line="108" />
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="107" />
+        <location filename="../../ui/screens/orders.py" line="109" />
         <source>Or type an order number</source>
         <translation>Or type an order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="108" />
+        <location filename="../../ui/screens/orders.py" line="110" />
         <source>Add</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="110" />
+        <location filename="../../ui/screens/orders.py" line="112" />
         <source>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</source>
         <translation>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112" />
+        <location filename="../../ui/screens/orders.py" line="114" />
         <source>Read the full privacy notice</source>
         <translation>Read the full privacy notice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="113" />
+        <location filename="../../ui/screens/orders.py" line="115" />
         <source>● The camera is on: hold your receipt's QR code in front of it.</source>
         <translation>● The camera is on: hold your receipt's QR code in front of it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="119" />
+        <location filename="../../ui/screens/orders.py" line="121" />
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="120" />
+        <location filename="../../ui/screens/orders.py" line="122" />
         <source>Accept and continue</source>
         <translation>Accept and continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="121" />
+        <location filename="../../ui/screens/orders.py" line="123" />
         <source>Turn the camera off</source>
         <translation>Turn the camera off</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="122" />
+        <location filename="../../ui/screens/orders.py" line="124" />
         <source>Scan with the camera</source>
         <translation>Scan with the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="128" />
+        <location filename="../../ui/screens/orders.py" line="130" />
         <source>Orders: %1</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="136" />
+        <location filename="../../ui/screens/orders.py" line="138" />
         <source>Total: %1 (orders: %2)</source>
         <translation>Total: %1 (orders: %2)</translation>
     </message>
@@ -642,17 +647,17 @@
 <context>
     <name>Page</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="147" />
+        <location filename="../../ui/screens/base.py" line="151" />
         <source>Self-service invoicing</source>
         <translation>Self-service invoicing</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="150" />
+        <location filename="../../ui/screens/base.py" line="154" />
         <source>Follow the steps on the screen. Staff can help you at any time.</source>
         <translation>Follow the steps on the screen. Staff can help you at any time.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="159" />
+        <location filename="../../ui/screens/base.py" line="163" />
         <source>&lt; Back</source>
         <translation>&lt; Back</translation>
     </message>
@@ -744,67 +749,67 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="141" />
+        <location filename="../../ui/screens/review.py" line="145" />
         <source>Your invoice</source>
         <translation>Your invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="144" />
+        <location filename="../../ui/screens/review.py" line="148" />
         <source>Your invoice has been issued</source>
         <translation>Your invoice has been issued</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="145" />
+        <location filename="../../ui/screens/review.py" line="149" />
         <source>Scan with your phone to download the PDF and XML</source>
         <translation>Scan with your phone to download the PDF and XML</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="146" />
+        <location filename="../../ui/screens/review.py" line="150" />
         <source>E-mail address</source>
         <translation>E-mail address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="147" />
+        <location filename="../../ui/screens/review.py" line="151" />
         <source>Send by e-mail</source>
         <translation>Send by e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="148" />
+        <location filename="../../ui/screens/review.py" line="152" />
         <source>Print the receipt again</source>
         <translation>Print the receipt again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="149" />
+        <location filename="../../ui/screens/review.py" line="153" />
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="156" />
+        <location filename="../../ui/screens/review.py" line="160" />
         <source>Invoice number: %1</source>
         <translation>Invoice number: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="163" />
+        <location filename="../../ui/screens/review.py" line="167" />
         <source>Printing your receipt…</source>
         <translation>Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="165" />
+        <location filename="../../ui/screens/review.py" line="169" />
         <source>Receipt printed: take it from the slot below.</source>
         <translation>Receipt printed: take it from the slot below.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="167" />
+        <location filename="../../ui/screens/review.py" line="171" />
         <source>No receipt printed: use the QR code or e-mail.</source>
         <translation>No receipt printed: use the QR code or e-mail.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="169" />
+        <location filename="../../ui/screens/review.py" line="173" />
         <source>Sending the e-mail…</source>
         <translation>Sending the e-mail…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="171" />
+        <location filename="../../ui/screens/review.py" line="175" />
         <source>E-mail sent.</source>
         <translation>E-mail sent.</translation>
     </message>
@@ -812,102 +817,102 @@
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="47" />
+        <location filename="../../ui/screens/review.py" line="51" />
         <source>Check and confirm</source>
         <translation>Check and confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="51" />
+        <location filename="../../ui/screens/review.py" line="55" />
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="51" />
+        <location filename="../../ui/screens/review.py" line="55" />
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="51" />
+        <location filename="../../ui/screens/review.py" line="55" />
         <source>Net</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="51" />
+        <location filename="../../ui/screens/review.py" line="55" />
         <source>Rate</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="51" />
+        <location filename="../../ui/screens/review.py" line="55" />
         <source>Tax</source>
         <translation>Tax</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="52" />
+        <location filename="../../ui/screens/review.py" line="56" />
         <source>Change title</source>
         <translation>Change title</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="53" />
+        <location filename="../../ui/screens/review.py" line="57" />
         <source>Change options</source>
         <translation>Change options</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="54" />
+        <location filename="../../ui/screens/review.py" line="58" />
         <source>Change items</source>
         <translation>Change items</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="55" />
+        <location filename="../../ui/screens/review.py" line="59" />
         <source>Confirm and issue</source>
         <translation>Confirm and issue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="61" />
+        <location filename="../../ui/screens/review.py" line="65" />
         <source>Tax ID: %1</source>
         <translation>Tax ID: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="62" />
+        <location filename="../../ui/screens/review.py" line="66" />
         <source>No tax ID (personal)</source>
         <translation>No tax ID (personal)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="68" />
+        <location filename="../../ui/screens/review.py" line="72" />
         <source>Net %1 + tax %2 = total %3</source>
         <translation>Net %1 + tax %2 = total %3</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="71" />
+        <location filename="../../ui/screens/review.py" line="75" />
         <source>In words: %1</source>
         <translation>In words: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="72" />
+        <location filename="../../ui/screens/review.py" line="76" />
         <source>Special VAT invoice</source>
         <translation>Special VAT invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="73" />
+        <location filename="../../ui/screens/review.py" line="77" />
         <source>Ordinary invoice</source>
         <translation>Ordinary invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="74" />
+        <location filename="../../ui/screens/review.py" line="78" />
         <source>Electronic</source>
         <translation>Electronic</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="75" />
+        <location filename="../../ui/screens/review.py" line="79" />
         <source>Paper, by post</source>
         <translation>Paper, by post</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="76" />
+        <location filename="../../ui/screens/review.py" line="80" />
         <source>Paper, pick up at the counter</source>
         <translation>Paper, pick up at the counter</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="78" />
+        <location filename="../../ui/screens/review.py" line="82" />
         <source>%1 · %2 · Issue date: %3 (today)</source>
         <translation>%1 · %2 · Issue date: %3 (today)</translation>
     </message>
@@ -1059,17 +1064,17 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 <context>
     <name>_Keypad</name>
     <message>
-        <location filename="../../ui/widgets/keypad.py" line="71" />
+        <location filename="../../ui/widgets/keypad.py" line="81" />
         <source>Backspace</source>
         <translation>Backspace</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keypad.py" line="72" />
+        <location filename="../../ui/widgets/keypad.py" line="82" />
         <source>Clear</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keypad.py" line="73" />
+        <location filename="../../ui/widgets/keypad.py" line="83" />
         <source>OK</source>
         <translation>OK</translation>
     </message>

@@ -113,88 +113,88 @@
 <context>
     <name>BuyerPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="69" />
+        <location filename="../../ui/screens/buyer.py" line="87" />
         <source>Invoice title (buyer)</source>
         <translation>发票抬头（购买方）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="72" />
+        <location filename="../../ui/screens/buyer.py" line="90" />
         <source>Personal</source>
         <translation>个人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="73" />
+        <location filename="../../ui/screens/buyer.py" line="91" />
         <source>Company</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="74" />
+        <location filename="../../ui/screens/buyer.py" line="92" />
         <source>Your saved titles:</source>
         <translation>常用抬头：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="75" />
+        <location filename="../../ui/screens/buyer.py" line="93" />
         <source>Name on the invoice</source>
         <translation>发票抬头（名称）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="76" />
-        <location filename="../../ui/screens/buyer.py" line="98" />
+        <location filename="../../ui/screens/buyer.py" line="94" />
+        <location filename="../../ui/screens/buyer.py" line="116" />
         <source>Tax ID (unified social credit code)</source>
         <translation>纳税人识别号（统一社会信用代码）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="77" />
+        <location filename="../../ui/screens/buyer.py" line="95" />
         <source>It is correct: use it</source>
         <translation>核对无误，继续使用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="78" />
+        <location filename="../../ui/screens/buyer.py" line="96" />
         <source>Tip: scan a company's invoice-title QR code to fill this in.</source>
         <translation>提示：扫描单位的开票信息二维码可自动填写。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="79" />
+        <location filename="../../ui/screens/buyer.py" line="97" />
         <source>More: address, phone, bank, e-mail</source>
         <translation>更多：地址、电话、开户行、邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="80" />
+        <location filename="../../ui/screens/buyer.py" line="98" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="80" />
+        <location filename="../../ui/screens/buyer.py" line="98" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="81" />
+        <location filename="../../ui/screens/buyer.py" line="99" />
         <source>Bank</source>
         <translation>开户银行</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="81" />
+        <location filename="../../ui/screens/buyer.py" line="99" />
         <source>Account number</source>
         <translation>银行账号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="82" />
+        <location filename="../../ui/screens/buyer.py" line="100" />
         <source>E-mail for the invoice</source>
         <translation>接收发票的邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="85" />
+        <location filename="../../ui/screens/buyer.py" line="103" />
         <source>Print address and bank on the invoice</source>
         <translation>在发票上显示地址电话和开户行账号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="86" />
+        <location filename="../../ui/screens/buyer.py" line="104" />
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="99" />
+        <location filename="../../ui/screens/buyer.py" line="117" />
         <source>Tax ID (optional for a person)</source>
         <translation>纳税人识别号（个人可不填）</translation>
     </message>
@@ -230,62 +230,67 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="210" />
+        <location filename="../../ui/screens/orders.py" line="226" />
         <source>Catalogue</source>
         <translation>商品目录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="213" />
+        <location filename="../../ui/screens/orders.py" line="229" />
         <source>Pick goods or services</source>
         <translation>选择商品或服务</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="214" />
+        <location filename="../../ui/screens/orders.py" line="230" />
         <source>Search by name or tax code</source>
         <translation>按名称或税收分类编码搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="215" />
+        <location filename="../../ui/screens/orders.py" line="231" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="216" />
+        <location filename="../../ui/screens/orders.py" line="232" />
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="217" />
+        <location filename="../../ui/screens/orders.py" line="233" />
         <source>or amount</source>
         <translation>或金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="218" />
+        <location filename="../../ui/screens/orders.py" line="234" />
+        <source>Rate</source>
+        <translation>税率</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="235" />
         <source>Add line</source>
         <translation>添加明细</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="219" />
+        <location filename="../../ui/screens/orders.py" line="236" />
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="220" />
+        <location filename="../../ui/screens/orders.py" line="237" />
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="220" />
+        <location filename="../../ui/screens/orders.py" line="237" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="220" />
+        <location filename="../../ui/screens/orders.py" line="237" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="226" />
+        <location filename="../../ui/screens/orders.py" line="243" />
         <source>Total: %1</source>
         <translation>合计：%1</translation>
     </message>
@@ -311,17 +316,17 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="75" />
+        <location filename="../../ui/screens/base.py" line="79" />
         <source>? Help</source>
         <translation>? 帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="76" />
+        <location filename="../../ui/screens/base.py" line="80" />
         <source>Support</source>
         <translation>人工帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="77" />
+        <location filename="../../ui/screens/base.py" line="81" />
         <source>A+ Large text</source>
         <translation>A+ 大字</translation>
     </message>
@@ -436,17 +441,17 @@
 <context>
     <name>IssuingPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="99" />
+        <location filename="../../ui/screens/review.py" line="103" />
         <source>Issuing</source>
         <translation>正在开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="102" />
+        <location filename="../../ui/screens/review.py" line="106" />
         <source>Issuing your invoice…</source>
         <translation>正在为您开具发票…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="103" />
+        <location filename="../../ui/screens/review.py" line="107" />
         <source>This takes a few seconds. Please do not leave.</source>
         <translation>需要几秒钟，请稍候，不要离开。</translation>
     </message>
@@ -478,67 +483,67 @@
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="157" />
+        <location filename="../../ui/screens/buyer.py" line="175" />
         <source>Invoice options</source>
         <translation>发票选项</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="160" />
+        <location filename="../../ui/screens/buyer.py" line="178" />
         <source>Type of invoice</source>
         <translation>发票种类</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="161" />
+        <location filename="../../ui/screens/buyer.py" line="179" />
         <source>Ordinary invoice</source>
         <translation>普通发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="162" />
+        <location filename="../../ui/screens/buyer.py" line="180" />
         <source>Special VAT invoice</source>
         <translation>增值税专用发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="164" />
+        <location filename="../../ui/screens/buyer.py" line="182" />
         <source>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</source>
         <translation>专用发票可用于单位抵扣进项税，须有纳税人识别号。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="165" />
+        <location filename="../../ui/screens/buyer.py" line="183" />
         <source>How you receive it</source>
         <translation>领取方式</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="166" />
+        <location filename="../../ui/screens/buyer.py" line="184" />
         <source>Electronic (QR code, e-mail)</source>
         <translation>电子发票（二维码、邮箱）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="167" />
+        <location filename="../../ui/screens/buyer.py" line="185" />
         <source>Paper invoice</source>
         <translation>纸质发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="168" />
+        <location filename="../../ui/screens/buyer.py" line="186" />
         <source>Pick up at the counter</source>
         <translation>到柜台领取</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="169" />
+        <location filename="../../ui/screens/buyer.py" line="187" />
         <source>Send by post</source>
         <translation>邮寄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="170" />
+        <location filename="../../ui/screens/buyer.py" line="188" />
         <source>Mailing address</source>
         <translation>邮寄地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="172" />
+        <location filename="../../ui/screens/buyer.py" line="190" />
         <source>A paper invoice is printed on tax stock by staff; this kiosk records your request.</source>
         <translation>纸质发票由工作人员用税务发票纸打印，本终端只登记您的申请。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="173" />
+        <location filename="../../ui/screens/buyer.py" line="191" />
         <source>Next</source>
         <translation>下一步</translation>
     </message>
@@ -546,82 +551,82 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="102" />
+        <location filename="../../ui/screens/orders.py" line="104" />
         <source>Your orders</source>
         <translation>您的订单</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="105" />
+        <location filename="../../ui/screens/orders.py" line="107" />
         <source>Scan more receipts to put them on one invoice</source>
         <translation>继续扫描其他小票，可合并开一张发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="106" />
+        <location filename="../../ui/screens/orders.py" line="108" />
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="106" />
+        <location filename="../../ui/screens/orders.py" line="108" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="106" />
+        <location filename="../../ui/screens/orders.py" line="108" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="107" />
+        <location filename="../../ui/screens/orders.py" line="109" />
         <source>Or type an order number</source>
         <translation>或输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="108" />
+        <location filename="../../ui/screens/orders.py" line="110" />
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="110" />
+        <location filename="../../ui/screens/orders.py" line="112" />
         <source>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</source>
         <translation>继续即表示您同意隐私说明：您填写的信息仅用于开具和送达本张发票，办理结束后终端即清除。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112" />
+        <location filename="../../ui/screens/orders.py" line="114" />
         <source>Read the full privacy notice</source>
         <translation>查看完整隐私说明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="113" />
+        <location filename="../../ui/screens/orders.py" line="115" />
         <source>● The camera is on: hold your receipt's QR code in front of it.</source>
         <translation>● 摄像头已开启：请将小票二维码对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="119" />
+        <location filename="../../ui/screens/orders.py" line="121" />
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="120" />
+        <location filename="../../ui/screens/orders.py" line="122" />
         <source>Accept and continue</source>
         <translation>同意并继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="121" />
+        <location filename="../../ui/screens/orders.py" line="123" />
         <source>Turn the camera off</source>
         <translation>关闭摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="122" />
+        <location filename="../../ui/screens/orders.py" line="124" />
         <source>Scan with the camera</source>
         <translation>用摄像头扫码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="128" />
+        <location filename="../../ui/screens/orders.py" line="130" />
         <source>Orders: %1</source>
         <translation>订单：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="136" />
+        <location filename="../../ui/screens/orders.py" line="138" />
         <source>Total: %1 (orders: %2)</source>
         <translation>合计：%1（%2 个订单）</translation>
     </message>
@@ -642,17 +647,17 @@
 <context>
     <name>Page</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="147" />
+        <location filename="../../ui/screens/base.py" line="151" />
         <source>Self-service invoicing</source>
         <translation>自助开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="150" />
+        <location filename="../../ui/screens/base.py" line="154" />
         <source>Follow the steps on the screen. Staff can help you at any time.</source>
         <translation>请按屏幕提示操作，如有需要可随时请工作人员协助。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="159" />
+        <location filename="../../ui/screens/base.py" line="163" />
         <source>&lt; Back</source>
         <translation>&lt; 返回</translation>
     </message>
@@ -744,67 +749,67 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="141" />
+        <location filename="../../ui/screens/review.py" line="145" />
         <source>Your invoice</source>
         <translation>您的发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="144" />
+        <location filename="../../ui/screens/review.py" line="148" />
         <source>Your invoice has been issued</source>
         <translation>发票开具成功</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="145" />
+        <location filename="../../ui/screens/review.py" line="149" />
         <source>Scan with your phone to download the PDF and XML</source>
         <translation>用手机扫码下载 PDF 和 XML 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="146" />
+        <location filename="../../ui/screens/review.py" line="150" />
         <source>E-mail address</source>
         <translation>邮箱地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="147" />
+        <location filename="../../ui/screens/review.py" line="151" />
         <source>Send by e-mail</source>
         <translation>发送到邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="148" />
+        <location filename="../../ui/screens/review.py" line="152" />
         <source>Print the receipt again</source>
         <translation>重新打印凭条</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="149" />
+        <location filename="../../ui/screens/review.py" line="153" />
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="156" />
+        <location filename="../../ui/screens/review.py" line="160" />
         <source>Invoice number: %1</source>
         <translation>发票号码：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="163" />
+        <location filename="../../ui/screens/review.py" line="167" />
         <source>Printing your receipt…</source>
         <translation>正在打印凭条…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="165" />
+        <location filename="../../ui/screens/review.py" line="169" />
         <source>Receipt printed: take it from the slot below.</source>
         <translation>凭条已打印，请从下方出纸口取走。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="167" />
+        <location filename="../../ui/screens/review.py" line="171" />
         <source>No receipt printed: use the QR code or e-mail.</source>
         <translation>未打印凭条，请使用二维码或邮箱获取。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="169" />
+        <location filename="../../ui/screens/review.py" line="173" />
         <source>Sending the e-mail…</source>
         <translation>正在发送邮件…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="171" />
+        <location filename="../../ui/screens/review.py" line="175" />
         <source>E-mail sent.</source>
         <translation>邮件已发送。</translation>
     </message>
@@ -812,102 +817,102 @@
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="47" />
+        <location filename="../../ui/screens/review.py" line="51" />
         <source>Check and confirm</source>
         <translation>核对并确认</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="51" />
+        <location filename="../../ui/screens/review.py" line="55" />
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="51" />
+        <location filename="../../ui/screens/review.py" line="55" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="51" />
+        <location filename="../../ui/screens/review.py" line="55" />
         <source>Net</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="51" />
+        <location filename="../../ui/screens/review.py" line="55" />
         <source>Rate</source>
         <translation>税率</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="51" />
+        <location filename="../../ui/screens/review.py" line="55" />
         <source>Tax</source>
         <translation>税额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="52" />
+        <location filename="../../ui/screens/review.py" line="56" />
         <source>Change title</source>
         <translation>修改抬头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="53" />
+        <location filename="../../ui/screens/review.py" line="57" />
         <source>Change options</source>
         <translation>修改选项</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="54" />
+        <location filename="../../ui/screens/review.py" line="58" />
         <source>Change items</source>
         <translation>修改明细</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="55" />
+        <location filename="../../ui/screens/review.py" line="59" />
         <source>Confirm and issue</source>
         <translation>确认开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="61" />
+        <location filename="../../ui/screens/review.py" line="65" />
         <source>Tax ID: %1</source>
         <translation>纳税人识别号：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="62" />
+        <location filename="../../ui/screens/review.py" line="66" />
         <source>No tax ID (personal)</source>
         <translation>无纳税人识别号（个人）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="68" />
+        <location filename="../../ui/screens/review.py" line="72" />
         <source>Net %1 + tax %2 = total %3</source>
         <translation>金额 %1 + 税额 %2 = 价税合计 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="71" />
+        <location filename="../../ui/screens/review.py" line="75" />
         <source>In words: %1</source>
         <translation>大写：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="72" />
+        <location filename="../../ui/screens/review.py" line="76" />
         <source>Special VAT invoice</source>
         <translation>增值税专用发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="73" />
+        <location filename="../../ui/screens/review.py" line="77" />
         <source>Ordinary invoice</source>
         <translation>普通发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="74" />
+        <location filename="../../ui/screens/review.py" line="78" />
         <source>Electronic</source>
         <translation>电子发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="75" />
+        <location filename="../../ui/screens/review.py" line="79" />
         <source>Paper, by post</source>
         <translation>纸质发票，邮寄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="76" />
+        <location filename="../../ui/screens/review.py" line="80" />
         <source>Paper, pick up at the counter</source>
         <translation>纸质发票，柜台领取</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="78" />
+        <location filename="../../ui/screens/review.py" line="82" />
         <source>%1 · %2 · Issue date: %3 (today)</source>
         <translation>%1 · %2 · 开票日期：%3（今天）</translation>
     </message>
@@ -1059,17 +1064,17 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 <context>
     <name>_Keypad</name>
     <message>
-        <location filename="../../ui/widgets/keypad.py" line="71" />
+        <location filename="../../ui/widgets/keypad.py" line="81" />
         <source>Backspace</source>
         <translation>退格</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keypad.py" line="72" />
+        <location filename="../../ui/widgets/keypad.py" line="82" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keypad.py" line="73" />
+        <location filename="../../ui/widgets/keypad.py" line="83" />
         <source>OK</source>
         <translation>确定</translation>
     </message>

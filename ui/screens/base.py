@@ -169,7 +169,7 @@ class Page(QWidget):
         self.header.show_language(lang)
         self.header.title.setText(self.title())
         identity = session.data.identity
-        self.header.who.setText("👤 " + mask_name(identity.name) if identity is not None else "")
+        self.header.who.setText(mask_name(identity.name) if identity is not None else "")
         notice = session.data.notice
         self.notice.setVisible(notice is not None)
         if notice is not None:

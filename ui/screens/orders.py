@@ -8,6 +8,7 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QGridLayout,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -164,11 +165,25 @@ class CataloguePage(Page):
         self.table = LinesTable(3)
         self.total = label("big")
         self.body.addWidget(self.head)
-        self.add_row(self.search)
-        self.body.addWidget(self.results)
+        columns = QHBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        self.body.addLayout(columns)
+        left.addWidget(self.search)
+        left.addWidget(self.results)
         self.qty_label, self.price_label, self.amount_label = label(), label(), label()
-        self.add_row(self.qty_label, self.quantity, self.price_label, self.price)
-        self.add_row(self.amount_label, self.amount, self.rate, self.add)
+        self.rate_label = label()
+        form = QGridLayout()
+        for row, (lab, field) in enumerate(((self.qty_label, self.quantity),
+                                            (self.price_label, self.price),
+                                            (self.amount_label, self.amount),
+                                            (self.rate_label, self.rate))):
+            form.addWidget(lab, row, 0)
+            form.addWidget(field, row, 1)
+        right.addLayout(form)
+        right.addWidget(self.add)
+        right.addStretch(1)
         self.body.addWidget(self.table)
         self.body.addWidget(self.total)
         self.search.textChanged.connect(self._search)
@@ -216,6 +231,7 @@ class CataloguePage(Page):
         self.qty_label.setText(self.tr("Quantity"))
         self.price_label.setText(self.tr("Unit price"))
         self.amount_label.setText(self.tr("or amount"))
+        self.rate_label.setText(self.tr("Rate"))
         self.add.setText(self.tr("Add line"))
         self.primary.setText(self.tr("Continue"))
         self.table.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Qty"), self.tr("Amount")])

@@ -39,8 +39,11 @@ class ReviewPage(Page):
         self.edit_options.clicked.connect(lambda: s.edit(Screen.OPTIONS))
         self.edit_orders.clicked.connect(
             lambda: s.edit(Screen.CATALOGUE if s.data.catalogue_lines else Screen.ORDERS))
-        for i, b in enumerate((self.edit_buyer, self.edit_options, self.edit_orders)):
-            self.footer.insertWidget(1 + i, b)  # beside "back": always in view
+        edits = QHBoxLayout()
+        for b in (self.edit_buyer, self.edit_options, self.edit_orders):
+            edits.addWidget(b)
+        edits.addStretch(1)
+        self.body.insertLayout(2, edits)  # under the title read-back: in view without scrolling
         self.body.addStretch(1)
         self.primary.clicked.connect(s.confirm_issue)
 

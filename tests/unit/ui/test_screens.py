@@ -33,6 +33,8 @@ def check_page(gui: Any, screen: Screen) -> None:
         if isinstance(widget, QAbstractButton) and widget.property("role") != "link":
             assert widget.height() >= MIN_TOUCH_PX, (
                 f"{screen.value}: button {widget.text()!r} is {widget.height()} px high")
+            assert widget.width() >= widget.sizeHint().width(), (
+                f"{screen.value}: button {widget.text()!r} is cut off")
         if isinstance(widget, QLabel | QAbstractButton):
             right = widget.mapTo(window, widget.rect().topRight()).x()
             assert right <= width, f"{screen.value}: {widget.text()!r} sticks out ({right} px)"
