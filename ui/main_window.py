@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
-from PySide6.QtWidgets import QApplication, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.flow.states import Screen
 from kiosk.session import Session
@@ -120,6 +120,7 @@ class MainWindow(QWidget):
         session.add_listener(lambda _s: self.sessionChanged.emit())
         self.sessionChanged.connect(self.show_session)
         self._taps: list[float] = []
+        self._shown_session = ""
         self._last_press: object = None
         QApplication.instance().installEventFilter(self)  # type: ignore[union-attr]
         QShortcut(QKeySequence("Ctrl+Shift+S"), self, self.simulatorRequested.emit)
@@ -148,6 +149,9 @@ class MainWindow(QWidget):
         return self.pages[self.session.screen]
 
     def show_session(self) -> None:
+        if not self.session.data.session_id and self._shown_session:
+            self.wipe_screen()
+        self._shown_session = self.session.data.session_id
         page = self.current
         page.refresh(self.session, self.languages.current)
         page.header.large.setChecked(self.large_text)
@@ -155,6 +159,17 @@ class MainWindow(QWidget):
             page.helpbox.hide()
             self.stack.setCurrentWidget(page)
             self.screenShown.emit(self.session.screen.value)
+
+    def wipe_screen(self) -> None:
+        """The session was wiped: nothing personal may stay in a field or the keyboard."""
+        for page in self.pages.values():
+            for edit in page.findChildren(QLineEdit):
+                edit.clear()
+            page.helpbox.hide()
+            page.refresh(self.session, self.languages.current)  # show the empty session
+        if self.keyboard is not None and self.keyboard.available:
+            self.keyboard.reset()
+        log.info("screen wiped", extra={"event": "ui.wiped"})
 
     def _tick(self) -> None:
         self.session.tick()

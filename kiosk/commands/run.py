@@ -129,13 +129,11 @@ def _maybe_simulator(gui: Any, args: argparse.Namespace) -> None:
     emulators = gui.devices.emulators
     if args.no_simulator or not any(vars(emulators).values()):
         return
-    try:
-        from ui.simulator import SimulatorPanel
-    except ImportError:
-        log.warning("device simulator panel not available",
-                    extra={"event": "app.simulator_missing"})
-        return
-    panel = SimulatorPanel(gui.devices)
+    from ui.simulator import SimulatorPanel, sample_codes
+
+    core = gui.core
+    panel = SimulatorPanel(gui.devices,
+                           sample_codes(core.orders.list(8), core.config.orders.qr_secret))
     gui.simulator = panel
     geo = gui.window.frameGeometry()
     panel.move(geo.right() + 8, geo.top())

@@ -156,6 +156,9 @@ class ResultPage(Page):
         data = session.data
         inv = data.invoice
         if inv is None:
+            self.number.clear()
+            self.qr.clear()
+            self._qr_for = ""
             return
         self.number.setText(self.tr("Invoice number: %1").replace("%1", inv.number))
         if inv.download_url and self._qr_for != inv.download_url:

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLineEdit
 
 from kiosk.flow.states import Screen
 from kiosk.model import BuyerType
@@ -190,6 +191,8 @@ def test_idle_countdown_wipes_the_screen(qtbot: Any, gui: Any) -> None:
     s.last_activity = now[0]
     gui.devices.emulators.scanner.scan(qr_for(gui, 0))
     wait_screen(qtbot, gui, Screen.ORDERS)
+    win.pages[Screen.ORDERS].order_no.setText("D2026")
+    win.pages[Screen.RESULT].email.setText("zhang.san@example.com")
     now[0] += s.idle_timeout_s + 1
     win._tick()
     wait_screen(qtbot, gui, Screen.IDLE_WARNING)
@@ -197,7 +200,9 @@ def test_idle_countdown_wipes_the_screen(qtbot: Any, gui: Any) -> None:
     now[0] += s.countdown_s + 1
     win._tick()
     wait_screen(qtbot, gui, Screen.ATTRACT)
-    assert s.data.orders == [] and win.pages[Screen.ORDERS].table.rowCount() in (0, 1, 2)
+    assert s.data.orders == [] and win.pages[Screen.ORDERS].table.rowCount() == 0
+    typed = [e.text() for p in win.pages.values() for e in p.findChildren(QLineEdit) if e.text()]
+    assert typed == ["个人"]  # nothing personal left on screen: only the walk-in default
 
 
 def test_help_and_support_on_every_step(qtbot: Any, gui: Any) -> None:
