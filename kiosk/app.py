@@ -140,6 +140,11 @@ def build_core(
         elif identity.method is IdMethod.IDCARD and identity.id_number:
             accounts.remember_title_for_identity(identity.id_number, buyer)
 
+    def save_attachment(number: str, png: bytes) -> None:
+        from kiosk.issuing import write_atomic
+
+        write_atomic(documents_dir / f"{number}.attachment.png", png)
+
     services = Services(
         resolve_order_code=lambda text: resolve_order_qr(text, secret, orders),
         looks_like_order_code=looks_like_order_qr,
@@ -154,6 +159,7 @@ def build_core(
         remember_title=remember_title,
         parse_title_qr=parse_title_qr,
         catalogue_search=catalogue.search,
+        save_attachment=save_attachment,
     )
     session = Session(
         services, runner=runner, idle_timeout_s=config.ui.idle_timeout_s,
@@ -225,12 +231,12 @@ class Gui:
         # An issue in flight completes (it is exactly-once safe either way); then the
         # window goes for good, so no stale widget sees a later style or language event.
         self.runner.wait(30000)
+        if self.devices is not None:
+            self.devices.stop()  # before the window goes: no device callback into it after
         from PySide6.QtCore import QCoreApplication, QEvent
 
         self.window.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        if self.devices is not None:
-            self.devices.stop()
         self.core.close()
 
 
@@ -274,6 +280,7 @@ def build_gui(
         support_text=config.ui.support_text, keyboard=keyboard,
     )
     bridge = DeviceBridge(core.session, devices, window)
+    bridge.preview.connect(window.show_preview)
     if start_devices:
         devices.start()
     log.info("kiosk window built", extra={"event": "app.gui_built", "lang": languages.current,

@@ -241,6 +241,8 @@ class Session:
         text = text.strip()
         if not text or self.screen in (Screen.ISSUING, Screen.OUT_OF_SERVICE):
             return
+        if source == "camera" and self.data.camera_for_photo:
+            return  # photographing a document: a code on it is not a scan
         if self.services.looks_like_order_code(text):
             if self.screen is Screen.RESULT or (self.screen in FAILURES
                                                 and self.screen is not Screen.BAD_QR):
@@ -287,8 +289,8 @@ class Session:
     def _add_order(self, order: Any, source: str) -> None:
         data = self.data
         if order.order_no in data.order_nos:
-            data.notice = T_DUPLICATE
-            self._go(Screen.ORDERS)
+            data.notice = T_DUPLICATE  # said where the user is; no jump back to ORDERS
+            self._changed()
             return
         if len(data.orders) >= MAX_ORDERS:
             data.notice = T_TOO_MANY
@@ -483,10 +485,24 @@ class Session:
         data.notice = None
         self._go(Screen.REVIEW)
 
+    def start_photo(self) -> None:
+        """The user wants to photograph a contract or voucher: the camera (and its notice) on."""
+        self.touch()
+        if not self.camera_ok:
+            self._notice(T_CAMERA)
+            return
+        self.data.camera_on = True
+        self.data.camera_for_photo = True
+        self._log("camera_on", "camera on for a photo")
+        self._changed()
+
     def attach_photo(self, png: bytes) -> None:
-        """An optional camera photo of a contract or voucher, kept only for this session."""
+        """An optional camera photo of a contract or voucher; the camera goes off again.
+        It is kept with the issued invoice's documents (see ``Services.save_attachment``)."""
         self.touch()
         self.data.attachment = png
+        self.data.camera_on = False
+        self.data.camera_for_photo = False
         self._log("photo_attached", "photo attached", size=len(png))
         self._changed()
 
@@ -603,6 +619,7 @@ class Session:
             data.invoice = invoice
             self._go(Screen.RESULT, status=status, invoice=invoice.number)
             self._remember_title()
+            self._save_attachment(invoice)
             self._deliver(invoice)
         elif status == "already_invoiced":
             data.invoice = invoice
@@ -614,6 +631,16 @@ class Session:
             self._go(Screen.REJECTED, status=status)
         else:
             self._go(Screen.RESULT_UNKNOWN, status=status)
+
+    def _save_attachment(self, invoice: Invoice) -> None:
+        save = self.services.save_attachment
+        if not self.data.attachment or save is None:
+            return
+        try:
+            save(invoice.number, self.data.attachment)
+        except Exception:
+            log.exception("attachment not saved", extra={"event": "session.attachment_error",
+                                                         "session": self.data.session_id})
 
     def _remember_title(self) -> None:
         identity = self.data.identity
@@ -826,12 +853,14 @@ class Session:
             self.camera_unavailable()
             return
         self.data.camera_on = True
+        self.data.camera_for_photo = False
         self._log("camera_on", "camera in use")
         self._go(Screen.ORDERS)
 
     def camera_off(self) -> None:
         self.touch()
         self.data.camera_on = False
+        self.data.camera_for_photo = False
         self._changed()
 
     def camera_status(self, usable: bool) -> None:

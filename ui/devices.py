@@ -3,8 +3,9 @@
 Device callbacks run on the devices' worker threads; each one only emits a
 signal here, and the signal's (queued) slot calls the session's intent on the
 UI thread. The ID card reader is armed only while the session is on the
-ID-card reading screen (after the separate consent); camera codes and previews
-are used only while the user has the camera on (its notice is showing).
+ID-card reading screen (after the separate consent); the camera decodes and
+previews only while the user has it on (its notice is showing): otherwise it is
+paused.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ class DeviceBridge(QObject):
             self._on_status(event)
         session.add_listener(self._session_changed)
         self._armed = False
+        self._camera_on = True
+        self._set_camera(False)  # the camera works only while the user has turned it on
 
     def _camera_preview(self, image: QImage) -> None:
         if self.session.data.camera_on:
@@ -67,8 +70,18 @@ class DeviceBridge(QObject):
         elif event.device == "camera":
             self.session.camera_status(usable)
 
+    def _set_camera(self, on: bool) -> None:
+        if on != self._camera_on:
+            self._camera_on = on
+            action = getattr(self.devices.camera, "resume" if on else "pause", None)
+            if action is not None:
+                action()
+            log.info("camera %s", "on" if on else "off",
+                     extra={"event": "ui.camera", "on": on})
+
     def _session_changed(self, session: Session) -> None:
         want = session.screen is Screen.IDCARD_READING
         if want != self._armed:
             self._armed = want
             (self.devices.idcard.arm if want else self.devices.idcard.disarm)()
+        self._set_camera(session.data.camera_on)

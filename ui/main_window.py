@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QImage, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.flow.states import Screen
@@ -160,11 +160,20 @@ class MainWindow(QWidget):
             self.stack.setCurrentWidget(page)
             self.screenShown.emit(self.session.screen.value)
 
+    def show_preview(self, image: QImage) -> None:
+        """A camera frame (only sent while the user has the camera on) to the page's view."""
+        view = getattr(self.current, "preview", None)
+        if view is not None:
+            view.show_image(image)
+
     def wipe_screen(self) -> None:
         """The session was wiped: nothing personal may stay in a field or the keyboard."""
         for page in self.pages.values():
             for edit in page.findChildren(QLineEdit):
                 edit.clear()
+            view = getattr(page, "preview", None)
+            if view is not None:
+                view.clear_image()
             page.helpbox.hide()
             page.refresh(self.session, self.languages.current)  # show the empty session
         if self.keyboard is not None and self.keyboard.available:

@@ -113,88 +113,108 @@
 <context>
     <name>BuyerPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="87" />
+        <location filename="../../ui/screens/buyer.py" line="104" />
         <source>Invoice title (buyer)</source>
         <translation>Invoice title (buyer)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="90" />
+        <location filename="../../ui/screens/buyer.py" line="107" />
         <source>Personal</source>
         <translation>Personal</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="91" />
+        <location filename="../../ui/screens/buyer.py" line="108" />
         <source>Company</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="92" />
+        <location filename="../../ui/screens/buyer.py" line="109" />
         <source>Your saved titles:</source>
         <translation>Your saved titles:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="93" />
+        <location filename="../../ui/screens/buyer.py" line="110" />
         <source>Name on the invoice</source>
         <translation>Name on the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="94" />
-        <location filename="../../ui/screens/buyer.py" line="116" />
+        <location filename="../../ui/screens/buyer.py" line="111" />
+        <location filename="../../ui/screens/buyer.py" line="138" />
         <source>Tax ID (unified social credit code)</source>
         <translation>Tax ID (unified social credit code)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="95" />
+        <location filename="../../ui/screens/buyer.py" line="112" />
         <source>It is correct: use it</source>
         <translation>It is correct: use it</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="96" />
+        <location filename="../../ui/screens/buyer.py" line="113" />
         <source>Tip: scan a company's invoice-title QR code to fill this in.</source>
         <translation>Tip: scan a company's invoice-title QR code to fill this in.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="97" />
+        <location filename="../../ui/screens/buyer.py" line="114" />
         <source>More: address, phone, bank, e-mail</source>
         <translation>More: address, phone, bank, e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="98" />
+        <location filename="../../ui/screens/buyer.py" line="115" />
         <source>Address</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="98" />
+        <location filename="../../ui/screens/buyer.py" line="115" />
         <source>Phone</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="99" />
+        <location filename="../../ui/screens/buyer.py" line="116" />
         <source>Bank</source>
         <translation>Bank</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="99" />
+        <location filename="../../ui/screens/buyer.py" line="116" />
         <source>Account number</source>
         <translation>Account number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="100" />
+        <location filename="../../ui/screens/buyer.py" line="117" />
         <source>E-mail for the invoice</source>
         <translation>E-mail for the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="103" />
+        <location filename="../../ui/screens/buyer.py" line="120" />
         <source>Print address and bank on the invoice</source>
         <translation>Print address and bank on the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="104" />
+        <location filename="../../ui/screens/buyer.py" line="121" />
+        <source>Add a photo of a contract or voucher (optional)</source>
+        <translation>Add a photo of a contract or voucher (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="122" />
+        <source>● The camera is on: hold the document in front of it and tap "Take the photo".</source>
+        <translation>● The camera is on: hold the document in front of it and tap "Take the photo".</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="124" />
+        <source>Take the photo</source>
+        <translation>Take the photo</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="125" />
+        <source>Photo attached</source>
+        <translation>Photo attached</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="126" />
         <source>Next</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="117" />
+        <location filename="../../ui/screens/buyer.py" line="139" />
         <source>Tax ID (optional for a person)</source>
         <translation>Tax ID (optional for a person)</translation>
     </message>
@@ -230,67 +250,67 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="226" />
+        <location filename="../../ui/screens/orders.py" line="231" />
         <source>Catalogue</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="229" />
+        <location filename="../../ui/screens/orders.py" line="234" />
         <source>Pick goods or services</source>
         <translation>Pick goods or services</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="230" />
+        <location filename="../../ui/screens/orders.py" line="235" />
         <source>Search by name or tax code</source>
         <translation>Search by name or tax code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="231" />
+        <location filename="../../ui/screens/orders.py" line="236" />
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="232" />
+        <location filename="../../ui/screens/orders.py" line="237" />
         <source>Unit price</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="233" />
+        <location filename="../../ui/screens/orders.py" line="238" />
         <source>or amount</source>
         <translation>or amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="234" />
+        <location filename="../../ui/screens/orders.py" line="239" />
         <source>Rate</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="235" />
+        <location filename="../../ui/screens/orders.py" line="240" />
         <source>Add line</source>
         <translation>Add line</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="236" />
+        <location filename="../../ui/screens/orders.py" line="241" />
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="237" />
+        <location filename="../../ui/screens/orders.py" line="242" />
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="237" />
+        <location filename="../../ui/screens/orders.py" line="242" />
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="237" />
+        <location filename="../../ui/screens/orders.py" line="242" />
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="243" />
+        <location filename="../../ui/screens/orders.py" line="248" />
         <source>Total: %1</source>
         <translation>Total: %1</translation>
     </message>
@@ -483,67 +503,67 @@
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="175" />
+        <location filename="../../ui/screens/buyer.py" line="201" />
         <source>Invoice options</source>
         <translation>Invoice options</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="178" />
+        <location filename="../../ui/screens/buyer.py" line="204" />
         <source>Type of invoice</source>
         <translation>Type of invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="179" />
+        <location filename="../../ui/screens/buyer.py" line="205" />
         <source>Ordinary invoice</source>
         <translation>Ordinary invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="180" />
+        <location filename="../../ui/screens/buyer.py" line="206" />
         <source>Special VAT invoice</source>
         <translation>Special VAT invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="182" />
+        <location filename="../../ui/screens/buyer.py" line="208" />
         <source>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</source>
         <translation>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="183" />
+        <location filename="../../ui/screens/buyer.py" line="209" />
         <source>How you receive it</source>
         <translation>How you receive it</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="184" />
+        <location filename="../../ui/screens/buyer.py" line="210" />
         <source>Electronic (QR code, e-mail)</source>
         <translation>Electronic (QR code, e-mail)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="185" />
+        <location filename="../../ui/screens/buyer.py" line="211" />
         <source>Paper invoice</source>
         <translation>Paper invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="186" />
+        <location filename="../../ui/screens/buyer.py" line="212" />
         <source>Pick up at the counter</source>
         <translation>Pick up at the counter</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="187" />
+        <location filename="../../ui/screens/buyer.py" line="213" />
         <source>Send by post</source>
         <translation>Send by post</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="188" />
+        <location filename="../../ui/screens/buyer.py" line="214" />
         <source>Mailing address</source>
         <translation>Mailing address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="190" />
+        <location filename="../../ui/screens/buyer.py" line="216" />
         <source>A paper invoice is printed on tax stock by staff; this kiosk records your request.</source>
         <translation>A paper invoice is printed on tax stock by staff; this kiosk records your request.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="191" />
+        <location filename="../../ui/screens/buyer.py" line="217" />
         <source>Next</source>
         <translation>Next</translation>
     </message>
@@ -551,82 +571,82 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="104" />
+        <location filename="../../ui/screens/orders.py" line="108" />
         <source>Your orders</source>
         <translation>Your orders</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="107" />
+        <location filename="../../ui/screens/orders.py" line="111" />
         <source>Scan more receipts to put them on one invoice</source>
         <translation>Scan more receipts to put them on one invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="108" />
+        <location filename="../../ui/screens/orders.py" line="112" />
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="108" />
+        <location filename="../../ui/screens/orders.py" line="112" />
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="108" />
+        <location filename="../../ui/screens/orders.py" line="112" />
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="109" />
+        <location filename="../../ui/screens/orders.py" line="113" />
         <source>Or type an order number</source>
         <translation>Or type an order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="110" />
+        <location filename="../../ui/screens/orders.py" line="114" />
         <source>Add</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112" />
+        <location filename="../../ui/screens/orders.py" line="116" />
         <source>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</source>
         <translation>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="114" />
+        <location filename="../../ui/screens/orders.py" line="118" />
         <source>Read the full privacy notice</source>
         <translation>Read the full privacy notice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="115" />
+        <location filename="../../ui/screens/orders.py" line="119" />
         <source>● The camera is on: hold your receipt's QR code in front of it.</source>
         <translation>● The camera is on: hold your receipt's QR code in front of it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="121" />
+        <location filename="../../ui/screens/orders.py" line="125" />
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="122" />
+        <location filename="../../ui/screens/orders.py" line="126" />
         <source>Accept and continue</source>
         <translation>Accept and continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="123" />
+        <location filename="../../ui/screens/orders.py" line="127" />
         <source>Turn the camera off</source>
         <translation>Turn the camera off</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="124" />
+        <location filename="../../ui/screens/orders.py" line="128" />
         <source>Scan with the camera</source>
         <translation>Scan with the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="130" />
+        <location filename="../../ui/screens/orders.py" line="134" />
         <source>Orders: %1</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="138" />
+        <location filename="../../ui/screens/orders.py" line="142" />
         <source>Total: %1 (orders: %2)</source>
         <translation>Total: %1 (orders: %2)</translation>
     </message>
@@ -784,32 +804,32 @@
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="160" />
+        <location filename="../../ui/screens/review.py" line="163" />
         <source>Invoice number: %1</source>
         <translation>Invoice number: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="167" />
+        <location filename="../../ui/screens/review.py" line="170" />
         <source>Printing your receipt…</source>
         <translation>Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="169" />
+        <location filename="../../ui/screens/review.py" line="172" />
         <source>Receipt printed: take it from the slot below.</source>
         <translation>Receipt printed: take it from the slot below.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="171" />
+        <location filename="../../ui/screens/review.py" line="174" />
         <source>No receipt printed: use the QR code or e-mail.</source>
         <translation>No receipt printed: use the QR code or e-mail.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="173" />
+        <location filename="../../ui/screens/review.py" line="176" />
         <source>Sending the e-mail…</source>
         <translation>Sending the e-mail…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="175" />
+        <location filename="../../ui/screens/review.py" line="178" />
         <source>E-mail sent.</source>
         <translation>E-mail sent.</translation>
     </message>

@@ -113,88 +113,108 @@
 <context>
     <name>BuyerPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="87" />
+        <location filename="../../ui/screens/buyer.py" line="104" />
         <source>Invoice title (buyer)</source>
         <translation>发票抬头（购买方）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="90" />
+        <location filename="../../ui/screens/buyer.py" line="107" />
         <source>Personal</source>
         <translation>个人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="91" />
+        <location filename="../../ui/screens/buyer.py" line="108" />
         <source>Company</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="92" />
+        <location filename="../../ui/screens/buyer.py" line="109" />
         <source>Your saved titles:</source>
         <translation>常用抬头：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="93" />
+        <location filename="../../ui/screens/buyer.py" line="110" />
         <source>Name on the invoice</source>
         <translation>发票抬头（名称）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="94" />
-        <location filename="../../ui/screens/buyer.py" line="116" />
+        <location filename="../../ui/screens/buyer.py" line="111" />
+        <location filename="../../ui/screens/buyer.py" line="138" />
         <source>Tax ID (unified social credit code)</source>
         <translation>纳税人识别号（统一社会信用代码）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="95" />
+        <location filename="../../ui/screens/buyer.py" line="112" />
         <source>It is correct: use it</source>
         <translation>核对无误，继续使用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="96" />
+        <location filename="../../ui/screens/buyer.py" line="113" />
         <source>Tip: scan a company's invoice-title QR code to fill this in.</source>
         <translation>提示：扫描单位的开票信息二维码可自动填写。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="97" />
+        <location filename="../../ui/screens/buyer.py" line="114" />
         <source>More: address, phone, bank, e-mail</source>
         <translation>更多：地址、电话、开户行、邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="98" />
+        <location filename="../../ui/screens/buyer.py" line="115" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="98" />
+        <location filename="../../ui/screens/buyer.py" line="115" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="99" />
+        <location filename="../../ui/screens/buyer.py" line="116" />
         <source>Bank</source>
         <translation>开户银行</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="99" />
+        <location filename="../../ui/screens/buyer.py" line="116" />
         <source>Account number</source>
         <translation>银行账号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="100" />
+        <location filename="../../ui/screens/buyer.py" line="117" />
         <source>E-mail for the invoice</source>
         <translation>接收发票的邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="103" />
+        <location filename="../../ui/screens/buyer.py" line="120" />
         <source>Print address and bank on the invoice</source>
         <translation>在发票上显示地址电话和开户行账号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="104" />
+        <location filename="../../ui/screens/buyer.py" line="121" />
+        <source>Add a photo of a contract or voucher (optional)</source>
+        <translation>拍照附上合同或凭证（可选）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="122" />
+        <source>● The camera is on: hold the document in front of it and tap "Take the photo".</source>
+        <translation>● 摄像头已开启：请将单据对准摄像头，然后点“拍照”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="124" />
+        <source>Take the photo</source>
+        <translation>拍照</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="125" />
+        <source>Photo attached</source>
+        <translation>已附上照片</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="126" />
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="117" />
+        <location filename="../../ui/screens/buyer.py" line="139" />
         <source>Tax ID (optional for a person)</source>
         <translation>纳税人识别号（个人可不填）</translation>
     </message>
@@ -230,67 +250,67 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="226" />
+        <location filename="../../ui/screens/orders.py" line="231" />
         <source>Catalogue</source>
         <translation>商品目录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="229" />
+        <location filename="../../ui/screens/orders.py" line="234" />
         <source>Pick goods or services</source>
         <translation>选择商品或服务</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="230" />
+        <location filename="../../ui/screens/orders.py" line="235" />
         <source>Search by name or tax code</source>
         <translation>按名称或税收分类编码搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="231" />
+        <location filename="../../ui/screens/orders.py" line="236" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="232" />
+        <location filename="../../ui/screens/orders.py" line="237" />
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="233" />
+        <location filename="../../ui/screens/orders.py" line="238" />
         <source>or amount</source>
         <translation>或金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="234" />
+        <location filename="../../ui/screens/orders.py" line="239" />
         <source>Rate</source>
         <translation>税率</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="235" />
+        <location filename="../../ui/screens/orders.py" line="240" />
         <source>Add line</source>
         <translation>添加明细</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="236" />
+        <location filename="../../ui/screens/orders.py" line="241" />
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="237" />
+        <location filename="../../ui/screens/orders.py" line="242" />
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="237" />
+        <location filename="../../ui/screens/orders.py" line="242" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="237" />
+        <location filename="../../ui/screens/orders.py" line="242" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="243" />
+        <location filename="../../ui/screens/orders.py" line="248" />
         <source>Total: %1</source>
         <translation>合计：%1</translation>
     </message>
@@ -483,67 +503,67 @@
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="175" />
+        <location filename="../../ui/screens/buyer.py" line="201" />
         <source>Invoice options</source>
         <translation>发票选项</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="178" />
+        <location filename="../../ui/screens/buyer.py" line="204" />
         <source>Type of invoice</source>
         <translation>发票种类</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="179" />
+        <location filename="../../ui/screens/buyer.py" line="205" />
         <source>Ordinary invoice</source>
         <translation>普通发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="180" />
+        <location filename="../../ui/screens/buyer.py" line="206" />
         <source>Special VAT invoice</source>
         <translation>增值税专用发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="182" />
+        <location filename="../../ui/screens/buyer.py" line="208" />
         <source>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</source>
         <translation>专用发票可用于单位抵扣进项税，须有纳税人识别号。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="183" />
+        <location filename="../../ui/screens/buyer.py" line="209" />
         <source>How you receive it</source>
         <translation>领取方式</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="184" />
+        <location filename="../../ui/screens/buyer.py" line="210" />
         <source>Electronic (QR code, e-mail)</source>
         <translation>电子发票（二维码、邮箱）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="185" />
+        <location filename="../../ui/screens/buyer.py" line="211" />
         <source>Paper invoice</source>
         <translation>纸质发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="186" />
+        <location filename="../../ui/screens/buyer.py" line="212" />
         <source>Pick up at the counter</source>
         <translation>到柜台领取</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="187" />
+        <location filename="../../ui/screens/buyer.py" line="213" />
         <source>Send by post</source>
         <translation>邮寄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="188" />
+        <location filename="../../ui/screens/buyer.py" line="214" />
         <source>Mailing address</source>
         <translation>邮寄地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="190" />
+        <location filename="../../ui/screens/buyer.py" line="216" />
         <source>A paper invoice is printed on tax stock by staff; this kiosk records your request.</source>
         <translation>纸质发票由工作人员用税务发票纸打印，本终端只登记您的申请。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="191" />
+        <location filename="../../ui/screens/buyer.py" line="217" />
         <source>Next</source>
         <translation>下一步</translation>
     </message>
@@ -551,82 +571,82 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="104" />
+        <location filename="../../ui/screens/orders.py" line="108" />
         <source>Your orders</source>
         <translation>您的订单</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="107" />
+        <location filename="../../ui/screens/orders.py" line="111" />
         <source>Scan more receipts to put them on one invoice</source>
         <translation>继续扫描其他小票，可合并开一张发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="108" />
+        <location filename="../../ui/screens/orders.py" line="112" />
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="108" />
+        <location filename="../../ui/screens/orders.py" line="112" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="108" />
+        <location filename="../../ui/screens/orders.py" line="112" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="109" />
+        <location filename="../../ui/screens/orders.py" line="113" />
         <source>Or type an order number</source>
         <translation>或输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="110" />
+        <location filename="../../ui/screens/orders.py" line="114" />
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112" />
+        <location filename="../../ui/screens/orders.py" line="116" />
         <source>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</source>
         <translation>继续即表示您同意隐私说明：您填写的信息仅用于开具和送达本张发票，办理结束后终端即清除。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="114" />
+        <location filename="../../ui/screens/orders.py" line="118" />
         <source>Read the full privacy notice</source>
         <translation>查看完整隐私说明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="115" />
+        <location filename="../../ui/screens/orders.py" line="119" />
         <source>● The camera is on: hold your receipt's QR code in front of it.</source>
         <translation>● 摄像头已开启：请将小票二维码对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="121" />
+        <location filename="../../ui/screens/orders.py" line="125" />
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="122" />
+        <location filename="../../ui/screens/orders.py" line="126" />
         <source>Accept and continue</source>
         <translation>同意并继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="123" />
+        <location filename="../../ui/screens/orders.py" line="127" />
         <source>Turn the camera off</source>
         <translation>关闭摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="124" />
+        <location filename="../../ui/screens/orders.py" line="128" />
         <source>Scan with the camera</source>
         <translation>用摄像头扫码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="130" />
+        <location filename="../../ui/screens/orders.py" line="134" />
         <source>Orders: %1</source>
         <translation>订单：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="138" />
+        <location filename="../../ui/screens/orders.py" line="142" />
         <source>Total: %1 (orders: %2)</source>
         <translation>合计：%1（%2 个订单）</translation>
     </message>
@@ -784,32 +804,32 @@
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="160" />
+        <location filename="../../ui/screens/review.py" line="163" />
         <source>Invoice number: %1</source>
         <translation>发票号码：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="167" />
+        <location filename="../../ui/screens/review.py" line="170" />
         <source>Printing your receipt…</source>
         <translation>正在打印凭条…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="169" />
+        <location filename="../../ui/screens/review.py" line="172" />
         <source>Receipt printed: take it from the slot below.</source>
         <translation>凭条已打印，请从下方出纸口取走。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="171" />
+        <location filename="../../ui/screens/review.py" line="174" />
         <source>No receipt printed: use the QR code or e-mail.</source>
         <translation>未打印凭条，请使用二维码或邮箱获取。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="173" />
+        <location filename="../../ui/screens/review.py" line="176" />
         <source>Sending the e-mail…</source>
         <translation>正在发送邮件…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="175" />
+        <location filename="../../ui/screens/review.py" line="178" />
         <source>E-mail sent.</source>
         <translation>邮件已发送。</translation>
     </message>

@@ -92,5 +92,7 @@ class Services:
     remember_title: Callable[[Any, Buyer], None] | None = None
     # A scanned buyer-title code -> the partner's TitleQrResult, or None if not a title code.
     parse_title_qr: Callable[[str], Any] | None = None
+    # Keep a voucher photo (PNG) with an issued invoice's documents.
+    save_attachment: Callable[[str, bytes], None] | None = None
     # The business catalogue: search text -> items.
     catalogue_search: Callable[[str], Sequence[Any]] | None = None

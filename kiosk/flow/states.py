@@ -142,6 +142,7 @@ class SessionData:
     tax_id_feedback: Any = None  # the latest kiosk.rules TaxIdCheck
     login_failures: int = 0
     camera_on: bool = False  # the camera is in use: its notice shows
+    camera_for_photo: bool = False  # in use for a voucher photo (codes it sees are ignored)
 
     @property
     def lines(self) -> tuple[OrderLine, ...]:

@@ -75,8 +75,25 @@ class BuyerPage(Page):
         self.extra.hide()
         for key, edit in self.edits.items():
             edit.textChanged.connect(lambda text, k=key: s.set_buyer_field(k, text))
+        from ui.widgets.camera_view import CameraView
+
+        self.photo = button()
+        self.photo.clicked.connect(s.start_photo)
+        self.camera_notice = label("warn")
+        self.preview = CameraView()
+        self.take = button()
+        self.take.clicked.connect(self._take_photo)
+        self.photo_done = label("ok")
+        self.add_row(self.photo, self.photo_done)
+        self.body.addWidget(self.camera_notice)
+        self.add_row(self.preview, self.take)
         self.body.addStretch(1)
         self.primary.clicked.connect(s.buyer_continue)
+
+    def _take_photo(self) -> None:
+        png = self.preview.png()
+        if png:
+            self.session.attach_photo(png)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.tax_id and event.type() == QEvent.Type.MouseButtonPress:
@@ -101,6 +118,11 @@ class BuyerPage(Page):
         for key, lab in self.extra_labels.items():
             lab.setText(names[key])  # type: ignore[attr-defined]
         self.show_bank.setText(self.tr("Print address and bank on the invoice"))
+        self.photo.setText(self.tr("Add a photo of a contract or voucher (optional)"))
+        self.camera_notice.setText(self.tr("● The camera is on: hold the document in front of "
+                                           "it and tap \"Take the photo\"."))
+        self.take.setText(self.tr("Take the photo"))
+        self.photo_done.setText(self.tr("Photo attached"))
         self.primary.setText(self.tr("Next"))
 
     def update_from(self, session: Session) -> None:
@@ -128,6 +150,10 @@ class BuyerPage(Page):
             self.feedback.style().polish(self.feedback)
             self.confirm.setVisible(check.severity is Severity.WARNING and not b.tax_id_confirmed)
         self.show_bank.setChecked(b.show_address_bank)
+        for w in (self.camera_notice, self.preview, self.take):
+            w.setVisible(data.camera_on)
+        self.photo.setVisible(not data.camera_on)
+        self.photo_done.setVisible(bool(data.attachment))
         # remembered titles: one button each
         for btn in self.title_buttons:
             btn.deleteLater()  # type: ignore[attr-defined]

@@ -60,6 +60,10 @@ class OrdersPage(Page):
         self.camera_toggle = button()
         self.camera_toggle.clicked.connect(self._camera)
         left.addWidget(self.camera_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        from ui.widgets.camera_view import CameraView
+
+        self.preview = CameraView()
+        left.addWidget(self.preview)
         left.addStretch(1)
         # Order numbers carry letters (e.g. D2026...): the alphanumeric keypad types them.
         self.order_no = input_edit()
@@ -142,6 +146,7 @@ class OrdersPage(Page):
         self.privacy.setVisible(not data.terms_accepted)
         self.full_terms.setVisible(not data.terms_accepted)
         self.camera_notice.setVisible(data.camera_on)
+        self.preview.setVisible(data.camera_on)
         self.refresh_buttons()
 
 

@@ -220,3 +220,32 @@ def test_help_and_support_on_every_step(qtbot: Any, gui: Any) -> None:
     for _ in range(3):
         qtbot.mouseClick(win.pages[Screen.TUTORIAL].primary, Qt.MouseButton.LeftButton)
     assert s.screen is Screen.ATTRACT
+
+
+def test_camera_scan_with_its_notice_and_a_voucher_photo(qtbot: Any, gui: Any) -> None:
+    win, click, s = gui.window, Clicker(qtbot), gui.core.session
+    camera = gui.devices.emulators.camera
+    with qtbot.assertNotEmitted(gui.bridge.code, wait=500):  # paused: nothing is decoded
+        camera.show_code(qr_for(gui, 0))
+    assert not gui.devices.camera.active and s.screen is Screen.ATTRACT
+    click(win.pages[Screen.ATTRACT].camera)
+    page = win.pages[Screen.ORDERS]
+    assert page.camera_notice.isVisible()
+    qtbot.waitUntil(lambda: len(s.data.orders) == 1, timeout=15000)  # decoded off the UI thread
+    qtbot.waitUntil(lambda: not page.preview.last.isNull(), timeout=15000)
+    click(page.camera_toggle)  # camera off
+    assert not s.data.camera_on and not page.preview.isVisible()
+    click(page.primary)
+    buyer = win.pages[Screen.BUYER]
+    click(buyer.photo)
+    assert buyer.camera_notice.isVisible()
+    qtbot.waitUntil(lambda: not buyer.preview.last.isNull(), timeout=15000)
+    assert s.screen is Screen.BUYER  # the receipt code the camera still sees is not a scan
+    click(buyer.take)
+    assert s.data.attachment.startswith(b"\x89PNG") and not s.data.camera_on
+    click(buyer.primary)
+    click(win.pages[Screen.REVIEW].primary)
+    wait_screen(qtbot, gui, Screen.RESULT)
+    number = s.data.invoice.number
+    saved = gui.core.config.data_path / "documents" / f"{number}.attachment.png"
+    assert saved.read_bytes() == s.data.attachment
