@@ -250,6 +250,8 @@ class Session:
             self._start()
             self._add_order_code(text, source)
             return
+        if self.screen is Screen.IDENTIFY and self._personal_code(text):
+            return
         if self.screen in (Screen.BUYER, Screen.OPTIONS, Screen.ORDERS, Screen.REVIEW):
             if self._title_code(text):
                 return
@@ -267,7 +269,7 @@ class Session:
             return
         self._add_order(order, source)
 
-    def _bad_qr(self, text: Text, source: str, kind: str) -> None:
+    def _bad_qr(self, text: Text | None, source: str, kind: str) -> None:
         self.data.notice = text
         self._go(Screen.BAD_QR, source=source, kind=kind)
 
@@ -327,6 +329,25 @@ class Session:
             self._log("terms_accepted", "terms accepted with the order")
         self.data.notice = None
         self._go(Screen.BUYER)
+
+    def _personal_code(self, text: str) -> bool:
+        """A personal title code (the tax bureau's 便捷开票 code) scanned to identify:
+        the title is filled and the user goes on to the orders. True if it was one."""
+        if self.services.parse_title_qr is None:
+            return False
+        result = self.services.parse_title_qr(text)
+        buyer = getattr(result, "buyer", None)
+        if buyer is None:
+            if getattr(result, "reason", "") not in ("", "not_a_title_code"):
+                self._notice(_text_of(result, None))  # recognised but unusable: explained
+                return True
+            return False
+        self.data.identity = Identity(IdMethod.QR, name=buyer.name)
+        self.data.buyer = BuyerDraft.from_buyer(buyer)
+        self._log("identified", "identified by personal code", method="qr",
+                  type=buyer.type.value)
+        self._go(Screen.ORDERS)
+        return True
 
     def _title_code(self, text: str) -> bool:
         """A buyer-title code scanned on a buyer screen: fill the title. True if handled."""

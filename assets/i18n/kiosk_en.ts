@@ -114,107 +114,112 @@
     <name>BuyerPage</name>
     <message>
         <location filename="../../ui/screens/buyer.py" line="104" />
+        <source>For yourself, keep "Personal" and tap Next. For a company, tap Company and enter its exact name and tax ID (on its business licence), or scan its invoice-title QR code.</source>
+        <translation>For yourself, keep "Personal" and tap Next. For a company, tap Company and enter its exact name and tax ID (on its business licence), or scan its invoice-title QR code.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="107" />
         <source>Invoice title (buyer)</source>
         <translation>Invoice title (buyer)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="107" />
+        <location filename="../../ui/screens/buyer.py" line="110" />
         <source>Personal</source>
         <translation>Personal</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="108" />
+        <location filename="../../ui/screens/buyer.py" line="111" />
         <source>Company</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="109" />
+        <location filename="../../ui/screens/buyer.py" line="112" />
         <source>Your saved titles:</source>
         <translation>Your saved titles:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="110" />
+        <location filename="../../ui/screens/buyer.py" line="113" />
         <source>Name on the invoice</source>
         <translation>Name on the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="111" />
-        <location filename="../../ui/screens/buyer.py" line="138" />
+        <location filename="../../ui/screens/buyer.py" line="114" />
+        <location filename="../../ui/screens/buyer.py" line="141" />
         <source>Tax ID (unified social credit code)</source>
         <translation>Tax ID (unified social credit code)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="112" />
+        <location filename="../../ui/screens/buyer.py" line="115" />
         <source>It is correct: use it</source>
         <translation>It is correct: use it</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="113" />
+        <location filename="../../ui/screens/buyer.py" line="116" />
         <source>Tip: scan a company's invoice-title QR code to fill this in.</source>
         <translation>Tip: scan a company's invoice-title QR code to fill this in.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="114" />
+        <location filename="../../ui/screens/buyer.py" line="117" />
         <source>More: address, phone, bank, e-mail</source>
         <translation>More: address, phone, bank, e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="115" />
+        <location filename="../../ui/screens/buyer.py" line="118" />
         <source>Address</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="115" />
+        <location filename="../../ui/screens/buyer.py" line="118" />
         <source>Phone</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="116" />
+        <location filename="../../ui/screens/buyer.py" line="119" />
         <source>Bank</source>
         <translation>Bank</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="116" />
+        <location filename="../../ui/screens/buyer.py" line="119" />
         <source>Account number</source>
         <translation>Account number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="117" />
+        <location filename="../../ui/screens/buyer.py" line="120" />
         <source>E-mail for the invoice</source>
         <translation>E-mail for the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="120" />
+        <location filename="../../ui/screens/buyer.py" line="123" />
         <source>Print address and bank on the invoice</source>
         <translation>Print address and bank on the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="121" />
+        <location filename="../../ui/screens/buyer.py" line="124" />
         <source>Add a photo of a contract or voucher (optional)</source>
         <translation>Add a photo of a contract or voucher (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="122" />
+        <location filename="../../ui/screens/buyer.py" line="125" />
         <source>● The camera is on: hold the document in front of it and tap "Take the photo".</source>
         <translation>● The camera is on: hold the document in front of it and tap "Take the photo".</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="124" />
+        <location filename="../../ui/screens/buyer.py" line="127" />
         <source>Take the photo</source>
         <translation>Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="125" />
+        <location filename="../../ui/screens/buyer.py" line="128" />
         <source>Photo attached</source>
         <translation>Photo attached</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="126" />
+        <location filename="../../ui/screens/buyer.py" line="129" />
         <source>Next</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="139" />
+        <location filename="../../ui/screens/buyer.py" line="142" />
         <source>Tax ID (optional for a person)</source>
         <translation>Tax ID (optional for a person)</translation>
     </message>
@@ -250,67 +255,72 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="231" />
+        <location filename="../../ui/screens/orders.py" line="234" />
+        <source>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</source>
+        <translation>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="237" />
         <source>Catalogue</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="234" />
+        <location filename="../../ui/screens/orders.py" line="240" />
         <source>Pick goods or services</source>
         <translation>Pick goods or services</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="235" />
+        <location filename="../../ui/screens/orders.py" line="241" />
         <source>Search by name or tax code</source>
         <translation>Search by name or tax code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="236" />
+        <location filename="../../ui/screens/orders.py" line="242" />
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="237" />
+        <location filename="../../ui/screens/orders.py" line="243" />
         <source>Unit price</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="238" />
+        <location filename="../../ui/screens/orders.py" line="244" />
         <source>or amount</source>
         <translation>or amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="239" />
+        <location filename="../../ui/screens/orders.py" line="245" />
         <source>Rate</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="240" />
+        <location filename="../../ui/screens/orders.py" line="246" />
         <source>Add line</source>
         <translation>Add line</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="241" />
+        <location filename="../../ui/screens/orders.py" line="247" />
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="242" />
+        <location filename="../../ui/screens/orders.py" line="248" />
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="242" />
+        <location filename="../../ui/screens/orders.py" line="248" />
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="242" />
+        <location filename="../../ui/screens/orders.py" line="248" />
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="248" />
+        <location filename="../../ui/screens/orders.py" line="254" />
         <source>Total: %1</source>
         <translation>Total: %1</translation>
     </message>
@@ -461,17 +471,17 @@
 <context>
     <name>IssuingPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="103" />
+        <location filename="../../ui/screens/review.py" line="106" />
         <source>Issuing</source>
         <translation>Issuing</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="106" />
+        <location filename="../../ui/screens/review.py" line="109" />
         <source>Issuing your invoice…</source>
         <translation>Issuing your invoice…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="107" />
+        <location filename="../../ui/screens/review.py" line="110" />
         <source>This takes a few seconds. Please do not leave.</source>
         <translation>This takes a few seconds. Please do not leave.</translation>
     </message>
@@ -503,67 +513,72 @@
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="201" />
+        <location filename="../../ui/screens/buyer.py" line="204" />
+        <source>An ordinary invoice suits most needs. A special VAT invoice is for a company that deducts input tax. Electronic invoices arrive at once.</source>
+        <translation>An ordinary invoice suits most needs. A special VAT invoice is for a company that deducts input tax. Electronic invoices arrive at once.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="207" />
         <source>Invoice options</source>
         <translation>Invoice options</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="204" />
+        <location filename="../../ui/screens/buyer.py" line="210" />
         <source>Type of invoice</source>
         <translation>Type of invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="205" />
+        <location filename="../../ui/screens/buyer.py" line="211" />
         <source>Ordinary invoice</source>
         <translation>Ordinary invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="206" />
+        <location filename="../../ui/screens/buyer.py" line="212" />
         <source>Special VAT invoice</source>
         <translation>Special VAT invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="208" />
+        <location filename="../../ui/screens/buyer.py" line="214" />
         <source>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</source>
         <translation>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="209" />
+        <location filename="../../ui/screens/buyer.py" line="215" />
         <source>How you receive it</source>
         <translation>How you receive it</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="210" />
+        <location filename="../../ui/screens/buyer.py" line="216" />
         <source>Electronic (QR code, e-mail)</source>
         <translation>Electronic (QR code, e-mail)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="211" />
+        <location filename="../../ui/screens/buyer.py" line="217" />
         <source>Paper invoice</source>
         <translation>Paper invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="212" />
+        <location filename="../../ui/screens/buyer.py" line="218" />
         <source>Pick up at the counter</source>
         <translation>Pick up at the counter</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="213" />
+        <location filename="../../ui/screens/buyer.py" line="219" />
         <source>Send by post</source>
         <translation>Send by post</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="214" />
+        <location filename="../../ui/screens/buyer.py" line="220" />
         <source>Mailing address</source>
         <translation>Mailing address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="216" />
+        <location filename="../../ui/screens/buyer.py" line="222" />
         <source>A paper invoice is printed on tax stock by staff; this kiosk records your request.</source>
         <translation>A paper invoice is printed on tax stock by staff; this kiosk records your request.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="217" />
+        <location filename="../../ui/screens/buyer.py" line="223" />
         <source>Next</source>
         <translation>Next</translation>
     </message>
@@ -572,81 +587,86 @@
     <name>OrdersPage</name>
     <message>
         <location filename="../../ui/screens/orders.py" line="108" />
+        <source>Scan each receipt's QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Go back and start again.</source>
+        <translation>Scan each receipt's QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Go back and start again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="111" />
         <source>Your orders</source>
         <translation>Your orders</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="111" />
+        <location filename="../../ui/screens/orders.py" line="114" />
         <source>Scan more receipts to put them on one invoice</source>
         <translation>Scan more receipts to put them on one invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112" />
+        <location filename="../../ui/screens/orders.py" line="115" />
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112" />
+        <location filename="../../ui/screens/orders.py" line="115" />
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112" />
+        <location filename="../../ui/screens/orders.py" line="115" />
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="113" />
+        <location filename="../../ui/screens/orders.py" line="116" />
         <source>Or type an order number</source>
         <translation>Or type an order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="114" />
+        <location filename="../../ui/screens/orders.py" line="117" />
         <source>Add</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="116" />
+        <location filename="../../ui/screens/orders.py" line="119" />
         <source>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</source>
         <translation>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="118" />
+        <location filename="../../ui/screens/orders.py" line="121" />
         <source>Read the full privacy notice</source>
         <translation>Read the full privacy notice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="119" />
+        <location filename="../../ui/screens/orders.py" line="122" />
         <source>● The camera is on: hold your receipt's QR code in front of it.</source>
         <translation>● The camera is on: hold your receipt's QR code in front of it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="125" />
+        <location filename="../../ui/screens/orders.py" line="128" />
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="126" />
+        <location filename="../../ui/screens/orders.py" line="129" />
         <source>Accept and continue</source>
         <translation>Accept and continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="127" />
+        <location filename="../../ui/screens/orders.py" line="130" />
         <source>Turn the camera off</source>
         <translation>Turn the camera off</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="128" />
+        <location filename="../../ui/screens/orders.py" line="131" />
         <source>Scan with the camera</source>
         <translation>Scan with the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="134" />
+        <location filename="../../ui/screens/orders.py" line="137" />
         <source>Orders: %1</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="142" />
+        <location filename="../../ui/screens/orders.py" line="145" />
         <source>Total: %1 (orders: %2)</source>
         <translation>Total: %1 (orders: %2)</translation>
     </message>
@@ -769,67 +789,67 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="145" />
+        <location filename="../../ui/screens/review.py" line="148" />
         <source>Your invoice</source>
         <translation>Your invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="148" />
+        <location filename="../../ui/screens/review.py" line="151" />
         <source>Your invoice has been issued</source>
         <translation>Your invoice has been issued</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="149" />
+        <location filename="../../ui/screens/review.py" line="152" />
         <source>Scan with your phone to download the PDF and XML</source>
         <translation>Scan with your phone to download the PDF and XML</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="150" />
+        <location filename="../../ui/screens/review.py" line="153" />
         <source>E-mail address</source>
         <translation>E-mail address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="151" />
+        <location filename="../../ui/screens/review.py" line="154" />
         <source>Send by e-mail</source>
         <translation>Send by e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="152" />
+        <location filename="../../ui/screens/review.py" line="155" />
         <source>Print the receipt again</source>
         <translation>Print the receipt again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="153" />
+        <location filename="../../ui/screens/review.py" line="156" />
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="163" />
+        <location filename="../../ui/screens/review.py" line="166" />
         <source>Invoice number: %1</source>
         <translation>Invoice number: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="170" />
+        <location filename="../../ui/screens/review.py" line="173" />
         <source>Printing your receipt…</source>
         <translation>Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="172" />
+        <location filename="../../ui/screens/review.py" line="175" />
         <source>Receipt printed: take it from the slot below.</source>
         <translation>Receipt printed: take it from the slot below.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="174" />
+        <location filename="../../ui/screens/review.py" line="177" />
         <source>No receipt printed: use the QR code or e-mail.</source>
         <translation>No receipt printed: use the QR code or e-mail.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="176" />
+        <location filename="../../ui/screens/review.py" line="179" />
         <source>Sending the e-mail…</source>
         <translation>Sending the e-mail…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="178" />
+        <location filename="../../ui/screens/review.py" line="181" />
         <source>E-mail sent.</source>
         <translation>E-mail sent.</translation>
     </message>
@@ -838,101 +858,106 @@
     <name>ReviewPage</name>
     <message>
         <location filename="../../ui/screens/review.py" line="51" />
+        <source>Check the name and tax ID letter by letter: an issued invoice cannot be changed, only cancelled by a red-letter invoice. Then tap Confirm and issue.</source>
+        <translation>Check the name and tax ID letter by letter: an issued invoice cannot be changed, only cancelled by a red-letter invoice. Then tap Confirm and issue.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="54" />
         <source>Check and confirm</source>
         <translation>Check and confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="55" />
+        <location filename="../../ui/screens/review.py" line="58" />
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="55" />
+        <location filename="../../ui/screens/review.py" line="58" />
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="55" />
+        <location filename="../../ui/screens/review.py" line="58" />
         <source>Net</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="55" />
+        <location filename="../../ui/screens/review.py" line="58" />
         <source>Rate</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="55" />
+        <location filename="../../ui/screens/review.py" line="58" />
         <source>Tax</source>
         <translation>Tax</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="56" />
+        <location filename="../../ui/screens/review.py" line="59" />
         <source>Change title</source>
         <translation>Change title</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="57" />
+        <location filename="../../ui/screens/review.py" line="60" />
         <source>Change options</source>
         <translation>Change options</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="58" />
+        <location filename="../../ui/screens/review.py" line="61" />
         <source>Change items</source>
         <translation>Change items</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="59" />
+        <location filename="../../ui/screens/review.py" line="62" />
         <source>Confirm and issue</source>
         <translation>Confirm and issue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="65" />
+        <location filename="../../ui/screens/review.py" line="68" />
         <source>Tax ID: %1</source>
         <translation>Tax ID: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="66" />
+        <location filename="../../ui/screens/review.py" line="69" />
         <source>No tax ID (personal)</source>
         <translation>No tax ID (personal)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="72" />
+        <location filename="../../ui/screens/review.py" line="75" />
         <source>Net %1 + tax %2 = total %3</source>
         <translation>Net %1 + tax %2 = total %3</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="75" />
+        <location filename="../../ui/screens/review.py" line="78" />
         <source>In words: %1</source>
         <translation>In words: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="76" />
+        <location filename="../../ui/screens/review.py" line="79" />
         <source>Special VAT invoice</source>
         <translation>Special VAT invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="77" />
+        <location filename="../../ui/screens/review.py" line="80" />
         <source>Ordinary invoice</source>
         <translation>Ordinary invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="78" />
+        <location filename="../../ui/screens/review.py" line="81" />
         <source>Electronic</source>
         <translation>Electronic</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="79" />
+        <location filename="../../ui/screens/review.py" line="82" />
         <source>Paper, by post</source>
         <translation>Paper, by post</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="80" />
+        <location filename="../../ui/screens/review.py" line="83" />
         <source>Paper, pick up at the counter</source>
         <translation>Paper, pick up at the counter</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="82" />
+        <location filename="../../ui/screens/review.py" line="85" />
         <source>%1 · %2 · Issue date: %3 (today)</source>
         <translation>%1 · %2 · Issue date: %3 (today)</translation>
     </message>

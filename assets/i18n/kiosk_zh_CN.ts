@@ -114,107 +114,112 @@
     <name>BuyerPage</name>
     <message>
         <location filename="../../ui/screens/buyer.py" line="104" />
+        <source>For yourself, keep "Personal" and tap Next. For a company, tap Company and enter its exact name and tax ID (on its business licence), or scan its invoice-title QR code.</source>
+        <translation>个人开票保持“个人”，直接点“下一步”。单位开票请点“单位”，按营业执照准确填写名称和纳税人识别号，或扫描单位的开票信息二维码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="107" />
         <source>Invoice title (buyer)</source>
         <translation>发票抬头（购买方）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="107" />
+        <location filename="../../ui/screens/buyer.py" line="110" />
         <source>Personal</source>
         <translation>个人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="108" />
+        <location filename="../../ui/screens/buyer.py" line="111" />
         <source>Company</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="109" />
+        <location filename="../../ui/screens/buyer.py" line="112" />
         <source>Your saved titles:</source>
         <translation>常用抬头：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="110" />
+        <location filename="../../ui/screens/buyer.py" line="113" />
         <source>Name on the invoice</source>
         <translation>发票抬头（名称）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="111" />
-        <location filename="../../ui/screens/buyer.py" line="138" />
+        <location filename="../../ui/screens/buyer.py" line="114" />
+        <location filename="../../ui/screens/buyer.py" line="141" />
         <source>Tax ID (unified social credit code)</source>
         <translation>纳税人识别号（统一社会信用代码）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="112" />
+        <location filename="../../ui/screens/buyer.py" line="115" />
         <source>It is correct: use it</source>
         <translation>核对无误，继续使用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="113" />
+        <location filename="../../ui/screens/buyer.py" line="116" />
         <source>Tip: scan a company's invoice-title QR code to fill this in.</source>
         <translation>提示：扫描单位的开票信息二维码可自动填写。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="114" />
+        <location filename="../../ui/screens/buyer.py" line="117" />
         <source>More: address, phone, bank, e-mail</source>
         <translation>更多：地址、电话、开户行、邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="115" />
+        <location filename="../../ui/screens/buyer.py" line="118" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="115" />
+        <location filename="../../ui/screens/buyer.py" line="118" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="116" />
+        <location filename="../../ui/screens/buyer.py" line="119" />
         <source>Bank</source>
         <translation>开户银行</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="116" />
+        <location filename="../../ui/screens/buyer.py" line="119" />
         <source>Account number</source>
         <translation>银行账号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="117" />
+        <location filename="../../ui/screens/buyer.py" line="120" />
         <source>E-mail for the invoice</source>
         <translation>接收发票的邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="120" />
+        <location filename="../../ui/screens/buyer.py" line="123" />
         <source>Print address and bank on the invoice</source>
         <translation>在发票上显示地址电话和开户行账号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="121" />
+        <location filename="../../ui/screens/buyer.py" line="124" />
         <source>Add a photo of a contract or voucher (optional)</source>
         <translation>拍照附上合同或凭证（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="122" />
+        <location filename="../../ui/screens/buyer.py" line="125" />
         <source>● The camera is on: hold the document in front of it and tap "Take the photo".</source>
         <translation>● 摄像头已开启：请将单据对准摄像头，然后点“拍照”。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="124" />
+        <location filename="../../ui/screens/buyer.py" line="127" />
         <source>Take the photo</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="125" />
+        <location filename="../../ui/screens/buyer.py" line="128" />
         <source>Photo attached</source>
         <translation>已附上照片</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="126" />
+        <location filename="../../ui/screens/buyer.py" line="129" />
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="139" />
+        <location filename="../../ui/screens/buyer.py" line="142" />
         <source>Tax ID (optional for a person)</source>
         <translation>纳税人识别号（个人可不填）</translation>
     </message>
@@ -250,67 +255,72 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="231" />
+        <location filename="../../ui/screens/orders.py" line="234" />
+        <source>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</source>
+        <translation>搜索商品，输入数量和单价（或直接输入金额），核对税率后添加明细。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="237" />
         <source>Catalogue</source>
         <translation>商品目录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="234" />
+        <location filename="../../ui/screens/orders.py" line="240" />
         <source>Pick goods or services</source>
         <translation>选择商品或服务</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="235" />
+        <location filename="../../ui/screens/orders.py" line="241" />
         <source>Search by name or tax code</source>
         <translation>按名称或税收分类编码搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="236" />
+        <location filename="../../ui/screens/orders.py" line="242" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="237" />
+        <location filename="../../ui/screens/orders.py" line="243" />
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="238" />
+        <location filename="../../ui/screens/orders.py" line="244" />
         <source>or amount</source>
         <translation>或金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="239" />
+        <location filename="../../ui/screens/orders.py" line="245" />
         <source>Rate</source>
         <translation>税率</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="240" />
+        <location filename="../../ui/screens/orders.py" line="246" />
         <source>Add line</source>
         <translation>添加明细</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="241" />
+        <location filename="../../ui/screens/orders.py" line="247" />
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="242" />
+        <location filename="../../ui/screens/orders.py" line="248" />
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="242" />
+        <location filename="../../ui/screens/orders.py" line="248" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="242" />
+        <location filename="../../ui/screens/orders.py" line="248" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="248" />
+        <location filename="../../ui/screens/orders.py" line="254" />
         <source>Total: %1</source>
         <translation>合计：%1</translation>
     </message>
@@ -461,17 +471,17 @@
 <context>
     <name>IssuingPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="103" />
+        <location filename="../../ui/screens/review.py" line="106" />
         <source>Issuing</source>
         <translation>正在开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="106" />
+        <location filename="../../ui/screens/review.py" line="109" />
         <source>Issuing your invoice…</source>
         <translation>正在为您开具发票…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="107" />
+        <location filename="../../ui/screens/review.py" line="110" />
         <source>This takes a few seconds. Please do not leave.</source>
         <translation>需要几秒钟，请稍候，不要离开。</translation>
     </message>
@@ -503,67 +513,72 @@
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="201" />
+        <location filename="../../ui/screens/buyer.py" line="204" />
+        <source>An ordinary invoice suits most needs. A special VAT invoice is for a company that deducts input tax. Electronic invoices arrive at once.</source>
+        <translation>一般选择普通发票即可。增值税专用发票供需要抵扣进项税的单位使用。电子发票立即送达。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/buyer.py" line="207" />
         <source>Invoice options</source>
         <translation>发票选项</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="204" />
+        <location filename="../../ui/screens/buyer.py" line="210" />
         <source>Type of invoice</source>
         <translation>发票种类</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="205" />
+        <location filename="../../ui/screens/buyer.py" line="211" />
         <source>Ordinary invoice</source>
         <translation>普通发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="206" />
+        <location filename="../../ui/screens/buyer.py" line="212" />
         <source>Special VAT invoice</source>
         <translation>增值税专用发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="208" />
+        <location filename="../../ui/screens/buyer.py" line="214" />
         <source>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</source>
         <translation>专用发票可用于单位抵扣进项税，须有纳税人识别号。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="209" />
+        <location filename="../../ui/screens/buyer.py" line="215" />
         <source>How you receive it</source>
         <translation>领取方式</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="210" />
+        <location filename="../../ui/screens/buyer.py" line="216" />
         <source>Electronic (QR code, e-mail)</source>
         <translation>电子发票（二维码、邮箱）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="211" />
+        <location filename="../../ui/screens/buyer.py" line="217" />
         <source>Paper invoice</source>
         <translation>纸质发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="212" />
+        <location filename="../../ui/screens/buyer.py" line="218" />
         <source>Pick up at the counter</source>
         <translation>到柜台领取</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="213" />
+        <location filename="../../ui/screens/buyer.py" line="219" />
         <source>Send by post</source>
         <translation>邮寄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="214" />
+        <location filename="../../ui/screens/buyer.py" line="220" />
         <source>Mailing address</source>
         <translation>邮寄地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="216" />
+        <location filename="../../ui/screens/buyer.py" line="222" />
         <source>A paper invoice is printed on tax stock by staff; this kiosk records your request.</source>
         <translation>纸质发票由工作人员用税务发票纸打印，本终端只登记您的申请。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="217" />
+        <location filename="../../ui/screens/buyer.py" line="223" />
         <source>Next</source>
         <translation>下一步</translation>
     </message>
@@ -572,81 +587,86 @@
     <name>OrdersPage</name>
     <message>
         <location filename="../../ui/screens/orders.py" line="108" />
+        <source>Scan each receipt's QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Go back and start again.</source>
+        <translation>逐张扫描小票二维码，或点输入框输入订单号。多个订单合并开一张发票。扫错了？点“返回”重新开始。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="111" />
         <source>Your orders</source>
         <translation>您的订单</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="111" />
+        <location filename="../../ui/screens/orders.py" line="114" />
         <source>Scan more receipts to put them on one invoice</source>
         <translation>继续扫描其他小票，可合并开一张发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112" />
+        <location filename="../../ui/screens/orders.py" line="115" />
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112" />
+        <location filename="../../ui/screens/orders.py" line="115" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112" />
+        <location filename="../../ui/screens/orders.py" line="115" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="113" />
+        <location filename="../../ui/screens/orders.py" line="116" />
         <source>Or type an order number</source>
         <translation>或输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="114" />
+        <location filename="../../ui/screens/orders.py" line="117" />
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="116" />
+        <location filename="../../ui/screens/orders.py" line="119" />
         <source>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</source>
         <translation>继续即表示您同意隐私说明：您填写的信息仅用于开具和送达本张发票，办理结束后终端即清除。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="118" />
+        <location filename="../../ui/screens/orders.py" line="121" />
         <source>Read the full privacy notice</source>
         <translation>查看完整隐私说明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="119" />
+        <location filename="../../ui/screens/orders.py" line="122" />
         <source>● The camera is on: hold your receipt's QR code in front of it.</source>
         <translation>● 摄像头已开启：请将小票二维码对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="125" />
+        <location filename="../../ui/screens/orders.py" line="128" />
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="126" />
+        <location filename="../../ui/screens/orders.py" line="129" />
         <source>Accept and continue</source>
         <translation>同意并继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="127" />
+        <location filename="../../ui/screens/orders.py" line="130" />
         <source>Turn the camera off</source>
         <translation>关闭摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="128" />
+        <location filename="../../ui/screens/orders.py" line="131" />
         <source>Scan with the camera</source>
         <translation>用摄像头扫码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="134" />
+        <location filename="../../ui/screens/orders.py" line="137" />
         <source>Orders: %1</source>
         <translation>订单：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="142" />
+        <location filename="../../ui/screens/orders.py" line="145" />
         <source>Total: %1 (orders: %2)</source>
         <translation>合计：%1（%2 个订单）</translation>
     </message>
@@ -769,67 +789,67 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="145" />
+        <location filename="../../ui/screens/review.py" line="148" />
         <source>Your invoice</source>
         <translation>您的发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="148" />
+        <location filename="../../ui/screens/review.py" line="151" />
         <source>Your invoice has been issued</source>
         <translation>发票开具成功</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="149" />
+        <location filename="../../ui/screens/review.py" line="152" />
         <source>Scan with your phone to download the PDF and XML</source>
         <translation>用手机扫码下载 PDF 和 XML 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="150" />
+        <location filename="../../ui/screens/review.py" line="153" />
         <source>E-mail address</source>
         <translation>邮箱地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="151" />
+        <location filename="../../ui/screens/review.py" line="154" />
         <source>Send by e-mail</source>
         <translation>发送到邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="152" />
+        <location filename="../../ui/screens/review.py" line="155" />
         <source>Print the receipt again</source>
         <translation>重新打印凭条</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="153" />
+        <location filename="../../ui/screens/review.py" line="156" />
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="163" />
+        <location filename="../../ui/screens/review.py" line="166" />
         <source>Invoice number: %1</source>
         <translation>发票号码：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="170" />
+        <location filename="../../ui/screens/review.py" line="173" />
         <source>Printing your receipt…</source>
         <translation>正在打印凭条…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="172" />
+        <location filename="../../ui/screens/review.py" line="175" />
         <source>Receipt printed: take it from the slot below.</source>
         <translation>凭条已打印，请从下方出纸口取走。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="174" />
+        <location filename="../../ui/screens/review.py" line="177" />
         <source>No receipt printed: use the QR code or e-mail.</source>
         <translation>未打印凭条，请使用二维码或邮箱获取。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="176" />
+        <location filename="../../ui/screens/review.py" line="179" />
         <source>Sending the e-mail…</source>
         <translation>正在发送邮件…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="178" />
+        <location filename="../../ui/screens/review.py" line="181" />
         <source>E-mail sent.</source>
         <translation>邮件已发送。</translation>
     </message>
@@ -838,101 +858,106 @@
     <name>ReviewPage</name>
     <message>
         <location filename="../../ui/screens/review.py" line="51" />
+        <source>Check the name and tax ID letter by letter: an issued invoice cannot be changed, only cancelled by a red-letter invoice. Then tap Confirm and issue.</source>
+        <translation>请逐字核对名称和纳税人识别号：发票开具后不能修改，只能开具红字发票冲销。核对无误后点“确认开票”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="54" />
         <source>Check and confirm</source>
         <translation>核对并确认</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="55" />
+        <location filename="../../ui/screens/review.py" line="58" />
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="55" />
+        <location filename="../../ui/screens/review.py" line="58" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="55" />
+        <location filename="../../ui/screens/review.py" line="58" />
         <source>Net</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="55" />
+        <location filename="../../ui/screens/review.py" line="58" />
         <source>Rate</source>
         <translation>税率</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="55" />
+        <location filename="../../ui/screens/review.py" line="58" />
         <source>Tax</source>
         <translation>税额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="56" />
+        <location filename="../../ui/screens/review.py" line="59" />
         <source>Change title</source>
         <translation>修改抬头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="57" />
+        <location filename="../../ui/screens/review.py" line="60" />
         <source>Change options</source>
         <translation>修改选项</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="58" />
+        <location filename="../../ui/screens/review.py" line="61" />
         <source>Change items</source>
         <translation>修改明细</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="59" />
+        <location filename="../../ui/screens/review.py" line="62" />
         <source>Confirm and issue</source>
         <translation>确认开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="65" />
+        <location filename="../../ui/screens/review.py" line="68" />
         <source>Tax ID: %1</source>
         <translation>纳税人识别号：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="66" />
+        <location filename="../../ui/screens/review.py" line="69" />
         <source>No tax ID (personal)</source>
         <translation>无纳税人识别号（个人）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="72" />
+        <location filename="../../ui/screens/review.py" line="75" />
         <source>Net %1 + tax %2 = total %3</source>
         <translation>金额 %1 + 税额 %2 = 价税合计 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="75" />
+        <location filename="../../ui/screens/review.py" line="78" />
         <source>In words: %1</source>
         <translation>大写：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="76" />
+        <location filename="../../ui/screens/review.py" line="79" />
         <source>Special VAT invoice</source>
         <translation>增值税专用发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="77" />
+        <location filename="../../ui/screens/review.py" line="80" />
         <source>Ordinary invoice</source>
         <translation>普通发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="78" />
+        <location filename="../../ui/screens/review.py" line="81" />
         <source>Electronic</source>
         <translation>电子发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="79" />
+        <location filename="../../ui/screens/review.py" line="82" />
         <source>Paper, by post</source>
         <translation>纸质发票，邮寄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="80" />
+        <location filename="../../ui/screens/review.py" line="83" />
         <source>Paper, pick up at the counter</source>
         <translation>纸质发票，柜台领取</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="82" />
+        <location filename="../../ui/screens/review.py" line="85" />
         <source>%1 · %2 · Issue date: %3 (today)</source>
         <translation>%1 · %2 · 开票日期：%3（今天）</translation>
     </message>

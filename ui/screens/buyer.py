@@ -100,6 +100,9 @@ class BuyerPage(Page):
             self.keypad.show()
         return super().eventFilter(watched, event)
 
+    def help(self) -> str:
+        return self.tr("For yourself, keep \"Personal\" and tap Next. For a company, tap Company and enter its exact name and tax ID (on its business licence), or scan its invoice-title QR code.")
+
     def title(self) -> str:
         return self.tr("Invoice title (buyer)")
 
@@ -196,6 +199,9 @@ class OptionsPage(Page):
         self.mail.clicked.connect(lambda: s.set_paper_delivery(True))
         self.address.textEdited.connect(lambda t: s.set_paper_delivery(True, t))
         self.primary.clicked.connect(s.options_continue)
+
+    def help(self) -> str:
+        return self.tr("An ordinary invoice suits most needs. A special VAT invoice is for a company that deducts input tax. Electronic invoices arrive at once.")
 
     def title(self) -> str:
         return self.tr("Invoice options")

@@ -104,6 +104,9 @@ class OrdersPage(Page):
         else:
             self.session.use_camera()
 
+    def help(self) -> str:
+        return self.tr("Scan each receipt's QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Go back and start again.")
+
     def title(self) -> str:
         return self.tr("Your orders")
 
@@ -226,6 +229,9 @@ class CataloguePage(Page):
             qty, price, amount = Decimal(0), None, None
         self.session.catalogue_add(self._items[row], qty, unit_price=price, amount=amount,
                                    rate=Decimal(self.RATES[self.rate.currentIndex()]))
+
+    def help(self) -> str:
+        return self.tr("Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.")
 
     def title(self) -> str:
         return self.tr("Catalogue")

@@ -47,6 +47,9 @@ class ReviewPage(Page):
         self.body.addStretch(1)
         self.primary.clicked.connect(s.confirm_issue)
 
+    def help(self) -> str:
+        return self.tr("Check the name and tax ID letter by letter: an issued invoice cannot be changed, only cancelled by a red-letter invoice. Then tap Confirm and issue.")
+
     def title(self) -> str:
         return self.tr("Check and confirm")
 

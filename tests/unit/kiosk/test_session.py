@@ -376,3 +376,17 @@ def test_every_transition_is_a_logged_event_with_the_session_id(rig: CoreRig) ->
         ("issuing", "result")]
     assert all(e["session"] == sid for e in transitions)
     assert "zhang.san@example.com" not in repr(rig.events())
+
+
+def test_personal_title_code_identifies_and_fills_the_title(rig: CoreRig) -> None:
+    from kiosk.model import Buyer
+
+    s = rig.session
+    s.begin("qr")
+    s.accept_terms()
+    assert s.screen is Screen.IDENTIFY
+    s.code_scanned(make_title_qr(Buyer(BuyerType.PERSON, "李四")))
+    assert s.screen is Screen.ORDERS and s.data.identity.name == "李四"
+    s.code_scanned(rig.qr(rig.orders()[0]))
+    s.orders_continue()
+    assert s.data.buyer.name == "李四"
