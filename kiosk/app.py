@@ -218,6 +218,7 @@ class Gui:
     simulator: Any = None
     systemd: Any = None
     control: Any = None
+    diagnostics: Any = None
     closed: bool = False
 
     def close(self) -> None:

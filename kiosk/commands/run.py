@@ -107,6 +107,9 @@ def _run(gui: Any, args: argparse.Namespace, kiosk_mode: bool) -> int:
         window.resize(*WINDOWED_SIZE)
         window.show()
     _maybe_simulator(gui, args)
+    from ui.diagnostics import install_diagnostics
+
+    gui.diagnostics = install_diagnostics(gui)  # the hidden gesture -> PIN -> technician screens
     if args.control:
         from kiosk.cli import CommandError
         from ui.control import ControlError, ControlServer
