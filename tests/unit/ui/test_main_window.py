@@ -249,3 +249,31 @@ def test_camera_scan_with_its_notice_and_a_voucher_photo(qtbot: Any, gui: Any) -
     number = s.data.invoice.number
     saved = gui.core.config.data_path / "documents" / f"{number}.attachment.png"
     assert saved.read_bytes() == s.data.attachment
+
+
+def test_business_flow_by_touch(qtbot: Any, gui: Any) -> None:
+    win, click, s = gui.window, Clicker(qtbot), gui.core.session
+    click(win.pages[Screen.ATTRACT].business)
+    click(win.pages[Screen.TERMS].primary)
+    login = win.pages[Screen.LOGIN]
+    login.user.insert("shop")
+    login.password.insert("shop1234")
+    click(login.primary)
+    wait_screen(qtbot, gui, Screen.CATALOGUE)
+    page = win.pages[Screen.CATALOGUE]
+    assert page.results.count() > 0
+    page.results.setCurrentRow(0)
+    page.quantity.insert("3")
+    click(page.add)
+    assert len(s.data.catalogue_lines) == 1 and page.table.rowCount() == 1
+    click(page.primary)
+    buyer = win.pages[Screen.BUYER]
+    click(buyer.company)
+    buyer.name.insert(COMPANY)
+    buyer.tax_id.insert(COMPANY_TAX_ID)
+    click(buyer.primary)
+    click(win.pages[Screen.OPTIONS].primary)
+    click(win.pages[Screen.REVIEW].primary)
+    wait_screen(qtbot, gui, Screen.RESULT)
+    line = s.data.invoice.lines[0]
+    assert line.quantity == 3 and s.data.invoice.buyer.tax_id == COMPANY_TAX_ID
