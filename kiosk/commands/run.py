@@ -72,6 +72,11 @@ def handler(args: argparse.Namespace, ctx: Any) -> int:
 
     setup_logging(config.data_path, level=config.logging.level,
                   max_bytes=config.logging.max_bytes, backups=config.logging.backups)
+    if sys.version_info < (3, 12):
+        # PySide6 6.12 miscounts references to None/True/False on some calls; CPython 3.12+
+        # makes those objects immortal, before that the process can abort (none_dealloc).
+        log.warning("Python %s: run the kiosk on Python 3.12 or later (PySide6 refcount bug)",
+                    sys.version.split()[0], extra={"event": "app.python_too_old"})
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build_gui
