@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("kiosk.app")
 
 DB_FILE = "kiosk.db"
+PUMP_INTERVAL_S = 30
 
 
 @dataclass
@@ -70,6 +71,31 @@ class Core:
     services: Services
     session: Session
     closers: list[Callable[[], None]] = field(default_factory=list)
+    _pump: Any = None
+    pumping: bool = False  # a pump job is on the pool
+
+    def pump(self, *, force: bool = False) -> dict[str, int]:
+        """Finish what is pending (blocking; the Qt side runs it on the pool every
+        :data:`PUMP_INTERVAL_S`): queued or unknown issue requests (same request id,
+        queried first) and queued mail. Its own connection and services, so it never
+        shares a connection with a walk-in's issue running at the same time."""
+        if self._pump is None:
+            pump_db = connect(self.config.data_path / DB_FILE)
+            self.closers.append(pump_db.conn.close)
+            mail = MailOutbox(pump_db, build_mailer(self.config.mail, self.config.data_path),
+                              sender=self.config.mail.sender)
+            issuing = IssuingService(pump_db, self.gateway, seller_tax_id=self.config.seller.tax_id,
+                                     documents_dir=self.config.data_path / "documents",
+                                     mailer=mail, audit=AuditTrail(pump_db))
+            self._pump = (issuing, mail)
+        issuing, mail = self._pump
+        outcomes = issuing.resolve_pending(force=force)
+        report = mail.drain(force=force)
+        done = {"requests": len(outcomes), "mail_sent": len(report.sent),
+                "mail_later": len(report.retry_later)}
+        if outcomes or report.sent or report.retry_later:
+            log.info("pending work pumped", extra={"event": "app.pumped", **done})
+        return done
 
     def close(self) -> None:
         for close in reversed(self.closers):
@@ -102,7 +128,11 @@ def build_core(
         seed_demo_accounts(accounts)
         seed_demo_catalogue(catalogue)
     gateway = gateway or build_gateway(config)
-    mail = MailOutbox(worker_db, build_mailer(config.mail, data), sender=config.mail.sender)
+    mailer = build_mailer(config.mail, data)
+    mail = MailOutbox(worker_db, mailer, sender=config.mail.sender)  # issuing queues here
+    # Sending runs on its own connection: a slow SMTP server never shares one with issuing.
+    mail_db = connect(data / DB_FILE)
+    sender = MailOutbox(mail_db, mailer, sender=config.mail.sender)
     documents_dir = data / "documents"
     issuing = IssuingService(worker_db, gateway, seller_tax_id=config.seller.tax_id,
                              documents_dir=documents_dir, mailer=mail,
@@ -118,13 +148,13 @@ def build_core(
             pdf, xml = docs.pdf, docs.xml
         else:
             xml, pdf = paths[0].read_bytes(), paths[1].read_bytes()
-        entry = mail.enqueue_invoice(invoice, to, pdf=pdf, xml=xml)
-        report = mail.drain()
+        entry = sender.enqueue_invoice(invoice, to, pdf=pdf, xml=xml)
+        report = sender.drain()
         if entry not in report.sent:
             raise MailNotSent()
 
     def flush_mail() -> bool:
-        report = mail.drain()
+        report = sender.drain()
         return not report.retry_later and not report.failed
 
     def titles_for(identity: Identity) -> list[Buyer]:
@@ -174,9 +204,24 @@ def build_core(
         core.closers.append(close_gateway)
     core.closers.append(db.conn.close)
     core.closers.append(worker_db.conn.close)
+    core.closers.append(mail_db.conn.close)
     log.info("kiosk core built", extra={"event": "app.core_built", "data_dir": str(data),
                                         "platform": config.platform.backend})
     return core
+
+
+def _pump(core: Core, runner: Any) -> None:
+    """Queue one pump job unless one is still running (a slow platform must not pile up)."""
+    if core.pumping:
+        return
+    core.pumping = True
+
+    def done(_result: Any, error: BaseException | None) -> None:
+        core.pumping = False
+        if error is not None:
+            log.error("pump failed", exc_info=error, extra={"event": "app.pump_error"})
+
+    runner.submit("pump", core.pump, done)
 
 
 def _warm_up() -> None:
@@ -259,6 +304,8 @@ def build_gui(
     ``config.devices`` when not given). Device callbacks arrive on device threads
     and reach the session through queued signals (:class:`ui.devices.DeviceBridge`).
     """
+    from PySide6.QtCore import QTimer
+
     from drivers.manager import DeviceManager
     from ui import theme
     from ui.devices import DeviceBridge
@@ -282,6 +329,11 @@ def build_gui(
     )
     bridge = DeviceBridge(core.session, devices, window)
     bridge.preview.connect(window.show_preview)
+    pump = QTimer(window)
+    pump.setInterval(PUMP_INTERVAL_S * 1000)
+    pump.timeout.connect(lambda: _pump(core, runner))
+    pump.start()
+    QTimer.singleShot(0, lambda: _pump(core, runner))  # at start-up: finish what a restart left
     if start_devices:
         devices.start()
     log.info("kiosk window built", extra={"event": "app.gui_built", "lang": languages.current,

@@ -390,3 +390,21 @@ def test_personal_title_code_identifies_and_fills_the_title(rig: CoreRig) -> Non
     s.code_scanned(rig.qr(rig.orders()[0]))
     s.orders_continue()
     assert s.data.buyer.name == "李四"
+
+
+def test_a_queued_request_is_issued_later_and_found_by_scanning_again(rig: CoreRig) -> None:
+    rig.core.gateway.faults.set(unavailable=True)
+    s = rig.session
+    order = rig.orders()[0]
+    s.code_scanned(rig.qr(order))
+    s.orders_continue()
+    s.buyer_continue()
+    s.confirm_issue()
+    assert s.screen is Screen.PLATFORM_QUEUED
+    request_id = s.data.request.request_id
+    s.finish()
+    rig.core.gateway.faults.clear()  # the platform is back
+    assert rig.core.pump(force=True)["requests"] == 1
+    s.code_scanned(rig.qr(order))  # "scan your order again later"
+    assert s.screen is Screen.ALREADY_INVOICED
+    assert s.data.invoice.request_id == request_id
