@@ -32,5 +32,5 @@ class CameraView(QLabel):
         data = QByteArray()
         buffer = QBuffer(data)
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-        self.last.save(buffer, "PNG")
+        self.last.save(buffer, "PNG")  # type: ignore[call-overload]  # stubs say bytes; runtime wants str
         return bytes(data.data())
