@@ -11,6 +11,9 @@ the same paths a person does; it refuses to start unless every device is emulate
     {"cmd": "paper", "state": "out"}         the emulated printer's paper (ok/near_end/out)
     {"cmd": "tap", "button": "primary"}      click a button of the current screen
     {"cmd": "lang", "lang": "en"}            switch the language
+    {"cmd": "wait", "event": "session.printed", "fields": {...}, "timeout_ms": 30000}
+                                             answers once such a log event has happened
+                                             (since start-up), or ok=false at the timeout
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import json
 import logging
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 log = logging.getLogger("ui.control")
@@ -29,7 +32,26 @@ class ControlError(Exception):
     pass
 
 
+class _EventTap(logging.Handler):
+    """Keeps the (already masked) event records so ``wait`` can answer from them."""
+
+    def __init__(self, seen: Any) -> None:
+        from kiosk.logs import MaskingFilter
+
+        super().__init__(logging.INFO)
+        self.seen = seen
+        self.addFilter(MaskingFilter())  # what leaves the process is masked like the log
+
+    def emit(self, record: logging.LogRecord) -> None:
+        event = getattr(record, "event", "")
+        if event:
+            fields = {k: v for k, v in vars(record).items() if isinstance(v, str | int | bool)}
+            self.seen.emit({**fields, "event": event})
+
+
 class ControlServer(QObject):
+    eventSeen = Signal(object)  # from any thread; handled on the UI thread
+
     def __init__(self, gui: Any, path: str) -> None:
         super().__init__(gui.window)
         emulators = gui.devices.emulators
@@ -42,6 +64,12 @@ class ControlServer(QObject):
             raise ControlError(f"cannot listen on {path}: {self.server.errorString()}")
         self.server.newConnection.connect(self._accept)
         self._buffers: dict[QLocalSocket, bytes] = {}
+        self._events: list[dict[str, Any]] = []
+        self._waiting: list[tuple[QLocalSocket, dict[str, Any], QTimer]] = []
+        self.eventSeen.connect(self._event)
+        self._tap = _EventTap(self.eventSeen)
+        logging.getLogger().addHandler(self._tap)
+        self.destroyed.connect(lambda: logging.getLogger().removeHandler(self._tap))
         log.info("control socket listening", extra={"event": "ui.control_listening",
                                                     "path": path})
 
@@ -57,14 +85,56 @@ class ControlServer(QObject):
         *lines, rest = data.split(b"\n")
         self._buffers[sock] = rest
         for line in lines:
-            if line.strip():
-                answer = self.handle(line)
-                sock.write(json.dumps(answer, ensure_ascii=False).encode() + b"\n")
-                sock.flush()
+            if not line.strip():
+                continue
+            try:
+                command = json.loads(line)
+            except ValueError as err:
+                self._answer(sock, {"ok": False, "error": str(err)})
+                continue
+            if isinstance(command, dict) and command.get("cmd") == "wait":
+                self._wait(sock, command)
+            else:
+                self._answer(sock, self.handle(command))
 
-    def handle(self, line: bytes) -> dict[str, Any]:
+    @staticmethod
+    def _answer(sock: QLocalSocket, answer: dict[str, Any]) -> None:
+        sock.write(json.dumps(answer, ensure_ascii=False, default=str).encode() + b"\n")
+        sock.flush()
+
+    @staticmethod
+    def _matches(event: dict[str, Any], want: dict[str, Any]) -> bool:
+        fields = want.get("fields") or {}
+        return event.get("event") == want.get("event") and all(
+            event.get(k) == v for k, v in fields.items())
+
+    def _wait(self, sock: QLocalSocket, want: dict[str, Any]) -> None:
+        for event in self._events:
+            if self._matches(event, want):
+                self._answer(sock, {"ok": True, "seen": event})
+                return
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        entry = (sock, want, timer)
+        timer.timeout.connect(lambda: self._expire(entry))
+        timer.start(int(want.get("timeout_ms", 30000)))
+        self._waiting.append(entry)
+
+    def _expire(self, entry: tuple[QLocalSocket, dict[str, Any], QTimer]) -> None:
+        if entry in self._waiting:
+            self._waiting.remove(entry)
+            self._answer(entry[0], {"ok": False, "error": f"no {entry[1].get('event')} seen"})
+
+    def _event(self, event: dict[str, Any]) -> None:
+        self._events.append(event)
+        for entry in list(self._waiting):
+            if self._matches(event, entry[1]):
+                self._waiting.remove(entry)
+                entry[2].stop()
+                self._answer(entry[0], {"ok": True, "seen": event})
+
+    def handle(self, command: Any) -> dict[str, Any]:
         try:
-            command = json.loads(line)
             result = self._do(command)
         except Exception as err:  # a bad command is answered, never fatal
             return {"ok": False, "error": str(err)}

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -27,6 +29,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 class Kiosk:
+    """The kiosk subprocess; ``send`` talks to its control socket (blocking reads with a
+    timeout: the kiosk answers ``wait`` once the event happened, so nothing sleeps)."""
+
     def __init__(self, data_dir: Path, sock_path: Path) -> None:
         self.data_dir = data_dir
         self.log = data_dir / "logs" / "kiosk.jsonl"
@@ -36,37 +41,49 @@ class Kiosk:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "kiosk", "run", "--windowed", "--no-simulator",
              "--control", str(sock_path)],
-            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self.output: queue.Queue[str] = queue.Queue()
+        self.lines: list[str] = []
+        threading.Thread(target=self._pump, daemon=True).start()
         self.sock: socket.socket | None = None
 
-    def events(self) -> list[dict[str, Any]]:
-        if not self.log.exists():
-            return []
-        return [json.loads(line) for line in self.log.read_text("utf-8").splitlines() if line]
+    def _pump(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.output.put(line)
+        self.output.put("")  # EOF
 
-    def wait_event(self, name: str, timeout: float = 30.0, **fields: Any) -> dict[str, Any]:
-        """Poll the JSON log for an event (a subprocess's file: no signal to wait on)."""
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        """Block on the kiosk's own output until it says it is shown (its stderr log)."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for event in self.events():
-                if event["event"] == name and all(event.get(k) == v for k, v in fields.items()):
-                    return event
-            if self.proc.poll() is not None:
-                raise AssertionError(f"kiosk exited {self.proc.returncode}: "
-                                     f"{self.proc.stdout.read().decode()[-2000:]}")
-            time.sleep(0.05)  # polling a file another process writes
-        raise AssertionError(f"no {name} {fields} within {timeout}s")
+        while True:
+            try:
+                line = self.output.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"kiosk not ready within {timeout}s") from None
+            self.lines.append(line)
+            if line == "":
+                raise AssertionError("kiosk exited: " + "".join(self.lines[-30:]))
+            if "kiosk shown" in line:
+                return
+
+    def events(self) -> list[dict[str, Any]]:
+        return [json.loads(line) for line in self.log.read_text("utf-8").splitlines() if line]
 
     def send(self, **command: Any) -> dict[str, Any]:
         if self.sock is None:
             self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            self.sock.settimeout(20)
+            self.sock.settimeout(60)
             self.sock.connect(str(self.sock_path))
             self.reader = self.sock.makefile("rb")
         self.sock.sendall(json.dumps(command).encode() + b"\n")
         answer = json.loads(self.reader.readline())
         assert answer["ok"], answer
         return answer
+
+    def wait_event(self, name: str, timeout: float = 30.0, **fields: Any) -> dict[str, Any]:
+        seen = self.send(cmd="wait", event=name, fields=fields, timeout_ms=int(timeout * 1000))
+        return seen["seen"]
 
     def stop(self) -> int:
         if self.sock is not None:
@@ -83,7 +100,7 @@ class Kiosk:
 def kiosk(tmp_path: Path) -> Iterator[Kiosk]:
     k = Kiosk(tmp_path / "data", tmp_path / "control.sock")
     try:
-        k.wait_event("app.ready", timeout=60)
+        k.wait_ready()
         yield k
     finally:
         if k.proc.poll() is None:
@@ -114,11 +131,13 @@ def test_walk_in_personal_invoice_through_the_real_kiosk(kiosk: Kiosk) -> None:
     kiosk.send(cmd="tap", button="primary")  # finish
     wiped = kiosk.wait_event("session.wiped", reason="finish")
     assert wiped["session"] == issued["session"]
+    assert kiosk.stop() == 0  # the log is complete once the kiosk has exited
     transitions = [(e["from"], e["to"]) for e in kiosk.events()
                    if e["event"] == "session.transition" and e["session"] == issued["session"]]
     assert transitions == [("attract", "orders"), ("orders", "buyer"), ("buyer", "review"),
                            ("review", "issuing"), ("issuing", "result")]
-    assert kiosk.stop() == 0
+    events = json.dumps(kiosk.events(), ensure_ascii=False)
+    assert "session.started" in events and '"level": "ERROR"' not in events
 
 
 def test_paper_out_and_a_forged_code_through_the_real_kiosk(kiosk: Kiosk) -> None:
