@@ -35,6 +35,7 @@ def _gui(data: Path) -> Any:
     from kiosk.config import config_from_dict
 
     app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
     config = config_from_dict({"storage": {"data_dir": str(data)}})
     gui = build_gui(config, app, kiosk_mode=False, keyboard=False,
                     devices=DeviceManager(config.devices, printer_poll_s=None))
