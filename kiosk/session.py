@@ -71,6 +71,10 @@ T_CAMERA = Text("摄像头不可用，请使用扫码器或手工输入订单号
 T_BAD_EMAIL = Text("邮箱地址格式不正确", "That e-mail address is not valid")
 T_NOT_BUSINESS = Text("商品目录仅供企业账户使用", "The catalogue is for business accounts only")
 T_ADDRESS_NEEDED = Text("请填写邮寄地址，或选择到柜台领取", "Enter a mailing address, or pick it up")
+T_UNREADABLE = Text("扫码内容无法识别，请重新扫描，或输入小票上的订单号",
+                    "The code could not be read: scan it again or type the order number")
+T_IDCARD_FAILED = Text("未能读取身份证，请拿起后重新放稳在读卡区",
+                       "The ID card could not be read: lift it and place it flat again")
 T_BAD_LINE = Text("数量、单价或金额不正确", "Quantity, unit price or amount is not valid")
 
 
@@ -259,6 +263,20 @@ class Session:
         self._bad_qr(_text_of(None, Text("这不是本店的订单二维码，请扫描购物小票上的订单二维码",
                                          "This is not one of our order codes; scan the order QR "
                                          "code on your receipt")), source, kind="foreign")
+
+    def code_unreadable(self, reason: str, source: str = "scanner") -> None:
+        """The scanner sent something that is not a code (noise, a damaged print)."""
+        self.touch()
+        if self.screen in (Screen.ISSUING, Screen.OUT_OF_SERVICE):
+            return
+        self._start()
+        self._bad_qr(T_UNREADABLE, source, kind=f"unreadable:{reason}")
+
+    def idcard_failed(self, message: str = "") -> None:
+        """The reader could not read the card: say so, stay on the reading screen."""
+        if self.screen is Screen.IDCARD_READING:
+            self._log("idcard_failed", "ID card read failed")
+            self._notice(T_IDCARD_FAILED)
 
     def _add_order_code(self, text: str, source: str) -> None:
         try:

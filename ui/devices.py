@@ -28,6 +28,8 @@ class DeviceBridge(QObject):
     card = Signal(object)  # drivers.idcard IdentityCard
     status = Signal(object)  # StatusEvent
     preview = Signal(QImage)
+    unreadable = Signal(str)  # the scanner's reason for a dropped line
+    card_failed = Signal(str)
 
     def __init__(self, session: Session, devices: Any, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -36,7 +38,12 @@ class DeviceBridge(QObject):
         self.code.connect(self._on_code)
         self.card.connect(self._on_card)
         self.status.connect(self._on_status)
+        self.unreadable.connect(lambda reason: session.code_unreadable(reason, "scanner"))
+        self.card_failed.connect(session.idcard_failed)
         devices.scanner.on_code(lambda text: self.code.emit(text, "scanner"))
+        devices.scanner.on_error(lambda rejected: self.unreadable.emit(
+            str(getattr(rejected, "reason", "garbled"))))
+        devices.idcard.on_error(lambda message: self.card_failed.emit(str(message)))
         devices.camera.on_code(lambda text: self.code.emit(text, "camera"))
         devices.camera.on_preview(self._camera_preview)
         devices.idcard.on_card(self.card.emit)

@@ -408,3 +408,15 @@ def test_a_queued_request_is_issued_later_and_found_by_scanning_again(rig: CoreR
     s.code_scanned(rig.qr(order))  # "scan your order again later"
     assert s.screen is Screen.ALREADY_INVOICED
     assert s.data.invoice.request_id == request_id
+
+
+def test_unreadable_scan_and_failed_card_read_are_explained(rig: CoreRig) -> None:
+    s = rig.session
+    s.code_unreadable("control_chars")
+    assert s.screen is Screen.BAD_QR and "could not be read" in s.data.notice.en
+    s.back()
+    s.begin("idcard")
+    s.accept_terms()
+    s.consent_idcard(True)
+    s.idcard_failed("checksum")
+    assert s.screen is Screen.IDCARD_READING and "ID card" in s.data.notice.en

@@ -277,3 +277,9 @@ def test_business_flow_by_touch(qtbot: Any, gui: Any) -> None:
     wait_screen(qtbot, gui, Screen.RESULT)
     line = s.data.invoice.lines[0]
     assert line.quantity == 3 and s.data.invoice.buyer.tax_id == COMPANY_TAX_ID
+
+
+def test_garbage_from_the_scanner_is_explained(qtbot: Any, gui: Any) -> None:
+    gui.devices.emulators.scanner.send_raw(b"\x01\x02\x1b[2J\r\n")  # noise on the real pty
+    wait_screen(qtbot, gui, Screen.BAD_QR)
+    assert "无法识别" in gui.window.pages[Screen.BAD_QR].text.text()
