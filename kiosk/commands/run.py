@@ -107,6 +107,9 @@ def _run(gui: Any, args: argparse.Namespace, kiosk_mode: bool) -> int:
 
     window = gui.window
     if kiosk_mode:
+        from PySide6.QtCore import Qt
+
+        gui.app.setOverrideCursor(Qt.CursorShape.BlankCursor)  # a touch screen: no pointer
         window.showFullScreen()
     else:
         window.resize(*WINDOWED_SIZE)
