@@ -12,8 +12,8 @@ so "accept & continue" is both the consent and the first touch. Defaults are
 preselected (person "个人", ordinary, electronic), so a walk-in personal invoice
 is: accept & continue -> next (buyer) -> issue = 3 touches, and the receipt
 prints by itself when the printer's preflight is good. A company with a
-remembered title: accept, company, pick title (goes on to OPTIONS), special,
-next, issue = 6; with a scanned title code the scan does the filling.
+remembered title: accept, pick the title (goes on to OPTIONS), special, next,
+issue = 5; with a scanned title code the scan does the filling (4).
 
 Privacy: everything personal sits in one :class:`SessionData`, replaced whole by
 :meth:`Session.wipe` on finish and on idle timeout. Every transition is logged

@@ -76,7 +76,7 @@ def test_company_with_scanned_title_code_in_four_touches(rig: CoreRig) -> None:
     assert touch.count == 4 <= 6
 
 
-def test_company_with_remembered_title_in_six_touches(rig: CoreRig) -> None:
+def test_company_with_remembered_title_in_five_touches(rig: CoreRig) -> None:
     from kiosk.model import Buyer
 
     account = rig.core.accounts.find("demo")
@@ -89,14 +89,13 @@ def test_company_with_remembered_title_in_six_touches(rig: CoreRig) -> None:
     touch = Touches(s)
     s.code_scanned(rig.qr(rig.orders()[0]))
     touch("orders_continue")
-    touch("set_buyer_type", BuyerType.COMPANY)
-    touch("use_title", 0)
+    touch("use_title", 0)  # the saved titles show on the buyer screen whatever the type
     assert s.screen is Screen.OPTIONS
     touch("set_kind", InvoiceKind.SPECIAL)
     touch("options_continue")
     touch("confirm_issue")
     assert s.screen is Screen.RESULT and s.data.invoice.kind is InvoiceKind.SPECIAL
-    assert touch.count == 6
+    assert touch.count == 5 <= 6
 
 
 def test_several_orders_are_merged_into_one_invoice(rig: CoreRig) -> None:
