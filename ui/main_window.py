@@ -170,7 +170,9 @@ class MainWindow(QWidget):
         """The session was wiped: nothing personal may stay in a field or the keyboard."""
         for page in self.pages.values():
             for edit in page.findChildren(QLineEdit):
+                edit.blockSignals(True)  # a cleared field must not write into the new session
                 edit.clear()
+                edit.blockSignals(False)
             view = getattr(page, "preview", None)
             if view is not None:
                 view.clear_image()

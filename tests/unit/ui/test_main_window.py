@@ -283,3 +283,18 @@ def test_garbage_from_the_scanner_is_explained(qtbot: Any, gui: Any) -> None:
     gui.devices.emulators.scanner.send_raw(b"\x01\x02\x1b[2J\r\n")  # noise on the real pty
     wait_screen(qtbot, gui, Screen.BAD_QR)
     assert "无法识别" in gui.window.pages[Screen.BAD_QR].text.text()
+
+
+def test_the_next_walk_in_after_a_wipe_starts_from_the_defaults(qtbot: Any, gui: Any) -> None:
+    s, win = gui.core.session, gui.window
+    gui.devices.emulators.scanner.scan(qr_for(gui, 0))
+    wait_screen(qtbot, gui, Screen.ORDERS)
+    s.orders_continue()
+    win.pages[Screen.BUYER].edits["email"].insert("zhang.san@example.com")
+    assert s.data.buyer.email == "zhang.san@example.com"
+    s.finish()
+    gui.devices.emulators.scanner.scan(qr_for(gui, 1))
+    wait_screen(qtbot, gui, Screen.ORDERS)
+    s.orders_continue()
+    assert s.data.buyer.name == "个人" and s.data.buyer.email == ""
+    assert win.pages[Screen.BUYER].name.text() == "个人"
