@@ -96,6 +96,9 @@ class MainWindow(QWidget):
         self.languages = languages
         self.kiosk_mode = kiosk_mode
         self.large_text = large_text
+        # What the next walk-in sees: a wipe brings back the configured language and size.
+        self.default_lang = languages.current
+        self.default_large_text = large_text
         self.allow_close = not kiosk_mode
         self.setWindowTitle("Fapiao kiosk")
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
@@ -149,9 +152,10 @@ class MainWindow(QWidget):
         return self.pages[self.session.screen]
 
     def show_session(self) -> None:
-        if not self.session.data.session_id and self._shown_session:
-            self.wipe_screen()
+        wiped = not self.session.data.session_id and self._shown_session
         self._shown_session = self.session.data.session_id
+        if wiped:
+            self.wipe_screen()
         page = self.current
         page.refresh(self.session, self.languages.current)
         page.header.large.setChecked(self.large_text)
@@ -180,6 +184,10 @@ class MainWindow(QWidget):
             page.refresh(self.session, self.languages.current)  # show the empty session
         if self.keyboard is not None and self.keyboard.available:
             self.keyboard.reset()
+        if self.languages.current != self.default_lang:
+            self.set_language(self.default_lang)
+        if self.large_text != self.default_large_text:
+            self.set_large_text(self.default_large_text)
         log.info("screen wiped", extra={"event": "ui.wiped"})
 
     def _tick(self) -> None:

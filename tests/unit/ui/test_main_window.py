@@ -298,3 +298,18 @@ def test_the_next_walk_in_after_a_wipe_starts_from_the_defaults(qtbot: Any, gui:
     s.orders_continue()
     assert s.data.buyer.name == "个人" and s.data.buyer.email == ""
     assert win.pages[Screen.BUYER].name.text() == "个人"
+
+
+def test_language_and_large_text_go_back_to_the_defaults_for_the_next_person(
+        qtbot: Any, gui: Any) -> None:
+    win, s = gui.window, gui.core.session
+    gui.devices.emulators.scanner.scan(qr_for(gui, 0))
+    wait_screen(qtbot, gui, Screen.ORDERS)
+    page = win.pages[Screen.ORDERS]
+    qtbot.mouseClick(page.header.language, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.header.large, Qt.MouseButton.LeftButton)
+    assert win.languages.current == "en" and win.large_text
+    s.finish()
+    wait_screen(qtbot, gui, Screen.ATTRACT)
+    assert win.languages.current == "zh_CN" and not win.large_text
+    assert win.pages[Screen.ATTRACT].big.text() == "扫描小票二维码开票"
