@@ -8,6 +8,7 @@ in ``tests/helpers`` and are imported where used.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +18,15 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("KIOSK_CONFIG", None)
 os.environ.pop("NOTIFY_SOCKET", None)
 
+# The one QApplication of the test run is set up as `kiosk run` sets up its own
+# (the virtual keyboard's input method, its privacy-safe pinyin dictionary):
+# it must happen before any test creates the application, whatever the order
+# the tests run in. The keyboard's own QML warnings are ignored in pyproject's
+# qt_log_ignore (ui.widgets.keyboard.QT_LOG_IGNORE).
+from ui.widgets.keyboard import prepare_environment  # noqa: E402
+
+prepare_environment(Path(tempfile.mkdtemp(prefix="kiosk-test-state-")))
+
 
 @pytest.fixture(autouse=True)
 def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
@@ -24,3 +34,25 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     data = tmp_path / "kiosk-data"
     monkeypatch.setenv("KIOSK_DATA_DIR", str(data))
     yield data
+
+
+@pytest.fixture(scope="session", autouse=True)
+def keyboard_engine_first(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Load the virtual keyboard before any test focuses a text field.
+
+    The keyboard's input context binds to the first InputPanel only if that
+    panel exists before the first text field takes focus; `kiosk run` builds its
+    panel with the main window, before any focus. A test run must do the same,
+    or keyboard tests would depend on which test happened to focus a field first.
+    """
+    if not any("qtbot" in item.fixturenames or "qapp" in item.fixturenames
+               for item in request.session.items):
+        yield
+        return
+    qapp = request.getfixturevalue("qapp")
+    from ui.widgets.keyboard import KeyboardPanel
+
+    panel = KeyboardPanel(follow_focus=False)
+    yield
+    panel.deleteLater()
+    qapp.processEvents()

@@ -45,3 +45,14 @@ def test_many_signal_emits_do_not_leak_references() -> None:
     assert proc.returncode == 0, proc.stderr[-2000:]
     before, after = map(int, proc.stdout.split())
     assert abs(after - before) < 100
+
+
+def test_suite_ignores_exactly_the_keyboards_known_qt_warnings() -> None:
+    import tomllib
+    from pathlib import Path
+
+    from ui.widgets.keyboard import QT_LOG_IGNORE
+
+    pyproject = Path(__file__).resolve().parents[3] / "pyproject.toml"
+    ini = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["pytest"]["ini_options"]
+    assert ini["qt_log_ignore"] == list(QT_LOG_IGNORE)
