@@ -197,6 +197,16 @@ class DiagnosticsService:
         self.taps.clear()
         self.db.conn.close()
 
+    def camera_running(self, on: bool) -> None:
+        """Run the camera's decoding and preview for the camera screen; pause it after.
+
+        The walk-in flow keeps the camera paused unless the user turns it on (privacy,
+        CPU); diagnostics mode ends with a session wipe, so pausing on leave is right.
+        """
+        action = getattr(self.devices.camera, "resume" if on else "pause", None)
+        if action is not None:
+            action()
+
     # -- the PIN ----------------------------------------------------------------------------
     def attempt_pin(self, pin: str) -> GateResult:
         """IO (scrypt + database): check the technician's PIN."""

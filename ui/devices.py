@@ -35,11 +35,14 @@ class DeviceBridge(QObject):
         super().__init__(parent)
         self.session = session
         self.devices = devices
+        # While the technician's diagnostics mode is open, scans and cards are the
+        # technician's tests: they must not drive the customer session underneath.
+        self.suspended = False
         self.code.connect(self._on_code)
         self.card.connect(self._on_card)
         self.status.connect(self._on_status)
-        self.unreadable.connect(lambda reason: session.code_unreadable(reason, "scanner"))
-        self.card_failed.connect(session.idcard_failed)
+        self.unreadable.connect(self._on_unreadable)
+        self.card_failed.connect(self._on_card_failed)
         devices.scanner.on_code(lambda text: self.code.emit(text, "scanner"))
         devices.scanner.on_error(lambda rejected: self.unreadable.emit(
             str(getattr(rejected, "reason", "garbled"))))
@@ -59,13 +62,24 @@ class DeviceBridge(QObject):
         if self.session.data.camera_on:
             self.preview.emit(image)
 
+    def _on_unreadable(self, reason: str) -> None:
+        if not self.suspended:
+            self.session.code_unreadable(reason, "scanner")
+
+    def _on_card_failed(self, message: str) -> None:
+        if not self.suspended:
+            self.session.idcard_failed(message)
+
     def _on_code(self, text: str, source: str) -> None:
+        if self.suspended:
+            return
         if source == "camera" and not self.session.data.camera_on:
             return  # the camera decodes only while the user has turned it on
         self.session.code_scanned(text, source)
 
     def _on_card(self, card: Any) -> None:
-        self.session.idcard_read(card.name, card.id_number)
+        if not self.suspended:
+            self.session.idcard_read(card.name, card.id_number)
 
     def _on_status(self, event: StatusEvent) -> None:
         # UNKNOWN (not asked yet) and BUSY are not failures: only a known fault counts.

@@ -233,11 +233,13 @@ class CameraPage(DiagPage):
         self.view.setText(self.tr("等待画面… Waiting for frames…"))
         self._rate_mark = (time.monotonic(), self.previews, self._camera_frames())
         self.service.taps.preview_sink = lambda image: self._relay.post(self._frame, image)
+        self.service.camera_running(True)
         self.fps_timer.start()
 
     def leave(self) -> None:
         super().leave()
         self.service.taps.preview_sink = None
+        self.service.camera_running(False)
         self.fps_timer.stop()
 
     def _camera_frames(self) -> int:

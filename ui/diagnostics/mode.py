@@ -220,6 +220,13 @@ def install_diagnostics(gui: Any) -> DiagnosticsMode:
         apply_printer_encoding(gui.devices.printer, service.encoding)
     mode = DiagnosticsMode(service, gui.window)
     gui.window.diagnosticsRequested.connect(mode.open)
+
+    def suspend_customer_input(on: bool) -> None:
+        if gui.bridge is not None:
+            gui.bridge.suspended = on
+
+    mode.opened.connect(lambda: suspend_customer_input(True))
+    mode.closed.connect(lambda: suspend_customer_input(False))
     mode.closed.connect(lambda: core.session.wipe("diagnostics"))
 
     def close() -> None:
