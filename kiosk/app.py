@@ -38,6 +38,7 @@ from kiosk.mail import MailOutbox, build_mailer
 from kiosk.model import Buyer, Invoice
 from kiosk.orderqr import looks_like_order_qr, resolve_order_qr
 from kiosk.orders import OrderStore
+from kiosk.overrides import apply_overrides
 from kiosk.platform.factory import build_gateway
 from kiosk.platform.gateway import IssuingGateway
 from kiosk.session import Session
@@ -104,6 +105,51 @@ class Core:
             except Exception:
                 log.exception("close failed", extra={"event": "app.close_error"})
         self.closers.clear()
+
+
+def effective_config(config: Config) -> Config:
+    """The configuration with the terminal's local overrides (kiosk.overrides) applied:
+    what a technician fixed in diagnostics mode, e.g. the printer's encoding."""
+    db = open_database(config.data_path / DB_FILE)
+    try:
+        return apply_overrides(config, db)
+    finally:
+        db.conn.close()
+
+
+def serve_downloads(config: Config, gateway: IssuingGateway) -> Callable[[], None] | None:
+    """Serve the sandbox's invoice downloads at ``platform.download_base_url``.
+
+    The QR codes on the result screen and the receipt carry that URL; with the
+    embedded sandbox nothing else would answer it. Returns the server's stop
+    function, or None when not serving (remote platform, switched off, or the
+    address is taken, e.g. by a separate ``kiosk sandbox serve``: logged).
+    """
+    from urllib.parse import urlsplit
+
+    from kiosk.platform.sandbox import SandboxPlatform
+    from kiosk.platform.server import SandboxServer
+
+    if not (isinstance(gateway, SandboxPlatform) and config.platform.sandbox.serve_downloads):
+        return None
+    url = urlsplit(config.platform.download_base_url)
+    address = (url.hostname or "127.0.0.1", url.port or 80)
+    remote = config.platform.remote
+    try:
+        server = SandboxServer(address, gateway, {remote.app_key: remote.app_secret})
+    except OSError as err:
+        log.warning("invoice downloads not served at %s: %s", config.platform.download_base_url,
+                    err.strerror, extra={"event": "app.downloads_unavailable"})
+        return None
+    server.start()
+    log.info("serving invoice downloads at %s", config.platform.download_base_url,
+             extra={"event": "app.downloads_served"})
+
+    def stop() -> None:
+        server.stop()
+        server.server_close()
+
+    return stop
 
 
 def build_core(
@@ -297,11 +343,13 @@ def build_gui(
     start_devices: bool = True,
     gateway: IssuingGateway | None = None,
     keyboard: bool = True,
+    downloads: bool = False,
 ) -> Gui:
     """Build the devices, the core with a Qt runner, and the main window over them.
 
     ``devices`` is a :class:`drivers.manager.DeviceManager` (built from
-    ``config.devices`` when not given). Device callbacks arrive on device threads
+    ``config.devices`` when not given). ``downloads`` serves the sandbox's invoice
+    downloads in-process (``kiosk run`` asks for it; tests stay off the network). Device callbacks arrive on device threads
     and reach the session through queued signals (:class:`ui.devices.DeviceBridge`).
     """
     from PySide6.QtCore import QTimer
@@ -314,11 +362,16 @@ def build_gui(
     from ui.runner import QtRunner
 
     runner = QtRunner(parent=app)
+    config = effective_config(config)
     large = config.ui.large_text if large_text is None else large_text
     theme.apply(app, large)
     if devices is None:
         devices = DeviceManager(config.devices)
     core = build_core(config, runner=runner, printer=devices.printer_worker, gateway=gateway)
+    if downloads:
+        stop_downloads = serve_downloads(config, core.gateway)
+        if stop_downloads is not None:
+            core.closers.append(stop_downloads)
     languages = Languages(app)
     languages.set(lang or config.ui.language)
     window = MainWindow(

@@ -63,6 +63,7 @@ class SandboxConfig:
     db_file: str = "sandbox.db"  # relative to storage.data_dir
     monthly_quota: str = field(default="1000000.00", metadata={"decimal": True})
     channel: str = field(default="2", metadata={"pattern": r"^\d$"})
+    serve_downloads: bool = True  # `kiosk run` serves invoice downloads at download_base_url
 
 
 @dataclass(frozen=True)

@@ -72,11 +72,7 @@ def handler(args: argparse.Namespace, ctx: Any) -> int:
 
     setup_logging(config.data_path, level=config.logging.level,
                   max_bytes=config.logging.max_bytes, backups=config.logging.backups)
-    if sys.version_info < (3, 12):
-        # PySide6 6.12 miscounts references to None/True/False on some calls; CPython 3.12+
-        # makes those objects immortal, before that the process can abort (none_dealloc).
-        log.warning("Python %s: run the kiosk on Python 3.12 or later (PySide6 refcount bug)",
-                    sys.version.split()[0], extra={"event": "app.python_too_old"})
+    _check_qt_binding()
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import build_gui
@@ -88,7 +84,7 @@ def handler(args: argparse.Namespace, ctx: Any) -> int:
     kiosk_mode = config.ui.kiosk_mode and not args.windowed and not args.screenshot
     gui = build_gui(config, app, lang=args.lang,
                     large_text=True if args.large_text else None, kiosk_mode=kiosk_mode,
-                    start_devices=True)
+                    start_devices=True, downloads=not args.screenshot)
     if args.screenshot:
         try:
             return _screenshot(gui, args)
@@ -98,6 +94,22 @@ def handler(args: argparse.Namespace, ctx: Any) -> int:
 
                 shutil.rmtree(config.data_path, ignore_errors=True)
     return _run(gui, args, kiosk_mode)
+
+
+def _check_qt_binding() -> None:
+    """Warn when running on the PySide6 release that aborts CPython < 3.12.
+
+    PySide6 6.12.0 drops a reference to None/True/False on some calls (each signal
+    emitted from Python, ``processEvents``); before CPython 3.12 made those objects
+    immortal, the process aborts after a few thousand (none_dealloc/bool_dealloc).
+    pyproject.toml excludes it; this catches an environment installed by hand.
+    """
+    import PySide6
+
+    if PySide6.__version__ == "6.12.0" and sys.version_info < (3, 12):
+        log.warning("PySide6 6.12.0 on Python %s aborts after a few thousand signals: "
+                    "install the pinned version (scripts/setup.sh)", sys.version.split()[0],
+                    extra={"event": "app.qt_binding_unsafe"})
 
 
 def _run(gui: Any, args: argparse.Namespace, kiosk_mode: bool) -> int:
