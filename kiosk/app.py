@@ -38,7 +38,7 @@ from kiosk.mail import MailOutbox, build_mailer
 from kiosk.model import Buyer, Invoice
 from kiosk.orderqr import looks_like_order_qr, resolve_order_qr
 from kiosk.orders import OrderStore
-from kiosk.overrides import apply_overrides
+from kiosk.overrides import effective_config
 from kiosk.platform.factory import build_gateway
 from kiosk.platform.gateway import IssuingGateway
 from kiosk.session import Session
@@ -105,16 +105,6 @@ class Core:
             except Exception:
                 log.exception("close failed", extra={"event": "app.close_error"})
         self.closers.clear()
-
-
-def effective_config(config: Config) -> Config:
-    """The configuration with the terminal's local overrides (kiosk.overrides) applied:
-    what a technician fixed in diagnostics mode, e.g. the printer's encoding."""
-    db = open_database(config.data_path / DB_FILE)
-    try:
-        return apply_overrides(config, db)
-    finally:
-        db.conn.close()
 
 
 def serve_downloads(config: Config, gateway: IssuingGateway) -> Callable[[], None] | None:

@@ -16,10 +16,11 @@ import logging
 import sqlite_utils
 
 from kiosk.config import Config, PrinterConfig
-from kiosk.storage import get_meta, set_meta
+from kiosk.storage import get_meta, open_database, set_meta
 
 log = logging.getLogger("kiosk.overrides")
 
+DB_FILE = "kiosk.db"  # the kiosk database in the data folder (kiosk.app.DB_FILE)
 PRINTER_ENCODING_KEY = "override.devices.printer.encoding"
 ENCODINGS = ("GB18030", "GBK", "Big5", "UTF-8")
 
@@ -51,3 +52,12 @@ def apply_overrides(config: Config, db: sqlite_utils.Database) -> Config:
     )
     devices = dataclasses.replace(config.devices, printer=printer)
     return dataclasses.replace(config, devices=devices)
+
+
+def effective_config(config: Config) -> Config:
+    """The configuration with this terminal's overrides applied (opens the kiosk database)."""
+    db = open_database(config.data_path / DB_FILE)
+    try:
+        return apply_overrides(config, db)
+    finally:
+        db.conn.close()

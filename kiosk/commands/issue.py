@@ -146,8 +146,9 @@ def printer_bytes(config: Any, ops: Any) -> bytes:
     """Receipt ops as ESC/POS bytes with the configured printer's encoding, paper and QR mode
     (shared by ``kiosk issue``, ``kiosk red issue`` and ``kiosk reprint``)."""
     from drivers.printer.escpos_render import EscPosRenderer
+    from kiosk.overrides import effective_config
 
-    printer = config.devices.printer
+    printer = effective_config(config).devices.printer  # the encoding a technician calibrated
     return EscPosRenderer(encoding=printer.encoding, paper_width_mm=printer.paper_width_mm,
                           qr_mode=printer.qr_mode).render(ops)
 

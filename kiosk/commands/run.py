@@ -72,6 +72,10 @@ def handler(args: argparse.Namespace, ctx: Any) -> int:
 
     setup_logging(config.data_path, level=config.logging.level,
                   max_bytes=config.logging.max_bytes, backups=config.logging.backups)
+    from kiosk.logs import log_dir
+    from kiosk.logview import prune_logs
+
+    prune_logs(log_dir(config.data_path), config.logging.retention_days)  # old rotated files
     _check_qt_binding()
     from PySide6.QtWidgets import QApplication
 

@@ -7,9 +7,10 @@ import socket
 import urllib.request
 from pathlib import Path
 
-from kiosk.app import DB_FILE, effective_config, serve_downloads
+from kiosk.app import DB_FILE, serve_downloads
 from kiosk.config import config_from_dict
-from kiosk.overrides import save_printer_encoding
+from kiosk.overrides import DB_FILE as OVERRIDES_DB_FILE
+from kiosk.overrides import effective_config, save_printer_encoding
 from kiosk.platform.factory import build_sandbox
 from kiosk.storage import open_database
 from tests.helpers.invoices import sample_request
@@ -22,6 +23,7 @@ def free_port() -> int:
 
 
 def test_effective_config_applies_the_technicians_encoding(tmp_path: Path) -> None:
+    assert OVERRIDES_DB_FILE == DB_FILE
     config = config_from_dict({"storage": {"data_dir": str(tmp_path)}})
     assert effective_config(config).devices.printer.encoding == "GB18030"
     db = open_database(config.data_path / DB_FILE)
@@ -60,3 +62,16 @@ def test_downloads_can_be_switched_off(tmp_path: Path) -> None:
         assert serve_downloads(remote, object()) is None  # type: ignore[arg-type]
     finally:
         sandbox.close()
+
+
+def test_headless_receipts_use_the_calibrated_encoding(tmp_path: Path) -> None:
+    from drivers.printer.ops import Text
+    from kiosk.commands.issue import printer_bytes
+
+    config = config_from_dict({})
+    ops = [Text("发票")]
+    assert "发票".encode("gb18030") in printer_bytes(config, ops)
+    db = open_database(config.data_path / DB_FILE)
+    save_printer_encoding(db, "UTF-8")
+    db.conn.close()
+    assert "发票".encode("utf-8") in printer_bytes(config, ops)
