@@ -26,7 +26,9 @@ class ReviewPage(Page):
         self.buyer_tax = label("big")
         self.body.addWidget(self.buyer_name)
         self.body.addWidget(self.buyer_tax)
-        self.table = LinesTable(5)
+        # Three rows before the table scrolls: the totals, the amount in words and the
+        # issue date stay in view without scrolling the page on a 1280x800 screen.
+        self.table = LinesTable(5, max_rows=3)
         self.body.addWidget(self.table)
         self.sums = label("big")
         self.words = label("big")

@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTab
 
 
 class LinesTable(QTableWidget):
-    def __init__(self, columns: int) -> None:
+    def __init__(self, columns: int, *, max_rows: int = 8) -> None:
         super().__init__(0, columns)
+        self.max_rows = max_rows  # rows shown before the table scrolls
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -28,5 +29,5 @@ class LinesTable(QTableWidget):
                 if c > 0:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.setItem(r, c, item)
-        self.setFixedHeight(min(420, 48 + 44 * max(1, len(rows))))
+        self.setFixedHeight(48 + 44 * max(1, min(self.max_rows, len(rows))))
         self.verticalHeader().setDefaultSectionSize(44)
