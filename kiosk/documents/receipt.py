@@ -119,6 +119,7 @@ def receipt_ops(invoice: Invoice, *, paper_width_mm: int, fetch_url: str) -> lis
     if url:
         lay.ops.append(Feed(1))
         lay.ops.append(Qr(url, size=_QR_MODULE[paper_width_mm], align=Align.CENTER))
+        lay.ops.append(Feed(1))  # a quiet zone under the code before its caption
         lay.text("扫码下载电子发票（PDF/XML）", Align.CENTER)
         lay.text("Scan to download the e-invoice", Align.CENTER)
         lay.text(url, Align.CENTER)
