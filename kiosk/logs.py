@@ -28,6 +28,10 @@ LOG_FILE_NAME = "kiosk.jsonl"
 # The current kiosk session id (set by the session flow), added to each record.
 current_session: contextvars.ContextVar[str] = contextvars.ContextVar("kiosk_session", default="")
 
+# Libraries that log routine detail at INFO (fontTools: dozens of lines per PDF
+# as it subsets the CJK font); operators read the kiosk's own events.
+QUIET_LIBRARIES = ("fontTools", "PIL", "asyncio", "mail.log")
+
 # LogRecord attributes that are not user fields.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 
@@ -108,6 +112,8 @@ def setup_logging(
             root.removeHandler(handler)
             handler.close()
     root.setLevel(level)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))
     masking = MaskingFilter()
     folder = log_dir(data_path)
     folder.mkdir(parents=True, exist_ok=True)

@@ -67,3 +67,9 @@ def test_file_rotates_by_size(log_file: Path) -> None:
         logging.getLogger("kiosk.test").info("line %d %s", i, "x" * 50)
     assert (log_file.parent / "kiosk.jsonl.1").exists()
     assert not (log_file.parent / "kiosk.jsonl.3").exists()
+
+
+def test_library_chatter_stays_out_of_the_log(log_file: Path) -> None:
+    logging.getLogger("fontTools.subset").info("head pruned")
+    logging.getLogger("fontTools.subset").warning("glyph missing")
+    assert [e["msg"] for e in read(log_file)] == ["glyph missing"]
