@@ -137,7 +137,10 @@ class AlreadyInvoicedPage(FailurePage):
         self.action1.setEnabled(inv is not None and session.printer_ok)
 
 
-class BadQrPage(FailurePage):
+class TypeInsteadPage(FailurePage):
+    """A failure where scanning did not work: the way forward is typing the order number
+    (action 1) or going back to try again (primary)."""
+
     def configure(self) -> None:
         super().configure()
         self.action1.show()
@@ -145,6 +148,8 @@ class BadQrPage(FailurePage):
         self.primary.clicked.disconnect()
         self.primary.clicked.connect(self.session.back)
 
+
+class BadQrPage(TypeInsteadPage):
     def title(self) -> str:
         return self.tr("Code not accepted")
 
@@ -202,14 +207,7 @@ class PrinterProblemPage(FailurePage):
         self.action1.setEnabled(not session.data.printing)
 
 
-class CameraUnavailablePage(FailurePage):
-    def configure(self) -> None:
-        super().configure()
-        self.action1.show()
-        self.action1.clicked.connect(lambda: self.session.begin("type"))
-        self.primary.clicked.disconnect()
-        self.primary.clicked.connect(self.session.back)
-
+class CameraUnavailablePage(TypeInsteadPage):
     def title(self) -> str:
         return self.tr("Camera unavailable")
 
