@@ -258,19 +258,8 @@ class Outbox:
                    error: str | None = None, errors: list[Rejection] | None = None,
                    invoice_number: str | None = None, attempt: bool = False,
                    retry_at: dt.datetime | None = None) -> None:
-        sets = ["status = ?", "updated_at = ?"]
-        args: list[Any] = [status.value, iso(now)]
-        if error is not None:
-            sets.append("last_error = ?")
-            args.append(error[:500])
-        if errors is not None:
-            sets.append("errors = ?")
-            args.append(json.dumps([e.to_dict() for e in errors], ensure_ascii=False))
-        if invoice_number is not None:
-            sets.append("invoice_number = ?")
-            args.append(invoice_number)
-        if attempt:
-            sets.append("attempts = attempts + 1")
+        sets, args = _status_update(status, now, error=error, errors=errors,
+                                    invoice_number=invoice_number, attempt=attempt)
         if retry_at is not None:
             sets.append("next_attempt_at = ?")
             args.append(iso(retry_at))
@@ -396,19 +385,8 @@ class Outbox:
                        invoice_number: str | None = None, attempt: bool = False,
                        conn: Any = None) -> None:
         """Update a red request; inside the caller's transaction when ``conn`` is given."""
-        sets = ["status = ?", "updated_at = ?"]
-        args: list[Any] = [status.value, iso(now)]
-        if error is not None:
-            sets.append("last_error = ?")
-            args.append(error[:500])
-        if errors is not None:
-            sets.append("errors = ?")
-            args.append(json.dumps([e.to_dict() for e in errors], ensure_ascii=False))
-        if invoice_number is not None:
-            sets.append("invoice_number = ?")
-            args.append(invoice_number)
-        if attempt:
-            sets.append("attempts = attempts + 1")
+        sets, args = _status_update(status, now, error=error, errors=errors,
+                                    invoice_number=invoice_number, attempt=attempt)
         sql = f"UPDATE red_requests SET {', '.join(sets)} WHERE request_id = ?"
         if conn is not None:
             conn.execute(sql, [*args, request_id])
@@ -482,3 +460,23 @@ def _stored(r: dict[str, Any]) -> StoredInvoice:
         invoice=from_data(Invoice, json.loads(r["data"])),
         xml_path=r["xml_path"], pdf_path=r["pdf_path"], mail_state=r["mail_state"],
     )
+
+
+def _status_update(status: RequestStatus, now: dt.datetime, *, error: str | None,
+                   errors: list[Rejection] | None, invoice_number: str | None,
+                   attempt: bool) -> tuple[list[str], list[Any]]:
+    """The SET clauses and values of a status change (issue and red requests alike)."""
+    sets = ["status = ?", "updated_at = ?"]
+    args: list[Any] = [status.value, iso(now)]
+    if error is not None:
+        sets.append("last_error = ?")
+        args.append(error[:500])
+    if errors is not None:
+        sets.append("errors = ?")
+        args.append(json.dumps([e.to_dict() for e in errors], ensure_ascii=False))
+    if invoice_number is not None:
+        sets.append("invoice_number = ?")
+        args.append(invoice_number)
+    if attempt:
+        sets.append("attempts = attempts + 1")
+    return sets, args
