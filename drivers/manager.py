@@ -54,34 +54,58 @@ log = logging.getLogger("drivers.manager")
 
 
 class ScannerConfigLike(Protocol):
-    backend: str  # emulated | serial | wedge | none
-    url: str
-    baudrate: int
-    prefix: str
-    suffix: str
-    wedge_max_interval_ms: int
+    @property
+    def backend(self) -> str: ...  # emulated | serial | wedge | none
+    @property
+    def url(self) -> str: ...
+    @property
+    def baudrate(self) -> int: ...
+    @property
+    def prefix(self) -> str: ...
+    @property
+    def suffix(self) -> str: ...
+    @property
+    def wedge_max_interval_ms(self) -> int: ...
 
 
 class IdCardConfigLike(Protocol):
-    backend: str  # emulated | serial | none
-    url: str
-    baudrate: int
+    @property
+    def backend(self) -> str: ...  # emulated | serial | none
+    @property
+    def url(self) -> str: ...
+    @property
+    def baudrate(self) -> int: ...
 
 
 class CameraConfigLike(Protocol):
-    backend: str  # emulated | opencv | none
-    source: str
-    decoder: str  # zxing | pyzbar
-    width: int
-    height: int
-    preview_fps: int
+    @property
+    def backend(self) -> str: ...  # emulated | opencv | none
+    @property
+    def source(self) -> str: ...
+    @property
+    def decoder(self) -> str: ...  # zxing | pyzbar
+    @property
+    def width(self) -> int: ...
+    @property
+    def height(self) -> int: ...
+    @property
+    def preview_fps(self) -> int: ...
 
 
 class DevicesConfigLike(Protocol):
-    printer: Any  # drivers.printer.PrinterConfigLike
-    scanner: ScannerConfigLike
-    idcard: IdCardConfigLike
-    camera: CameraConfigLike
+    """Read-only, as the kiosk's frozen config dataclasses are."""
+
+    @property
+    def printer(self) -> Any: ...  # drivers.printer.PrinterConfigLike
+
+    @property
+    def scanner(self) -> ScannerConfigLike: ...
+
+    @property
+    def idcard(self) -> IdCardConfigLike: ...
+
+    @property
+    def camera(self) -> CameraConfigLike: ...
 
 
 # -- placeholders ---------------------------------------------------------------------------
