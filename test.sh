@@ -7,4 +7,5 @@ cd "$(dirname "$0")"
 scripts/setup.sh --test
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check kiosk drivers ui bench tests
+.venv/bin/mypy kiosk drivers ui
 exec .venv/bin/python -m pytest "$@"
