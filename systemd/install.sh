@@ -27,7 +27,7 @@ WRAPPER=/usr/local/bin/kiosk
 # Runtime packages: the compositor, Python, Qt's system libraries, CJK fonts.
 APT_PACKAGES=(cage python3 python3-venv libegl1 libgl1 libfontconfig1 libxkbcommon0
               libglib2.0-0 libdbus-1-3 libpulse0 libwayland-client0 libwayland-cursor0
-              libwayland-egl1 fonts-noto-cjk procps)
+              libwayland-egl1 libopengl0 libusb-1.0-0 fonts-noto-cjk procps)
 
 DRY_RUN=0
 WITH_APT=1
