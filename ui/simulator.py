@@ -148,7 +148,7 @@ class SimulatorPanel(QWidget):
         outer.addWidget(scroll, 1)
         outer.addWidget(self.status)
         self._retranslate()
-        self.resize(460, 860)
+        self.resize(560, 860)
 
     # -- building helpers --------------------------------------------------------------
 
