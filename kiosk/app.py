@@ -42,7 +42,7 @@ from kiosk.overrides import effective_config
 from kiosk.platform.factory import build_gateway
 from kiosk.platform.gateway import IssuingGateway
 from kiosk.session import Session
-from kiosk.storage import connect, open_database
+from kiosk.storage import DB_FILE, connect, open_database
 from kiosk.titleqr import parse_title_qr
 
 if TYPE_CHECKING:
@@ -52,7 +52,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("kiosk.app")
 
-DB_FILE = "kiosk.db"
 PUMP_INTERVAL_S = 30
 
 

@@ -31,9 +31,10 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config, ConfigError, load_config
+from kiosk.storage import DB_FILE
 
 OK, WARN, FAIL = "ok", "warn", "fail"
-DB_FILE_NAME = "kiosk.db"  # the composition root's kiosk.app.DB_FILE
+DB_FILE_NAME = DB_FILE
 
 FREE_WARN_BYTES = 1 << 30  # 1 GiB
 FREE_FAIL_BYTES = 100 << 20  # 100 MiB

@@ -16,11 +16,10 @@ import logging
 import sqlite_utils
 
 from kiosk.config import Config, PrinterConfig
-from kiosk.storage import get_meta, open_database, set_meta
+from kiosk.storage import DB_FILE, get_meta, open_database, set_meta
 
 log = logging.getLogger("kiosk.overrides")
 
-DB_FILE = "kiosk.db"  # the kiosk database in the data folder (kiosk.app.DB_FILE)
 PRINTER_ENCODING_KEY = "override.devices.printer.encoding"
 ENCODINGS = ("GB18030", "GBK", "Big5", "UTF-8")
 

@@ -23,6 +23,9 @@ log = logging.getLogger("kiosk.storage")
 
 BUSY_TIMEOUT_MS = 5000
 
+# The kiosk's database file in the data folder (every part opens this one name).
+DB_FILE = "kiosk.db"
+
 core = Migrations("core")
 
 

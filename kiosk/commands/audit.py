@@ -12,7 +12,7 @@ from kiosk.audit import TABLE, AuditTrail
 from kiosk.cli import CommandError
 
 # The kiosk database inside the data folder (the composition root uses the same name).
-DB_FILE_NAME = "kiosk.db"
+DB_FILE_NAME = storage.DB_FILE
 
 
 def database_file(config: Any) -> Path:

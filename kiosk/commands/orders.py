@@ -19,7 +19,7 @@ from kiosk.orderqr import make_order_qr, write_order_qr_png
 from kiosk.orders import OrderStore
 
 # The kiosk database inside the data folder (the composition root uses the same name).
-DB_FILE_NAME = "kiosk.db"
+DB_FILE_NAME = storage.DB_FILE
 MAX_IMPORT_BYTES = 50_000_000
 
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from kiosk.app import DB_FILE, serve_downloads
 from kiosk.config import config_from_dict
-from kiosk.overrides import DB_FILE as OVERRIDES_DB_FILE
 from kiosk.overrides import effective_config, save_printer_encoding
 from kiosk.platform.factory import build_sandbox
 from kiosk.storage import open_database
@@ -23,7 +22,6 @@ def free_port() -> int:
 
 
 def test_effective_config_applies_the_technicians_encoding(tmp_path: Path) -> None:
-    assert OVERRIDES_DB_FILE == DB_FILE
     config = config_from_dict({"storage": {"data_dir": str(tmp_path)}})
     assert effective_config(config).devices.printer.encoding == "GB18030"
     db = open_database(config.data_path / DB_FILE)
