@@ -44,7 +44,25 @@ class Context:
         """The configuration, loaded on first use (a ConfigError reaches main)."""
         if self._config is None:
             self._config = load_config(self.config_path)
+            _cache_printer_profiles(self._config)
         return self._config
+
+
+def _cache_printer_profiles(config: Config) -> None:
+    """Keep python-escpos's parsed printer-profile database in the data folder.
+
+    By default it pickles its ~0.2 s YAML parse into a NEW temporary folder at every
+    import, so the cache never hits and each start leaves a folder in /tmp behind.
+    Must run before escpos is first imported (drivers import it lazily).
+    """
+    import os
+
+    folder = config.data_path / "cache" / "escpos"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return  # an unwritable data folder is reported elsewhere; escpos still works
+    os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(folder))
 
 
 class CommandError(Exception):

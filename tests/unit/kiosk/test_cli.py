@@ -62,3 +62,14 @@ def test_python_dash_m_entry_point_and_unknown_command() -> None:
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
+
+
+def test_printer_profiles_are_cached_in_the_data_folder(
+    isolated_data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("ESCPOS_CAPABILITIES_PICKLE_DIR", raising=False)
+    assert main(["config", "show"]) == 0
+    import os
+
+    assert os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] == str(isolated_data_dir / "cache" / "escpos")
+    assert (isolated_data_dir / "cache" / "escpos").is_dir()
