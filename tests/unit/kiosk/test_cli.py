@@ -67,7 +67,8 @@ def test_python_dash_m_entry_point_and_unknown_command() -> None:
 def test_printer_profiles_are_cached_in_the_data_folder(
     isolated_data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.delenv("ESCPOS_CAPABILITIES_PICKLE_DIR", raising=False)
+    monkeypatch.setenv("ESCPOS_CAPABILITIES_PICKLE_DIR", "")  # recorded: restored afterwards
+    monkeypatch.delenv("ESCPOS_CAPABILITIES_PICKLE_DIR")
     assert main(["config", "show"]) == 0
     import os
 
