@@ -5,6 +5,8 @@ case is ``kiosk run --screenshot`` on a NEW data folder each round (database
 created and migrated, demo data seeded, emulated devices started, the attract
 screen painted and saved); the bare case imports PySide6, shows one window,
 paints it to a PNG and exits. The ratio is the kiosk's own start-up cost.
+A third case restarts on an EXISTING data folder, as a terminal does every day
+(database migrated, demo seeded and the printer-profile cache filled already).
 """
 
 from __future__ import annotations
@@ -50,13 +52,21 @@ def run(r: Runner) -> None:
                        check=True, capture_output=True)
         shutil.rmtree(data, ignore_errors=True)
 
+    kept = scratch / "kept"
+
+    def restart() -> None:
+        subprocess.run([sys.executable, "-m", "kiosk", "run", "--screenshot",
+                        str(scratch / "restart.png")], cwd=ROOT, env=_env(str(kept)),
+                       check=True, capture_output=True)
+
     def bare() -> None:
         subprocess.run([sys.executable, "-c", BARE, str(scratch / "bare.png")], cwd=ROOT,
                        env=_env(str(scratch)), check=True, capture_output=True)
 
     try:
         r.compare("cold start to the first painted frame (subprocess, offscreen)",
-                  {"bare PySide6 window": bare, "kiosk run (fresh data dir)": kiosk},
+                  {"bare PySide6 window": bare, "kiosk run (fresh data dir)": kiosk,
+                   "kiosk run (restart, existing data dir)": restart},
                   rounds=5, baseline="bare PySide6 window", unit="s")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

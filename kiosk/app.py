@@ -148,6 +148,7 @@ def build_core(
     printer: Any = None,
     receipt_ops: Callable[[Invoice], Sequence[Any]] | None = None,
     gateway: IssuingGateway | None = None,
+    warm_up: bool = True,
 ) -> Core:
     """Build everything but the UI and the devices. ``printer`` is a printer worker
     (``submit_preflight``/``submit_print`` futures); ``gateway`` overrides the configured
@@ -231,7 +232,8 @@ def build_core(
         countdown_s=config.ui.idle_countdown_s, drawer=config.seller.drawer,
         seller_tax_id=config.seller.tax_id,
     )
-    _warm_up()
+    if warm_up:
+        _warm_up()
     core = Core(config, db, worker_db, gateway, issuing, mail, orders, accounts, catalogue,
                 services, session)
     close_gateway = getattr(gateway, "close", None)
@@ -356,7 +358,8 @@ def build_gui(
     theme.apply(app, large)
     if devices is None:
         devices = DeviceManager(config.devices)
-    core = build_core(config, runner=runner, printer=devices.printer_worker, gateway=gateway)
+    core = build_core(config, runner=runner, printer=devices.printer_worker, gateway=gateway,
+                      warm_up=False)
     if downloads:
         stop_downloads = serve_downloads(config, core.gateway)
         if stop_downloads is not None:
@@ -376,6 +379,8 @@ def build_gui(
     pump.timeout.connect(lambda: _pump(core, runner))
     pump.start()
     QTimer.singleShot(0, lambda: _pump(core, runner))  # at start-up: finish what a restart left
+    # After the first frame, not before it: nobody can reach "confirm" within 0.3 s.
+    QTimer.singleShot(0, _warm_up)
     if start_devices:
         devices.start()
     log.info("kiosk window built", extra={"event": "app.gui_built", "lang": languages.current,
