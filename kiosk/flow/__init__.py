@@ -4,5 +4,8 @@
 is made of, so each module stays one idea: :mod:`kiosk.flow.states` (the screen
 enum and the session's data), :mod:`kiosk.flow.ports` (what the machine needs
 from the outside world: order lookup, issuing, printing, mail, accounts, and a
-runner that executes blocking work off the caller's thread).
+runner that executes blocking work off the caller's thread), and the session's
+concerns as mixins: :mod:`~kiosk.flow.identify`, :mod:`~kiosk.flow.codes`,
+:mod:`~kiosk.flow.buyer`, :mod:`~kiosk.flow.issue`, :mod:`~kiosk.flow.overlays`
+over :mod:`~kiosk.flow.base`.
 """
