@@ -167,30 +167,26 @@ def _form_number(ctx: Any, text: str) -> str | None:
     return text
 
 
-def status_cmd(args: argparse.Namespace, ctx: Any) -> int:
+def _form_action(args: argparse.Namespace, ctx: Any, action: str, refusal: str) -> int:
+    """Run one service call on a form (``red_form_status``, ``confirm_red_form``), show it."""
     number = _form_number(ctx, args.form)
     if number is None:
         return EXIT_USAGE
     with issuing_service(ctx.config) as service:
         try:
-            form = service.red_form_status(number)
+            form = getattr(service, action)(number)
         except PlatformError as err:
-            return _refused(ctx, err, "no status")
+            return _refused(ctx, err, refusal)
     _show(ctx, form, args.json)
     return 0
+
+
+def status_cmd(args: argparse.Namespace, ctx: Any) -> int:
+    return _form_action(args, ctx, "red_form_status", "no status")
 
 
 def confirm_cmd(args: argparse.Namespace, ctx: Any) -> int:
-    number = _form_number(ctx, args.form)
-    if number is None:
-        return EXIT_USAGE
-    with issuing_service(ctx.config) as service:
-        try:
-            form = service.confirm_red_form(number)
-        except PlatformError as err:
-            return _refused(ctx, err, "not confirmed")
-    _show(ctx, form, args.json)
-    return 0
+    return _form_action(args, ctx, "confirm_red_form", "not confirmed")
 
 
 def issue_cmd(args: argparse.Namespace, ctx: Any) -> int:
