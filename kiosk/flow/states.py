@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from kiosk.messages import Text
 from kiosk.model import Buyer, BuyerType, Invoice, InvoiceKind, Medium, Order, OrderLine
 
 
@@ -59,17 +60,6 @@ class IdMethod(StrEnum):
     IDCARD = "idcard"
     QR = "qr"
     ACCOUNT = "account"
-
-
-@dataclass(frozen=True)
-class Text:
-    """A message in both languages; the UI picks one."""
-
-    zh: str
-    en: str
-
-    def get(self, lang: str) -> str:
-        return self.en if lang.startswith("en") else self.zh
 
 
 @dataclass

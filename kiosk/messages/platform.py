@@ -1,0 +1,6 @@
+"""Catalogue entries for the platform area: code -> (zh, en) templates (see :mod:`kiosk.messages`)."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, tuple[str, str]] = {
+}

@@ -1,0 +1,53 @@
+"""The one zh/en catalogue: every code in both languages, placeholders alike, one join rule."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from kiosk.messages import CATALOGUE, Problem, Text, join, text_for, words
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("code", sorted(CATALOGUE))
+def test_every_code_has_both_languages_with_the_same_parameters(code: str) -> None:
+    zh, en = CATALOGUE[code]
+    assert zh.strip() and en.strip()
+    assert _fields(zh) == _fields(en)
+
+
+def test_parameters_fill_the_template() -> None:
+    CATALOGUE["test.sample"] = ("最多 {limit} 字节", "At most {limit} bytes")
+    try:
+        assert text_for(Problem.of("test.sample", limit=100)) == Text("最多 100 字节",
+                                                                      "At most 100 bytes")
+    finally:
+        del CATALOGUE["test.sample"]
+
+
+def test_an_unknown_code_still_gives_words_naming_it() -> None:
+    assert "no.such" in words(Problem.of("no.such"), "en")
+    assert "no.such" in words(Problem.of("no.such"), "zh_CN")
+
+
+def test_problem_is_hashable_and_prints_its_code() -> None:
+    p = Problem.of("printer.paper_out", device="printer")
+    assert {p: 1}[Problem.of("printer.paper_out", device="printer")] == 1
+    assert str(p) == "printer.paper_out(device=printer)"
+
+
+@pytest.mark.parametrize(("parts", "lang", "joined"), [
+    (("开票失败。", "请联系工作人员。"), "zh_CN", "开票失败。请联系工作人员。"),
+    (("开票失败", "请联系工作人员"), "zh_CN", "开票失败。请联系工作人员。"),
+    (("Refused.", "Ask the staff"), "en", "Refused. Ask the staff."),
+    (("", "  ", "Only"), "en", "Only."),
+    ((), "en", ""),
+])
+def test_one_join_rule_never_doubles_a_full_stop(parts: tuple[str, ...], lang: str,
+                                                 joined: str) -> None:
+    assert join(*parts, lang=lang) == joined
+    assert "。。" not in joined and ".." not in joined
