@@ -4,8 +4,9 @@ Every sentence a person reads about a problem comes from here, so the flow,
 the drivers and the CLI never build sentences of their own, and a
 translation is one table to check. Each area keeps its table in its own
 module (:mod:`kiosk.messages.flow`, :mod:`kiosk.messages.devices`,
-:mod:`kiosk.messages.platform`, :mod:`kiosk.messages.cli`); this module merges
-them and refuses a code defined twice.
+:mod:`kiosk.messages.platform`, :mod:`kiosk.messages.cli`,
+:mod:`kiosk.messages.voice`); this module merges them and refuses a code
+defined twice.
 
 Templates use ``str.format`` fields named after the problem's parameters.
 An unknown code still gives words (a generic sentence naming the code), so a
@@ -21,6 +22,7 @@ from kiosk.messages import cli as _cli
 from kiosk.messages import devices as _devices
 from kiosk.messages import flow as _flow
 from kiosk.messages import platform as _platform
+from kiosk.messages import voice as _voice
 
 __all__ = ["CATALOGUE", "Problem", "ProblemError", "Text", "join", "text_for", "words"]
 
@@ -47,7 +49,7 @@ def _merge(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
 
 
 CATALOGUE: dict[str, tuple[str, str]] = _merge(
-    _flow.MESSAGES, _devices.MESSAGES, _platform.MESSAGES, _cli.MESSAGES)
+    _flow.MESSAGES, _devices.MESSAGES, _platform.MESSAGES, _cli.MESSAGES, _voice.MESSAGES)
 
 _UNKNOWN = ("出现问题（{code}），请联系工作人员", "Something went wrong ({code}); ask the staff")
 
