@@ -197,6 +197,26 @@ class LoggingConfig:
 
 
 @dataclass(frozen=True)
+class VoiceConfig:
+    """Spoken guidance (kiosk.voice): each screen's prompt and the review read-back."""
+
+    enabled: bool = False  # spoken at start of each walk-in; people can switch it on or off
+    volume: int = field(default=80, metadata=_range(0, 100))  # percent
+    engine: str = field(default="espeak-ng", metadata=_choice("espeak-ng", "sherpa-onnx"))
+    model_path: str = ""  # sherpa-onnx: the operator's Mandarin VITS model folder
+
+
+@dataclass(frozen=True)
+class PresenceConfig:
+    """Presence from the camera on the attract screen (kiosk.presence); identifies no one."""
+
+    enabled: bool = False
+    fps: int = field(default=4, metadata=_range(3, 5))
+    frames_to_wake: int = field(default=3, metadata=_range(1, 30))
+    seconds_to_rest: float = field(default=8.0, metadata=_range(1, 600))
+
+
+@dataclass(frozen=True)
 class Config:
     seller: SellerConfig = field(default_factory=SellerConfig)
     platform: PlatformConfig = field(default_factory=PlatformConfig)
@@ -207,6 +227,8 @@ class Config:
     admin: AdminConfig = field(default_factory=AdminConfig)
     mail: MailConfig = field(default_factory=MailConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
+    voice: VoiceConfig = field(default_factory=VoiceConfig)
+    presence: PresenceConfig = field(default_factory=PresenceConfig)
     # Not keys of the file: where it came from, and the resolved data folder.
     source: str = field(default="<defaults>", metadata={"internal": True})
     data_path: Path = field(default=Path("."), metadata={"internal": True})

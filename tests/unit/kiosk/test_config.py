@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -137,3 +140,27 @@ def test_shipped_seller_tax_id_passes_its_checks() -> None:
 
     assert is_valid_credit_code(load_config(DEFAULT_CONFIG_PATH).seller.tax_id)
     assert is_valid_credit_code(Config().seller.tax_id)
+
+
+def test_voice_and_presence_defaults_are_the_documented_ones() -> None:
+    """kiosk.toml documents [voice] and [presence] with exactly the schema's defaults."""
+    from kiosk.config import PresenceConfig, VoiceConfig
+
+    data = tomllib.loads(DEFAULT_CONFIG_PATH.read_text(encoding="utf-8"))
+    for name, cls in (("voice", VoiceConfig), ("presence", PresenceConfig)):
+        assert data[name] == dataclasses.asdict(cls()), f"[{name}] in kiosk.toml != schema"
+    cfg = load_config(DEFAULT_CONFIG_PATH)
+    assert not cfg.voice.enabled and cfg.voice.engine == "espeak-ng"
+    assert 3 <= cfg.presence.fps <= 5
+
+
+@pytest.mark.parametrize(("section", "key", "value", "expect"), [
+    ("voice", "engine", "festival", "expects one of 'espeak-ng', 'sherpa-onnx'"),
+    ("voice", "volume", 101, "expects a value from 0 to 100"),
+    ("presence", "fps", 10, "expects a value from 3 to 5"),
+    ("presence", "face_store", True, "unknown key 'presence.face_store'"),
+])
+def test_voice_and_presence_are_checked(section: str, key: str, value: object,
+                                        expect: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(expect)):
+        config_from_dict({section: {key: value}})
