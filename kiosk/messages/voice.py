@@ -88,6 +88,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "presence.model_hash": ("人脸检测模型校验失败（SHA-256 为 {actual}，应为 {expected}），拒绝加载",
                             "The face detection model fails its check (SHA-256 {actual}, "
                             "expected {expected}); it is not loaded"),
+    "presence.no_camera": ("摄像头不可用，无法感知来人：{detail}",
+                           "No camera, so presence is off: {detail}"),
     "presence.model_bad": ("人脸检测模型无法加载：{detail}",
                            "The face detection model does not load: {detail}"),
 }
