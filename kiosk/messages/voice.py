@@ -70,6 +70,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "voice.company": ("单位", "Company"),
     # {buyer}: the buyer's type (个人) or a company's name; {total}: the amount in words.
     "voice.readback": ("{buyer}，价税合计{total}。", "{buyer}. Total including tax: {total}."),
+    # --- the speaker controls (ui.widgets.speaker) -------------------------------------
+    "voice.ui.repeat": ("再听一遍", "Repeat"),
+    "voice.ui.voice_on": ("语音 开", "Voice on"),
+    "voice.ui.voice_off": ("语音 关", "Voice off"),
+    "voice.ui.volume": ("音量", "Volume"),
     # --- why it is silent ---------------------------------------------------------
     "voice.espeak_missing": ("未安装语音合成程序 espeak-ng",
                              "The speech program espeak-ng is not installed"),
