@@ -29,15 +29,17 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from drivers.camera.source import CameraUnavailable, FrameSource
+from kiosk.flow.states import Screen, SessionData
 from kiosk.messages import Problem, ProblemError
 
 __all__ = ["INPUT_SIZE", "MODEL_FILE", "MODEL_SHA256", "Face", "FaceDetector",
-           "PresenceMonitor", "PresenceSensor", "PresenceWorker", "check_model"]
+           "PresenceMonitor", "PresenceSensor", "PresenceWorker", "check_model",
+           "follow_session", "looks_for_people"]
 
 log = logging.getLogger("kiosk.presence")
 
@@ -258,3 +260,28 @@ class PresenceWorker:
         finally:
             self._source = None
             source.close()
+
+
+class _SessionLike(Protocol):
+    screen: Screen
+    data: SessionData
+
+    def add_listener(self, listener: Callable[[Any], None]) -> None: ...
+
+
+def looks_for_people(session: _SessionLike) -> bool:
+    """Presence looks only while the kiosk rests on the attract screen and nobody
+    uses the camera (scanning a code, taking a photo)."""
+    return session.screen is Screen.ATTRACT and not session.data.camera_on
+
+
+def follow_session(monitor: PresenceMonitor, session: _SessionLike) -> None:
+    """Keep ``monitor`` active exactly while :func:`looks_for_people` holds."""
+
+    def update(current: Any) -> None:
+        wanted = looks_for_people(current)
+        if wanted != monitor.active:
+            monitor.set_active(wanted)
+
+    session.add_listener(update)
+    update(session)

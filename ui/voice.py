@@ -25,15 +25,16 @@ from typing import Any
 from PySide6.QtCore import QEvent, QObject, QPoint, QUrl, Signal, SignalInstance
 from PySide6.QtWidgets import QWidget
 
-from kiosk.config import VoiceConfig
-from kiosk.messages import Problem
+from kiosk.config import PresenceConfig, VoiceConfig
+from kiosk.messages import Problem, ProblemError
+from kiosk.presence import FaceDetector, PresenceMonitor, PresenceSensor, follow_session
 from kiosk.voice.cache import PromptCache
 from kiosk.voice.engine import make_engines
 from kiosk.voice.guide import SessionView, VoiceGuide
 from kiosk.voice.service import VoiceService
 from ui.widgets.speaker import SpeakerControls
 
-__all__ = ["VoiceKit", "VoicePlayer", "install_voice"]
+__all__ = ["PresenceRelay", "VoiceKit", "VoicePlayer", "install_presence", "install_voice"]
 
 log = logging.getLogger("ui.voice")
 
@@ -191,3 +192,39 @@ def install_voice(window: QWidget, session: SessionView, config: VoiceConfig, da
     if prepare:
         service.prepare()
     return VoiceKit(service, guide, player, controls, config)
+
+
+class PresenceRelay(QObject):
+    """Presence changes (heard on the camera thread) as a signal on the GUI thread."""
+
+    changed = Signal(bool)  # True: someone stepped up to the resting kiosk
+
+    def __init__(self, monitor: PresenceMonitor, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.monitor = monitor
+        monitor.add_listener(self.changed.emit)  # queued: the relay lives on the GUI thread
+
+
+def install_presence(window: QWidget, session: Any, config: PresenceConfig,
+                     guide: VoiceGuide | None = None) -> PresenceRelay | None:
+    """Presence for the attract screen, or None when ``[presence]`` is off or the model
+    does not load (logged with its catalogue code; the kiosk runs without it).
+
+    Feed it camera frames with ``relay.monitor.offer(frame, time.monotonic())`` (any
+    thread; only ``fps`` a second are looked at); connect ``relay.changed`` to what
+    wakes the attract screen. The guide, when given, greets on presence."""
+    if not config.enabled:
+        return None
+    try:
+        detector = FaceDetector()
+    except ProblemError as err:
+        log.error("presence off: %s", err.problem, extra={"event": "presence.unavailable",
+                                                          "code": err.problem.code})
+        return None
+    monitor = PresenceMonitor(detector, PresenceSensor(config.frames_to_wake,
+                                                       config.seconds_to_rest), config.fps)
+    follow_session(monitor, session)
+    relay = PresenceRelay(monitor, window)
+    if guide is not None:
+        relay.changed.connect(guide.presence)
+    return relay

@@ -158,3 +158,23 @@ def test_the_worker_without_a_camera_reports_it(detector: FaceDetector) -> None:
     worker.start()
     worker.stop(timeout=10)
     assert worker.problem is not None and worker.problem.code == "presence.no_camera"
+
+
+def test_presence_looks_only_on_the_attract_screen_with_the_camera_free(
+        detector: FaceDetector, tmp_path: Path) -> None:
+    from kiosk.presence import follow_session
+    from tests.helpers.app import kiosk_core
+
+    rig = kiosk_core(tmp_path / "data")
+    try:
+        monitor = PresenceMonitor(detector, PresenceSensor(frames_to_wake=1), fps=4)
+        follow_session(monitor, rig.session)
+        assert monitor.active
+        rig.session.use_camera()  # the camera scans codes now: presence is off
+        assert not monitor.active
+        rig.session.finish()
+        assert monitor.active
+        rig.session.code_scanned(rig.qr(rig.orders()[0]))
+        assert not monitor.active  # a walk-in is under way
+    finally:
+        rig.close()

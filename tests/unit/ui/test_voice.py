@@ -153,3 +153,30 @@ def test_the_controls_widget_alone(qtbot: Any) -> None:
     controls.set_language("zh_CN")
     assert controls.repeat.text() == "再听一遍"
     assert min(w.minimumHeight() for w in (controls.repeat, controls.toggle)) >= 64
+
+
+def test_presence_from_a_camera_thread_greets_on_the_gui_thread(qtbot: Any, gui: Any) -> None:
+    from kiosk.config import PresenceConfig
+    from tests.helpers.faces import astronaut, frame_with_face
+    from ui.voice import install_presence
+
+    kit = _install(gui)
+    relay = install_presence(gui.window, gui.core.session,
+                             PresenceConfig(enabled=True, frames_to_wake=2), kit.guide)
+    assert relay is not None and relay.monitor.active
+    face = frame_with_face(640, 360, 176, astronaut(288))
+
+    def camera() -> None:  # a camera worker offering its idle frames, at 4 looks a second
+        for k in range(4):
+            relay.monitor.offer(face, 100.0 + k * 0.25)
+
+    try:
+        with qtbot.waitSignal(kit.player.played, timeout=15000) as said:
+            worker = threading.Thread(target=camera)
+            worker.start()
+            worker.join(30)
+        assert said.args == ["screen.attract"] and relay.monitor.present
+        assert install_presence(gui.window, gui.core.session, PresenceConfig(enabled=False)) \
+            is None
+    finally:
+        kit.close()
