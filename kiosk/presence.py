@@ -159,6 +159,7 @@ class PresenceMonitor:
         self._listeners: list[PresenceListener] = []
         self.active = True
         self.last_faces: list[Face] = []  # for the diagnostics preview only (in memory)
+        self.last_frame_size = (0, 0)  # width, height: where the boxes are drawn
         self.frames_looked_at = 0
         self.detect_seconds = 0.0  # wall time spent detecting (diagnostics shows the mean)
 
@@ -191,6 +192,7 @@ class PresenceMonitor:
             self.detect_seconds += time.perf_counter() - started
             self.frames_looked_at += 1
             self.last_faces = faces
+            self.last_frame_size = (int(frame.shape[1]), int(frame.shape[0]))
             change = self.sensor.update(bool(faces), now)
         self._announce(change)
         return change
