@@ -54,7 +54,13 @@ class RequestStatus(StrEnum):
 
 
 class RedFormStatus(StrEnum):
-    """红字发票信息确认单 statuses, as the platform codes them."""
+    """红字发票信息确认单 statuses, as the platform codes them.
+
+    Providers also report codes outside 01-09 (10 void for an abnormal voucher,
+    11-13): any other two-digit code decodes to a *void* pseudo-member that
+    keeps its code as ``value`` (``RedFormStatus("10").value == "10"``,
+    ``.is_void``), never to a crash. Such a status allows no red invoice.
+    """
 
     NO_CONFIRMATION_NEEDED = "01"
     SELLER_FILED = "02"  # awaiting buyer
@@ -66,16 +72,50 @@ class RedFormStatus(StrEnum):
     WITHDRAWN = "08"
     VOID_AFTER_CONFIRMATION = "09"
 
+    @classmethod
+    def _missing_(cls, value: object) -> RedFormStatus | None:
+        """Any other two-digit code: a void status that shows its own code."""
+        if not (isinstance(value, str) and len(value) == 2 and value.isascii()
+                and value.isdigit()):
+            return None
+        member = str.__new__(cls, value)
+        member._name_ = f"VOID_{value}"
+        member._value_ = value
+        # Cached, so the same code is the same object (``is`` comparisons hold).
+        return cls._value2member_map_.setdefault(value, member)  # type: ignore[return-value]
+
+    @property
+    def known(self) -> bool:
+        """One of the nine statuses the standard defines (01-09)."""
+        return self.name in type(self).__members__
+
+    @property
+    def is_void(self) -> bool:
+        """The form is dead (作废): 05-09 as published, or a provider's other code."""
+        return not self.known or self.value >= "05"
+
     @property
     def allows_red_invoice(self) -> bool:
         return self in (RedFormStatus.NO_CONFIRMATION_NEEDED, RedFormStatus.CONFIRMED)
 
 
 class RedReason(StrEnum):
-    ISSUED_IN_ERROR = "1"  # 开票有误
-    GOODS_RETURNED = "2"  # 销货退回
-    SERVICE_STOPPED = "3"  # 服务中止
-    SALES_ALLOWANCE = "4"  # 销售折让
+    """Why a red-letter form is filed: two digits, 01-04.
+
+    The one-digit forms 1-4 (which the kiosk wrote before, and which a user may
+    type) decode to the same members: ``RedReason("1") is RedReason.ISSUED_IN_ERROR``.
+    """
+
+    ISSUED_IN_ERROR = "01"  # 开票有误
+    GOODS_RETURNED = "02"  # 销货退回
+    SERVICE_STOPPED = "03"  # 服务中止
+    SALES_ALLOWANCE = "04"  # 销售折让
+
+    @classmethod
+    def _missing_(cls, value: object) -> RedReason | None:
+        if isinstance(value, str) and len(value) == 1 and value in "1234":
+            return cls("0" + value)
+        return None
 
 
 @dataclass(frozen=True)

@@ -1,13 +1,16 @@
 """``kiosk red``: red-letter corrections (红冲) from the command line.
 
-    kiosk red file --invoice 26112000000000000001 --reason 1            # full credit
-    kiosk red file --invoice 26112000000000000001 --reason 2 --line 2:113.00
-    kiosk red status 26112000000000000002 --json
-    kiosk red confirm 26112000000000000002      # sandbox demo: acts as the buyer
-    kiosk red issue 26112000000000000002 --json --receipt-out red.bin
+    kiosk red file --invoice 26112000000000000001 --reason 01           # full credit
+    kiosk red file --invoice 26112000000000000001 --reason 02 --line 2:113.00
+    kiosk red status 11010826090000000001 --json
+    kiosk red confirm 11010826090000000001      # sandbox demo: acts as the buyer
+    kiosk red issue 11010826090000000001 --json --receipt-out red.bin
 
-``file`` files the seller's confirmation form (红字确认单). Reasons: 1 issued in
-error, 2 goods returned, 3 service stopped, 4 sales allowance. Without
+``file`` files the seller's confirmation form (红字确认单). Reasons, two digits:
+01 issued in error, 02 goods returned, 03 service stopped, 04 sales allowance
+(1-4 are accepted as the same). A form number is the seller's county code,
+YYMM and 10 digits. A status outside 01-09 (providers report 10-13) is shown
+with its code and counts as void (``"void": true``). Without
 ``--line`` the whole remaining amount is credited; each ``--line INDEX:AMOUNT``
 credits AMOUNT (price-inclusive, as on the receipt) of line INDEX, numbered
 from 1 as ``kiosk lookup`` lists them. A form for a person needs no
@@ -51,9 +54,10 @@ def register(sub: Any) -> None:
     rsub = parser.add_subparsers(dest="red_command", metavar="ACTION", required=True)
     file_ = rsub.add_parser("file", help="file the seller's red-letter confirmation form")
     file_.add_argument("--invoice", metavar="N", required=True, help="the blue invoice number")
-    file_.add_argument("--reason", required=True, choices=[r.value for r in RedReason],
-                       help="1 issued in error, 2 goods returned, 3 service stopped, "
-                            "4 sales allowance")
+    file_.add_argument("--reason", required=True, metavar="01-04",
+                       choices=[r.value for r in RedReason] + [r.value[1] for r in RedReason],
+                       help="01 issued in error, 02 goods returned, 03 service stopped, "
+                            "04 sales allowance (1-4 are accepted too)")
     file_.add_argument("--line", dest="lines", action="append", metavar="INDEX:AMOUNT",
                        help="credit AMOUNT (price-inclusive) of line INDEX (from 1); repeat. "
                             "Without --line: the full remaining amount")
@@ -78,7 +82,7 @@ def register(sub: Any) -> None:
 def form_dict(form: RedLetterForm) -> dict[str, Any]:
     return {
         "form_number": form.form_number, "status": form.status.value,
-        "allows_red_invoice": form.status.allows_red_invoice,
+        "void": form.status.is_void, "allows_red_invoice": form.status.allows_red_invoice,
         "original_number": form.original_number, "reason": form.reason.value,
         "filed_by": form.filed_by, "filed_at": form.filed_at.isoformat(),
         "lines": [{"name": ln.name, "quantity": str(ln.quantity), "amount": str(ln.amount),
@@ -93,7 +97,8 @@ def _show(ctx: Any, form: RedLetterForm, as_json: bool) -> None:
     if as_json:
         ctx.out(json.dumps(data, ensure_ascii=False))
         return
-    ctx.out(f"form {form.form_number}  status {form.status.value}  original "
+    void = " (void)" if form.status.is_void else ""
+    ctx.out(f"form {form.form_number}  status {form.status.value}{void}  original "
             f"{form.original_number}  reason {form.reason.value}  total {data['total']}")
     if form.red_invoice_number:
         ctx.out(f"  red invoice {form.red_invoice_number}")

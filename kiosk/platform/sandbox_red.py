@@ -29,7 +29,15 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from kiosk.model import Colour, Invoice, InvoiceLine, RedFormStatus, RedLetterForm, RedReason
+from kiosk.model import (
+    Colour,
+    Invoice,
+    InvoiceLine,
+    RedFormStatus,
+    RedLetterForm,
+    RedReason,
+    Seller,
+)
 from kiosk.platform.codec import from_data, to_data
 from kiosk.platform.gateway import NotFound, PlatformRejected, RedFormStateError, Rejection
 
@@ -54,6 +62,32 @@ def initial_status(original: Invoice, filed_by: str) -> RedFormStatus:
     return S.BUYER_FILED
 
 
+def county_of(seller_tax_id: str, region_code: str) -> str:
+    """The seller's 6-digit county code (GB/T 2260), where its forms are filed.
+
+    A unified social credit code carries it at positions 3-8 (``91110108...`` ->
+    ``110108``); for any other tax ID the province-level code stands in
+    (``region_code`` + ``0000``).
+    """
+    county = seller_tax_id[2:8]
+    if len(seller_tax_id) == 18 and county.isascii() and county.isdigit() and county[:2] != "00":
+        return county
+    return f"{region_code}0000"
+
+
+def red_form_number(county: str, at: dt.datetime, seq: int) -> str:
+    """A confirmation-form number as real forms have it: county + YYMM + 10 digits.
+
+    ``110108`` + ``2609`` + ``0000000001``. The sequence runs per month; it is
+    never the shape of an invoice number (yy + province + channel + 15 digits).
+    """
+    if not (len(county) == 6 and county.isdigit()):
+        raise ValueError(f"county code must be 6 digits, got {county!r}")
+    if not 0 < seq < 10**10:
+        raise OverflowError("the month's red-letter form sequence is exhausted")
+    return f"{county}{at:%y%m}{seq:010d}"
+
+
 def red_remark(original_number: str, form_number: str) -> str:
     return f"被红冲蓝字数电发票号码：{original_number} 红字发票信息确认单编号：{form_number}"
 
@@ -68,7 +102,7 @@ class RedLetterDesk:
     if TYPE_CHECKING:
         faults: Faults
         region_code: str
-        channel: str
+        seller: Seller
 
         def _now(self) -> dt.datetime: ...
         def _tx(self, op: str) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
@@ -159,9 +193,9 @@ class RedLetterDesk:
             held = self._credited(conn, original_number)
             refs, red_lines = self._red_lines(original, held, lines)
             at = self._now()
-            seq_year = at.year % 100
-            seq = self._next_seq(conn, f"form:{at.year}")
-            form_number = f"{seq_year:02d}{self.region_code}{self.channel}{seq:015d}"
+            form_number = red_form_number(
+                county_of(self.seller.tax_id, self.region_code), at,
+                self._next_seq(conn, f"form:{at:%Y%m}"))
             status = initial_status(original, filed_by)
             conn.execute(
                 "INSERT INTO red_forms(form_number, original_number, reason, status, filed_by,"

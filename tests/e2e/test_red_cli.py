@@ -4,6 +4,7 @@ full and partial credits, the buyer's confirmation, a lost answer, exit codes.""
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import subprocess
 from collections.abc import Iterator
@@ -60,6 +61,8 @@ def test_full_red_reprint_and_a_new_invoice(env: KioskEnv) -> None:
     code, form, err = run_json(env, "red", "file", "--invoice", blue, "--reason", "1", "--json")
     assert code == 0, err
     assert form["status"] == "01" and form["total"] == "-79.00" and form["original_number"] == blue
+    assert form["reason"] == "01" and form["void"] is False  # 1 is accepted as 01
+    assert re.fullmatch(r"110108\d{4}\d{10}", form["form_number"])  # county + YYMM + 10 digits
     code, status, _ = run_json(env, "red", "status", form["form_number"], "--json")
     assert code == 0 and status["allows_red_invoice"] is True
 
@@ -101,7 +104,7 @@ def test_full_red_reprint_and_a_new_invoice(env: KioskEnv) -> None:
 def test_company_partial_credit_waits_for_the_buyer(env: KioskEnv) -> None:
     blue = issue_blue(env, "--buyer-name", COMPANY.name, "--buyer-tax-id",
                       COMPANY.tax_id)["invoice_number"]
-    code, form, err = run_json(env, "red", "file", "--invoice", blue, "--reason", "2",
+    code, form, err = run_json(env, "red", "file", "--invoice", blue, "--reason", "02",
                                "--line", "1:38.00", "--json")
     assert code == 0, err
     assert form["status"] == "02"

@@ -65,7 +65,9 @@ def test_bad_enum_date_and_missing_field() -> None:
                                  RedFormStatus.SELLER_FILED, "seller",
                                  dt.datetime(2026, 1, 1, tzinfo=PLATFORM_TZ)))
     with pytest.raises(CodecError, match="not one of"):
-        from_data(RedLetterForm, {**form, "status": "10"})
+        from_data(RedLetterForm, {**form, "status": "void"})
+    # A provider's code outside 01-09 is a void status with its code, not an error (issue 14).
+    assert from_data(RedLetterForm, {**form, "status": "10"}).status.is_void
     with pytest.raises(CodecError, match="ISO"):
         from_data(RedLetterForm, {**form, "filed_at": "yesterday"})
     del form["reason"]
