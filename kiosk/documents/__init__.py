@@ -12,10 +12,15 @@ from kiosk.documents.pdf import invoice_to_pdf
 from kiosk.documents.qr import invoice_qr_payload
 from kiosk.documents.receipt import YEN, ops_to_text, receipt_ops
 from kiosk.documents.text import display_width, sanitize_text, wrap_text
-from kiosk.documents.xml import InvoiceXmlError, invoice_to_xml, parse_invoice_xml
+from kiosk.documents.xml import (
+    InvoiceXmlError,
+    invoice_from_xml,
+    invoice_to_xml,
+    parse_invoice_xml,
+)
 
 __all__ = [
     "CjkFont", "FontNotFound", "InvoiceXmlError", "YEN", "display_width", "find_cjk_font",
-    "invoice_qr_payload", "invoice_to_pdf", "invoice_to_xml", "ops_to_text", "parse_invoice_xml",
+    "invoice_from_xml", "invoice_qr_payload", "invoice_to_pdf", "invoice_to_xml", "ops_to_text", "parse_invoice_xml",
     "receipt_ops", "sanitize_text", "wrap_text",
 ]

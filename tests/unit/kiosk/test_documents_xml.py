@@ -58,7 +58,8 @@ def test_declaration_and_well_formed() -> None:
     items = root.findall("EInvoiceData/IssuItemInformation")
     assert len(items) == 2
     assert [c.tag for c in items[0]] == ["ItemName", "SpecMod", "MeaUnits", "Quantity", "UnPrice",
-                                         "Amount", "TaxRate", "ComTaxAm", "TaxClassificationCode"]
+                                         "Amount", "TaxRate", "ComTaxAm", "TotaltaxIncludedAmount",
+                                         "TaxClassificationCode"]
     assert root.find("EInvoiceData/SpecificInformation") is None
 
 
