@@ -10,16 +10,23 @@ code (Java ``TaxQrcodeTool``) that shows the base64 wrapping.
 
 Layout as implemented::
 
-    $ 01 BODY $            BODY = base64( GBK( FIELDS CRC ) )
-    FIELDS = 名称 </> 纳税人识别号 </> 地址电话 </> 开户行及账号 </>
+    $ 01 BODY $            BODY = base64( TEXT(FIELDS) CRC )
+    FIELDS = 名称 </> 纳税人识别号 </> 地址|电话 </> 开户行|账号 </>
     CRC    = CRC-16 over GBK(FIELDS), written in hex
 
 - ``$`` start, ``01`` version, ``</>`` separator (the spec: "no separator
   between start and version, version and name, CRC and end").
+- TEXT is GBK in the spec and the official app, UTF-8 in some public
+  generators: both bodies are read (UTF-8 is preferred only when it reads as
+  Chinese, because UTF-8 Chinese often also decodes as GBK mojibake; see
+  ``_decode_text``). Whatever the body, the CRC is checked over the **GBK
+  re-encoding** of the decoded text, as the generators compute it; text with
+  no GBK form is refused (``bad_encoding``).
 - name <= 100 characters; tax ID 15-20; address+phone <= 100; bank+account
-  <= 100. Address and phone are one field, as are bank and account: they are
-  split back heuristically (a trailing phone-like run; a trailing run of
-  digits for the account).
+  <= 100. Public generators join address and phone, and bank and account,
+  with ``|``: the field is split there. Without a ``|`` it is split back
+  heuristically (a trailing phone-like run; a trailing run of digits for the
+  account).
 - CRC: polynomial x^16+x^15+x^2+1 (0x8005), MSB first, initial 0, no final
   xor (CRC-16/UMTS, check value ``FEE8``), which is what the blog found the
   official app to produce. Some third-party generators use the reflected
@@ -30,10 +37,8 @@ Layout as implemented::
 Confidence: medium on the field order and separator (spec text), medium-low
 on the base64 wrapping and CRC details (third-party code and a blog). So the
 parser also accepts the *plain* layout the spec text describes (FIELDS and
-CRC directly after ``$01``), accepts UTF-8 bodies (some generators ignore the
-GBK rule; UTF-8 is preferred only when it reads as Chinese, because UTF-8
-Chinese often also decodes as GBK mojibake; see ``_decode_text``), and
-rejects everything else with a specific reason. No exception escapes :func:`parse_title_qr`.
+CRC directly after ``$01``), and rejects everything else with a specific
+reason. No exception escapes :func:`parse_title_qr`.
 
 WeChat and Alipay
 -----------------
@@ -137,20 +142,21 @@ def crc16_arc(data: bytes) -> int:
 # -- generation (the simulator and the tests use it) -----------------------------------
 
 def make_title_qr(buyer: Buyer, *, encoding: str = "gbk", plain: bool = False,
-                  crc: str | None = None) -> str:
-    """The ``$01...$`` text for ``buyer`` (address and phone, bank and account joined by a space).
+                  crc: str | None = None, joiner: str = " ") -> str:
+    """The ``$01...$`` text for ``buyer``: the body in ``encoding``, the CRC over GBK.
 
-    ``plain`` writes the spec-text layout without base64; ``crc`` overrides the
-    CRC hex (tests use it to forge a bad one).
+    Address and phone, and bank and account, are joined by ``joiner`` (public
+    generators use ``|``). ``plain`` writes the spec-text layout without
+    base64; ``crc`` overrides the CRC hex (tests use it to forge a bad one).
     """
     if any(SEPARATOR in f for f in (buyer.name, buyer.tax_id, buyer.address, buyer.phone,
                                     buyer.bank, buyer.account)):
         raise ValueError(f"a title field may not contain {SEPARATOR!r}")
-    addr_phone = " ".join(p for p in (buyer.address, buyer.phone) if p)
-    bank_account = " ".join(p for p in (buyer.bank, buyer.account) if p)
+    addr_phone = joiner.join(p for p in (buyer.address, buyer.phone) if p)
+    bank_account = joiner.join(p for p in (buyer.bank, buyer.account) if p)
     fields = SEPARATOR.join((buyer.name, buyer.tax_id, addr_phone, bank_account)) + SEPARATOR
     raw = fields.encode(encoding)
-    crc_hex = crc if crc is not None else f"{crc16_umts(raw):04x}"
+    crc_hex = crc if crc is not None else f"{crc16_umts(fields.encode('gbk')):04x}"
     if plain:
         return f"$01{fields}{crc_hex}$"
     body = base64.b64encode(raw + crc_hex.encode("ascii")).decode("ascii")
@@ -173,8 +179,9 @@ def _bad(reason: str, zh: str, en: str) -> TitleQrResult:
 
 
 def _has_control(s: str) -> bool:
-    """Control, format, surrogate, private-use or unassigned characters (none belong in a title)."""
-    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in s)
+    """Control, format, surrogate, private-use, unassigned characters or line/paragraph
+    separators (U+2028/U+2029): none belong in a title."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp") for ch in s)
 
 
 _PHONE_TAIL = re.compile(r"^(.*?)[\s,，;；]*([+(（]?\d[\d\-()（）]{4,}\d)\s*$", re.S)
@@ -182,7 +189,11 @@ _ACCOUNT_TAIL = re.compile(r"^(.*?)[\s,，;；]*(\d[\d\- ]{4,}\d)\s*$", re.S)
 
 
 def split_address_phone(text: str) -> tuple[str, str]:
-    """``北京市海淀区路234号010-88888888`` -> (address, phone): a trailing phone-like run."""
+    """``地址|电话`` at the ``|``; else ``北京市海淀区路234号010-88888888`` -> (address, phone)
+    by a trailing phone-like run."""
+    if "|" in text:
+        address, _, phone = text.rpartition("|")
+        return address.strip(), phone.strip()
     m = _PHONE_TAIL.match(text.strip())
     if not m or sum(ch.isdigit() for ch in m.group(2)) < 7:
         return text.strip(), ""
@@ -190,7 +201,11 @@ def split_address_phone(text: str) -> tuple[str, str]:
 
 
 def split_bank_account(text: str) -> tuple[str, str]:
-    """``中国银行012345543345654567`` -> (bank, account): a trailing run of digits."""
+    """``开户行|账号`` at the ``|``; else ``中国银行012345543345654567`` -> (bank, account)
+    by a trailing run of digits."""
+    if "|" in text:
+        bank, _, account = text.rpartition("|")
+        return bank.strip(), account.strip()
     m = _ACCOUNT_TAIL.match(text.strip())
     if not m or sum(ch.isdigit() for ch in m.group(2)) < 6:
         return text.strip(), ""
@@ -262,8 +277,13 @@ def _parse_tax_bureau(text: str) -> TitleQrResult:
                     "it holds control characters, which are not allowed.")
     if not re.fullmatch(r"[0-9A-Fa-f]{1,4}", crc_hex):
         return _bad("bad_crc", "校验码缺失或格式错误。", "its check code is missing or malformed.")
+    try:  # the CRC is over the GBK bytes of the text, whatever the body's encoding
+        gbk = fields_text.encode("gbk")
+    except UnicodeEncodeError:
+        return _bad("bad_encoding", "含有GBK以外的字符。",
+                    "it holds characters outside GBK, which a title cannot carry.")
     crc = int(crc_hex, 16)
-    if crc not in (crc16_umts(fields_raw), crc16_arc(fields_raw)):
+    if crc not in (crc16_umts(gbk), crc16_arc(gbk)):
         return _bad("bad_crc", "校验码不符，内容可能被篡改或扫描有误。",
                     "its check code does not match: it may be altered or misread.")
     fields = fields_text.split(SEPARATOR)

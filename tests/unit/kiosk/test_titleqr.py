@@ -69,8 +69,9 @@ def test_java_style_fields_without_space_and_short_crc_hex() -> None:
 
 
 def test_reflected_crc_and_utf8_bodies_are_accepted() -> None:
-    fields = "云南联云集团有限责任公司</>91530000MA6N3U1J91</></></>".encode()
-    result = parse_title_qr(_wrap(fields + f"{crc16_arc(fields):x}".encode()))
+    text = "云南联云集团有限责任公司</>91530000MA6N3U1J91</></></>"
+    fields = text.encode()  # a UTF-8 body; its CRC over the GBK bytes, as generators do
+    result = parse_title_qr(_wrap(fields + f"{crc16_arc(text.encode('gbk')):x}".encode()))
     assert result.ok and result.buyer is not None
     assert result.buyer.name == "云南联云集团有限责任公司"
 
