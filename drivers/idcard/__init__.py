@@ -6,8 +6,9 @@ the emulated module on a pty.
 """
 
 from drivers.idcard.device import IdCardDevice
-from drivers.idcard.identity import IdentityCard, TextBlockError
+from drivers.idcard.identity import IdentityCard, TextBlockError, UnsupportedCardType
 from drivers.idcard.reader import (
+    SamCardTypeError,
     SamChecksumError,
     SamDataError,
     SamError,
@@ -17,6 +18,7 @@ from drivers.idcard.reader import (
 )
 
 __all__ = [
-    "IdCardDevice", "IdentityCard", "SamChecksumError", "SamDataError", "SamError",
-    "SamPortError", "SamReader", "SamStatusError", "TextBlockError",
+    "IdCardDevice", "IdentityCard", "SamCardTypeError", "SamChecksumError", "SamDataError",
+    "SamError", "SamPortError", "SamReader", "SamStatusError", "TextBlockError",
+    "UnsupportedCardType",
 ]

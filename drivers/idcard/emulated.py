@@ -5,6 +5,11 @@ SAM module does, and keeps the state a real one has: a card in the field, a
 card selected, a card already read (find then answers 80 until the card leaves,
 unless ``halt_after_read=False`` emulates a module that keeps answering 9F).
 
+Besides resident cards it holds the two other layouts a SAM reads (``J``
+residence permit, ``I`` foreigner's card: see :mod:`drivers.idcard.identity`)
+and, with :meth:`EmulatedSamReader.place_text_block`, any raw 256-byte text
+block (a card type the driver does not decode).
+
 Faults on request: ``garbage`` bytes before every answer, bad checksums,
 error statuses for select (81) / read (41), slow answers, and unplugged
 (no answer at all). Drivers open :attr:`port_name` like any serial port.
@@ -44,6 +49,20 @@ DEMO_CARDS: dict[str, IdentityCard] = {
         authority="拉萨市公安局城关分局", valid_from=dt.date(2019, 1, 10),
         valid_to=dt.date(2039, 1, 10),
     ),
+    # 港澳台居民居住证 (J layout): the 18-digit number starts 810000 for Hong Kong.
+    "hk_permit": IdentityCard(
+        name="陈大文", sex="男", nation="", birth=dt.date(1988, 8, 8),
+        address="广东省深圳市福田区福华三路100号", id_number="810000198808080013",
+        authority="深圳市公安局", valid_from=dt.date(2021, 3, 1), valid_to=dt.date(2026, 3, 1),
+        card_type="J", pass_number="H12345678", issue_count="01",
+    ),
+    # 外国人永久居留身份证 (I layout, 2017): a 15-character permit number.
+    "foreigner": IdentityCard(
+        name="约翰史密斯", sex="男", nation="", birth=dt.date(1975, 4, 12),
+        address="", id_number="USA110075041201", authority="1500",
+        valid_from=dt.date(2020, 6, 1), valid_to=dt.date(2030, 6, 1), card_type="I",
+        english_name="SMITH, JOHN", nationality="USA", version="01",
+    ),
 }
 
 
@@ -81,6 +100,8 @@ class EmulatedSamReader:
         self.requests: list[bytes] = []  # every request frame received, exact bytes
         self._lock = threading.Lock()
         self._card: IdentityCard | None = None
+        self._text: bytes | None = None  # the card's text block and photo, as the SAM reads them
+        self._photo = b""
         self._selected = False
         self._consumed = False
         self._stop = threading.Event()
@@ -96,15 +117,25 @@ class EmulatedSamReader:
         """Put a card (or a demo card's key) on the reader."""
         if isinstance(card, str):
             card = DEMO_CARDS[card]
-        build_text_block(card)  # fail now, not in the worker, if it cannot be encoded
+        text = build_text_block(card)  # fail now, not in the worker, if it cannot be encoded
         with self._lock:
             self._card = card
+            self._text, self._photo = text, card.photo or demo_photo(card)
+            self._selected = False
+            self._consumed = False
+
+    def place_text_block(self, text: bytes, photo: bytes = bytes(p.PHOTO_LEN)) -> None:
+        """Put a card holding exactly ``text`` on the reader (a layout we do not model)."""
+        with self._lock:
+            self._card = None
+            self._text, self._photo = bytes(text), bytes(photo)
             self._selected = False
             self._consumed = False
 
     def remove_card(self) -> None:
         with self._lock:
             self._card = None
+            self._text = None
             self._selected = False
             self._consumed = False
 
@@ -157,26 +188,23 @@ class EmulatedSamReader:
         command = (req.cmd, req.para)
         with self._lock:
             if command == p.FIND_CARD:
-                if self._card is not None and not (self._consumed and self.halt_after_read):
+                if self._text is not None and not (self._consumed and self.halt_after_read):
                     return p.encode_response(p.SW_CARD_FOUND, b"\x00" * 4)
                 return p.encode_response(p.SW_NO_CARD)
             if command == p.SELECT_CARD:
                 if self.faults.select_status is not None:
                     return p.encode_response(self.faults.select_status)
-                if self._card is None:
+                if self._text is None:
                     return p.encode_response(p.SW_SELECT_FAILED)
                 self._selected = True
                 return p.encode_response(p.SW_OK, b"\x00" * 8)
             if command == p.READ_CARD:
                 if self.faults.read_status is not None:
                     return p.encode_response(self.faults.read_status)
-                if self._card is None or not self._selected:
+                if self._text is None or not self._selected:
                     return p.encode_response(p.SW_READ_FAILED)
-                card = self._card
                 self._consumed = True
-                photo = card.photo or demo_photo(card)
-                return p.encode_response(
-                    p.SW_OK, p.read_answer_data(build_text_block(card), photo))
+                return p.encode_response(p.SW_OK, p.read_answer_data(self._text, self._photo))
             if command in (p.RESET_SAM, p.SAM_STATUS):
                 return p.encode_response(p.SW_OK)
             if command == p.SAM_ID:

@@ -5,7 +5,15 @@ Response: ``AA AA AA 96 69 | LEN(2, BE) | SW1 SW2 SW3 | DATA | CHK``
 
 LEN counts the bytes after itself, CHK included; CHK is the XOR of every byte
 after the preamble (LEN included), CHK excluded. Decoders resynchronise on the
-preamble, so line noise before a frame is skipped.
+preamble, so line noise before a frame is skipped; a stray header (preamble
+and LEN, then nothing) is given up as soon as a new preamble shows inside what
+it claims: when it is still incomplete, or when it completes with a wrong CHK
+(see :func:`split_frame`).
+
+Status words (SW3) as three public SAM reader implementations list them
+(新中新 Synjones ``SynjonesIDCardRetCode``, 华旭 ``HxReaderInternal``, the
+``SDT_*`` JNI wrapper's comment table), plus 0x34 from domain.md, which only
+says it is an authentication fault.
 """
 
 from __future__ import annotations
@@ -36,9 +44,12 @@ SW_READ_FAILED = 0x41
 SW_CHECKSUM = 0x10
 SW_LENGTH = 0x11
 SW_BAD_COMMAND = 0x21
+SW_RANDOM_FAILED = 0x47
+SW_NO_CONTENT = 0x91
 
 SW3_MEANING: dict[int, str] = {
     0x90: "操作成功 (ok)",
+    0x91: "居民身份证中此项无内容 (this item has no content on the card)",
     0x9F: "寻卡成功 (card found)",
     0x80: "寻卡失败 (no card found)",
     0x81: "选卡失败 (select card failed)",
@@ -51,8 +62,11 @@ SW3_MEANING: dict[int, str] = {
     0x31: "卡认证机具失败 (card failed to authenticate the reader)",
     0x32: "机具认证卡失败 (reader failed to authenticate the card)",
     0x33: "信息验证错误 (information verification error)",
+    0x34: "认证失败 (authentication failed: see the module's manual)",
+    0x37: "指纹信息验证错误 (fingerprint data verification error)",
+    0x3F: "信息长度错误 (information length error)",
     0x40: "无法识别的卡类型 (unknown card type)",
-    0x47: "机具中没有可用的卡 (no usable card)",
+    0x47: "取随机数失败 (random-number fetch failed)",
     0x60: "自检失败 (SAM self-test failed)",
     0x66: "SAM 未经授权 (SAM not authorised)",
 }
@@ -120,7 +134,14 @@ def split_frame(buf: bytes, min_payload: int = 0) -> tuple[bytes | None, bytes]:
     the payload is ``None`` and ``rest`` keeps what may still become one (from
     the preamble on, or a tail that may be the start of one). A header whose
     LEN is impossible is treated as noise: the search continues after it.
-    Raises :class:`FrameChecksumError` for a complete frame with a bad CHK.
+
+    A header whose frame is not complete yet but has a new preamble after it
+    is a stray (a header with nothing after it): decoding resumes at the new
+    preamble. So does a complete frame with a wrong CHK that holds a new
+    preamble. A complete frame with a wrong CHK and no new preamble raises
+    :class:`FrameChecksumError`. (A real frame's data could hold the five
+    preamble bytes by chance; it is then lost like a frame hit by noise, and
+    the caller's retry asks again.)
     """
     while True:
         start = buf.find(PREAMBLE)
@@ -140,13 +161,21 @@ def split_frame(buf: bytes, min_payload: int = 0) -> tuple[bytes | None, bytes]:
             buf = buf[1:]  # not a real header: resynchronise past it
             continue
         end = HEADER_LEN + length
+        # A new preamble starting inside the claimed frame (it may run past its end)?
+        inner = buf.find(PREAMBLE, len(PREAMBLE), end + len(PREAMBLE) - 1)
         if len(buf) < end:
+            if inner >= 0:
+                buf = buf[inner:]  # a stray header: the real frame starts there
+                continue
             return None, buf
         body = buf[5:end - 1]
         chk = buf[end - 1]
         rest = buf[end:]
         expected = checksum(body)
         if expected != chk:
+            if inner >= 0:
+                buf = buf[inner:]
+                continue
             raise FrameChecksumError(rest, expected, chk)
         return body[2:], rest
 

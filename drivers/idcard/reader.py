@@ -14,10 +14,13 @@ card again until a find has answered 80 ("no card") in between; a card that
 really left and came back is returned again. The digest is kept in memory
 only, never logged.
 
-Faults become :class:`SamError` subclasses with a clear message: an error
-status (the SW3 meaning), a frame whose checksum stays wrong after retries, a
-malformed text block, or a port that vanished. Line noise is skipped by
-resynchronising on the preamble.
+Faults become :class:`SamError` subclasses with a clear message and a
+:class:`~drivers.problem.Problem` (``err.problem``, words in
+``kiosk.messages.devices``): an error status (the SW3 meaning), a frame whose
+checksum stays wrong after retries, a malformed text block, a card of a type
+this reader does not decode (:class:`SamCardTypeError`: "use another way to
+identify"), or a port that vanished. Line noise and stray frame headers are
+skipped by resynchronising on the preamble (:func:`protocol.split_frame`).
 """
 
 from __future__ import annotations
@@ -31,7 +34,13 @@ import time
 import serial
 
 from drivers.idcard import protocol as p
-from drivers.idcard.identity import IdentityCard, TextBlockError, parse_text_block
+from drivers.idcard.identity import (
+    IdentityCard,
+    TextBlockError,
+    UnsupportedCardType,
+    parse_text_block,
+)
+from drivers.problem import Problem
 from drivers.serialport import open_port
 
 log = logging.getLogger("drivers.idcard")
@@ -40,27 +49,57 @@ _READ_SLICE_S = 0.05  # longest single port read: keeps deadlines tight
 
 
 class SamError(Exception):
-    """The reader failed; ``str(err)`` says what happened."""
+    """The reader failed; ``str(err)`` says what happened, ``problem`` is its catalogue code."""
 
-    def __init__(self, message: str, sw3: int | None = None) -> None:
+    code = "idcard.read_failed"
+
+    def __init__(self, message: str, sw3: int | None = None,
+                 problem: Problem | None = None) -> None:
         super().__init__(message)
         self.sw3 = sw3
+        self.problem = problem or Problem.of(self.code)
 
 
 class SamStatusError(SamError):
     """The SAM answered with an error status (``sw3`` and its meaning)."""
 
+    def __init__(self, message: str, sw3: int | None = None,
+                 problem: Problem | None = None) -> None:
+        status = f"{sw3:02X}" if sw3 is not None else "?"
+        meaning = p.sw3_meaning(sw3) if sw3 is not None else ""
+        super().__init__(message, sw3,
+                         problem or Problem.of("idcard.status", status=status, meaning=meaning))
+
 
 class SamChecksumError(SamError):
     """Answers kept arriving with a wrong checksum."""
+
+    code = "idcard.checksum"
 
 
 class SamDataError(SamError):
     """The card's data is malformed."""
 
+    code = "idcard.data_malformed"
+
+
+class SamCardTypeError(SamDataError):
+    """A card of a type this reader does not decode: the holder must identify another way."""
+
+    code = "idcard.card_type_unsupported"
+
+    def __init__(self, mark: str) -> None:
+        super().__init__(
+            f"card type not supported here, please use another way to identify "
+            f"(此类证件本机不支持，请使用其他方式识别; type mark {mark!r})",
+            problem=Problem.of(self.code, mark=mark))
+        self.mark = mark
+
 
 class SamPortError(SamError):
     """The serial port cannot be opened or went away."""
+
+    code = "idcard.port"
 
 
 class SamReader:
@@ -111,6 +150,8 @@ class SamReader:
             try:
                 text, photo = p.split_read_answer(answer.data)
                 card = parse_text_block(text, photo)
+            except UnsupportedCardType as err:
+                raise SamCardTypeError(err.mark) from err
             except (ValueError, TextBlockError) as err:
                 raise SamDataError(f"card data malformed: {err}") from err
             digest = hashlib.sha256(text + photo).digest()
