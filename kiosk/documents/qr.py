@@ -5,8 +5,8 @@ shape of published invoice QR codes, so a verification app can read it
 offline: ``01,<type>,,<number>,<total>,<YYYYMMDD>,,<check>`` where type is
 ``31`` (数电 special) or ``32`` (数电 ordinary), total the 价税合计 with two
 decimals (negative for a red invoice) and check 4 hex digits of CRC-32 over the
-preceding fields. The tax bureau's own check field is not published, so this
-check is ours. The download URL (``Invoice.download_url``) goes into the
+preceding fields. The tax bureau's own field 8 is not published, so this
+check is ours: docs/invoice-qr.md says which field it is and why. The download URL (``Invoice.download_url``) goes into the
 courtesy receipt's QR instead, where fetching the file is the point.
 """
 
