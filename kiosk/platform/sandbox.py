@@ -10,8 +10,9 @@ set). It behaves the way the tax platform does where the kiosk can tell:
 - a monthly quota (sum of blue totals minus red) it refuses to exceed;
 - the validation a real platform does (``kiosk.rules.validate_request``), as
   coded :class:`~kiosk.platform.gateway.Rejection` items;
-- red-letter forms with statuses 01-09 and the 72-hour expiry (see
-  :mod:`kiosk.platform.sandbox_red`);
+- red-letter forms with statuses 01-09, the 72-hour expiry and form numbers
+  shaped as real ones (county + YYMM + 10 digits), kept by a composed
+  :class:`~kiosk.platform.sandbox_red.RedLetterDesk`;
 - XML and PDF per invoice (``kiosk.documents``), generated on first request and
   kept; an unguessable token per invoice gives ``download_url``.
 
@@ -30,7 +31,7 @@ import queue
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,15 @@ from typing import Any
 import sqlite_utils
 
 from kiosk import storage
-from kiosk.model import Colour, Invoice, InvoiceRequest, Seller
+from kiosk.model import (
+    Colour,
+    Invoice,
+    InvoiceLine,
+    InvoiceRequest,
+    RedLetterForm,
+    RedReason,
+    Seller,
+)
 from kiosk.platform.codec import from_data, to_data
 from kiosk.platform.faults import Faults
 from kiosk.platform.gateway import (
@@ -67,8 +76,14 @@ def now() -> dt.datetime:
 SANDBOX_WATERMARK = "样票 SANDBOX"
 
 
-class SandboxPlatform(RedLetterDesk):
-    """An issuing platform inside the project, on its own SQLite file."""
+class SandboxPlatform:
+    """An issuing platform inside the project, on its own SQLite file.
+
+    Red-letter forms and invoices are the job of its :class:`RedLetterDesk`
+    (``self.red``), a separate object given this platform as its invoice book
+    (:class:`~kiosk.platform.sandbox_red.InvoiceBook`: clock, transactions,
+    numbering, recording); the gateway's red-letter methods delegate to it.
+    """
 
     def __init__(
         self,
@@ -96,6 +111,27 @@ class SandboxPlatform(RedLetterDesk):
         self._pool: queue.SimpleQueue[sqlite_utils.Database] = queue.SimpleQueue()
         with self._db() as db:
             storage.migrate(db, [sandbox_migrations])
+        self.red = RedLetterDesk(self)
+
+    # --- red letters: the gateway's methods, done by the desk ---------------------
+    def file_red_form(self, original_number: str, reason: RedReason, filed_by: str,
+                      lines: Sequence[InvoiceLine] | None = None) -> RedLetterForm:
+        return self.red.file_red_form(original_number, reason, filed_by, lines)
+
+    def confirm_red_form(self, form_number: str) -> RedLetterForm:
+        return self.red.confirm_red_form(form_number)
+
+    def reject_red_form(self, form_number: str) -> RedLetterForm:
+        return self.red.reject_red_form(form_number)
+
+    def withdraw_red_form(self, form_number: str) -> RedLetterForm:
+        return self.red.withdraw_red_form(form_number)
+
+    def query_red_form(self, form_number: str) -> RedLetterForm:
+        return self.red.query_red_form(form_number)
+
+    def issue_red_invoice(self, form_number: str) -> Invoice:
+        return self.red.issue_red_invoice(form_number)
 
     # --- connections and transactions ------------------------------------------
     @contextlib.contextmanager
@@ -110,7 +146,7 @@ class SandboxPlatform(RedLetterDesk):
             self._pool.put(db)
 
     @contextlib.contextmanager
-    def _tx(self, op: str) -> Iterator[sqlite3.Connection]:
+    def transaction(self, op: str) -> Iterator[sqlite3.Connection]:
         """A write transaction; ``faults.before_commit`` runs just before COMMIT."""
         with self._db() as db:
             conn = db.conn
@@ -131,13 +167,14 @@ class SandboxPlatform(RedLetterDesk):
                 return
 
     # --- time and numbers ------------------------------------------------------
-    def _now(self) -> dt.datetime:
+    def now(self) -> dt.datetime:
+        """The platform's clock, as aware Beijing time."""
         t = self.clock()
         if t.tzinfo is None:
             raise ValueError("the sandbox clock must return an aware datetime")
         return t.astimezone(PLATFORM_TZ)
 
-    def _next_seq(self, conn: sqlite3.Connection, name: str) -> int:
+    def next_seq(self, conn: sqlite3.Connection, name: str) -> int:
         row = conn.execute(
             "INSERT INTO sequences(name, last) VALUES (?, 1) "
             "ON CONFLICT(name) DO UPDATE SET last = last + 1 RETURNING last",
@@ -147,7 +184,7 @@ class SandboxPlatform(RedLetterDesk):
 
     def _allocate_number(self, conn: sqlite3.Connection, kind: str, at: dt.datetime) -> str:
         """yy + region + channel + 15-digit sequence, per year; inside the caller's transaction."""
-        seq = self._next_seq(conn, f"{kind}:{at.year}")
+        seq = self.next_seq(conn, f"{kind}:{at.year}")
         if seq >= 10**15:
             raise OverflowError("the year's number sequence is exhausted")
         return f"{at.year % 100:02d}{self.region_code}{self.channel}{seq:015d}"
@@ -157,13 +194,13 @@ class SandboxPlatform(RedLetterDesk):
     def _invoice_from_row(row: Any) -> Invoice | None:
         return None if row is None else from_data(Invoice, json.loads(row[0]))
 
-    def _invoice_where(self, conn: sqlite3.Connection, where: str, args: list[Any]) -> Invoice | None:
+    def invoice_where(self, conn: sqlite3.Connection, where: str, args: list[Any]) -> Invoice | None:
         row = conn.execute(f"SELECT data FROM invoices WHERE {where}", args).fetchone()
         return self._invoice_from_row(row)
 
     def _read(self, where: str, args: list[Any]) -> Invoice | None:
         with self._db() as db:
-            return self._invoice_where(db.conn, where, args)
+            return self.invoice_where(db.conn, where, args)
 
     def query_request(self, request_id: str) -> Invoice | None:
         self.faults.before_call("query_request")
@@ -205,7 +242,7 @@ class SandboxPlatform(RedLetterDesk):
     def remaining_quota(self) -> Decimal:
         self.faults.before_call("remaining_quota")
         with self._db() as db:
-            return self.monthly_quota - self._used(db.conn, self._now().strftime("%Y-%m"))
+            return self.monthly_quota - self._used(db.conn, self.now().strftime("%Y-%m"))
 
     # --- issuing ----------------------------------------------------------------
     def _validate(self, request: InvoiceRequest) -> list[Rejection]:
@@ -223,7 +260,7 @@ class SandboxPlatform(RedLetterDesk):
         elif len(set(request.order_nos)) != len(request.order_nos):
             problems.append(Rejection("ORDER_NOS_DUPLICATE", "订单号重复",
                                       "an order number is listed twice", "order_nos"))
-        today = self._now().date()
+        today = self.now().date()
         problems += [Rejection.from_rule_error(e) for e in validate_request(request, today=today)]
         return problems
 
@@ -240,8 +277,8 @@ class SandboxPlatform(RedLetterDesk):
         from kiosk.rules import invoice_lines_from_order_lines
 
         lines = tuple(invoice_lines_from_order_lines(request.lines))
-        with self._tx("issue") as conn:
-            again = self._invoice_where(conn, "request_id = ?", [request.request_id])
+        with self.transaction("issue") as conn:
+            again = self.invoice_where(conn, "request_id = ?", [request.request_id])
             if again is not None:
                 return again  # a concurrent call with the same id won the race
             for order_no in request.order_nos:
@@ -251,13 +288,13 @@ class SandboxPlatform(RedLetterDesk):
                 ).fetchone()
                 if row:
                     raise OrderAlreadyInvoiced(row[0], order_no)
-            at = self._now()
+            at = self.now()
             month = at.strftime("%Y-%m")
             total = sum((ln.amount + ln.tax for ln in lines), Decimal("0.00"))
             remaining = self.monthly_quota - self._used(conn, month)
             if total > remaining:
                 raise QuotaExceeded(remaining, total)
-            invoice = self._record(
+            invoice = self.record(
                 conn, at, lines, request_id=request.request_id, order_nos=request.order_nos,
                 buyer=request.buyer, kind=request.kind, colour=Colour.BLUE,
                 remark=request.remark, drawer=request.drawer, medium=request.medium,
@@ -271,8 +308,8 @@ class SandboxPlatform(RedLetterDesk):
         self.faults.after_commit("issue")
         return invoice
 
-    def _record(self, conn: sqlite3.Connection, at: dt.datetime, lines: tuple[Any, ...],
-                **fields: Any) -> Invoice:
+    def record(self, conn: sqlite3.Connection, at: dt.datetime, lines: tuple[InvoiceLine, ...],
+               **fields: Any) -> Invoice:
         """Allocate the number and token and insert the invoice (inside the caller's tx)."""
         number = self._allocate_number(conn, "invoice", at)
         token = secrets.token_urlsafe(24)
@@ -303,7 +340,7 @@ class SandboxPlatform(RedLetterDesk):
                                   [number]).fetchone()
             if row:
                 return InvoiceDocuments(number, pdf=bytes(row[1]), xml=bytes(row[0]))
-            invoice = self._invoice_where(db.conn, "number = ?", [number])
+            invoice = self.invoice_where(db.conn, "number = ?", [number])
         if invoice is None:
             raise NotFound(f"发票{number}不存在", f"no invoice {number}")
         from kiosk.documents.pdf import invoice_to_pdf
@@ -334,9 +371,9 @@ class SandboxPlatform(RedLetterDesk):
         try:
             self.faults.before_call("health")
             with self._db() as db:
-                used = self._used(db.conn, self._now().strftime("%Y-%m"))
+                used = self._used(db.conn, self.now().strftime("%Y-%m"))
         except Exception as err:  # health never raises: it reports
             return PlatformHealth(False, (time.perf_counter() - t0) * 1000, str(err), None,
-                                  self._now())
+                                  self.now())
         return PlatformHealth(True, (time.perf_counter() - t0) * 1000, "sandbox ok",
-                              self.monthly_quota - used, self._now())
+                              self.monthly_quota - used, self.now())

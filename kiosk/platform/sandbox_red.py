@@ -1,7 +1,9 @@
 """Red-letter correction in the sandbox: confirmation forms (红字确认单) and red invoices.
 
-A mixin of :class:`~kiosk.platform.sandbox.SandboxPlatform` (it uses the
-platform's transactions, clock, numbering and faults). The rules it plays:
+:class:`RedLetterDesk` is its own object, composed with the sandbox: it is
+given an :class:`InvoiceBook` (the sandbox platform: its transactions, clock,
+numbering, invoice recording, faults and seller) and keeps the red-letter
+rules to itself. The rules it plays:
 
 - A form is filed against a blue invoice by the seller or the buyer, for the
   whole remaining amount (``lines=None``) or for some lines. Partial lines must
@@ -27,7 +29,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from kiosk.model import (
     Colour,
@@ -45,6 +47,22 @@ if TYPE_CHECKING:
     import contextlib
 
     from kiosk.platform.faults import Faults
+
+
+class InvoiceBook(Protocol):
+    """What the desk needs of the platform it works for (the sandbox provides all of it)."""
+
+    faults: Faults
+    region_code: str
+    seller: Seller
+
+    def now(self) -> dt.datetime: ...
+    def transaction(self, op: str) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
+    def next_seq(self, conn: sqlite3.Connection, name: str) -> int: ...
+    def invoice_where(self, conn: sqlite3.Connection, where: str,
+                      args: list[Any]) -> Invoice | None: ...
+    def record(self, conn: sqlite3.Connection, at: dt.datetime, lines: tuple[InvoiceLine, ...],
+               **fields: Any) -> Invoice: ...
 
 S = RedFormStatus
 CONFIRM_WINDOW = dt.timedelta(hours=72)
@@ -97,24 +115,14 @@ def _neg(v: Decimal) -> Decimal:
 
 
 class RedLetterDesk:
-    """Red-letter operations; mixed into SandboxPlatform, which provides these members."""
+    """Red-letter operations on the invoices of one :class:`InvoiceBook`."""
 
-    if TYPE_CHECKING:
-        faults: Faults
-        region_code: str
-        seller: Seller
-
-        def _now(self) -> dt.datetime: ...
-        def _tx(self, op: str) -> contextlib.AbstractContextManager[sqlite3.Connection]: ...
-        def _next_seq(self, conn: sqlite3.Connection, name: str) -> int: ...
-        def _invoice_where(self, conn: sqlite3.Connection, where: str,
-                           args: list[Any]) -> Invoice | None: ...
-        def _record(self, conn: sqlite3.Connection, at: dt.datetime, lines: tuple[Any, ...],
-                    **fields: Any) -> Invoice: ...
+    def __init__(self, book: InvoiceBook) -> None:
+        self.book = book
 
     # --- helpers ------------------------------------------------------------------
     def _expire(self, conn: sqlite3.Connection) -> None:
-        cutoff = (self._now() - CONFIRM_WINDOW).timestamp()
+        cutoff = (self.book.now() - CONFIRM_WINDOW).timestamp()
         conn.execute(
             "UPDATE red_forms SET status = ? WHERE status IN (?, ?) AND filed_ts <= ?",
             [S.EXPIRED.value, S.SELLER_FILED.value, S.BUYER_FILED.value, cutoff],
@@ -167,14 +175,14 @@ class RedLetterDesk:
         filed_by: str,
         lines: Sequence[InvoiceLine] | None = None,
     ) -> RedLetterForm:
-        self.faults.before_call("file_red_form")
+        self.book.faults.before_call("file_red_form")
         reason = RedReason(reason)
         if filed_by not in ("seller", "buyer"):
             raise PlatformRejected([Rejection("RED_FILED_BY", "录入方须为销方或购方",
                                               "filed_by must be 'seller' or 'buyer'", "filed_by")])
-        with self._tx("file_red_form") as conn:
+        with self.book.transaction("file_red_form") as conn:
             self._expire(conn)
-            original = self._invoice_where(conn, "number = ?", [original_number])
+            original = self.book.invoice_where(conn, "number = ?", [original_number])
             if original is None:
                 raise NotFound(f"蓝字发票{original_number}不存在", f"no invoice {original_number}")
             if original.colour is not Colour.BLUE:
@@ -192,10 +200,10 @@ class RedLetterDesk:
                     code="RED_FORM_OPEN", form_number=open_row[0])
             held = self._credited(conn, original_number)
             refs, red_lines = self._red_lines(original, held, lines)
-            at = self._now()
+            at = self.book.now()
             form_number = red_form_number(
-                county_of(self.seller.tax_id, self.region_code), at,
-                self._next_seq(conn, f"form:{at:%Y%m}"))
+                county_of(self.book.seller.tax_id, self.book.region_code), at,
+                self.book.next_seq(conn, f"form:{at:%Y%m}"))
             status = initial_status(original, filed_by)
             conn.execute(
                 "INSERT INTO red_forms(form_number, original_number, reason, status, filed_by,"
@@ -272,8 +280,8 @@ class RedLetterDesk:
     # --- status changes -----------------------------------------------------------
     def _transition(self, op: str, number: str,
                     moves: dict[RedFormStatus, RedFormStatus]) -> RedLetterForm:
-        self.faults.before_call(op)
-        with self._tx(op) as conn:
+        self.book.faults.before_call(op)
+        with self.book.transaction(op) as conn:
             self._expire(conn)
             row = self._load_form(conn, number)
             current = RedFormStatus(row["status"])
@@ -300,19 +308,19 @@ class RedLetterDesk:
             S.CONFIRMED: S.VOID_AFTER_CONFIRMATION})
 
     def query_red_form(self, form_number: str) -> RedLetterForm:
-        self.faults.before_call("query_red_form")
-        with self._tx("query_red_form") as conn:
+        self.book.faults.before_call("query_red_form")
+        with self.book.transaction("query_red_form") as conn:
             self._expire(conn)
             return self._form_from_row(self._load_form(conn, form_number))
 
     # --- the red invoice ----------------------------------------------------------
     def issue_red_invoice(self, form_number: str) -> Invoice:
-        self.faults.before_call("issue_red_invoice")
-        with self._tx("issue_red_invoice") as conn:
+        self.book.faults.before_call("issue_red_invoice")
+        with self.book.transaction("issue_red_invoice") as conn:
             self._expire(conn)
             row = self._load_form(conn, form_number)
             if row["red_invoice_number"]:
-                done = self._invoice_where(conn, "number = ?", [row["red_invoice_number"]])
+                done = self.book.invoice_where(conn, "number = ?", [row["red_invoice_number"]])
                 assert done is not None
                 return done  # idempotent per form
             form = self._form_from_row(row)
@@ -321,10 +329,10 @@ class RedLetterDesk:
                     f"红字确认单{form_number}状态为{form.status.value}，不能开具红字发票",
                     f"red-letter form {form_number} is in status {form.status.value}; "
                     "a red invoice needs 01 or 04")
-            blue = self._invoice_where(conn, "number = ?", [form.original_number])
+            blue = self.book.invoice_where(conn, "number = ?", [form.original_number])
             assert blue is not None
-            invoice = self._record(
-                conn, self._now(), form.lines, request_id=f"red-form:{form_number}",
+            invoice = self.book.record(
+                conn, self.book.now(), form.lines, request_id=f"red-form:{form_number}",
                 order_nos=blue.order_nos, buyer=blue.buyer, kind=blue.kind, colour=Colour.RED,
                 remark=red_remark(blue.number, form_number), drawer=blue.drawer,
                 original_number=blue.number, red_form_number=form_number,
@@ -337,7 +345,7 @@ class RedLetterDesk:
             if fully:
                 conn.execute("UPDATE invoice_orders SET active = 0 WHERE invoice_number = ?",
                              [blue.number])
-        self.faults.after_commit("issue_red_invoice")
+        self.book.faults.after_commit("issue_red_invoice")
         return invoice
 
 

@@ -116,3 +116,16 @@ def test_sandbox_forms_are_county_month_sequence_never_an_invoice_number(tmp_pat
         assert all(r.red_form_number == f.form_number for r, f in zip(reds, forms, strict=True))
     finally:
         sandbox.close()
+
+
+def test_the_red_desk_is_composed_not_mixed_in(tmp_path: Path) -> None:
+    """Issue 10: no mixin split by file; the desk is an object the sandbox holds."""
+    from kiosk.platform.sandbox import SandboxPlatform
+    from kiosk.platform.sandbox_red import RedLetterDesk
+
+    assert SandboxPlatform.__mro__ == (SandboxPlatform, object)
+    sandbox = make_sandbox(tmp_path, MutableClock())
+    try:
+        assert isinstance(sandbox.red, RedLetterDesk) and sandbox.red.book is sandbox
+    finally:
+        sandbox.close()
