@@ -2,6 +2,8 @@
 
 - :func:`invoice_to_xml` / :func:`parse_invoice_xml` (:mod:`kiosk.documents.xml`)
 - :func:`invoice_to_pdf` (:mod:`kiosk.documents.pdf`, 210 x 140 mm like a published 数电 PDF)
+- :func:`~kiosk.documents.ofd.invoice_to_ofd` (:mod:`kiosk.documents.ofd`, an OFD copy in
+  GB/T 33190; imported from its module, so fontTools loads only when an OFD is made)
 - :func:`receipt_ops` (:mod:`kiosk.documents.receipt`, printer ops for 58/80 mm paper)
 - text helpers for fixed-width layout (:mod:`kiosk.documents.text`) and the font
   finder (:mod:`kiosk.documents.fonts`).

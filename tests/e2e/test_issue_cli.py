@@ -67,6 +67,13 @@ def test_issue_twice_gives_one_invoice_with_files(env: KioskEnv) -> None:
     xml, pdf = Path(data["xml"]), Path(data["pdf"])
     assert xml.read_bytes().startswith(b"<?xml") and data["invoice_number"].encode() in xml.read_bytes()
     assert pdf.read_bytes().startswith(b"%PDF")
+    ofd = Path(data["ofd"])  # the OFD copy beside them (issue 14 item 6), read by ofdkit
+    assert ofd.parent == xml.parent and ofd.read_bytes().startswith(b"PK")
+    import ofdkit
+
+    read = ofdkit.extract_invoice(ofd.read_bytes())
+    assert read is not None and read.invoice_number == data["invoice_number"]
+    assert read.total_amount == data["total"]
     slip = receipt.read_bytes()
     assert slip.startswith(b"\x1b@") and b"\x1dV" in slip  # ESC @ ... GS V (cut)
     assert "开票凭条".encode("gb18030") in slip
@@ -76,7 +83,7 @@ def test_issue_twice_gives_one_invoice_with_files(env: KioskEnv) -> None:
     code2, again, _ = issue(env, "--buyer-tax-id", "11010519491231002X")
     assert code2 == 0 and again is not None
     assert again["status"] == "already_invoiced"
-    assert again["invoice_number"] == data["invoice_number"]
+    assert again["invoice_number"] == data["invoice_number"] and again["ofd"] == data["ofd"]
     assert sandbox_invoices(env.data / "sandbox.db", "2024060100017") == [data["invoice_number"]]
     assert len(list((env.data / "maildir" / "new").iterdir())) == 1
 
