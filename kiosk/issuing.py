@@ -441,8 +441,9 @@ class IssuingService(CorrectionsMixin):
             to = request.buyer.email if request is not None else invoice.buyer.email
             if to:
                 xml, pdf = docs or (xml_path.read_bytes(), pdf_path.read_bytes())
+                ofd = _ofd_copy(invoice, xml_path.with_suffix(".ofd"))  # issue 14 item 6
                 try:
-                    self.mailer.enqueue_invoice(invoice, to, pdf=pdf, xml=xml)
+                    self.mailer.enqueue_invoice(invoice, to, pdf=pdf, xml=xml, ofd=ofd)
                     self.outbox.set_mail_state(invoice.number, "queued")
                 except Exception:  # mail never undoes issuing; resolve_pending tries again
                     log.exception("could not queue the invoice e-mail", extra={
@@ -560,3 +561,21 @@ def describe(outcome: IssueOutcome) -> dict[str, Any]:
         "message_en": outcome.message_en,
         "errors": [e.to_dict() for e in outcome.errors],
     }
+
+
+# --- the OFD copy beside the XML/PDF, for mail (issue 14 item 6) -----------------------
+
+def _ofd_copy(invoice: Invoice, path: Path) -> bytes | None:
+    """The invoice's OFD copy (kiosk.documents.ofd), written at ``path`` once; None on failure."""
+    try:
+        if path.is_file():
+            return path.read_bytes()
+        from kiosk.documents.ofd import invoice_to_ofd
+
+        data = invoice_to_ofd(invoice)
+        write_atomic(path, data)
+        return data
+    except Exception:  # the OFD is a convenience copy: mail goes out with the XML and PDF
+        log.exception("could not make the OFD copy", extra={
+            "event": "issuing.ofd_unwritten", "number": invoice.number})
+        return None

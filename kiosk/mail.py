@@ -96,8 +96,9 @@ def build_invoice_message(
     sender: str,
     pdf: bytes,
     xml: bytes,
+    ofd: bytes | None = None,
 ) -> EmailMessage:
-    """The e-mail for one issued invoice: Chinese body, PDF and XML attached."""
+    """The e-mail for one issued invoice: Chinese body, PDF and XML (and the OFD copy) attached."""
     msg = EmailMessage(policy=policy.SMTP)
     msg["Subject"] = f"电子发票 {invoice.number}（{invoice.seller.name}）"
     msg["From"] = sender
@@ -128,6 +129,9 @@ def build_invoice_message(
     msg.set_content("\n".join(lines), subtype="plain", charset="utf-8")
     msg.add_attachment(pdf, maintype="application", subtype="pdf", filename=f"{invoice.number}.pdf")
     msg.add_attachment(xml, maintype="application", subtype="xml", filename=f"{invoice.number}.xml")
+    if ofd is not None:  # the OFD copy (kiosk.documents.ofd), issue 14 item 6
+        msg.add_attachment(ofd, maintype="application", subtype="ofd",
+                           filename=f"{invoice.number}.ofd")
     return msg
 
 
@@ -273,10 +277,11 @@ class MailOutbox:
                                        "recipient": mask_email(str(message["To"]))})
         return entry_id
 
-    def enqueue_invoice(self, invoice: Invoice, to: str, *, pdf: bytes, xml: bytes) -> int:
+    def enqueue_invoice(self, invoice: Invoice, to: str, *, pdf: bytes, xml: bytes,
+                        ofd: bytes | None = None) -> int:
         if not is_valid_email(to):
             raise ValueError(f"not an e-mail address: {mask_email(to)}")
-        msg = build_invoice_message(invoice, to=to, sender=self.sender, pdf=pdf, xml=xml)
+        msg = build_invoice_message(invoice, to=to, sender=self.sender, pdf=pdf, xml=xml, ofd=ofd)
         return self.enqueue(msg, invoice_number=invoice.number)
 
     def drain(self, *, force: bool = False) -> DrainReport:

@@ -263,7 +263,11 @@ def _font_subset(font: CjkFont, chars: set[str]) -> bytes:
 
 def invoice_to_ofd(invoice: Invoice, *, watermark: str = "", font: CjkFont | None = None,
                    created: dt.datetime | None = None) -> bytes:
-    """The OFD copy of ``invoice`` as bytes (a zip); see the module docstring."""
+    """The OFD copy of ``invoice`` as bytes (a zip); see the module docstring.
+
+    Deterministic for one invoice and font: its dates come from the invoice
+    unless ``created`` is given.
+    """
     font = font or find_cjk_font()
     b = _Builder()
     chunks = [invoice.lines[i:i + LINES_PER_PAGE]
@@ -272,7 +276,7 @@ def invoice_to_ofd(invoice: Invoice, *, watermark: str = "", font: CjkFont | Non
         _draw_page(b, invoice, chunk, n, len(chunks), watermark)
 
     files: dict[str, bytes] = {
-        "OFD.xml": _ofd_xml(invoice, created or dt.datetime.now(dt.UTC)),
+        "OFD.xml": _ofd_xml(invoice, created or invoice.issued_at),
         "Doc_0/Document.xml": _document_xml(b),
         "Doc_0/PublicRes.xml": _res_xml("Fonts", font.name),
         "Doc_0/DocumentRes.xml": _res_xml("MultiMedias", ""),

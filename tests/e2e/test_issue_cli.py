@@ -77,7 +77,13 @@ def test_issue_twice_gives_one_invoice_with_files(env: KioskEnv) -> None:
     slip = receipt.read_bytes()
     assert slip.startswith(b"\x1b@") and b"\x1dV" in slip  # ESC @ ... GS V (cut)
     assert "开票凭条".encode("gb18030") in slip
-    assert len(list((env.data / "maildir" / "new").iterdir())) == 1
+    [mail] = list((env.data / "maildir" / "new").iterdir())
+    import email
+
+    attached = {part.get_filename(): part.get_payload(decode=True)
+                for part in email.message_from_bytes(mail.read_bytes()).walk()
+                if part.get_filename()}
+    assert attached[ofd.name] == ofd.read_bytes()  # the OFD copy goes out with the XML and PDF
     assert err == ""
 
     code2, again, _ = issue(env, "--buyer-tax-id", "11010519491231002X")
