@@ -58,7 +58,7 @@ def _transitions(r: Runner, gui: Any) -> None:
 
     s, win = gui.core.session, gui.window
     s.code_scanned(_qr(gui, 0))
-    s.orders_continue()
+    s.orders.next()
 
     def flip(forward: Any, backward: Any) -> Any:
         def case() -> None:
@@ -81,12 +81,12 @@ def _transitions(r: Runner, gui: Any) -> None:
         stack.setCurrentWidget(a)
         stack.repaint()
 
-    s.buyer_continue()  # on REVIEW
+    s.buyer.next()  # on REVIEW
     r.compare("screen transitions (two per case, until painted)", {
         "bare QStackedWidget flip": bare,
-        "review -> buyer -> review": flip(lambda: s.edit(Screen.BUYER), s.buyer_continue),
-        "review -> orders -> review": flip(lambda: s.edit(Screen.ORDERS),
-                                           lambda: (s.orders_continue(), s.buyer_continue())),
+        "review -> buyer -> review": flip(lambda: s.review.edit(Screen.BUYER), s.buyer.next),
+        "review -> orders -> review": flip(lambda: s.review.edit(Screen.ORDERS),
+                                           lambda: (s.orders.next(), s.buyer.next())),
         "language zh -> en -> zh": flip(lambda: win.set_language("en"),
                                         lambda: win.set_language("zh_CN")),
     }, rounds=30, baseline="bare QStackedWidget flip")
@@ -103,7 +103,7 @@ def _stall(gui: Any, inline: bool) -> float:
 
     s = gui.core.session
     if inline:
-        s.runner = InlineRunner()
+        s.review.runner = InlineRunner()
     emulators = gui.devices.emulators
     order = 2 if inline else 1
     # The camera keeps decoding frames meanwhile; it sees the same receipt (a duplicate).
@@ -133,10 +133,10 @@ def _stall(gui: Any, inline: bool) -> float:
     def flow() -> None:  # run from inside the loop, so the probe sees any blocking
         s.use_camera()  # camera on (its notice shows): it decodes on its own thread
         s.code_scanned(_qr(gui, order))
-        s.orders_continue()
-        s.set_buyer_field("email", "bench@example.com")
-        s.buyer_continue()
-        s.confirm_issue()
+        s.orders.next()
+        s.buyer.set_field("email", "bench@example.com")
+        s.buyer.next()
+        s.review.confirm()
         check()
 
     QTimer.singleShot(60000, loop.quit)
@@ -149,7 +149,7 @@ def _stall(gui: Any, inline: bool) -> float:
     state = (s.screen.value, s.data.printed, s.data.mailing, s.data.notice)
     s.finish()
     if inline:
-        s.runner = gui.runner
+        s.review.runner = gui.runner
     if not ok:
         raise RuntimeError(f"the flow did not reach a printed receipt: {state}")
     return max(gaps[2:]) if len(gaps) > 2 else 0.0

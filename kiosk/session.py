@@ -1,10 +1,25 @@
-"""The walk-in session as a state machine, testable without Qt.
+"""The walk-in session: a small core composed with step controllers, testable without Qt.
 
-Screens (:class:`~kiosk.flow.states.Screen`) are the states; public methods are
-the intents a screen sends ("accept", "next", "issue", a scanned code); plain
-callbacks (:meth:`Session.add_listener`) tell the UI to redraw. The machine
-never blocks: issuing, printing and mail go to a :class:`~kiosk.flow.ports.Runner`
-and come back through ``done`` callbacks.
+Screens (:class:`~kiosk.flow.states.Screen`) are the states. The core
+(:class:`~kiosk.flow.core.FlowCore`) holds the current screen and the one
+walk-in's :class:`~kiosk.flow.states.SessionData`, logs every move as a
+``session.transition`` event and refuses a move the transition table
+(:mod:`kiosk.flow.transitions`, printed in ``docs/flow.md``) does not list.
+The steps are its intents, each given only the ports it needs:
+
+- :attr:`Session.identify` (:class:`~kiosk.flow.identify.IdentifyStep`): attract, terms, ID card, login;
+- :attr:`Session.orders` (:class:`~kiosk.flow.orders.OrdersStep`): scanned and typed codes, the orders;
+- :attr:`Session.buyer` (:class:`~kiosk.flow.buyer.BuyerStep`): the title, the options, the photo;
+- :attr:`Session.catalogue` (:class:`~kiosk.flow.catalogue.CatalogueStep`): a business sale;
+- :attr:`Session.review` (:class:`~kiosk.flow.issue.IssueStep`): review, issue, print, mail;
+- :attr:`Session.overlays` (:class:`~kiosk.flow.overlays.OverlaysStep`): overlays, the idle timer.
+
+What the screens show is :meth:`Session.view` (:mod:`kiosk.flow.views`): a frozen
+view model per screen. The devices' events (and the composition root) call the
+methods on the :class:`Session` itself, whose names and signatures are a contract.
+
+The machine never blocks: issuing, printing and mail go to a
+:class:`~kiosk.flow.ports.Runner` and come back through ``done`` callbacks.
 
 Touch budget (design target, counted in tests): a scanned receipt QR on the
 attract screen opens ORDERS at once, with the privacy notice summarised there,
@@ -18,91 +33,34 @@ issue = 5; with a scanned title code the scan does the filling (4).
 Privacy: everything personal sits in one :class:`SessionData`, replaced whole by
 :meth:`Session.wipe` on finish and on idle timeout. Every transition is logged
 as a ``session.*`` JSON event with the session id and masked data only.
-
-The machine is one class made of mixins, one concern each, under
-:mod:`kiosk.flow`: :mod:`~kiosk.flow.identify` (attract, terms, identification),
-:mod:`~kiosk.flow.codes` (scanned codes and orders), :mod:`~kiosk.flow.buyer`
-(buyer, options, photo, catalogue), :mod:`~kiosk.flow.issue` (review, issue,
-printing, mail) and :mod:`~kiosk.flow.overlays` (overlays, idle, wipe, devices);
-:mod:`~kiosk.flow.base` holds what they share. This module keeps the state set
-up, the listeners, logging and transitions, and the back/finish navigation.
 """
 
 from __future__ import annotations
 
 import time
-import uuid
 from collections.abc import Callable
-from typing import Any
 
-# Names defined here before the split into kiosk.flow, still importable from here.
-from kiosk.flow.base import (
-    MAX_LOGIN_FAILURES_SHOWN,
-    MAX_ORDERS,
-    T_ADDRESS_NEEDED,
-    T_BAD_EMAIL,
-    T_BAD_LINE,
-    T_CAMERA,
-    T_CONFIRM_TAXID,
-    T_DUPLICATE,
-    T_IDCARD_FAILED,
-    T_NAME_NEEDED,
-    T_NO_ACCOUNTS,
-    T_NO_ORDERS,
-    T_NO_PRINTER,
-    T_NOT_BUSINESS,
-    T_NOT_FOUND,
-    T_SPECIAL_COMPANY,
-    T_TAXID_NEEDED,
-    T_TOO_MANY,
-    T_UNREADABLE,
-    log,
-)
-from kiosk.flow.base import _plausible_email as _plausible_email
-from kiosk.flow.base import _text_of as _text_of
-from kiosk.flow.buyer import BuyerMixin
-from kiosk.flow.codes import CodesMixin
-from kiosk.flow.identify import IdentifyMixin
-from kiosk.flow.issue import IssueMixin
-from kiosk.flow.overlays import OverlaysMixin
+from kiosk.flow.buyer import BuyerStep
+from kiosk.flow.catalogue import CatalogueStep
+from kiosk.flow.core import FlowCore, intent
+from kiosk.flow.identify import IdentifyStep
+from kiosk.flow.issue import IssueStep
+from kiosk.flow.orders import OrdersStep
+from kiosk.flow.overlays import DevicesStep, OverlaysStep
 from kiosk.flow.ports import InlineRunner, Runner, Services
+from kiosk.flow.request import RequestBuilder
+from kiosk.flow.states import OVERLAYS, Screen, SessionData
+from kiosk.flow.transitions import BACK, Intent
+from kiosk.flow.views import View, view_for
+from kiosk.messages import Text
+from kiosk.model import BuyerType
 
-# Some of these are only re-exported: they were importable from here before the split.
-from kiosk.flow.states import (  # noqa: F401
-    FAILURES,
-    OVERLAYS,
-    RESTING,
-    BuyerDraft,
-    Identity,
-    IdMethod,
-    Screen,
-    SessionData,
-    Text,
-)
-from kiosk.logs import current_session
-from kiosk.masking import mask_name, mask_tax_id  # noqa: F401
-from kiosk.model import (  # noqa: F401
-    Buyer,
-    BuyerType,
-    Invoice,
-    InvoiceKind,
-    InvoiceRequest,
-    Medium,
-)
-from kiosk.rules.identifiers import Severity, classify_tax_id  # noqa: F401
-
-__all__ = [
-    "MAX_LOGIN_FAILURES_SHOWN", "MAX_ORDERS", "T_ADDRESS_NEEDED", "T_BAD_EMAIL", "T_BAD_LINE",
-    "T_CAMERA", "T_CONFIRM_TAXID", "T_DUPLICATE", "T_IDCARD_FAILED", "T_NAME_NEEDED",
-    "T_NO_ACCOUNTS", "T_NO_ORDERS", "T_NO_PRINTER", "T_NOT_BUSINESS", "T_NOT_FOUND",
-    "T_SPECIAL_COMPANY", "T_TAXID_NEEDED", "T_TOO_MANY", "T_UNREADABLE", "Listener", "Session",
-    "log",
-]
+__all__ = ["Listener", "Session"]
 
 Listener = Callable[["Session"], None]
 
 
-class Session(IdentifyMixin, CodesMixin, BuyerMixin, IssueMixin, OverlaysMixin):
+class Session:
     """One kiosk's walk-in flow. Construct once; every walk-in is a fresh :class:`SessionData`."""
 
     def __init__(
@@ -116,87 +74,120 @@ class Session(IdentifyMixin, CodesMixin, BuyerMixin, IssueMixin, OverlaysMixin):
         drawer: str = "",
         seller_tax_id: str = "",
     ) -> None:
+        self.core = FlowCore(clock=clock, idle_timeout_s=idle_timeout_s, countdown_s=countdown_s)
         self.services = services
         self.runner: Runner = runner or InlineRunner()
-        self.idle_timeout_s = idle_timeout_s
-        self.countdown_s = countdown_s
-        self.clock = clock
-        self.drawer = drawer
-        self.seller_tax_id = seller_tax_id
-        self.screen = Screen.ATTRACT
-        self.data = SessionData()
-        self.covered: Screen | None = None  # the screen an overlay covers
-        self.last_activity = clock()
-        self.countdown_deadline = 0.0
-        self.printer_ok = True
-        self.camera_ok = True
-        self.out_of_service_reason: Text | None = None
-        self._listeners: list[Listener] = []
+        build_request = RequestBuilder(self.core, drawer=drawer, seller_tax_id=seller_tax_id)
+        self.buyer = BuyerStep(self.core, build_request)
+        self.orders = OrdersStep(self.core, services, use_buyer=self.buyer.use_buyer)
+        self.identify = IdentifyStep(self.core, services, orders_next=self.orders.next)
+        self.catalogue = CatalogueStep(self.core, services)
+        self.review = IssueStep(self.core, services, self.runner, build_request=build_request,
+                                buyer_problem=self.buyer.problem)
+        self.overlays = OverlaysStep(self.core)
+        self.devices = DevicesStep(self.core)
 
-    # --- listeners and logging ---------------------------------------------------
+    # --- state --------------------------------------------------------------------
+
+    @property
+    def screen(self) -> Screen:
+        return self.core.screen
+
+    @property
+    def data(self) -> SessionData:
+        return self.core.data
+
+    @property
+    def covered(self) -> Screen | None:
+        return self.core.covered
+
+    @property
+    def printer_ok(self) -> bool:
+        return self.core.printer_ok
+
+    @property
+    def camera_ok(self) -> bool:
+        return self.core.camera_ok
+
+    @property
+    def out_of_service_reason(self) -> Text | None:
+        return self.core.out_of_service_reason
+
+    def view(self, screen: Screen | None = None) -> View:
+        """The frozen view model of ``screen`` (default: the one on show); pages render it."""
+        return view_for(self.core, screen or self.core.screen)
 
     def add_listener(self, listener: Listener) -> None:
-        self._listeners.append(listener)
+        self.core.add_listener(lambda: listener(self))
 
-    def _changed(self) -> None:
-        for listener in list(self._listeners):
-            listener(self)
-
-    def _log(self, event: str, msg: str, **fields: Any) -> None:
-        log.info(msg, extra={"event": f"session.{event}", "session": self.data.session_id, **fields})
-
-    def _go(self, screen: Screen, **fields: Any) -> None:
-        before = self.screen
-        self.screen = screen
-        if screen not in OVERLAYS:
-            self.covered = None
-        self._log("transition", f"{before.value} -> {screen.value}",
-                  **{"from": before.value, "to": screen.value, **fields})
-        self._changed()
-
-    def _notice(self, text: Text | None) -> None:
-        self.data.notice = text
-        self._changed()
+    # --- the device-facing intents (called by the device bridge and the app) --------
 
     def touch(self) -> None:
         """Any touch or key press: the user is still there."""
-        self.last_activity = self.clock()
+        self.core.touch()
 
-    def _start(self) -> None:
-        if not self.data.session_id:
-            self.data.session_id = uuid.uuid4().hex[:12]
-            current_session.set(self.data.session_id)
-            self._log("started", "session started")
+    def code_scanned(self, text: str, source: str = "scanner") -> None:
+        self.orders.code_scanned(text, source)
 
-    # --- navigation: back and finish ---------------------------------------------
+    def code_unreadable(self, reason: str, source: str = "scanner") -> None:
+        self.orders.code_unreadable(reason, source)
+
+    def idcard_read(self, name: str, id_number: str) -> None:
+        self.identify.idcard_read(name, id_number)
+
+    def idcard_failed(self, message: str = "") -> None:
+        self.identify.idcard_failed(message)
+
+    def printer_status(self, usable: bool) -> None:
+        self.devices.printer_status(usable)
+
+    def camera_status(self, usable: bool) -> None:
+        self.devices.camera_status(usable)
+
+    def use_camera(self) -> None:
+        self.devices.use_camera()
+
+    def camera_off(self) -> None:
+        self.devices.camera_off()
+
+    def out_of_service(self, reason: Text) -> None:
+        self.devices.out_of_service(reason)
+
+    def back_in_service(self) -> None:
+        self.devices.back_in_service()
+
+    def tick(self) -> None:
+        """Called about once a second by the UI: the idle timer and the countdown."""
+        self.overlays.tick()
+
+    def wipe(self, reason: str) -> None:
+        """Drop everything personal and return to the attract screen."""
+        self.core.wipe(reason)
+
+    # --- navigation: back and finish ---------------------------------------------------
 
     def finish(self) -> None:
         """Done (or "start over"): wipe everything and return to the attract screen."""
-        self.touch()
-        self.wipe("finish")
+        self.core.touch()
+        self.core.wipe("finish")
 
+    @intent(Intent.BACK)
     def back(self) -> None:
-        self.touch()
-        prev = {
-            Screen.TERMS: Screen.ATTRACT, Screen.IDENTIFY: Screen.ATTRACT,
-            Screen.IDCARD_CONSENT: Screen.IDENTIFY, Screen.IDCARD_READING: Screen.IDENTIFY,
-            Screen.LOGIN: Screen.IDENTIFY, Screen.ORDERS: Screen.ATTRACT,
-            Screen.CATALOGUE: Screen.ATTRACT, Screen.BUYER: Screen.ORDERS,
-            Screen.OPTIONS: Screen.BUYER, Screen.REVIEW: Screen.BUYER,
-            Screen.BAD_QR: Screen.ORDERS if self.data.orders else Screen.ATTRACT,
-            Screen.CAMERA_UNAVAILABLE: Screen.ORDERS, Screen.REJECTED: Screen.REVIEW,
-            Screen.PRINTER_PROBLEM: Screen.RESULT,
-        }.get(self.screen)
-        if self.screen is Screen.BUYER and self.data.catalogue_lines:
-            prev = Screen.CATALOGUE
-        if self.screen is Screen.REVIEW and self.data.buyer.type is BuyerType.COMPANY:
-            prev = Screen.OPTIONS
-        if self.screen in OVERLAYS:
-            self.resume()
+        core = self.core
+        core.touch()
+        screen, data = core.screen, core.data
+        if screen in OVERLAYS:
+            self.overlays.resume()
             return
+        prev = BACK.get(screen)
+        if screen is Screen.BAD_QR and data.orders:
+            prev = Screen.ORDERS
+        if screen is Screen.BUYER and data.catalogue_lines:
+            prev = Screen.CATALOGUE
+        if screen is Screen.REVIEW and data.buyer.type is BuyerType.COMPANY:
+            prev = Screen.OPTIONS
         if prev is Screen.ATTRACT:
-            self.wipe("back")
+            core.wipe("back")
         elif prev is not None:
-            self.data.notice = None
-            self._go(prev)
-
+            data.notice = None
+            core.go(prev)

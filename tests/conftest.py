@@ -17,6 +17,8 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("KIOSK_CONFIG", None)
 os.environ.pop("NOTIFY_SOCKET", None)
+# A move the flow's transition table does not list raises (kiosk.flow.core.STRICT_ENV).
+os.environ["KIOSK_FLOW_STRICT"] = "1"
 
 # The one QApplication of the test run is set up as `kiosk run` sets up its own
 # (the virtual keyboard's input method, its privacy-safe pinyin dictionary):

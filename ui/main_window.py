@@ -117,7 +117,7 @@ class MainWindow(QWidget):
             self._add_page(screen, factory(session))
         self._add_page(Screen.SUPPORT, SupportPage(session, support_phone, support_text))
         self.pages[Screen.ATTRACT].tutorial.clicked.connect(  # type: ignore[attr-defined]
-            lambda: session.open_overlay(Screen.TUTORIAL))
+            lambda: session.overlays.open(Screen.TUTORIAL))
         self.pages[Screen.ATTRACT].camera.clicked.connect(  # type: ignore[attr-defined]
             session.use_camera)
         session.add_listener(lambda _s: self.sessionChanged.emit())
@@ -143,7 +143,7 @@ class MainWindow(QWidget):
         h = page.header
         h.languageRequested.connect(self.toggle_language)
         h.largeTextRequested.connect(lambda: self.set_large_text(not self.large_text))
-        h.supportRequested.connect(lambda: self.session.open_overlay(Screen.SUPPORT))
+        h.supportRequested.connect(lambda: self.session.overlays.open(Screen.SUPPORT))
 
     # --- showing the session -------------------------------------------------------
 
@@ -157,7 +157,7 @@ class MainWindow(QWidget):
         if wiped:
             self.wipe_screen()
         page = self.current
-        page.refresh(self.session, self.languages.current)
+        page.show_view(self.session.view(), self.languages.current)
         page.header.large.setChecked(self.large_text)
         if self.stack.currentWidget() is not page:
             page.helpbox.hide()
@@ -172,7 +172,7 @@ class MainWindow(QWidget):
 
     def wipe_screen(self) -> None:
         """The session was wiped: nothing personal may stay in a field or the keyboard."""
-        for page in self.pages.values():
+        for screen, page in self.pages.items():
             for edit in page.findChildren(QLineEdit):
                 edit.blockSignals(True)  # a cleared field must not write into the new session
                 edit.clear()
@@ -181,7 +181,8 @@ class MainWindow(QWidget):
             if view is not None:
                 view.clear_image()
             page.helpbox.hide()
-            page.refresh(self.session, self.languages.current)  # show the empty session
+            page.redraw()  # show the empty session
+            page.show_view(self.session.view(screen), self.languages.current)
         if self.keyboard is not None and self.keyboard.available:
             self.keyboard.reset()
         if self.languages.current != self.default_lang:
@@ -193,7 +194,7 @@ class MainWindow(QWidget):
     def _tick(self) -> None:
         self.session.tick()
         if self.session.screen is Screen.IDLE_WARNING:
-            self.current.refresh(self.session, self.languages.current)
+            self.current.show_view(self.session.view(), self.languages.current)
 
     # --- language and large text ---------------------------------------------------
 

@@ -49,15 +49,15 @@ def _to_review(gui: Any, company: bool = False) -> None:
     s = gui.core.session
     _scan_demo(gui, 0)
     _scan_demo(gui, 2)
-    s.orders_continue()
+    s.orders.next()
     if company:
-        s.set_buyer_type(BuyerType.COMPANY)
-        s.set_buyer_field("name", DEMO_COMPANY)
-        s.set_buyer_field("tax_id", DEMO_COMPANY_TAX_ID)
-        s.buyer_continue()
-        s.options_continue()
+        s.buyer.set_type(BuyerType.COMPANY)
+        s.buyer.set_field("name", DEMO_COMPANY)
+        s.buyer.set_field("tax_id", DEMO_COMPANY_TAX_ID)
+        s.buyer.next()
+        s.buyer.options_next()
     else:
-        s.buyer_continue()
+        s.buyer.next()
 
 
 def _faults(gui: Any, **settings: Any) -> None:
@@ -78,42 +78,42 @@ def prepare_screen(gui: Any, name: str) -> None:
     if target is Screen.ATTRACT:
         pass
     elif target is Screen.TERMS:
-        s.begin("type")
+        s.identify.begin("type")
     elif target in (Screen.IDENTIFY, Screen.IDCARD_CONSENT, Screen.LOGIN,
                     Screen.IDCARD_READING):
-        s.begin({Screen.LOGIN: "login", Screen.IDENTIFY: "qr"}.get(target, "idcard"))
-        s.accept_terms()
+        s.identify.begin({Screen.LOGIN: "login", Screen.IDENTIFY: "qr"}.get(target, "idcard"))
+        s.identify.accept_terms()
         if target is Screen.IDCARD_READING:
-            s.consent_idcard(True)
+            s.identify.consent_idcard(True)
     elif target is Screen.ORDERS:
         _scan_demo(gui, 0)
         _scan_demo(gui, 2)
     elif target is Screen.CATALOGUE:
-        s.begin("business")
-        s.accept_terms()
-        s.login("shop", "shop1234")
-        items = s.catalogue_search("")
+        s.identify.begin("business")
+        s.identify.accept_terms()
+        s.identify.login("shop", "shop1234")
+        items = s.catalogue.search("")
         for item in items[:2]:
-            s.catalogue_add(item, None)
+            s.catalogue.add(item, None)
     elif target is Screen.BUYER:
         _scan_demo(gui, 0)
-        s.orders_continue()
-        s.set_buyer_type(BuyerType.COMPANY)
-        s.set_buyer_field("name", DEMO_COMPANY)
-        s.set_buyer_field("tax_id", DEMO_COMPANY_TAX_ID[:-1] + "B")  # a check-digit warning
+        s.orders.next()
+        s.buyer.set_type(BuyerType.COMPANY)
+        s.buyer.set_field("name", DEMO_COMPANY)
+        s.buyer.set_field("tax_id", DEMO_COMPANY_TAX_ID[:-1] + "B")  # a check-digit warning
     elif target is Screen.OPTIONS:
         _scan_demo(gui, 0)
-        s.orders_continue()
-        s.set_buyer_type(BuyerType.COMPANY)
-        s.set_buyer_field("name", DEMO_COMPANY)
-        s.set_buyer_field("tax_id", DEMO_COMPANY_TAX_ID)
-        s.buyer_continue()
+        s.orders.next()
+        s.buyer.set_type(BuyerType.COMPANY)
+        s.buyer.set_field("name", DEMO_COMPANY)
+        s.buyer.set_field("tax_id", DEMO_COMPANY_TAX_ID)
+        s.buyer.next()
     elif target is Screen.REVIEW:
         _to_review(gui, company=True)
     elif target is Screen.ISSUING:
         _faults(gui, latency_s=1)
         _to_review(gui)
-        s.confirm_issue()
+        s.review.confirm()
         QCoreApplication.processEvents()
         return
     elif target in (Screen.RESULT, Screen.PLATFORM_QUEUED, Screen.RESULT_UNKNOWN,
@@ -127,7 +127,7 @@ def prepare_screen(gui: Any, name: str) -> None:
         _to_review(gui)
         if target is Screen.RESULT_UNKNOWN:
             _sent_then_silence(gui)
-        s.confirm_issue()
+        s.review.confirm()
         _settle(gui)
         if target is Screen.ALREADY_INVOICED:
             s.finish()
@@ -135,13 +135,14 @@ def prepare_screen(gui: Any, name: str) -> None:
     elif target is Screen.BAD_QR:
         s.code_scanned("https://example.com/not-an-order", "scanner")
     elif target is Screen.CAMERA_UNAVAILABLE:
-        s.camera_unavailable()
+        s.camera_status(False)  # the camera is gone, then the user asks for it
+        s.use_camera()
     elif target is Screen.IDLE_WARNING:
         _scan_demo(gui, 0)
-        s.countdown_deadline = s.clock() + s.countdown_s
-        s.open_overlay(Screen.IDLE_WARNING)
+        s.core.countdown_deadline = s.core.clock() + s.core.countdown_s
+        s.overlays.open(Screen.IDLE_WARNING)
     elif target in (Screen.SUPPORT, Screen.TUTORIAL):
-        s.open_overlay(target)
+        s.overlays.open(target)
     elif target is Screen.OUT_OF_SERVICE:
         s.out_of_service(Text("配置文件错误：请联系技术人员", "Configuration error: call a technician"))
     _settle(gui)
@@ -155,7 +156,7 @@ def _sent_then_silence(gui: Any) -> None:
     the issuing service must ask about it first and cannot, so the result is unknown."""
     from kiosk.model import RequestStatus
 
-    request = gui.core.session.build_request()
+    request = gui.core.session.review.build_request()
     outbox = gui.core.issuing.outbox
     now = dt.datetime.now(dt.UTC)
     outbox.record(request, now)

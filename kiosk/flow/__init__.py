@@ -1,11 +1,17 @@
-"""The kiosk session flow, Qt-free: states, the data a session holds, and its ports.
+"""The kiosk's walk-in flow, Qt-free: a small core composed with step controllers.
 
-:mod:`kiosk.session` holds the state machine itself; this package holds what it
-is made of, so each module stays one idea: :mod:`kiosk.flow.states` (the screen
-enum and the session's data), :mod:`kiosk.flow.ports` (what the machine needs
-from the outside world: order lookup, issuing, printing, mail, accounts, and a
-runner that executes blocking work off the caller's thread), and the session's
-concerns as mixins: :mod:`~kiosk.flow.identify`, :mod:`~kiosk.flow.codes`,
-:mod:`~kiosk.flow.buyer`, :mod:`~kiosk.flow.issue`, :mod:`~kiosk.flow.overlays`
-over :mod:`~kiosk.flow.base`.
+:mod:`kiosk.session` puts it together; this package holds the parts, one idea each:
+
+- :mod:`~kiosk.flow.states`: the screens and the data one walk-in holds;
+- :mod:`~kiosk.flow.transitions`: the transition table (printed in ``docs/flow.md``);
+- :mod:`~kiosk.flow.core`: the current screen, listeners, logged and checked moves, wipe;
+- :mod:`~kiosk.flow.ports`: the typed ports the composition root fills, and the runner;
+- the step controllers: :mod:`~kiosk.flow.identify`, :mod:`~kiosk.flow.orders`,
+  :mod:`~kiosk.flow.buyer`, :mod:`~kiosk.flow.catalogue`, :mod:`~kiosk.flow.issue`,
+  :mod:`~kiosk.flow.overlays`;
+- :mod:`~kiosk.flow.checks` and :mod:`~kiosk.flow.request`: what is validated before a
+  request leaves the screen, and the request itself;
+- :mod:`~kiosk.flow.views`: the frozen view model of each screen;
+- :mod:`~kiosk.flow.words`: codes and port errors to words (:mod:`kiosk.messages`);
+- :mod:`~kiosk.flow.adapters`: adapters from partner services to the ports.
 """

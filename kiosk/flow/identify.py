@@ -4,110 +4,137 @@ notice, the ID card (after its own consent), an account login.
 
 from __future__ import annotations
 
-from kiosk.flow.base import T_IDCARD_FAILED, T_NO_ACCOUNTS, SessionBase, _text_of, log
-from kiosk.flow.states import BuyerDraft, Identity, IdMethod, Screen, Text
+from collections.abc import Callable
+
+from kiosk.flow.core import FlowCore, intent, log
+from kiosk.flow.ports import AccountPorts
+from kiosk.flow.states import BuyerDraft, Identity, IdMethod, Screen
+from kiosk.flow.transitions import Intent
+from kiosk.flow.words import say, text_of
 from kiosk.masking import mask_name
 from kiosk.model import BuyerType
 
+WAYS: dict[str, Screen] = {"type": Screen.ORDERS, "idcard": Screen.IDCARD_CONSENT,
+                           "login": Screen.LOGIN, "qr": Screen.IDENTIFY,
+                           "business": Screen.LOGIN}
 
-class IdentifyMixin(SessionBase):
+
+class IdentifyStep:
     """The attract screen's ways in, the privacy notice, ID card and account login."""
 
-    # --- attract, terms, identification -------------------------------------------
+    def __init__(self, core: FlowCore, ports: AccountPorts,
+                 orders_next: Callable[[], None]) -> None:
+        self.core = core
+        self.ports = ports
+        self._orders_next = orders_next
 
+    @intent(Intent.BEGIN)
     def begin(self, way: str) -> None:
         """A button on the attract screen: ``type`` (order number), ``idcard``, ``login``,
         ``qr`` (personal code), ``business``. Terms come first; then the chosen way."""
-        self.touch()
-        self._start()
-        after = {"type": Screen.ORDERS, "idcard": Screen.IDCARD_CONSENT, "login": Screen.LOGIN,
-                 "qr": Screen.IDENTIFY, "business": Screen.LOGIN}.get(way, Screen.IDENTIFY)
-        if self.data.terms_accepted:
-            self._go(after, way=way)
+        core = self.core
+        core.touch()
+        core.start()
+        after = WAYS.get(way, Screen.IDENTIFY)
+        if core.data.terms_accepted:
+            core.go(after, way=way)
         else:
-            self.data.pending_after_terms = after
-            self._go(Screen.TERMS, way=way)
+            core.data.pending_after_terms = after
+            core.go(Screen.TERMS, way=way)
 
+    @intent(Intent.ACCEPT_TERMS)
     def accept_terms(self) -> None:
         """The privacy notice accepted (on TERMS, or the summary on ORDERS)."""
-        self.touch()
-        self._start()
-        self.data.terms_accepted = True
-        self._log("terms_accepted", "terms accepted")
-        if self.screen is Screen.TERMS:
-            nxt = self.data.pending_after_terms or Screen.IDENTIFY
-            self.data.pending_after_terms = None
-            self._go(nxt)
-        elif self.screen is Screen.ORDERS:
-            self.orders_continue()
+        core = self.core
+        core.touch()
+        core.start()
+        core.data.terms_accepted = True
+        core.log("terms_accepted", "terms accepted")
+        if core.screen is Screen.TERMS:
+            nxt = core.data.pending_after_terms or Screen.IDENTIFY
+            core.data.pending_after_terms = None
+            core.go(nxt)
+        elif core.screen is Screen.ORDERS:
+            self._orders_next()
 
+    @intent(Intent.SHOW_TERMS)
     def show_terms(self) -> None:
         """The full notice from the summary on ORDERS; accepting it comes back to ORDERS."""
-        self.touch()
-        self.data.pending_after_terms = self.screen
-        self._go(Screen.TERMS)
+        self.core.touch()
+        self.core.data.pending_after_terms = self.core.screen
+        self.core.go(Screen.TERMS)
 
-    def choose_identification(self, method: str) -> None:
-        self.touch()
+    @intent(Intent.CHOOSE)
+    def choose(self, method: str) -> None:
+        """On IDENTIFY: ``idcard``, ``account``, ``qr`` (a hint: scan it) or skip."""
+        core = self.core
+        core.touch()
         if method == "idcard":
-            self._go(Screen.IDCARD_CONSENT)
+            core.go(Screen.IDCARD_CONSENT)
         elif method == "account":
-            self._go(Screen.LOGIN)
+            core.go(Screen.LOGIN)
         elif method == "qr":
-            self._notice(Text("请将个人二维码对准扫码口", "Hold your personal QR code to the scanner"))
+            core.notice(say("flow.personal_qr_hint"))
         else:  # skip: a walk-in without identification
-            self._go(Screen.ORDERS)
+            core.go(Screen.ORDERS)
 
+    @intent(Intent.CONSENT_IDCARD)
     def consent_idcard(self, agreed: bool) -> None:
         """Separate consent before the ID card is read (sensitive personal data)."""
-        self.touch()
-        self._log("idcard_consent", "ID card consent", agreed=agreed)
-        self._go(Screen.IDCARD_READING if agreed else Screen.IDENTIFY)
+        self.core.touch()
+        self.core.log("idcard_consent", "ID card consent", agreed=agreed)
+        self.core.go(Screen.IDCARD_READING if agreed else Screen.IDENTIFY)
 
+    @intent(Intent.IDCARD_READ)
     def idcard_read(self, name: str, id_number: str) -> None:
         """The reader delivered an identity. Ignored unless the user consented (READING)."""
-        if self.screen is not Screen.IDCARD_READING:
-            self._log("idcard_ignored", "ID card read without consent ignored")
+        core = self.core
+        if core.screen is not Screen.IDCARD_READING:
+            core.log("idcard_ignored", "ID card read without consent ignored")
             return
-        self.touch()
-        self.data.identity = Identity(IdMethod.IDCARD, name=name, id_number=id_number)
-        self.data.buyer = BuyerDraft(type=BuyerType.PERSON, name=name)
+        core.touch()
+        core.data.identity = Identity(IdMethod.IDCARD, name=name, id_number=id_number)
+        core.data.buyer = BuyerDraft(type=BuyerType.PERSON, name=name)
         self._load_titles()
-        self._log("identified", "identified by ID card", method="idcard", holder=mask_name(name))
-        self._go(Screen.ORDERS)
+        core.log("identified", "identified by ID card", method="idcard", holder=mask_name(name))
+        core.go(Screen.ORDERS)
 
     def idcard_failed(self, message: str = "") -> None:
         """The reader could not read the card: say so, stay on the reading screen."""
-        if self.screen is Screen.IDCARD_READING:
-            self._log("idcard_failed", "ID card read failed")
-            self._notice(T_IDCARD_FAILED)
+        if self.core.screen is Screen.IDCARD_READING:
+            self.core.log("idcard_failed", "ID card read failed")
+            self.core.notice(say("flow.idcard_failed"))
 
     def _load_titles(self) -> None:
-        identity = self.data.identity
-        if identity is not None and self.services.titles_for is not None:
+        identity = self.core.data.identity
+        titles_for = self.ports.titles_for
+        if identity is not None and titles_for is not None:
             try:
-                self.data.titles = list(self.services.titles_for(identity))
+                self.core.data.titles = list(titles_for(identity))
             except Exception:
                 log.exception("titles could not be loaded", extra={"event": "session.titles_error"})
 
+    @intent(Intent.LOGIN)
     def login(self, user: str, password: str) -> None:
-        self.touch()
-        if self.services.authenticate is None:
-            self._notice(T_NO_ACCOUNTS)
+        core = self.core
+        core.touch()
+        authenticate = self.ports.authenticate
+        if authenticate is None:
+            core.notice(say("flow.no_accounts"))
             return
         try:
-            account = self.services.authenticate(user, password)
+            account = authenticate(user, password)
         except Exception as err:
-            self.data.login_failures += 1
-            self._log("login_failed", "login failed", failures=self.data.login_failures)
-            self._notice(_text_of(err, Text("用户名或密码错误", "Wrong user name or password")))
+            core.data.login_failures += 1
+            core.log("login_failed", "login failed", failures=core.data.login_failures)
+            core.notice(text_of(err, say("flow.login_failed")))
             return
-        business = str(getattr(account, "kind", "person")).endswith("business")
-        display = str(getattr(account, "display_name", "") or getattr(account, "name", "") or user)
-        self.data.identity = Identity(IdMethod.ACCOUNT, name=display, account=account,
+        business = account.is_business
+        display = account.display_name or account.username or user
+        core.data.identity = Identity(IdMethod.ACCOUNT, name=display, account=account,
                                       business=business)
         self._load_titles()
-        self.data.notice = None
-        self._log("identified", "identified by account", method="account", business=business,
-                  titles=len(self.data.titles))
-        self._go(Screen.CATALOGUE if business else Screen.ORDERS)
+        core.data.notice = None
+        core.log("identified", "identified by account", method="account", business=business,
+                 titles=len(core.data.titles))
+        core.go(Screen.CATALOGUE if business else Screen.ORDERS)

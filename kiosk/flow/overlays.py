@@ -1,106 +1,116 @@
 """Overlays (help, support, tutorial, the idle warning) over the screen they cover,
-the idle timer and the wipe, and the devices' status: printer, camera, out of service.
+the idle timer, and the devices' status: printer, camera, out of service.
 """
 
 from __future__ import annotations
 
-from kiosk.flow.base import T_CAMERA, SessionBase, log
-from kiosk.flow.states import OVERLAYS, RESTING, Screen, SessionData, Text
-from kiosk.logs import current_session
+from kiosk.flow.core import FlowCore, intent
+from kiosk.flow.states import OVERLAYS, RESTING, Screen, SessionData
+from kiosk.flow.transitions import Intent
+from kiosk.flow.words import say
+from kiosk.messages import Text
 
 
-class OverlaysMixin(SessionBase):
-    """Overlays, the idle timer and wipe, and device status."""
+class OverlaysStep:
+    """Overlays and the idle timer. Needs no port."""
 
-    # --- overlays: help, support, tutorial, idle --------------------------------------
+    def __init__(self, core: FlowCore) -> None:
+        self.core = core
 
-    def open_overlay(self, screen: Screen) -> None:
-        self.touch()
+    @intent(Intent.OPEN_OVERLAY)
+    def open(self, screen: Screen) -> None:
+        core = self.core
+        core.touch()
         if screen not in OVERLAYS:
             raise ValueError(f"{screen} is not an overlay")
-        if self.screen not in OVERLAYS:
-            self.covered = self.screen
-        cover = self.covered
-        self._go(screen)
-        self.covered = cover
+        if core.screen not in OVERLAYS:
+            core.covered = core.screen
+        cover = core.covered
+        core.go(screen)
+        core.covered = cover
 
+    @intent(Intent.RESUME)
     def resume(self) -> None:
         """Close an overlay ("need more time?" -> yes; close support or tutorial)."""
-        self.touch()
-        target = self.covered or Screen.ATTRACT
-        self.covered = None
-        self._go(target)
+        core = self.core
+        core.touch()
+        target = core.covered or Screen.ATTRACT
+        core.covered = None
+        core.go(target)
 
     def tick(self) -> None:
         """Called about once a second by the UI: the idle timer and the countdown."""
-        now = self.clock()
-        if self.screen is Screen.IDLE_WARNING:
-            if now >= self.countdown_deadline:
-                self._log("idle_timeout", "idle timeout: session wiped")
-                self.wipe("idle")
+        core = self.core
+        now = core.clock()
+        if core.screen is Screen.IDLE_WARNING:
+            if now >= core.countdown_deadline:
+                core.log("idle_timeout", "idle timeout: session wiped")
+                core.wipe("idle")
             return
-        if self.screen in RESTING or self.data.printing:
+        if core.screen in RESTING or core.data.printing:
             return
-        if now - self.last_activity >= self.idle_timeout_s:
-            self.countdown_deadline = now + self.countdown_s
-            self.open_overlay(Screen.IDLE_WARNING)
-            self.last_activity = now - self.idle_timeout_s  # open_overlay touched: undo
+        if now - core.last_activity >= core.idle_timeout_s:
+            core.countdown_deadline = now + core.countdown_s
+            self.open(Screen.IDLE_WARNING)
+            core.last_activity = now - core.idle_timeout_s  # open() touched: undo
 
     def countdown_left(self) -> int:
-        return max(0, int(round(self.countdown_deadline - self.clock())))
+        return max(0, int(round(self.core.countdown_deadline - self.core.clock())))
 
-    def wipe(self, reason: str) -> None:
-        """Drop everything personal and return to the attract screen."""
-        old = self.data.session_id
-        self.data = SessionData()
-        self.covered = None
-        current_session.set("")
-        log.info("session wiped", extra={"event": "session.wiped", "session": old,
-                                          "reason": reason})
-        if self.screen is not Screen.OUT_OF_SERVICE:
-            self._go(Screen.ATTRACT, reason=reason)
 
-    # --- devices --------------------------------------------------------------------
+class DevicesStep:
+    """What the devices say about themselves, and the camera as a way to scan."""
+
+    def __init__(self, core: FlowCore) -> None:
+        self.core = core
 
     def printer_status(self, usable: bool) -> None:
-        self.printer_ok = usable
+        self.core.printer_ok = usable
 
+    @intent(Intent.USE_CAMERA)
     def use_camera(self) -> None:
         """The user chose the camera to scan: show ORDERS with the camera notice on."""
-        self.touch()
-        self._start()
-        if not self.camera_ok:
-            self.camera_unavailable()
+        core = self.core
+        core.touch()
+        core.start()
+        if not core.camera_ok:
+            self._camera_unavailable()
             return
-        self.data.camera_on = True
-        self.data.camera_for_photo = False
-        self._log("camera_on", "camera in use")
-        self._go(Screen.ORDERS)
+        core.data.camera_on = True
+        core.data.camera_for_photo = False
+        core.log("camera_on", "camera in use")
+        core.go(Screen.ORDERS)
 
     def camera_off(self) -> None:
-        self.touch()
-        self.data.camera_on = False
-        self.data.camera_for_photo = False
-        self._changed()
+        core = self.core
+        core.touch()
+        core.data.camera_on = False
+        core.data.camera_for_photo = False
+        core.changed()
 
+    @intent(Intent.CAMERA_LOST)
     def camera_status(self, usable: bool) -> None:
-        self.camera_ok = usable
-        if not usable and self.data.camera_on:
-            self.data.camera_on = False
-            self.camera_unavailable()
+        core = self.core
+        core.camera_ok = usable
+        if not usable and core.data.camera_on:
+            core.data.camera_on = False
+            self._camera_unavailable()
 
-    def camera_unavailable(self) -> None:
+    def _camera_unavailable(self) -> None:
         """The user wanted the camera and it is not there: say so and offer the other ways."""
-        self.camera_ok = False
-        self.data.notice = T_CAMERA
-        self._go(Screen.CAMERA_UNAVAILABLE)
+        core = self.core
+        core.camera_ok = False
+        core.data.notice = say("flow.camera_unavailable")
+        core.go(Screen.CAMERA_UNAVAILABLE)
 
+    @intent(Intent.OUT_OF_SERVICE)
     def out_of_service(self, reason: Text) -> None:
-        self.out_of_service_reason = reason
-        self.data = SessionData()
-        self._go(Screen.OUT_OF_SERVICE)
+        self.core.out_of_service_reason = reason
+        self.core.data = SessionData()
+        self.core.go(Screen.OUT_OF_SERVICE)
 
+    @intent(Intent.BACK_IN_SERVICE)
     def back_in_service(self) -> None:
-        self.out_of_service_reason = None
-        self.screen = Screen.ATTRACT
-        self._go(Screen.ATTRACT)
+        self.core.out_of_service_reason = None
+        self.core.screen = Screen.ATTRACT  # as before: logged as attract -> attract
+        self.core.go(Screen.ATTRACT)

@@ -9,10 +9,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING
 
 from kiosk.messages import Text
-from kiosk.model import Buyer, BuyerType, Invoice, InvoiceKind, Medium, Order, OrderLine
+from kiosk.model import (
+    Buyer,
+    BuyerType,
+    Invoice,
+    InvoiceKind,
+    InvoiceRequest,
+    Medium,
+    Order,
+    OrderLine,
+)
+from kiosk.rules.identifiers import TaxIdCheck
+
+if TYPE_CHECKING:
+    from kiosk.accounts import Account
+    from kiosk.issuing import IssueOutcome
 
 
 class Screen(StrEnum):
@@ -99,7 +113,7 @@ class Identity:
     method: IdMethod
     name: str  # full name (shown masked)
     id_number: str = ""  # resident ID number from a card; never logged raw
-    account: Any = None  # the partner's Account object for an account login
+    account: Account | None = None  # the account of an account login
     business: bool = False  # a business account may use the catalogue flow
 
 
@@ -120,8 +134,8 @@ class SessionData:
     paper_by_post: bool = False  # paper invoice: mailed (else picked up at the counter)
     paper_delivery: str = ""  # the mailing address when by post
     attachment: bytes = b""  # optional photo of a contract or voucher (PNG)
-    request: Any = None  # the InvoiceRequest sent
-    outcome: Any = None  # the issuing service's outcome
+    request: InvoiceRequest | None = None  # the request sent
+    outcome: IssueOutcome | None = None  # the issuing service's outcome
     invoice: Invoice | None = None
     printed: bool = False
     printing: bool = False
@@ -129,7 +143,7 @@ class SessionData:
     mailing: bool = False
     notice: Text | None = None  # the message of the current screen (error, hint)
     title_qr_note: Text | None = None  # what a scanned title code was
-    tax_id_feedback: Any = None  # the latest kiosk.rules TaxIdCheck
+    tax_id_feedback: TaxIdCheck | None = None  # the latest check of the typed tax ID
     login_failures: int = 0
     camera_on: bool = False  # the camera is in use: its notice shows
     camera_for_photo: bool = False  # in use for a voucher photo (codes it sees are ignored)

@@ -1,6 +1,62 @@
-"""Catalogue entries for the flow area: code -> (zh, en) templates (see :mod:`kiosk.messages`)."""
+"""Catalogue entries for the flow area: code -> (zh, en) templates (see :mod:`kiosk.messages`).
+
+Every sentence the walk-in flow shows of its own (not carried by a service's
+error) is here, keyed by a ``flow.*`` code; :func:`kiosk.flow.words.say` turns
+a code into a :class:`~kiosk.messages.Text`.
+"""
 
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # orders and codes
+    "flow.order_not_found": ("未找到该订单号，请核对小票上的订单号",
+                             "No order with this number; check the receipt"),
+    "flow.order_duplicate": ("该订单已添加", "This order is already in the list"),
+    "flow.too_many_orders": ("一张发票最多合并 {max} 个订单", "At most {max} orders per invoice"),
+    "flow.no_orders": ("请先扫描或输入订单", "Scan or type an order first"),
+    "flow.code_unreadable": ("扫码内容无法识别，请重新扫描，或输入小票上的订单号",
+                             "The code could not be read: scan it again or type the order number"),
+    "flow.code_not_read": ("二维码无法识别", "The code could not be read"),
+    "flow.code_foreign": ("这不是本店的订单二维码，请扫描购物小票上的订单二维码",
+                          "This is not one of our order codes; scan the order QR code on your "
+                          "receipt"),
+    "flow.title_code_read": ("已识别开票抬头二维码", "Title code read"),
+    # identification
+    "flow.personal_qr_hint": ("请将个人二维码对准扫码口", "Hold your personal QR code to the scanner"),
+    "flow.idcard_failed": ("未能读取身份证，请拿起后重新放稳在读卡区",
+                           "The ID card could not be read: lift it and place it flat again"),
+    "flow.no_accounts": ("本终端未开通账户登录", "Account login is not available on this terminal"),
+    "flow.login_failed": ("用户名或密码错误", "Wrong user name or password"),
+    # buyer and options
+    "flow.name_needed": ("请填写发票抬头（名称）", "Enter the buyer's name (invoice title)"),
+    "flow.tax_id_needed": ("单位抬头需要纳税人识别号", "A company title needs a tax ID"),
+    "flow.confirm_tax_id": ("请确认纳税人识别号无误后再继续", "Confirm the tax ID before you continue"),
+    "flow.bad_email": ("邮箱地址格式不正确", "That e-mail address is not valid"),
+    "flow.special_company_only": ("专用发票仅开给有纳税人识别号的单位",
+                                  "A special invoice is only for a company with a tax ID"),
+    "flow.special_person": ("个人只能开具普通发票，不能开具增值税专用发票",
+                            "A natural person can only receive an ordinary invoice, not a special "
+                            "one"),
+    "flow.special_exempt": ("订单中有免税商品，免税项目不能开具增值税专用发票",
+                            "The order has exempt (免税) items: exempt sales cannot go on a special "
+                            "invoice"),
+    "flow.address_needed": ("请填写邮寄地址，或选择到柜台领取", "Enter a mailing address, or pick it up"),
+    "flow.field_too_long": ("{label_zh}最多 {limit} 字节（{chars} 个汉字），现在是 {length} 字节",
+                            "{label_en}: at most {limit} bytes ({chars} Chinese characters); "
+                            "this is {length}"),
+    "flow.camera_unavailable": ("摄像头不可用，请使用扫码器或手工输入订单号",
+                                "The camera is not available; use the scanner or type the order "
+                                "number"),
+    # catalogue
+    "flow.not_business": ("商品目录仅供企业账户使用", "The catalogue is for business accounts only"),
+    "flow.bad_line": ("数量、单价或金额不正确", "Quantity, unit price or amount is not valid"),
+    # issuing and delivery
+    "flow.result_unknown": ("开票结果未知：系统正在向平台核实，请勿重复开票",
+                            "The result is unknown: the kiosk is checking with the platform; do "
+                            "not issue again"),
+    "flow.no_printer": ("打印机不可用：请用手机扫描二维码下载发票，或发送到邮箱",
+                        "The printer is not available: scan the QR code with your phone or e-mail "
+                        "it"),
+    "flow.mail_failed": ("邮件发送失败，请扫描二维码下载", "The e-mail failed; scan the QR code instead"),
+    "flow.no_invoice_yet": ("还没有开具发票", "No invoice has been issued yet"),
 }

@@ -75,7 +75,7 @@ def make_unknown(rig: CoreRig) -> None:
 
     from kiosk.model import RequestStatus
 
-    request = rig.session.build_request()
+    request = rig.session.review.build_request()
     outbox = rig.core.issuing.outbox
     now = dt.datetime.now(dt.UTC)
     outbox.record(request, now)

@@ -1,9 +1,12 @@
 """What every screen shares: a header (title, help, language, large text, support),
 a body, the session's notice, and a footer with back and the primary action.
 
-A page shows session state (:meth:`Page.refresh`) and sends intents (calls the
-session's methods). Texts go through ``self.tr`` and are set again in
-:meth:`Page.retranslate` when the language changes.
+A page renders the flow's frozen view model of its screen (:meth:`Page.show_view`,
+:mod:`kiosk.flow.views`) and sends intents (calls the session's step controllers);
+it computes nothing itself. :meth:`Page.render_view` gets the view shown before, so a
+keystroke in one field updates what changed, not the whole page. Texts go
+through ``self.tr`` and are set again in :meth:`Page.retranslate` when the
+language changes.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.masking import mask_name
+from kiosk.flow.views import View
 
 if TYPE_CHECKING:
     from kiosk.session import Session
@@ -99,6 +102,7 @@ class Page(QWidget):
         super().__init__(parent)
         self.session = session
         self.lang = "zh_CN"
+        self.shown: View | None = None  # the view model on show
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
@@ -144,8 +148,13 @@ class Page(QWidget):
     def texts(self) -> None:
         """Set every translatable text (called on build and on LanguageChange)."""
 
+    def render_view(self, view: View, before: View | None) -> None:
+        """Show ``view``; ``before`` is the one shown until now (None: draw everything).
+        Pages without a view model of their own read the session (:meth:`update_from`)."""
+        self.update_from(self.session)
+
     def update_from(self, session: Session) -> None:
-        """Show the session's state."""
+        """Show the session's state (pages whose screen has no view model of its own)."""
 
     def title(self) -> str:
         return self.tr("Self-service invoicing")
@@ -160,21 +169,31 @@ class Page(QWidget):
         self.helpbox.setVisible(not self.helpbox.isVisible())
 
     def retranslate(self) -> None:
+        self.shown = None  # translated texts: draw everything again
         self.back.setText(self.tr("< Back"))
         self.header.retranslate()
         self.texts()
 
-    def refresh(self, session: Session, lang: str) -> None:
+    def show_view(self, view: View, lang: str) -> None:
+        """Render ``view`` in ``lang``; only what differs from the view on show changes."""
+        before = self.shown if lang == self.lang else None
         self.lang = lang
-        self.header.show_language(lang)
-        self.header.title.setText(self.title())
-        identity = session.data.identity
-        self.header.who.setText(mask_name(identity.name) if identity is not None else "")
-        notice = session.data.notice
-        self.notice.setVisible(notice is not None)
-        if notice is not None:
-            self.notice.setText(notice.get(lang))
-        self.update_from(session)
+        if before is None:
+            self.header.show_language(lang)
+            self.header.title.setText(self.title())
+        frame = view.frame
+        if before is None or before.frame.who != frame.who:
+            self.header.who.setText(frame.who)
+        if before is None or before.frame.notice != frame.notice:
+            self.notice.setVisible(frame.notice is not None)
+            if frame.notice is not None:
+                self.notice.setText(frame.notice.get(lang))
+        self.shown = view
+        self.render_view(view, before)
+
+    def redraw(self) -> None:
+        """Forget what is on show: the next :meth:`show_view` draws everything (language, wipe)."""
+        self.shown = None
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -4,11 +4,11 @@ titles, scanned title code) and OPTIONS (ordinary/special, electronic/paper)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
 
+from kiosk.flow.views import BuyerView, OptionsView, View
+from kiosk.messages import Text
 from kiosk.model import BuyerType, InvoiceKind, Medium
-from kiosk.rules.identifiers import Severity
-from kiosk.session import Session
 from ui.screens.base import Page, button, label
 from ui.screens.orders import input_edit
 
@@ -20,22 +20,24 @@ class BuyerPage(Page):
         s = self.session
         self.person = button(checkable=True)
         self.company = button(checkable=True)
-        self.person.clicked.connect(lambda: s.set_buyer_type(BuyerType.PERSON))
-        self.company.clicked.connect(lambda: s.set_buyer_type(BuyerType.COMPANY))
+        self.person.clicked.connect(lambda: s.buyer.set_type(BuyerType.PERSON))
+        self.company.clicked.connect(lambda: s.buyer.set_type(BuyerType.COMPANY))
         self.add_row(self.person, self.company)
         self.titles_label = label("hint")
         self.body.addWidget(self.titles_label)
         self.titles_row = self.add_row()
-        self.title_buttons: list[object] = []
+        self.title_buttons: list[QPushButton] = []
         self.name_label, self.taxid_label = label(), label()
         self.name = input_edit()
         self.tax_id = input_edit()
         self.tax_id.setMaxLength(20)
         self.feedback = label()
         self.confirm = button("danger")
-        self.confirm.clicked.connect(s.confirm_tax_id)
+        self.confirm.clicked.connect(s.buyer.confirm_tax_id)
+        self.problem_labels: dict[str, QLabel] = {}
         self.body.addWidget(self.name_label)
         self.body.addWidget(self.name)
+        self.body.addWidget(self._problem_label("name"))
         self.body.addWidget(self.taxid_label)
         self.body.addWidget(self.tax_id)
         # The tax ID has its own keypad (digits and credit-code letters); the other
@@ -63,22 +65,23 @@ class BuyerPage(Page):
         for row, key in enumerate(FIELDS):
             lab = label()
             edit = input_edit()
-            grid.addWidget(lab, row, 0)
-            grid.addWidget(edit, row, 1)
+            grid.addWidget(lab, 2 * row, 0)
+            grid.addWidget(edit, 2 * row, 1)
+            grid.addWidget(self._problem_label(key), 2 * row + 1, 1)
             self.extra_labels[key] = lab
             self.edits[key] = edit
         self.show_bank = button(checkable=True)
-        grid.addWidget(self.show_bank, len(FIELDS), 1)
-        self.show_bank.toggled.connect(s.set_show_address_bank)
+        grid.addWidget(self.show_bank, 2 * len(FIELDS), 1)
+        self.show_bank.toggled.connect(s.buyer.set_show_address_bank)
         self.body.addWidget(self.extra)
         self.more.toggled.connect(self.extra.setVisible)
         self.extra.hide()
         for key, edit in self.edits.items():
-            edit.textChanged.connect(lambda text, k=key: s.set_buyer_field(k, text))
+            edit.textChanged.connect(lambda text, k=key: s.buyer.set_field(k, text))
         from ui.widgets.camera_view import CameraView
 
         self.photo = button()
-        self.photo.clicked.connect(s.start_photo)
+        self.photo.clicked.connect(s.buyer.start_photo)
         self.camera_notice = label("warn")
         self.preview = CameraView()
         self.take = button()
@@ -88,12 +91,19 @@ class BuyerPage(Page):
         self.body.addWidget(self.camera_notice)
         self.add_row(self.preview, self.take)
         self.body.addStretch(1)
-        self.primary.clicked.connect(s.buyer_continue)
+        self.primary.clicked.connect(s.buyer.next)
+
+    def _problem_label(self, key: str) -> QLabel:
+        """Under a field: what the platform would refuse about it, as it is typed."""
+        lab = label("error")
+        lab.hide()
+        self.problem_labels[key] = lab
+        return lab
 
     def _take_photo(self) -> None:
         png = self.preview.png()
         if png:
-            self.session.attach_photo(png)
+            self.session.buyer.attach_photo(png)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.tax_id and event.type() == QEvent.Type.MouseButtonPress:
@@ -128,48 +138,58 @@ class BuyerPage(Page):
         self.photo_done.setText(self.tr("Photo attached"))
         self.primary.setText(self.tr("Next"))
 
-    def update_from(self, session: Session) -> None:
-        data = session.data
-        b = data.buyer
-        self.person.setChecked(b.type is BuyerType.PERSON)
-        self.company.setChecked(b.type is BuyerType.COMPANY)
+    def render_view(self, view: View, before: View | None) -> None:
+        assert isinstance(view, BuyerView)
+        old = before if isinstance(before, BuyerView) else None
+        if old is None or old.type is not view.type:
+            is_company = view.type is BuyerType.COMPANY
+            self.person.setChecked(not is_company)
+            self.company.setChecked(is_company)
+            self.taxid_label.setText(self.tr("Tax ID (unified social credit code)") if is_company
+                                     else self.tr("Tax ID (optional for a person)"))
         for key, edit in self.edits.items():
-            value = getattr(b, key)
+            value = view.value(key)
             if edit.text() != value:
                 edit.setText(value)
-        is_company = b.type is BuyerType.COMPANY
-        self.taxid_label.setText(self.tr("Tax ID (unified social credit code)") if is_company
-                                 else self.tr("Tax ID (optional for a person)"))
-        check = data.tax_id_feedback
-        if check is None or not b.tax_id.strip():
-            self.feedback.hide()
-            self.confirm.hide()
-        else:
-            self.feedback.show()
-            self.feedback.setText(check.message_en if self.lang == "en" else check.message_zh)
-            role = {Severity.OK: "ok", Severity.WARNING: "warn"}.get(check.severity, "error")
-            self.feedback.setProperty("role", role)
-            self.feedback.style().unpolish(self.feedback)
-            self.feedback.style().polish(self.feedback)
-            self.confirm.setVisible(check.severity is Severity.WARNING and not b.tax_id_confirmed)
-        self.show_bank.setChecked(b.show_address_bank)
+        if old is None or (old.tax_id_check, old.tax_id_role) != (view.tax_id_check,
+                                                                  view.tax_id_role):
+            self._show_text(self.feedback, view.tax_id_check, view.tax_id_role)
+        if old is None or old.problems != view.problems:
+            for key, lab in self.problem_labels.items():
+                self._show_text(lab, view.problem(key), "error")
+        self.confirm.setVisible(view.confirm_tax_id.visible)
+        self.show_bank.setChecked(view.show_address_bank)
         for w in (self.camera_notice, self.preview, self.take):
-            w.setVisible(data.camera_on)
-        self.photo.setVisible(not data.camera_on)
-        self.photo_done.setVisible(bool(data.attachment))
-        # remembered titles: one button each
+            w.setVisible(view.camera_on)
+        self.photo.setVisible(not view.camera_on)
+        self.photo_done.setVisible(view.photo_attached)
+        if old is None or old.titles != view.titles:
+            self._show_titles(view.titles)
+        if view.title_qr_note is not None:
+            self.qr_hint.setText(view.title_qr_note.get(self.lang))
+
+    def _show_text(self, lab: QLabel, text: Text | None, role: str) -> None:
+        lab.setVisible(text is not None)
+        if text is None:
+            return
+        lab.setText(text.get(self.lang))
+        if lab.property("role") != role:
+            lab.setProperty("role", role)
+            lab.style().unpolish(lab)
+            lab.style().polish(lab)
+
+    def _show_titles(self, titles: tuple[str, ...]) -> None:
+        """Remembered titles: one button each (rebuilt only when the titles change)."""
         for btn in self.title_buttons:
-            btn.deleteLater()  # type: ignore[attr-defined]
+            btn.deleteLater()
         self.title_buttons = []
-        for i, title in enumerate(data.titles[:4]):
+        for i, name in enumerate(titles):
             btn = button()
-            btn.setText(title.name[:16])
-            btn.clicked.connect(lambda _=False, n=i: session.use_title(n))
+            btn.setText(name)
+            btn.clicked.connect(lambda _=False, n=i: self.session.buyer.use_title(n))
             self.titles_row.insertWidget(i, btn)
             self.title_buttons.append(btn)
-        self.titles_label.setVisible(bool(data.titles))
-        if data.title_qr_note is not None:
-            self.qr_hint.setText(data.title_qr_note.get(self.lang))
+        self.titles_label.setVisible(bool(titles))
 
 
 class OptionsPage(Page):
@@ -191,14 +211,14 @@ class OptionsPage(Page):
         self.paper_hint = label("hint")
         self.body.addWidget(self.paper_hint)
         self.body.addStretch(1)
-        self.normal.clicked.connect(lambda: s.set_kind(InvoiceKind.NORMAL))
-        self.special.clicked.connect(lambda: s.set_kind(InvoiceKind.SPECIAL))
-        self.electronic.clicked.connect(lambda: s.set_medium(Medium.ELECTRONIC))
-        self.paper.clicked.connect(lambda: s.set_medium(Medium.PAPER))
-        self.pickup.clicked.connect(lambda: s.set_paper_delivery(False))
-        self.mail.clicked.connect(lambda: s.set_paper_delivery(True))
-        self.address.textEdited.connect(lambda t: s.set_paper_delivery(True, t))
-        self.primary.clicked.connect(s.options_continue)
+        self.normal.clicked.connect(lambda: s.buyer.set_kind(InvoiceKind.NORMAL))
+        self.special.clicked.connect(lambda: s.buyer.set_kind(InvoiceKind.SPECIAL))
+        self.electronic.clicked.connect(lambda: s.buyer.set_medium(Medium.ELECTRONIC))
+        self.paper.clicked.connect(lambda: s.buyer.set_medium(Medium.PAPER))
+        self.pickup.clicked.connect(lambda: s.buyer.set_paper_delivery(False))
+        self.mail.clicked.connect(lambda: s.buyer.set_paper_delivery(True))
+        self.address.textEdited.connect(lambda t: s.buyer.set_paper_delivery(True, t))
+        self.primary.clicked.connect(s.buyer.options_next)
 
     def help(self) -> str:
         return self.tr("An ordinary invoice suits most needs. A special VAT invoice is for a company that deducts input tax. Electronic invoices arrive at once.")
@@ -222,19 +242,22 @@ class OptionsPage(Page):
             "A paper invoice is printed on tax stock by staff; this kiosk records your request."))
         self.primary.setText(self.tr("Next"))
 
-    def update_from(self, session: Session) -> None:
-        data = session.data
-        self.normal.setChecked(data.kind is InvoiceKind.NORMAL)
-        self.special.setChecked(data.kind is InvoiceKind.SPECIAL)
-        self.special.setEnabled(session.may_be_special())
-        paper = data.medium is Medium.PAPER
+    def render_view(self, view: View, before: View | None) -> None:
+        assert isinstance(view, OptionsView)
+        self.normal.setChecked(view.kind is InvoiceKind.NORMAL)
+        self.special.setChecked(view.kind is InvoiceKind.SPECIAL)
+        self.special.setEnabled(view.special.enabled)
+        # A disabled special invoice says why (a person; a 免税 line; no tax ID).
+        reason = view.special.reason
+        self.special_hint.setText(reason.get(self.lang) if reason is not None else self.tr(
+            "A special VAT invoice lets a company deduct input tax; it needs a tax ID."))
+        paper = view.medium is Medium.PAPER
         self.electronic.setChecked(not paper)
         self.paper.setChecked(paper)
-        by_post = paper and data.paper_by_post
-        if self.address.text() != data.paper_delivery:
-            self.address.setText(data.paper_delivery)
-        self.pickup.setChecked(paper and not by_post)
-        self.mail.setChecked(by_post)
+        if self.address.text() != view.address:
+            self.address.setText(view.address)
+        self.pickup.setChecked(paper and not view.by_post)
+        self.mail.setChecked(view.by_post)
         for w in (self.pickup, self.mail, self.paper_hint):
             w.setVisible(paper)
-        self.address.setVisible(by_post)
+        self.address.setVisible(view.by_post)

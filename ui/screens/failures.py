@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.flow.states import Screen
+from kiosk.flow.views import ResultView, View
 from kiosk.session import Session
 from ui.screens.base import Page, button, label
 from ui.screens.orders import input_edit
@@ -48,7 +49,7 @@ class FailurePage(Page):
         left.addStretch(1)
         self.body.addStretch(1)
         self.primary.clicked.connect(self.session.finish)
-        self.send.clicked.connect(lambda: self.session.send_email(self.email.text()))
+        self.send.clicked.connect(lambda: self.session.review.send_email(self.email.text()))
         self.configure()
 
     def configure(self) -> None:
@@ -61,10 +62,9 @@ class FailurePage(Page):
         self.send.setText(self.tr("Send by e-mail"))
         self.email.setPlaceholderText(self.tr("E-mail address"))
 
-    def show_invoice_qr(self, session: Session) -> None:
-        inv = session.data.invoice
-        if inv is not None and inv.download_url:
-            self.qr.setPixmap(qr_pixmap(inv.download_url, 260))
+    def show_invoice_qr(self, view: ResultView) -> None:
+        if view.download_url:
+            self.qr.setPixmap(qr_pixmap(view.download_url, 260))
             self.qr.show()
         else:
             self.qr.hide()
@@ -95,7 +95,7 @@ class UnknownPage(FailurePage):
     def configure(self) -> None:
         super().configure()
         self.action1.show()
-        self.action1.clicked.connect(self.session.retry_issue)
+        self.action1.clicked.connect(self.session.review.retry)
 
     def title(self) -> str:
         return self.tr("Result not known yet")
@@ -115,7 +115,7 @@ class AlreadyInvoicedPage(FailurePage):
         super().configure()
         for w in (self.action1, self.email, self.send, self.reference):
             w.show()
-        self.action1.clicked.connect(self.session.print_receipt)
+        self.action1.clicked.connect(self.session.review.print_receipt)
 
     def title(self) -> str:
         return self.tr("Already invoiced")
@@ -129,12 +129,14 @@ class AlreadyInvoicedPage(FailurePage):
                                   "code with your phone."))
         self.action1.setText(self.tr("Print the receipt again"))
 
-    def update_from(self, session: Session) -> None:
-        inv = session.data.invoice
-        self.reference.setText(self.tr("Invoice number: %1").replace("%1", inv.number)
-                               if inv else "")
-        self.show_invoice_qr(session)
-        self.action1.setEnabled(inv is not None and session.printer_ok)
+    def render_view(self, view: View, before: View | None) -> None:
+        assert isinstance(view, ResultView)
+        if view == before:
+            return
+        self.reference.setText(self.tr("Invoice number: %1").replace("%1", view.invoice_number)
+                               if view.invoice_number else "")
+        self.show_invoice_qr(view)
+        self.action1.setEnabled(view.reprint.enabled)
 
 
 class TypeInsteadPage(FailurePage):
@@ -144,7 +146,7 @@ class TypeInsteadPage(FailurePage):
     def configure(self) -> None:
         super().configure()
         self.action1.show()
-        self.action1.clicked.connect(lambda: self.session.begin("type"))
+        self.action1.clicked.connect(lambda: self.session.identify.begin("type"))
         self.primary.clicked.disconnect()
         self.primary.clicked.connect(self.session.back)
 
@@ -171,7 +173,7 @@ class RejectedPage(FailurePage):
     def configure(self) -> None:
         super().configure()
         self.action1.show()
-        self.action1.clicked.connect(lambda: self.session.edit(Screen.BUYER))
+        self.action1.clicked.connect(lambda: self.session.review.edit(Screen.BUYER))
 
     def title(self) -> str:
         return self.tr("Not accepted")
@@ -189,7 +191,7 @@ class PrinterProblemPage(FailurePage):
         super().configure()
         for w in (self.action1, self.email, self.send):
             w.show()
-        self.action1.clicked.connect(self.session.print_receipt)
+        self.action1.clicked.connect(self.session.review.print_receipt)
 
     def title(self) -> str:
         return self.tr("Printer problem")
@@ -202,9 +204,12 @@ class PrinterProblemPage(FailurePage):
                                   "Staff have been told about the printer."))
         self.action1.setText(self.tr("Try printing again"))
 
-    def update_from(self, session: Session) -> None:
-        self.show_invoice_qr(session)
-        self.action1.setEnabled(not session.data.printing)
+    def render_view(self, view: View, before: View | None) -> None:
+        assert isinstance(view, ResultView)
+        if view == before:
+            return
+        self.show_invoice_qr(view)
+        self.action1.setEnabled(view.retry_print.enabled)
 
 
 class CameraUnavailablePage(TypeInsteadPage):

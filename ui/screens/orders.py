@@ -17,13 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.flow.states import Screen
-from kiosk.session import Session
+from kiosk.flow.views import CatalogueView, OrdersView, View
 from ui.screens.base import Page, button, label
 from ui.widgets.lines import LinesTable
-
-
-def money(value: Decimal) -> str:
-    return f"￥{value:,.2f}"
 
 
 def input_edit(placeholder_role: str = "") -> QLineEdit:
@@ -54,7 +50,7 @@ class OrdersPage(Page):
         self.privacy = label("hint")
         self.full_terms = button("link")
         self.full_terms.setMinimumHeight(48)
-        self.full_terms.clicked.connect(self.session.show_terms)
+        self.full_terms.clicked.connect(self.session.identify.show_terms)
         right.addWidget(self.privacy)
         right.addWidget(self.full_terms, 0, Qt.AlignmentFlag.AlignLeft)
         self.camera_toggle = button()
@@ -84,7 +80,7 @@ class OrdersPage(Page):
         right.addStretch(1)
         self.order_no.returnPressed.connect(self._add)
         self.add.clicked.connect(self._add)
-        self.primary.clicked.connect(self.session.orders_continue)
+        self.primary.clicked.connect(self.session.orders.next)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.order_no and event.type() == QEvent.Type.MouseButtonPress:
@@ -96,10 +92,10 @@ class OrdersPage(Page):
         text = self.order_no.text().strip()
         if text:
             self.order_no.clear()
-            self.session.type_order_no(text)
+            self.session.orders.type_order_no(text)
 
     def _camera(self) -> None:
-        if self.session.data.camera_on:
+        if isinstance(self.shown, OrdersView) and self.shown.camera_on:
             self.session.camera_off()
         else:
             self.session.use_camera()
@@ -124,32 +120,34 @@ class OrdersPage(Page):
         self.refresh_buttons()
 
     def refresh_buttons(self) -> None:
-        data = self.session.data
-        self.primary.setText(self.tr("Continue") if data.terms_accepted
-                             else self.tr("Accept and continue"))
-        self.camera_toggle.setText(self.tr("Turn the camera off") if data.camera_on
+        view = self.shown if isinstance(self.shown, OrdersView) else None
+        accepted = view is not None and view.terms_accepted
+        camera_on = view is not None and view.camera_on
+        self.primary.setText(self.tr("Continue") if accepted else self.tr("Accept and continue"))
+        self.camera_toggle.setText(self.tr("Turn the camera off") if camera_on
                                    else self.tr("Scan with the camera"))
 
-    def update_from(self, session: Session) -> None:
-        data = session.data
-        rows = [[f"*{line.short_name}*{line.name}", f"{line.quantity.normalize():f}",
-                 money(line.amount)] for order in data.orders for line in order.lines]
-        self.numbers.setText(self.tr("Orders: %1").replace("%1", ", ".join(data.order_nos)))
-        self.numbers.setVisible(bool(rows))
-        if len(data.orders) != self._shown_orders:
+    def render_view(self, view: View, before: View | None) -> None:
+        assert isinstance(view, OrdersView)
+        old = before if isinstance(before, OrdersView) else None
+        if old is None or old.rows != view.rows or old.order_nos != view.order_nos:
+            rows = [[r.item, r.quantity, r.amount] for r in view.rows]
+            self.numbers.setText(self.tr("Orders: %1").replace("%1", ", ".join(view.order_nos)))
+            self.numbers.setVisible(bool(rows))
+            self.table.set_rows(rows)
+            self.table.setVisible(bool(rows))
+            self.total.setText(self.tr("Total: %1 (orders: %2)")
+                               .replace("%1", view.total).replace("%2", str(len(view.order_nos))))
+            self.total.setVisible(bool(rows))
+        if len(view.order_nos) != self._shown_orders:
             self._keypad_open = False  # an order arrived: the keypad makes room for it
-            self._shown_orders = len(data.orders)
-        self.keypad.setVisible(not data.orders or self._keypad_open)
-        self.table.set_rows(rows)
-        self.table.setVisible(bool(rows))
-        self.total.setText(self.tr("Total: %1 (orders: %2)")
-                           .replace("%1", money(data.total)).replace("%2", str(len(data.orders))))
-        self.total.setVisible(bool(rows))
-        self.primary.setEnabled(bool(data.orders))
-        self.privacy.setVisible(not data.terms_accepted)
-        self.full_terms.setVisible(not data.terms_accepted)
-        self.camera_notice.setVisible(data.camera_on)
-        self.preview.setVisible(data.camera_on)
+            self._shown_orders = len(view.order_nos)
+        self.keypad.setVisible(not view.order_nos or self._keypad_open)
+        self.primary.setEnabled(view.next.enabled)
+        self.privacy.setVisible(not view.terms_accepted)
+        self.full_terms.setVisible(not view.terms_accepted)
+        self.camera_notice.setVisible(view.camera_on)
+        self.preview.setVisible(view.camera_on)
         self.refresh_buttons()
 
 
@@ -197,11 +195,11 @@ class CataloguePage(Page):
         self.search.textChanged.connect(self._search)
         self.results.currentRowChanged.connect(self._picked)
         self.add.clicked.connect(self._add)
-        self.primary.clicked.connect(self.session.catalogue_continue)
+        self.primary.clicked.connect(self.session.catalogue.next)
         self._items: list[Any] = []
 
     def _search(self, text: str) -> None:
-        self._items = self.session.catalogue_search(text)
+        self._items = self.session.catalogue.search(text)
         self.results.clear()
         for item in self._items:
             QListWidgetItem(f"{getattr(item, 'name', item)}   {getattr(item, 'tax_code', '')}",
@@ -227,7 +225,7 @@ class CataloguePage(Page):
             amount = Decimal(self.amount.text()) if self.amount.text().strip() else None
         except InvalidOperation:
             qty, price, amount = Decimal(0), None, None
-        self.session.catalogue_add(self._items[row], qty, unit_price=price, amount=amount,
+        self.session.catalogue.add(self._items[row], qty, unit_price=price, amount=amount,
                                    rate=Decimal(self.RATES[self.rate.currentIndex()]))
 
     def help(self) -> str:
@@ -247,11 +245,10 @@ class CataloguePage(Page):
         self.primary.setText(self.tr("Continue"))
         self.table.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Qty"), self.tr("Amount")])
 
-    def update_from(self, session: Session) -> None:
-        lines = session.data.catalogue_lines
-        self.table.set_rows([[f"*{x.short_name}*{x.name}", f"{x.quantity.normalize():f}",
-                              money(x.amount)] for x in lines])
-        self.total.setText(self.tr("Total: %1").replace("%1", money(session.data.total)))
-        self.primary.setEnabled(bool(lines))
-        if session.screen is Screen.CATALOGUE and not self._items:
+    def render_view(self, view: View, before: View | None) -> None:
+        assert isinstance(view, CatalogueView)
+        self.table.set_rows([[r.item, r.quantity, r.amount] for r in view.rows])
+        self.total.setText(self.tr("Total: %1").replace("%1", view.total))
+        self.primary.setEnabled(view.next.enabled)
+        if view.frame.screen is Screen.CATALOGUE and not self._items:
             self._search("")

@@ -19,7 +19,7 @@ class IdleWarningPage(Page):
         self.body.addWidget(self.head)
         self.body.addWidget(self.count)
         self.body.addStretch(1)
-        self.primary.clicked.connect(self.session.resume)
+        self.primary.clicked.connect(self.session.overlays.resume)
         self.back.clicked.disconnect()
         self.back.clicked.connect(self.session.finish)
 
@@ -33,7 +33,7 @@ class IdleWarningPage(Page):
 
     def update_from(self, session: Session) -> None:
         self.count.setText(self.tr("Everything you entered is cleared in %1 s")
-                           .replace("%1", str(session.countdown_left())))
+                           .replace("%1", str(session.overlays.countdown_left())))
 
 
 class SupportPage(Page):
@@ -48,7 +48,7 @@ class SupportPage(Page):
         for w in (self.head, self.phone, self.text):
             self.body.addWidget(w)
         self.body.addStretch(1)
-        self.primary.clicked.connect(self.session.resume)
+        self.primary.clicked.connect(self.session.overlays.resume)
         self.back.hide()
 
     def title(self) -> str:
@@ -73,7 +73,7 @@ class TutorialPage(Page):
         self.body.addStretch(1)
         self.primary.clicked.connect(self._next)
         self.back.clicked.disconnect()
-        self.back.clicked.connect(self.session.resume)
+        self.back.clicked.connect(self.session.overlays.resume)
 
     def _steps(self) -> list[tuple[str, str]]:
         return [
@@ -88,7 +88,7 @@ class TutorialPage(Page):
     def _next(self) -> None:
         if self.step >= len(self._steps()) - 1:
             self.step = 0
-            self.session.resume()
+            self.session.overlays.resume()
             return
         self.step += 1
         self.texts()

@@ -3,18 +3,14 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout
 
 from kiosk.flow.states import Screen
-from kiosk.masking import mask_tax_id
+from kiosk.flow.views import ResultView, ReviewView, View, money
 from kiosk.model import InvoiceKind, Medium
-from kiosk.rules import amount_in_words, invoice_lines_from_order_lines, rate_label
-from kiosk.session import Session
 from ui.screens.base import Page, button, label
-from ui.screens.orders import input_edit, money
+from ui.screens.orders import input_edit
 from ui.widgets.lines import LinesTable
 from ui.widgets.qr import qr_pixmap
 
@@ -37,17 +33,17 @@ class ReviewPage(Page):
         self.body.addWidget(self.words)
         self.body.addWidget(self.meta)
         self.edit_buyer, self.edit_options, self.edit_orders = button(), button(), button()
-        self.edit_buyer.clicked.connect(lambda: s.edit(Screen.BUYER))
-        self.edit_options.clicked.connect(lambda: s.edit(Screen.OPTIONS))
-        self.edit_orders.clicked.connect(
-            lambda: s.edit(Screen.CATALOGUE if s.data.catalogue_lines else Screen.ORDERS))
+        self.edit_buyer.clicked.connect(lambda: s.review.edit(Screen.BUYER))
+        self.edit_options.clicked.connect(lambda: s.review.edit(Screen.OPTIONS))
+        self._items_screen = Screen.ORDERS  # where "change items" goes (from the view)
+        self.edit_orders.clicked.connect(lambda: s.review.edit(self._items_screen))
         edits = QHBoxLayout()
         for b in (self.edit_buyer, self.edit_options, self.edit_orders):
             edits.addWidget(b)
         edits.addStretch(1)
         self.body.insertLayout(2, edits)  # under the title read-back: in view without scrolling
         self.body.addStretch(1)
-        self.primary.clicked.connect(s.confirm_issue)
+        self.primary.clicked.connect(s.review.confirm)
 
     def help(self) -> str:
         return self.tr("Check the name and tax ID letter by letter: an issued invoice cannot be changed, only cancelled by a red-letter invoice. Then tap Confirm and issue.")
@@ -63,29 +59,27 @@ class ReviewPage(Page):
         self.edit_orders.setText(self.tr("Change items"))
         self.primary.setText(self.tr("Confirm and issue"))
 
-    def update_from(self, session: Session) -> None:
-        data = session.data
-        b = data.buyer
-        self.buyer_name.setText(b.name)
-        self.buyer_tax.setText(self.tr("Tax ID: %1").replace("%1", mask_tax_id(b.tax_id.upper()))
-                               if b.tax_id.strip() else self.tr("No tax ID (personal)"))
-        lines = invoice_lines_from_order_lines(data.lines)
-        self.table.set_rows([[x.name, f"{x.quantity.normalize():f}", money(x.amount),
-                              rate_label(x.rate, x.rate_mark), money(x.tax)] for x in lines])
-        net = sum((x.amount for x in lines), data.total * 0)
-        tax = sum((x.tax for x in lines), data.total * 0)
+    def render_view(self, view: View, before: View | None) -> None:
+        assert isinstance(view, ReviewView)
+        if view == before:
+            return
+        self._items_screen = view.items_screen
+        self.buyer_name.setText(view.buyer_name)
+        self.buyer_tax.setText(self.tr("Tax ID: %1").replace("%1", view.buyer_tax_id)
+                               if view.buyer_tax_id else self.tr("No tax ID (personal)"))
+        self.table.set_rows([[r.item, r.quantity, r.amount, r.rate, r.tax] for r in view.rows])
         self.sums.setText(self.tr("Net %1 + tax %2 = total %3")
-                          .replace("%1", money(net)).replace("%2", money(tax))
-                          .replace("%3", money(net + tax)))
-        self.words.setText(self.tr("In words: %1").replace("%1", amount_in_words(net + tax)))
-        kind = (self.tr("Special VAT invoice") if data.kind is InvoiceKind.SPECIAL
+                          .replace("%1", money(view.net)).replace("%2", money(view.tax))
+                          .replace("%3", money(view.total)))
+        self.words.setText(self.tr("In words: %1").replace("%1", view.words))
+        kind = (self.tr("Special VAT invoice") if view.kind is InvoiceKind.SPECIAL
                 else self.tr("Ordinary invoice"))
-        medium = (self.tr("Electronic") if data.medium is Medium.ELECTRONIC
-                  else self.tr("Paper, by post") if data.paper_by_post
+        medium = (self.tr("Electronic") if view.medium is Medium.ELECTRONIC
+                  else self.tr("Paper, by post") if view.by_post
                   else self.tr("Paper, pick up at the counter"))
-        today = dt.date.today().isoformat()
         self.meta.setText(self.tr("%1 · %2 · Issue date: %3 (today)")
-                          .replace("%1", kind).replace("%2", medium).replace("%3", today))
+                          .replace("%1", kind).replace("%2", medium).replace("%3", view.issue_date))
+        self.primary.setEnabled(view.confirm.enabled)
 
 
 class IssuingPage(Page):
@@ -140,8 +134,8 @@ class ResultPage(Page):
         right.addWidget(self.qr)
         right.addWidget(self.qr_hint)
         right.addStretch(1)
-        self.send.clicked.connect(lambda: self.session.send_email(self.email.text()))
-        self.reprint.clicked.connect(self.session.print_receipt)
+        self.send.clicked.connect(lambda: self.session.review.send_email(self.email.text()))
+        self.reprint.clicked.connect(self.session.review.print_receipt)
         self.body.addStretch(1)
         self.primary.clicked.connect(self.session.finish)
         self._qr_for = ""
@@ -157,34 +151,32 @@ class ResultPage(Page):
         self.reprint.setText(self.tr("Print the receipt again"))
         self.primary.setText(self.tr("Finish"))
 
-    def update_from(self, session: Session) -> None:
-        data = session.data
-        inv = data.invoice
-        if inv is None:
+    def render_view(self, view: View, before: View | None) -> None:
+        assert isinstance(view, ResultView)
+        if not view.invoice_number:
             self.number.clear()
             self.qr.clear()
             self._qr_for = ""
+            self.email.clear()
             return
-        self.number.setText(self.tr("Invoice number: %1").replace("%1", inv.number))
-        if inv.download_url and self._qr_for != inv.download_url:
-            self.qr.setPixmap(qr_pixmap(inv.download_url, 260))
-            self._qr_for = inv.download_url
-        self.qr.setVisible(bool(inv.download_url))
-        self.qr_hint.setVisible(bool(inv.download_url))
-        if data.printing:
+        self.number.setText(self.tr("Invoice number: %1").replace("%1", view.invoice_number))
+        if view.download_url and self._qr_for != view.download_url:
+            self.qr.setPixmap(qr_pixmap(view.download_url, 260))
+            self._qr_for = view.download_url
+        self.qr.setVisible(bool(view.download_url))
+        self.qr_hint.setVisible(bool(view.download_url))
+        if view.printing:
             self.status.setText(self.tr("Printing your receipt…"))
-        elif data.printed:
+        elif view.printed:
             self.status.setText(self.tr("Receipt printed: take it from the slot below."))
         else:
             self.status.setText(self.tr("No receipt printed: use the QR code or e-mail."))
-        if data.mailing:
+        if view.mailing:
             self.mail_status.setText(self.tr("Sending the e-mail…"))
-        elif data.mail_sent_to:
+        elif view.mail_sent:
             self.mail_status.setText(self.tr("E-mail sent."))
-        self.mail_status.setVisible(data.mailing or bool(data.mail_sent_to))
-        self.send.setEnabled(not data.mailing)
-        self.reprint.setEnabled(not data.printing and session.printer_ok)
-        if not self.email.text() and data.buyer.email:
-            self.email.setText(data.buyer.email)
-        if not data.session_id:
-            self.email.clear()
+        self.mail_status.setVisible(view.mailing or view.mail_sent)
+        self.send.setEnabled(view.send.enabled)
+        self.reprint.setEnabled(view.reprint.enabled)
+        if not self.email.text() and view.email:
+            self.email.setText(view.email)

@@ -36,10 +36,10 @@ class AttractPage(Page):
         self.add_row(self.type_no, self.camera, self.idcard).insertStretch(0, 1)
         self.add_row(self.login, self.business, self.tutorial).insertStretch(0, 1)
         s = self.session
-        self.type_no.clicked.connect(lambda: s.begin("type"))
-        self.idcard.clicked.connect(lambda: s.begin("idcard"))
-        self.login.clicked.connect(lambda: s.begin("login"))
-        self.business.clicked.connect(lambda: s.begin("business"))
+        self.type_no.clicked.connect(lambda: s.identify.begin("type"))
+        self.idcard.clicked.connect(lambda: s.identify.begin("idcard"))
+        self.login.clicked.connect(lambda: s.identify.begin("login"))
+        self.business.clicked.connect(lambda: s.identify.begin("business"))
         self.body.addStretch(1)
 
     def texts(self) -> None:
@@ -66,7 +66,7 @@ class TermsPage(Page):
         self.body.addWidget(self.head)
         self.body.addWidget(self.text)
         self.body.addStretch(1)
-        self.primary.clicked.connect(self.session.accept_terms)
+        self.primary.clicked.connect(self.session.identify.accept_terms)
 
     def title(self) -> str:
         return self.tr("Terms and privacy")
@@ -98,7 +98,7 @@ class IdentifyPage(Page):
                        (self.skip, "skip")):
             b.setMinimumWidth(520)
             self.body.addWidget(b, 0, Qt.AlignmentFlag.AlignHCenter)
-            b.clicked.connect(lambda _=False, w=way: self.session.choose_identification(w))
+            b.clicked.connect(lambda _=False, w=way: self.session.identify.choose(w))
         self.body.addStretch(1)
         self.primary.hide()
 
@@ -122,9 +122,9 @@ class IdcardConsentPage(Page):
         self.body.addWidget(self.head)
         self.body.addWidget(self.text)
         self.body.addStretch(1)
-        self.primary.clicked.connect(lambda: self.session.consent_idcard(True))
+        self.primary.clicked.connect(lambda: self.session.identify.consent_idcard(True))
         self.back.clicked.disconnect()
-        self.back.clicked.connect(lambda: self.session.consent_idcard(False))
+        self.back.clicked.connect(lambda: self.session.identify.consent_idcard(False))
 
     def title(self) -> str:
         return self.tr("Consent to read your ID card")
@@ -174,7 +174,7 @@ class LoginPage(Page):
     def _login(self) -> None:
         user, password = self.user.text(), self.password.text()
         self.password.clear()
-        self.session.login(user, password)
+        self.session.identify.login(user, password)
 
     def title(self) -> str:
         return self.tr("Log in")

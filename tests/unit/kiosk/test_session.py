@@ -55,13 +55,13 @@ def test_walk_in_personal_invoice_in_three_touches(kiosk: FakeKiosk) -> None:
     s.code_scanned(kiosk.qr(order), "scanner")  # the scan on the attract screen is not a touch
     assert s.screen is Screen.ORDERS and s.data.order_nos == (order.order_no,)
     assert not s.data.terms_accepted  # the notice is on the orders screen, not yet accepted
-    touch("orders_continue")  # "accept & continue"
+    touch("orders.next")  # "accept & continue"
     assert s.data.terms_accepted and s.screen is Screen.BUYER
     assert s.data.buyer.type is BuyerType.PERSON and s.data.buyer.name == "个人"
-    touch("buyer_continue")
+    touch("buyer.next")
     assert s.screen is Screen.REVIEW
     assert (s.data.kind, s.data.medium) == (InvoiceKind.NORMAL, Medium.ELECTRONIC)
-    touch("confirm_issue")
+    touch("review.confirm")
     assert s.screen is Screen.RESULT
     assert s.data.invoice is not None and s.data.invoice.buyer.name == "个人"
     assert s.data.printed, "the receipt printed without another touch"
@@ -73,15 +73,15 @@ def test_company_with_scanned_title_code_in_four_touches(kiosk: FakeKiosk) -> No
     s = kiosk.session()
     touch = Touches(s)
     s.code_scanned(kiosk.qr(kiosk.orders[2]), "scanner")
-    touch("orders_continue")
+    touch("orders.next")
     title = make_title_qr(Buyer(BuyerType.COMPANY, COMPANY, COMPANY_TAX_ID))
     s.code_scanned(title, "scanner")  # scanned on the buyer screen: fills the title, on to options
     assert s.screen is Screen.OPTIONS
     assert (s.data.buyer.type, s.data.buyer.name, s.data.buyer.tax_id) == (
         BuyerType.COMPANY, COMPANY, COMPANY_TAX_ID)
-    touch("set_kind", InvoiceKind.SPECIAL)
-    touch("options_continue")
-    touch("confirm_issue")
+    touch("buyer.set_kind", InvoiceKind.SPECIAL)
+    touch("buyer.options_next")
+    touch("review.confirm")
     assert s.screen is Screen.RESULT and s.data.invoice is not None
     assert s.data.invoice.kind is InvoiceKind.SPECIAL
     assert s.data.invoice.buyer.tax_id == COMPANY_TAX_ID
@@ -91,18 +91,18 @@ def test_company_with_scanned_title_code_in_four_touches(kiosk: FakeKiosk) -> No
 def test_company_with_remembered_title_in_five_touches(kiosk: FakeKiosk) -> None:
     kiosk.remember_for_account("demo", Buyer(BuyerType.COMPANY, COMPANY, COMPANY_TAX_ID))
     s = kiosk.session()
-    s.begin("login")
-    s.accept_terms()
-    s.login("demo", "demo1234")
+    s.identify.begin("login")
+    s.identify.accept_terms()
+    s.identify.login("demo", "demo1234")
     assert s.screen is Screen.ORDERS and [t.name for t in s.data.titles] == [COMPANY]
     touch = Touches(s)
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    touch("orders_continue")
-    touch("use_title", 0)  # the saved titles show on the buyer screen whatever the type
+    touch("orders.next")
+    touch("buyer.use_title", 0)  # the saved titles show on the buyer screen whatever the type
     assert s.screen is Screen.OPTIONS
-    touch("set_kind", InvoiceKind.SPECIAL)
-    touch("options_continue")
-    touch("confirm_issue")
+    touch("buyer.set_kind", InvoiceKind.SPECIAL)
+    touch("buyer.options_next")
+    touch("review.confirm")
     assert s.screen is Screen.RESULT and s.data.invoice is not None
     assert s.data.invoice.kind is InvoiceKind.SPECIAL
     assert touch.count == 5 <= 6
@@ -112,14 +112,14 @@ def test_several_orders_are_merged_into_one_invoice(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
     a, b = kiosk.orders[0], kiosk.orders[1]
     s.code_scanned(kiosk.qr(a), "scanner")
-    s.type_order_no(b.order_no)
+    s.orders.type_order_no(b.order_no)
     s.code_scanned(kiosk.qr(a), "scanner")  # the same receipt again: not added twice
     assert s.data.order_nos == (a.order_no, b.order_no)
     assert s.data.notice is not None and "already" in s.data.notice.en
     assert s.data.total == a.total + b.total
-    s.orders_continue()
-    s.buyer_continue()
-    s.confirm_issue()
+    s.orders.next()
+    s.buyer.next()
+    s.review.confirm()
     assert s.screen is Screen.RESULT and s.data.invoice is not None
     assert set(s.data.invoice.order_nos) == {a.order_no, b.order_no}
     assert s.data.invoice.total == a.total + b.total
@@ -127,9 +127,9 @@ def test_several_orders_are_merged_into_one_invoice(kiosk: FakeKiosk) -> None:
 
 def test_typed_unknown_order_number_is_explained(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
-    s.begin("type")
-    s.accept_terms()
-    s.type_order_no("NOPE-1")
+    s.identify.begin("type")
+    s.identify.accept_terms()
+    s.orders.type_order_no("NOPE-1")
     assert s.screen is Screen.ORDERS and s.data.orders == []
     assert s.data.notice is not None and "No order" in s.data.notice.en
 
@@ -150,16 +150,16 @@ def test_forged_and_foreign_codes_go_to_bad_qr(kiosk: FakeKiosk) -> None:
 
 
 def test_too_many_orders_are_refused(kiosk: FakeKiosk) -> None:
-    from kiosk.flow.base import MAX_ORDERS
+    from kiosk.flow.orders import MAX_ORDERS
 
     s = kiosk.session()
-    s.begin("type")
-    s.accept_terms()
+    s.identify.begin("type")
+    s.identify.accept_terms()
     template = kiosk.orders[1]
     for n in range(MAX_ORDERS + 1):
         order_no = f"X{n:04d}"
         kiosk.store[order_no] = type(template)(order_no, template.paid_at, template.lines)
-        s.type_order_no(order_no)
+        s.orders.type_order_no(order_no)
     assert len(s.data.orders) == MAX_ORDERS
     assert s.data.notice is not None and str(MAX_ORDERS) in s.data.notice.en
 
@@ -168,42 +168,42 @@ def test_already_invoiced_order_offers_reprint(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
     order = kiosk.orders[0]
     s.code_scanned(kiosk.qr(order), "scanner")
-    s.orders_continue()
-    s.buyer_continue()
-    s.confirm_issue()
+    s.orders.next()
+    s.buyer.next()
+    s.review.confirm()
     assert s.data.invoice is not None
     number = s.data.invoice.number
     s.finish()
     s.code_scanned(kiosk.qr(order), "scanner")
     assert s.screen is Screen.ALREADY_INVOICED and s.data.invoice.number == number
-    s.print_receipt()
+    s.review.print_receipt()
     assert len(kiosk.printer.receipts) == 2
 
 
 def test_bad_tax_id_blocks_and_a_check_digit_warning_needs_confirmation(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders_continue()
-    s.set_buyer_type(BuyerType.COMPANY)
-    s.set_buyer_field("name", COMPANY)
-    s.set_buyer_field("tax_id", "12345")
+    s.orders.next()
+    s.buyer.set_type(BuyerType.COMPANY)
+    s.buyer.set_field("name", COMPANY)
+    s.buyer.set_field("tax_id", "12345")
     assert s.data.tax_id_feedback.severity.value == "error"  # live feedback while typing
-    s.buyer_continue()
+    s.buyer.next()
     assert s.screen is Screen.BUYER
     assert s.data.notice is not None and "Wrong length" in s.data.notice.en
-    s.set_buyer_field("tax_id", COMPANY_TAX_ID[:-1] + "B")
-    s.buyer_continue()
+    s.buyer.set_field("tax_id", COMPANY_TAX_ID[:-1] + "B")
+    s.buyer.next()
     assert s.screen is Screen.BUYER and s.data.tax_id_feedback.needs_confirmation
-    s.confirm_tax_id()
+    s.buyer.confirm_tax_id()
     assert s.screen is Screen.OPTIONS and s.data.buyer.tax_id_confirmed
 
 
 def test_special_invoice_only_for_a_company_with_tax_id(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders_continue()
-    assert not s.may_be_special()
-    s.set_kind(InvoiceKind.SPECIAL)
+    s.orders.next()
+    assert not s.buyer.may_be_special()
+    s.buyer.set_kind(InvoiceKind.SPECIAL)
     assert s.data.kind is InvoiceKind.NORMAL
     assert s.data.notice is not None and "special" in s.data.notice.en.lower()
 
@@ -212,9 +212,9 @@ def test_platform_unreachable_queues_with_a_claim_receipt(kiosk: FakeKiosk) -> N
     kiosk.next_outcome(IssueStatus.QUEUED)
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders_continue()
-    s.buyer_continue()
-    s.confirm_issue()
+    s.orders.next()
+    s.buyer.next()
+    s.review.confirm()
     assert s.screen is Screen.PLATFORM_QUEUED
     assert s.data.request is not None and s.data.request.request_id.startswith("RQ")
     assert [r.request_id for r, _ in kiosk.printer.claims] == [s.data.request.request_id]
@@ -225,12 +225,12 @@ def test_unknown_result_then_check_again_with_the_same_request(kiosk: FakeKiosk)
     kiosk.next_outcome(IssueStatus.UNKNOWN)
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders_continue()
-    s.buyer_continue()
-    s.confirm_issue()
+    s.orders.next()
+    s.buyer.next()
+    s.review.confirm()
     assert s.screen is Screen.RESULT_UNKNOWN and s.data.request is not None
     first = s.data.request.request_id
-    s.retry_issue()
+    s.review.retry()
     assert s.screen is Screen.RESULT and s.data.invoice is not None
     assert s.data.invoice.request_id == first
     assert [r.request_id for r in kiosk.requests] == [first, first]
@@ -240,9 +240,9 @@ def test_issuing_that_raises_is_an_unknown_result(kiosk: FakeKiosk) -> None:
     kiosk.next_outcome(RuntimeError("connection reset"))
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders_continue()
-    s.buyer_continue()
-    s.confirm_issue()
+    s.orders.next()
+    s.buyer.next()
+    s.review.confirm()
     assert s.screen is Screen.RESULT_UNKNOWN
     assert s.data.notice is not None and "do not issue again" in s.data.notice.en
 
@@ -251,9 +251,9 @@ def test_rejected_by_the_platform(kiosk: FakeKiosk) -> None:
     kiosk.next_outcome(IssueStatus.REJECTED)
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders_continue()
-    s.buyer_continue()
-    s.confirm_issue()
+    s.orders.next()
+    s.buyer.next()
+    s.review.confirm()
     assert s.screen is Screen.REJECTED and s.data.notice is not None
     s.back()
     assert s.screen is Screen.REVIEW
@@ -263,31 +263,31 @@ def test_paper_out_mid_flow_offers_qr_and_email(kiosk: FakeKiosk) -> None:
     kiosk.printer.fail = "paper_out"
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders_continue()
-    s.buyer_continue()
-    s.confirm_issue()
+    s.orders.next()
+    s.buyer.next()
+    s.review.confirm()
     assert s.screen is Screen.PRINTER_PROBLEM
     assert s.data.invoice is not None and s.data.notice is not None
     assert "paper" in s.data.notice.en
     kiosk.printer.fail = ""
-    s.print_receipt()
+    s.review.print_receipt()
     assert s.screen is Screen.RESULT and s.data.printed
 
 
 def test_email_after_issue_and_a_failed_mail_is_explained(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders_continue()
-    s.buyer_continue()
-    s.confirm_issue()
-    s.send_email("not an address")
+    s.orders.next()
+    s.buyer.next()
+    s.review.confirm()
+    s.review.send_email("not an address")
     assert s.data.notice is not None and "not valid" in s.data.notice.en
-    s.send_email(" zhang.san@example.com ")
+    s.review.send_email(" zhang.san@example.com ")
     assert s.data.mail_sent_to == "zhang.san@example.com" and not s.data.mailing
     assert s.data.invoice is not None
     assert kiosk.mails == [(s.data.invoice.number, "zhang.san@example.com")]
     kiosk.mail_fails = True
-    s.send_email("li.si@example.com")
+    s.review.send_email("li.si@example.com")
     assert s.data.notice is not None and "e-mail failed" in s.data.notice.en
 
 
@@ -295,15 +295,15 @@ def test_idle_countdown_then_wipe(kiosk: FakeKiosk, events: EventLog) -> None:
     now = [1000.0]
     s = kiosk.session(clock=lambda: now[0], idle_timeout_s=60, countdown_s=10)
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders_continue()
-    s.set_buyer_field("email", "zhang.san@example.com")
+    s.orders.next()
+    s.buyer.set_field("email", "zhang.san@example.com")
     now[0] += 59
     s.tick()
     assert s.screen is Screen.BUYER
     now[0] += 2
     s.tick()
-    assert s.screen is Screen.IDLE_WARNING and s.countdown_left() == 10
-    s.resume()  # "need more time?" -> yes
+    assert s.screen is Screen.IDLE_WARNING and s.overlays.countdown_left() == 10
+    s.overlays.resume()  # "need more time?" -> yes
     assert s.screen is Screen.BUYER and s.data.buyer.email
     now[0] += 61
     s.tick()
@@ -325,7 +325,7 @@ def _dump(obj: object, seen: set[int] | None = None) -> str:
         return repr(obj)
     parts = [repr(obj)]
     for name, value in vars(obj).items() if hasattr(obj, "__dict__") else ():
-        if name in ("services", "runner") or callable(value):
+        if name in ("services", "ports", "runner") or callable(value):
             continue
         parts.append(_dump(value, seen))
     return "\n".join(parts)
@@ -342,14 +342,14 @@ def assert_wiped(s: Session) -> None:
 def test_finish_wipes_everything_personal(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders_continue()
-    s.set_buyer_type(BuyerType.COMPANY)
-    s.set_buyer_field("name", COMPANY)
-    s.set_buyer_field("tax_id", COMPANY_TAX_ID)
-    s.set_buyer_field("email", "zhang.san@example.com")
-    s.buyer_continue()
-    s.options_continue()
-    s.confirm_issue()
+    s.orders.next()
+    s.buyer.set_type(BuyerType.COMPANY)
+    s.buyer.set_field("name", COMPANY)
+    s.buyer.set_field("tax_id", COMPANY_TAX_ID)
+    s.buyer.set_field("email", "zhang.san@example.com")
+    s.buyer.next()
+    s.buyer.options_next()
+    s.review.confirm()
     assert s.screen is Screen.RESULT
     s.finish()
     assert s.screen is Screen.ATTRACT
@@ -358,13 +358,13 @@ def test_finish_wipes_everything_personal(kiosk: FakeKiosk) -> None:
 
 def test_id_card_is_read_only_after_consent(kiosk: FakeKiosk, events: EventLog) -> None:
     s = kiosk.session()
-    s.begin("idcard")
+    s.identify.begin("idcard")
     assert s.screen is Screen.TERMS
-    s.accept_terms()
+    s.identify.accept_terms()
     assert s.screen is Screen.IDCARD_CONSENT
     s.idcard_read("张三", "11010519491231002X")  # a card before consent is ignored
     assert s.data.identity is None
-    s.consent_idcard(True)
+    s.identify.consent_idcard(True)
     s.idcard_read("张三", "11010519491231002X")
     assert s.screen is Screen.ORDERS and s.data.buyer.name == "张三"
     logged = repr(events.events)
@@ -373,21 +373,21 @@ def test_id_card_is_read_only_after_consent(kiosk: FakeKiosk, events: EventLog) 
 
 def test_business_flow_from_the_catalogue(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
-    s.begin("business")
-    s.accept_terms()
-    s.login("shop", "shop1234")
+    s.identify.begin("business")
+    s.identify.accept_terms()
+    s.identify.login("shop", "shop1234")
     assert s.screen is Screen.CATALOGUE
-    items = s.catalogue_search("")
+    items = s.catalogue.search("")
     assert items
-    s.catalogue_add(items[0], Decimal("2"))
-    s.catalogue_add(items[5], None, amount=Decimal("50.00"))
-    s.catalogue_continue()
-    s.set_buyer_type(BuyerType.COMPANY)
-    s.set_buyer_field("name", COMPANY)
-    s.set_buyer_field("tax_id", COMPANY_TAX_ID)
-    s.buyer_continue()
-    s.options_continue()
-    s.confirm_issue()
+    s.catalogue.add(items[0], Decimal("2"))
+    s.catalogue.add(items[5], None, amount=Decimal("50.00"))
+    s.catalogue.next()
+    s.buyer.set_type(BuyerType.COMPANY)
+    s.buyer.set_field("name", COMPANY)
+    s.buyer.set_field("tax_id", COMPANY_TAX_ID)
+    s.buyer.next()
+    s.buyer.options_next()
+    s.review.confirm()
     assert s.screen is Screen.RESULT and s.data.invoice is not None
     assert len(s.data.invoice.lines) == 2
     assert s.data.invoice.total == s.data.total
@@ -397,27 +397,27 @@ def test_business_flow_from_the_catalogue(kiosk: FakeKiosk) -> None:
 
 def test_catalogue_is_refused_to_a_person_account(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
-    s.begin("login")
-    s.accept_terms()
-    s.login("demo", "demo1234")
-    s.catalogue_add(kiosk.catalogue[0], None)
+    s.identify.begin("login")
+    s.identify.accept_terms()
+    s.identify.login("demo", "demo1234")
+    s.catalogue.add(kiosk.catalogue[0], None)
     assert s.data.notice is not None and "business" in s.data.notice.en
 
 
 def test_wrong_password_is_explained(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
-    s.begin("login")
-    s.accept_terms()
-    s.login("demo", "wrong")
+    s.identify.begin("login")
+    s.identify.accept_terms()
+    s.identify.login("demo", "wrong")
     assert s.screen is Screen.LOGIN and s.data.notice is not None and s.data.identity is None
     assert s.data.login_failures == 1
 
 
 def test_login_without_accounts_is_explained() -> None:
     s = FakeKiosk(with_accounts=False).session()
-    s.begin("login")
-    s.accept_terms()
-    s.login("demo", "demo1234")
+    s.identify.begin("login")
+    s.identify.accept_terms()
+    s.identify.login("demo", "demo1234")
     assert s.screen is Screen.LOGIN and s.data.notice is not None
     assert "not available" in s.data.notice.en
 
@@ -426,9 +426,9 @@ def test_issuing_is_asynchronous_and_a_wipe_drops_a_late_result(kiosk: FakeKiosk
     runner = ManualRunner()
     s = kiosk.session(runner=runner)
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders_continue()
-    s.buyer_continue()
-    s.confirm_issue()
+    s.orders.next()
+    s.buyer.next()
+    s.review.confirm()
     assert s.screen is Screen.ISSUING and [p[0] for p in runner.pending] == ["issue"]
     s.wipe("test")
     runner.run_all()
@@ -440,10 +440,10 @@ def test_every_transition_is_a_logged_event_with_the_session_id(
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
     sid = s.data.session_id
-    s.orders_continue()
-    s.set_buyer_field("email", "zhang.san@example.com")
-    s.buyer_continue()
-    s.confirm_issue()
+    s.orders.next()
+    s.buyer.set_field("email", "zhang.san@example.com")
+    s.buyer.next()
+    s.review.confirm()
     transitions = [e for e in events.events if e["event"] == "session.transition"]
     assert [(e["from"], e["to"]) for e in transitions] == [
         ("attract", "orders"), ("orders", "buyer"), ("buyer", "review"), ("review", "issuing"),
@@ -455,14 +455,14 @@ def test_every_transition_is_a_logged_event_with_the_session_id(
 
 def test_personal_title_code_identifies_and_fills_the_title(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
-    s.begin("qr")
-    s.accept_terms()
+    s.identify.begin("qr")
+    s.identify.accept_terms()
     assert s.screen is Screen.IDENTIFY
     s.code_scanned(make_title_qr(Buyer(BuyerType.PERSON, "李四")), "scanner")
     assert s.screen is Screen.ORDERS and s.data.identity is not None
     assert s.data.identity.name == "李四"
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders_continue()
+    s.orders.next()
     assert s.data.buyer.name == "李四"
 
 
@@ -471,9 +471,9 @@ def test_a_queued_request_is_issued_later_and_found_by_scanning_again(kiosk: Fak
     s = kiosk.session()
     order = kiosk.orders[0]
     s.code_scanned(kiosk.qr(order), "scanner")
-    s.orders_continue()
-    s.buyer_continue()
-    s.confirm_issue()
+    s.orders.next()
+    s.buyer.next()
+    s.review.confirm()
     assert s.screen is Screen.PLATFORM_QUEUED and s.data.request is not None
     request = s.data.request
     s.finish()
@@ -489,9 +489,9 @@ def test_unreadable_scan_and_failed_card_read_are_explained(kiosk: FakeKiosk) ->
     assert s.screen is Screen.BAD_QR
     assert s.data.notice is not None and "could not be read" in s.data.notice.en
     s.back()
-    s.begin("idcard")
-    s.accept_terms()
-    s.consent_idcard(True)
+    s.identify.begin("idcard")
+    s.identify.accept_terms()
+    s.identify.consent_idcard(True)
     s.idcard_failed("checksum")
     assert s.screen is Screen.IDCARD_READING
     assert s.data.notice is not None and "ID card" in s.data.notice.en
@@ -500,9 +500,9 @@ def test_unreadable_scan_and_failed_card_read_are_explained(kiosk: FakeKiosk) ->
 def test_overlays_cover_a_screen_and_go_back_to_it(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.open_overlay(Screen.SUPPORT)
+    s.overlays.open(Screen.SUPPORT)
     assert s.screen is Screen.SUPPORT and s.covered is Screen.ORDERS
-    s.open_overlay(Screen.TUTORIAL)
+    s.overlays.open(Screen.TUTORIAL)
     assert s.covered is Screen.ORDERS
     s.back()
     assert s.screen is Screen.ORDERS and s.covered is None
@@ -531,15 +531,15 @@ def test_camera_and_devices(kiosk: FakeKiosk) -> None:
 def test_photo_is_kept_with_the_invoice_and_codes_on_it_are_ignored(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders_continue()
-    s.start_photo()
+    s.orders.next()
+    s.buyer.start_photo()
     assert s.data.camera_on and s.data.camera_for_photo
     s.code_scanned(kiosk.qr(kiosk.orders[1]), "camera")  # a code on the document: not a scan
     assert s.data.order_nos == (kiosk.orders[0].order_no,)
-    s.attach_photo(b"\x89PNG fake")
+    s.buyer.attach_photo(b"\x89PNG fake")
     assert not s.data.camera_on
-    s.buyer_continue()
-    s.confirm_issue()
+    s.buyer.next()
+    s.review.confirm()
     assert s.data.invoice is not None
     assert kiosk.attachments == {s.data.invoice.number: b"\x89PNG fake"}
 
@@ -547,16 +547,101 @@ def test_photo_is_kept_with_the_invoice_and_codes_on_it_are_ignored(kiosk: FakeK
 def test_paper_invoice_by_post_needs_an_address(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders_continue()
-    s.set_buyer_type(BuyerType.COMPANY)
-    s.set_buyer_field("name", COMPANY)
-    s.set_buyer_field("tax_id", COMPANY_TAX_ID)
-    s.buyer_continue()
-    s.set_medium(Medium.PAPER)
-    s.set_paper_delivery(True)
-    s.options_continue()
+    s.orders.next()
+    s.buyer.set_type(BuyerType.COMPANY)
+    s.buyer.set_field("name", COMPANY)
+    s.buyer.set_field("tax_id", COMPANY_TAX_ID)
+    s.buyer.next()
+    s.buyer.set_medium(Medium.PAPER)
+    s.buyer.set_paper_delivery(True)
+    s.buyer.options_next()
     assert s.screen is Screen.OPTIONS and s.data.notice is not None
-    s.set_paper_delivery(True, "厦门市思明区示例路1号")
-    s.options_continue()
+    s.buyer.set_paper_delivery(True, "厦门市思明区示例路1号")
+    s.buyer.options_next()
     assert s.screen is Screen.REVIEW
-    assert s.build_request().paper_delivery == "厦门市思明区示例路1号"
+    assert s.review.build_request().paper_delivery == "厦门市思明区示例路1号"
+
+
+def test_a_too_long_buyer_name_is_refused_on_the_buyer_screen(kiosk: FakeKiosk) -> None:
+    s = kiosk.session()
+    s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
+    s.orders.next()
+    s.buyer.set_type(BuyerType.COMPANY)
+    s.buyer.set_field("name", "厦" * 60)  # 120 GBK bytes: the platform allows 100
+    s.buyer.set_field("tax_id", COMPANY_TAX_ID)
+    view = s.view()
+    problem = view.problem("name")  # type: ignore[union-attr]
+    assert problem is not None and "100 字节（50 个汉字）" in problem.zh
+    assert "at most 100 bytes (50 Chinese characters)" in problem.en
+    s.buyer.next()
+    assert s.screen is Screen.BUYER
+    assert s.data.notice is not None and s.data.notice.zh.startswith("名称最多 100 字节（50 个汉字）")
+    assert "120" in s.data.notice.zh
+    s.buyer.set_field("name", COMPANY)
+    assert s.view().problem("name") is None  # type: ignore[union-attr]
+    s.buyer.next()
+    assert s.screen is Screen.OPTIONS
+    assert kiosk.requests == []  # nothing reached the issuing service meanwhile
+
+
+def test_address_and_phone_share_one_limit_and_bad_characters_are_named(kiosk: FakeKiosk) -> None:
+    s = kiosk.session()
+    s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
+    s.orders.next()
+    s.buyer.set_field("address", "福" * 45)
+    s.buyer.set_field("phone", "0592-12345678")  # 90 + 13 bytes > 100 together
+    s.buyer.next()
+    assert s.screen is Screen.BUYER and s.data.notice is not None
+    assert "地址和电话合计最多 100 字节" in s.data.notice.zh
+    s.buyer.set_field("address", "厦门市😀路")
+    s.buyer.next()
+    assert s.screen is Screen.BUYER and s.data.notice is not None and "😀" in s.data.notice.zh
+
+
+def test_what_the_platform_would_refuse_never_leaves_the_review(kiosk: FakeKiosk) -> None:
+    s = kiosk.session()
+    s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
+    s.orders.next()
+    s.buyer.next()
+    assert s.screen is Screen.REVIEW
+    s.data.buyer.name = "厦" * 60  # changed behind the buyer step's back
+    s.review.confirm()
+    assert s.screen is Screen.BUYER and kiosk.requests == []
+
+
+def test_views_say_why_a_special_invoice_is_not_possible(kiosk: FakeKiosk) -> None:
+    from kiosk.flow.views import OptionsView
+
+    s = kiosk.session()
+    exempt = next(o for o in kiosk.orders if any(line.rate_mark for line in o.lines))
+    s.code_scanned(kiosk.qr(exempt), "scanner")
+    s.orders.next()
+    options = s.view(Screen.OPTIONS)
+    assert isinstance(options, OptionsView) and not options.special.enabled
+    assert options.special.reason is not None and "个人" in options.special.reason.zh
+    s.buyer.set_type(BuyerType.COMPANY)
+    s.buyer.set_field("name", COMPANY)
+    s.buyer.set_field("tax_id", COMPANY_TAX_ID)
+    s.buyer.next()
+    options = s.view()
+    assert isinstance(options, OptionsView) and not options.special.enabled
+    assert options.special.reason is not None and "免税" in options.special.reason.zh
+    assert "exempt" in options.special.reason.en
+    s.buyer.set_kind(InvoiceKind.SPECIAL)
+    assert s.data.kind is InvoiceKind.NORMAL and s.data.notice == options.special.reason
+
+
+def test_the_review_view_sums_come_from_the_rules(kiosk: FakeKiosk) -> None:
+    from kiosk.flow.views import ReviewView
+    from kiosk.rules import invoice_lines_from_order_lines
+
+    s = kiosk.session()
+    s.code_scanned(kiosk.qr(kiosk.orders[2]), "scanner")
+    s.orders.next()
+    s.buyer.next()
+    review = s.view()
+    assert isinstance(review, ReviewView)
+    lines = invoice_lines_from_order_lines(s.data.lines)
+    assert review.net == sum(x.amount for x in lines) and review.tax == sum(x.tax for x in lines)
+    assert review.total == kiosk.orders[2].total and len(review.rows) == len(lines)
+    assert review.words.endswith(("整", "分", "角"))

@@ -24,9 +24,9 @@ def test_walk_in_personal_invoice_on_the_real_services(rig: CoreRig) -> None:
     s = rig.session
     order = rig.orders()[0]
     s.code_scanned(rig.qr(order), "scanner")
-    s.orders_continue()
-    s.buyer_continue()
-    s.confirm_issue()
+    s.orders.next()
+    s.buyer.next()
+    s.review.confirm()
     assert s.screen is Screen.RESULT and s.data.invoice is not None and s.data.printed
     assert rig.printer.wait_for_receipts(1, timeout=5)
     s.finish()

@@ -28,7 +28,7 @@ def click(qtbot: QtBot, widget) -> None:
 
 
 def test_the_gesture_opens_the_pin_screen_and_cancel_returns_to_attract(kiosk, qtbot) -> None:
-    kiosk.session.begin("scan")  # a half-done customer session under the gesture
+    kiosk.session.identify.begin("scan")  # a half-done customer session under the gesture
     assert kiosk.session.screen is not Screen.ATTRACT
     kiosk.gui.window.diagnosticsRequested.emit()
     assert kiosk.mode.is_open and not kiosk.mode.isHidden()

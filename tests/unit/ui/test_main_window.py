@@ -153,9 +153,9 @@ def test_paper_out_mid_print_offers_the_qr(qtbot: Any, gui: Any) -> None:
     gui.devices.emulators.printer.set_paper("out")
     gui.devices.emulators.scanner.scan(qr_for(gui, 0))
     wait_screen(qtbot, gui, Screen.ORDERS)
-    s.orders_continue()
-    s.buyer_continue()
-    s.confirm_issue()
+    s.orders.next()
+    s.buyer.next()
+    s.review.confirm()
     wait_screen(qtbot, gui, Screen.PRINTER_PROBLEM)
     page = win.pages[Screen.PRINTER_PROBLEM]
     assert page.qr.isVisible() and page.email.isVisible()
@@ -187,17 +187,17 @@ def test_five_taps_in_the_corner_ask_for_diagnostics(qtbot: Any, gui: Any) -> No
 def test_idle_countdown_wipes_the_screen(qtbot: Any, gui: Any) -> None:
     s, win = gui.core.session, gui.window
     now = [1000.0]
-    s.clock = lambda: now[0]
-    s.last_activity = now[0]
+    s.core.clock = lambda: now[0]
+    s.core.last_activity = now[0]
     gui.devices.emulators.scanner.scan(qr_for(gui, 0))
     wait_screen(qtbot, gui, Screen.ORDERS)
     win.pages[Screen.ORDERS].order_no.setText("D2026")
     win.pages[Screen.RESULT].email.setText("zhang.san@example.com")
-    now[0] += s.idle_timeout_s + 1
+    now[0] += s.core.idle_timeout_s + 1
     win._tick()
     wait_screen(qtbot, gui, Screen.IDLE_WARNING)
     assert "15" in win.pages[Screen.IDLE_WARNING].count.text()
-    now[0] += s.countdown_s + 1
+    now[0] += s.core.countdown_s + 1
     win._tick()
     wait_screen(qtbot, gui, Screen.ATTRACT)
     assert s.data.orders == [] and win.pages[Screen.ORDERS].table.rowCount() == 0
@@ -289,13 +289,13 @@ def test_the_next_walk_in_after_a_wipe_starts_from_the_defaults(qtbot: Any, gui:
     s, win = gui.core.session, gui.window
     gui.devices.emulators.scanner.scan(qr_for(gui, 0))
     wait_screen(qtbot, gui, Screen.ORDERS)
-    s.orders_continue()
+    s.orders.next()
     win.pages[Screen.BUYER].edits["email"].insert("zhang.san@example.com")
     assert s.data.buyer.email == "zhang.san@example.com"
     s.finish()
     gui.devices.emulators.scanner.scan(qr_for(gui, 1))
     wait_screen(qtbot, gui, Screen.ORDERS)
-    s.orders_continue()
+    s.orders.next()
     assert s.data.buyer.name == "个人" and s.data.buyer.email == ""
     assert win.pages[Screen.BUYER].name.text() == "个人"
 

@@ -1,0 +1,181 @@
+"""Codes from the scanner or the camera, and the orders they add: what a scanned
+code means depends on the screen (an order, a personal code, a buyer-title code,
+or a foreign or unreadable code that is explained on BAD_QR).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from kiosk.flow.core import FlowCore, intent
+from kiosk.flow.ports import OrderPorts
+from kiosk.flow.states import FAILURES, BuyerDraft, Identity, IdMethod, Screen
+from kiosk.flow.transitions import Intent
+from kiosk.flow.words import say, text_of
+from kiosk.messages import Text
+from kiosk.model import Buyer, Order
+
+MAX_ORDERS = 20
+QUIET = (Screen.ISSUING, Screen.OUT_OF_SERVICE)  # where codes are not heard
+
+
+class OrdersStep:
+    """Scanned and typed codes, and the list of orders an invoice covers."""
+
+    def __init__(self, core: FlowCore, ports: OrderPorts,
+                 use_buyer: Callable[[Buyer, str], None]) -> None:
+        self.core = core
+        self.ports = ports
+        self._use_buyer = use_buyer
+
+    # --- codes from the scanner or the camera ----------------------------------------
+
+    @intent(Intent.CODE_SCANNED)
+    def code_scanned(self, text: str, source: str = "scanner") -> None:
+        """A decoded code from any scanner or the camera; what it means depends on the screen."""
+        core = self.core
+        core.touch()
+        text = text.strip()
+        if not text or core.screen in QUIET:
+            return
+        if source == "camera" and core.data.camera_for_photo:
+            return  # photographing a document: a code on it is not a scan
+        if self.ports.looks_like_order_code(text):
+            if core.screen is Screen.RESULT or (core.screen in FAILURES
+                                                and core.screen is not Screen.BAD_QR):
+                core.wipe("new_scan")  # the next customer scanned: a fresh session
+            core.start()
+            self._add_order_code(text, source)
+            return
+        if core.screen is Screen.IDENTIFY and self._personal_code(text):
+            return
+        if core.screen in (Screen.BUYER, Screen.OPTIONS, Screen.ORDERS, Screen.REVIEW):
+            if self._title_code(text):
+                return
+        core.start()
+        self._bad_qr(say("flow.code_foreign"), source, kind="foreign")
+
+    @intent(Intent.CODE_UNREADABLE)
+    def code_unreadable(self, reason: str, source: str = "scanner") -> None:
+        """The scanner sent something that is not a code (noise, a damaged print)."""
+        self.core.touch()
+        if self.core.screen in QUIET:
+            return
+        self.core.start()
+        self._bad_qr(say("flow.code_unreadable"), source, kind=f"unreadable:{reason}")
+
+    def _add_order_code(self, text: str, source: str) -> None:
+        try:
+            order = self.ports.resolve_order_code(text)
+        except Exception as err:
+            self._bad_qr(text_of(err, say("flow.code_not_read")), source,
+                         kind=str(getattr(err, "kind", type(err).__name__)))
+            return
+        self._add_order(order, source)
+
+    def _bad_qr(self, text: Text | None, source: str, kind: str) -> None:
+        self.core.data.notice = text
+        self.core.go(Screen.BAD_QR, source=source, kind=kind)
+
+    @intent(Intent.TYPE_ORDER)
+    def type_order_no(self, order_no: str) -> None:
+        """An order number typed on the keypad."""
+        core = self.core
+        core.touch()
+        core.start()
+        order = self.ports.find_order(order_no.strip())
+        if order is None:
+            core.log("order_not_found", "typed order not found")
+            core.data.notice = say("flow.order_not_found")
+            if core.screen is not Screen.ORDERS:
+                core.go(Screen.ORDERS)
+            else:
+                core.changed()
+            return
+        self._add_order(order, "keypad")
+
+    def _add_order(self, order: Order, source: str) -> None:
+        core = self.core
+        data = core.data
+        if order.order_no in data.order_nos:
+            data.notice = say("flow.order_duplicate")  # said where the user is: no jump
+            core.changed()
+            return
+        if len(data.orders) >= MAX_ORDERS:
+            data.notice = say("flow.too_many_orders", max=MAX_ORDERS)
+            core.go(Screen.ORDERS)
+            return
+        existing = self.ports.find_invoice_for_order(order.order_no)
+        if existing is not None:
+            data.invoice = existing
+            data.notice = None
+            core.go(Screen.ALREADY_INVOICED, order_no=order.order_no, source=source)
+            return
+        data.orders.append(order)
+        data.notice = None
+        core.log("order_added", "order added", order_no=order.order_no, source=source,
+                 orders=len(data.orders), total=str(data.total))
+        core.go(Screen.ORDERS)
+
+    def remove(self, order_no: str) -> None:
+        self.core.touch()
+        self.core.data.orders = [o for o in self.core.data.orders if o.order_no != order_no]
+        self.core.log("order_removed", "order removed", order_no=order_no)
+        self.core.changed()
+
+    @intent(Intent.ORDERS_NEXT)
+    def next(self) -> None:
+        """"Accept & continue" on ORDERS: consent (if not yet given) and on to the buyer."""
+        core = self.core
+        core.touch()
+        if core.screen is not Screen.ORDERS:
+            return
+        if not core.data.orders:
+            core.notice(say("flow.no_orders"))
+            return
+        if not core.data.terms_accepted:
+            core.data.terms_accepted = True
+            core.log("terms_accepted", "terms accepted with the order")
+        core.data.notice = None
+        core.go(Screen.BUYER)
+
+    # --- title codes ------------------------------------------------------------------
+
+    def _personal_code(self, text: str) -> bool:
+        """A personal title code (the tax bureau's 便捷开票 code) scanned to identify:
+        the title is filled and the user goes on to the orders. True if it was one."""
+        parse = self.ports.parse_title_qr
+        if parse is None:
+            return False
+        result = parse(text)
+        buyer = result.buyer if result is not None else None
+        if result is None or buyer is None:
+            if result is not None and result.reason not in ("", "not_a_title_code"):
+                self.core.notice(text_of(result, None))  # recognised but unusable: explained
+                return True
+            return False
+        core = self.core
+        core.data.identity = Identity(IdMethod.QR, name=buyer.name)
+        core.data.buyer = BuyerDraft.from_buyer(buyer)
+        core.log("identified", "identified by personal code", method="qr", type=buyer.type.value)
+        core.go(Screen.ORDERS)
+        return True
+
+    def _title_code(self, text: str) -> bool:
+        """A buyer-title code scanned on a buyer screen: fill the title. True if handled."""
+        parse = self.ports.parse_title_qr
+        if parse is None:
+            return False
+        result = parse(text)
+        if result is None or result.reason == "not_a_title_code":
+            return False
+        core = self.core
+        core.data.title_qr_note = text_of(result, say("flow.title_code_read"))
+        if result.buyer is None:  # recognised (WeChat/Alipay) but not resolvable offline
+            core.log("title_qr_explained", "title code recognised, not resolvable",
+                     kind=str(result.kind))
+            core.data.notice = core.data.title_qr_note
+            core.changed()
+            return True
+        self._use_buyer(result.buyer, "title_qr")
+        return True

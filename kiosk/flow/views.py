@@ -1,0 +1,266 @@
+"""Frozen view models: what each screen shows, which actions are enabled, and for a
+disabled one why, in both languages.
+
+The flow publishes them (:meth:`kiosk.session.Session.view`); a page renders one
+and sends intents, and computes nothing itself: the review's sums, the buyer's
+tax-ID verdict, whether a special invoice is possible all come from here. Each
+model is a pure function of the core's state, so a page test can build one by
+hand and render a single widget without the application.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from kiosk.flow.checks import FieldProblem, field_problems, special_refusal, tax_id_check
+from kiosk.flow.states import BuyerDraft, Screen
+from kiosk.flow.words import say
+from kiosk.masking import mask_name, mask_tax_id
+from kiosk.messages import Text
+from kiosk.model import BuyerType, InvoiceKind, Medium, OrderLine
+from kiosk.rules import amount_in_words, invoice_lines_from_order_lines, rate_label
+from kiosk.rules.identifiers import Severity
+
+if TYPE_CHECKING:
+    from kiosk.flow.core import FlowCore
+
+ZERO = Decimal("0.00")
+
+
+def money(value: Decimal) -> str:
+    return f"￥{value:,.2f}"
+
+
+@dataclass(frozen=True)
+class Action:
+    """A button: shown or not, enabled or not, and why not (both languages)."""
+
+    enabled: bool = True
+    visible: bool = True
+    reason: Text | None = None
+
+
+ENABLED = Action()
+HIDDEN = Action(enabled=False, visible=False)
+
+
+def refused(reason: Text | None) -> Action:
+    return ENABLED if reason is None else Action(enabled=False, reason=reason)
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What every page shows: the screen, its notice, who is identified (masked)."""
+
+    screen: Screen
+    notice: Text | None = None
+    who: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line as a table shows it (already formatted)."""
+
+    item: str
+    quantity: str
+    amount: str
+    rate: str = ""
+    tax: str = ""
+
+
+@dataclass(frozen=True)
+class OrdersView:
+    frame: Frame
+    rows: tuple[Row, ...] = ()
+    order_nos: tuple[str, ...] = ()
+    total: str = money(ZERO)
+    terms_accepted: bool = False  # the privacy summary shows until accepted
+    camera_on: bool = False
+    next: Action = ENABLED
+
+
+@dataclass(frozen=True)
+class CatalogueView:
+    frame: Frame
+    rows: tuple[Row, ...] = ()
+    total: str = money(ZERO)
+    next: Action = ENABLED
+
+
+@dataclass(frozen=True)
+class BuyerView:
+    frame: Frame
+    type: BuyerType = BuyerType.PERSON
+    values: tuple[tuple[str, str], ...] = ()  # (field, typed value), every buyer field
+    tax_id_check: Text | None = None  # the typed tax ID's verdict, live
+    tax_id_role: str = "ok"  # ok, warn or error: how the verdict is shown
+    confirm_tax_id: Action = HIDDEN  # "it is correct" for a check-digit warning
+    problems: tuple[FieldProblem, ...] = ()  # what the platform would refuse, per field
+    show_address_bank: bool = False
+    titles: tuple[str, ...] = ()  # remembered titles (names), one button each
+    title_qr_note: Text | None = None
+    camera_on: bool = False
+    photo_attached: bool = False
+    next: Action = ENABLED
+
+    def value(self, name: str) -> str:
+        return dict(self.values).get(name, "")
+
+    def problem(self, name: str) -> Text | None:
+        return next((p.text for p in self.problems if p.field == name), None)
+
+
+@dataclass(frozen=True)
+class OptionsView:
+    frame: Frame
+    kind: InvoiceKind = InvoiceKind.NORMAL
+    special: Action = ENABLED  # disabled for a person or a 免税 line, with the reason
+    medium: Medium = Medium.ELECTRONIC
+    by_post: bool = False
+    address: str = ""
+    next: Action = ENABLED
+
+
+@dataclass(frozen=True)
+class ReviewView:
+    frame: Frame
+    buyer_name: str = ""
+    buyer_tax_id: str = ""  # masked; "" for none
+    rows: tuple[Row, ...] = ()
+    net: Decimal = ZERO
+    tax: Decimal = ZERO
+    total: Decimal = ZERO
+    words: str = ""  # the total in Chinese capital numerals
+    kind: InvoiceKind = InvoiceKind.NORMAL
+    medium: Medium = Medium.ELECTRONIC
+    by_post: bool = False
+    issue_date: str = ""
+    items_screen: Screen = Screen.ORDERS  # where "change items" goes
+    confirm: Action = ENABLED
+
+
+@dataclass(frozen=True)
+class ResultView:
+    frame: Frame
+    invoice_number: str = ""
+    download_url: str = ""
+    printing: bool = False
+    printed: bool = False
+    mailing: bool = False
+    mail_sent: bool = False
+    email: str = ""  # the buyer's address, to prefill
+    send: Action = ENABLED
+    reprint: Action = ENABLED  # needs a usable printer
+    retry_print: Action = ENABLED  # after a failed print: try again (not while printing)
+
+
+@dataclass(frozen=True)
+class PlainView:
+    """A screen with nothing beyond its frame (the page's texts say the rest)."""
+
+    frame: Frame
+
+
+View = (OrdersView | CatalogueView | BuyerView | OptionsView | ReviewView | ResultView
+        | PlainView)
+
+
+def _frame(core: FlowCore) -> Frame:
+    identity = core.data.identity
+    return Frame(core.screen, core.data.notice, mask_name(identity.name) if identity else "")
+
+
+def _rows(lines: tuple[OrderLine, ...] | list[OrderLine]) -> tuple[Row, ...]:
+    return tuple(Row(f"*{x.short_name}*{x.name}", f"{x.quantity.normalize():f}", money(x.amount))
+                 for x in lines)
+
+
+def orders_view(core: FlowCore) -> OrdersView:
+    data = core.data
+    lines = [line for order in data.orders for line in order.lines]
+    return OrdersView(_frame(core), _rows(lines), data.order_nos, money(data.total),
+                      data.terms_accepted, data.camera_on,
+                      refused(None if data.orders else say("flow.no_orders")))
+
+
+def catalogue_view(core: FlowCore) -> CatalogueView:
+    data = core.data
+    return CatalogueView(_frame(core), _rows(data.catalogue_lines), money(data.total),
+                         refused(None if data.catalogue_lines else say("flow.no_orders")))
+
+
+def buyer_view(core: FlowCore) -> BuyerView:
+    data = core.data
+    b = data.buyer
+    check = tax_id_check(b)
+    verdict = Text(check.message_zh, check.message_en) if check else None
+    role = ("ok" if check is None or check.severity is Severity.OK
+            else "warn" if check.severity is Severity.WARNING else "error")
+    warn = check is not None and check.severity is Severity.WARNING and not b.tax_id_confirmed
+    return BuyerView(
+        _frame(core), b.type, _values(b), verdict, role,
+        ENABLED if warn else HIDDEN, field_problems(b), b.show_address_bank,
+        tuple(t.name[:16] for t in data.titles[:4]), data.title_qr_note, data.camera_on,
+        bool(data.attachment), ENABLED)
+
+
+def _values(b: BuyerDraft) -> tuple[tuple[str, str], ...]:
+    return tuple((name, str(getattr(b, name)))
+                 for name in ("name", "tax_id", "address", "phone", "bank", "account", "email"))
+
+
+def options_view(core: FlowCore) -> OptionsView:
+    data = core.data
+    paper = data.medium is Medium.PAPER
+    return OptionsView(_frame(core), data.kind, refused(special_refusal(data)), data.medium,
+                       paper and data.paper_by_post, data.paper_delivery, ENABLED)
+
+
+def review_view(core: FlowCore, today: dt.date | None = None) -> ReviewView:
+    data = core.data
+    b = data.buyer
+    lines = invoice_lines_from_order_lines(data.lines)
+    net = sum((x.amount for x in lines), ZERO)
+    tax = sum((x.tax for x in lines), ZERO)
+    rows = tuple(Row(x.name, f"{x.quantity.normalize():f}", money(x.amount),
+                     rate_label(x.rate, x.rate_mark), money(x.tax)) for x in lines)
+    return ReviewView(
+        _frame(core), b.name, mask_tax_id(b.tax_id.upper()) if b.tax_id.strip() else "",
+        rows, net, tax, net + tax, amount_in_words(net + tax), data.kind, data.medium,
+        data.medium is Medium.PAPER and data.paper_by_post,
+        (today or dt.date.today()).isoformat(),
+        Screen.CATALOGUE if data.catalogue_lines else Screen.ORDERS,
+        refused(None if data.lines else say("flow.no_orders")))
+
+
+def result_view(core: FlowCore) -> ResultView:
+    data = core.data
+    inv = data.invoice
+    if inv is None:
+        return ResultView(_frame(core), send=HIDDEN, reprint=HIDDEN, retry_print=HIDDEN)
+    reprint = (ENABLED if core.printer_ok and not data.printing
+               else Action(enabled=False, reason=None if data.printing
+                           else say("flow.no_printer")))
+    return ResultView(
+        _frame(core), inv.number, inv.download_url, data.printing, data.printed, data.mailing,
+        bool(data.mail_sent_to), data.buyer.email,
+        Action(enabled=not data.mailing), reprint, Action(enabled=not data.printing))
+
+
+_BUILDERS: dict[Screen, Callable[[FlowCore], View]] = {
+    Screen.ORDERS: orders_view, Screen.CATALOGUE: catalogue_view, Screen.BUYER: buyer_view,
+    Screen.OPTIONS: options_view, Screen.REVIEW: review_view, Screen.RESULT: result_view,
+    Screen.ALREADY_INVOICED: result_view, Screen.PRINTER_PROBLEM: result_view,
+}
+
+
+def view_for(core: FlowCore, screen: Screen) -> View:
+    """The view model of ``screen`` from the core's state (any screen, shown or not)."""
+    builder = _BUILDERS.get(screen)
+    if builder is None:
+        return PlainView(_frame(core))
+    return builder(core)

@@ -1,0 +1,134 @@
+"""Pages one widget at a time: each renders a hand-made view model, without the main
+window, the devices or the real services (the session behind the buttons is fake)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from kiosk.flow.checks import FieldProblem
+from kiosk.flow.states import Screen
+from kiosk.flow.views import (
+    Action,
+    BuyerView,
+    Frame,
+    OptionsView,
+    OrdersView,
+    ResultView,
+    ReviewView,
+    Row,
+)
+from kiosk.messages import Text
+from kiosk.model import BuyerType, InvoiceKind
+from tests.helpers.fake_services import FakeKiosk
+from ui.widgets.keyboard import QT_LOG_IGNORE
+
+pytestmark = pytest.mark.qt_log_ignore(*QT_LOG_IGNORE)
+
+LONG = Text("名称最多 100 字节（50 个汉字），现在是 120 字节",
+            "The name: at most 100 bytes (50 Chinese characters); this is 120")
+
+
+def page(qtbot: Any, cls: type) -> Any:
+    widget = cls(FakeKiosk().session())
+    qtbot.addWidget(widget)
+    return widget
+
+
+def buyer_view(name: str = "个人", **kw: Any) -> BuyerView:
+    values = (("name", name), ("tax_id", ""), ("address", ""), ("phone", ""), ("bank", ""),
+              ("account", ""), ("email", ""))
+    return BuyerView(Frame(Screen.BUYER), values=values, **kw)
+
+
+def test_buyer_page_shows_a_field_problem_under_the_field(qtbot: Any) -> None:
+    from ui.screens.buyer import BuyerPage
+
+    p = page(qtbot, BuyerPage)
+    p.show_view(buyer_view("厦" * 60, type=BuyerType.COMPANY,
+                           problems=(FieldProblem("name", LONG, "E_TOO_LONG"),)), "zh_CN")
+    assert p.name.text() == "厦" * 60
+    assert not p.problem_labels["name"].isHidden()
+    assert p.problem_labels["name"].text() == LONG.zh
+    assert p.company.isChecked() and not p.person.isChecked()
+    p.show_view(buyer_view("厦" * 60, type=BuyerType.COMPANY,
+                           problems=(FieldProblem("name", LONG, "E_TOO_LONG"),)), "en")
+    assert p.problem_labels["name"].text() == LONG.en
+    p.show_view(buyer_view("厦门", type=BuyerType.COMPANY), "en")
+    assert p.problem_labels["name"].isHidden()
+
+
+def test_a_keystroke_updates_the_field_not_the_whole_page(qtbot: Any) -> None:
+    from ui.screens.buyer import BuyerPage
+
+    p = page(qtbot, BuyerPage)
+    p.show_view(buyer_view("张", titles=("厦门示例", "北京示例")), "zh_CN")
+    buttons = list(p.title_buttons)
+    assert [b.text() for b in buttons] == ["厦门示例", "北京示例"]
+    p.show_view(buyer_view("张三", titles=("厦门示例", "北京示例")), "zh_CN")
+    assert p.name.text() == "张三"
+    assert p.title_buttons == buttons  # the same widgets: not rebuilt for a keystroke
+
+
+def test_buyer_page_shows_the_tax_id_verdict_and_the_confirm_button(qtbot: Any) -> None:
+    from ui.screens.buyer import BuyerPage
+
+    p = page(qtbot, BuyerPage)
+    verdict = Text("校验位不符", "The check digit does not match")
+    p.show_view(buyer_view(tax_id_check=verdict, tax_id_role="warn",
+                           confirm_tax_id=Action()), "en")
+    assert p.feedback.text() == verdict.en and p.feedback.property("role") == "warn"
+    assert not p.confirm.isHidden()
+    p.show_view(buyer_view(), "en")
+    assert p.feedback.isHidden() and p.confirm.isHidden()
+
+
+def test_options_page_says_why_a_special_invoice_is_not_possible(qtbot: Any) -> None:
+    from ui.screens.buyer import OptionsPage
+
+    p = page(qtbot, OptionsPage)
+    reason = Text("订单中有免税商品，免税项目不能开具增值税专用发票",
+                  "The order has exempt (免税) items")
+    p.show_view(OptionsView(Frame(Screen.OPTIONS), special=Action(enabled=False, reason=reason)),
+                "zh_CN")
+    assert not p.special.isEnabled() and p.special_hint.text() == reason.zh
+    p.show_view(OptionsView(Frame(Screen.OPTIONS), kind=InvoiceKind.SPECIAL), "zh_CN")
+    assert p.special.isEnabled() and p.special.isChecked()
+
+
+def test_review_page_shows_the_sums_it_is_given(qtbot: Any) -> None:
+    from ui.screens.review import ReviewPage
+
+    p = page(qtbot, ReviewPage)
+    view = ReviewView(Frame(Screen.REVIEW), buyer_name="个人",
+                      rows=(Row("*餐饮服务*午餐", "2", "￥1.00", "6%", "￥0.06"),),
+                      net=Decimal("1.00"), tax=Decimal("0.06"), total=Decimal("1.06"),
+                      words="壹圆零陆分", issue_date="2026-03-15")
+    p.show_view(view, "en")
+    assert "1.00" in p.sums.text() and "0.06" in p.sums.text() and "1.06" in p.sums.text()
+    assert "壹圆零陆分" in p.words.text() and "2026-03-15" in p.meta.text()
+    assert p.table.rowCount() == 1 and p.table.item(0, 4).text() == "￥0.06"
+
+
+def test_orders_page_continue_needs_an_order(qtbot: Any) -> None:
+    from ui.screens.orders import OrdersPage
+
+    p = page(qtbot, OrdersPage)
+    p.show_view(OrdersView(Frame(Screen.ORDERS), next=Action(enabled=False)), "en")
+    assert not p.primary.isEnabled() and p.primary.text() == "Accept and continue"
+    p.show_view(OrdersView(Frame(Screen.ORDERS), rows=(Row("*餐饮服务*午餐", "2", "￥76.00"),),
+                           order_nos=("D1",), total="￥76.00", terms_accepted=True), "en")
+    assert p.primary.isEnabled() and p.primary.text() == "Continue"
+    assert "D1" in p.numbers.text() and p.table.rowCount() == 1
+
+
+def test_result_page_disables_a_reprint_without_a_printer(qtbot: Any) -> None:
+    from ui.screens.review import ResultPage
+
+    p = page(qtbot, ResultPage)
+    p.show_view(ResultView(Frame(Screen.RESULT), invoice_number="26112000000135110001",
+                           printed=True, reprint=Action(enabled=False)), "en")
+    assert "26112000000135110001" in p.number.text() and not p.reprint.isEnabled()
+    assert p.status.text().startswith("Receipt printed")
