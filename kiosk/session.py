@@ -75,14 +75,13 @@ class Session:
         seller_tax_id: str = "",
     ) -> None:
         self.core = FlowCore(clock=clock, idle_timeout_s=idle_timeout_s, countdown_s=countdown_s)
-        self.services = services
-        self.runner: Runner = runner or InlineRunner()
         build_request = RequestBuilder(self.core, drawer=drawer, seller_tax_id=seller_tax_id)
         self.buyer = BuyerStep(self.core, build_request)
         self.orders = OrdersStep(self.core, services, use_buyer=self.buyer.use_buyer)
         self.identify = IdentifyStep(self.core, services, orders_next=self.orders.next)
         self.catalogue = CatalogueStep(self.core, services)
-        self.review = IssueStep(self.core, services, self.runner, build_request=build_request,
+        self.review = IssueStep(self.core, services, runner or InlineRunner(),
+                                build_request=build_request,
                                 buyer_problem=self.buyer.problem)
         self.overlays = OverlaysStep(self.core)
         self.devices = DevicesStep(self.core)

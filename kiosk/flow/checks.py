@@ -21,13 +21,13 @@ from kiosk.rules.fields import gbk_length, is_valid_email
 from kiosk.rules.identifiers import Severity, TaxIdCheck, classify_tax_id
 from kiosk.rules.tax import VENDOR_LIMITS
 
-# The GBK-limited fields: rule field -> (the buyer's fields joined, limit, zh, en label).
-_LIMITS: dict[str, tuple[tuple[str, ...], int, str, str]] = {
-    "buyer.name": (("name",), VENDOR_LIMITS.name_gbk_bytes, "名称", "The name"),
+# The GBK-limited fields: rule field -> (the buyer's fields joined, the limit, our code).
+_LIMITS: dict[str, tuple[tuple[str, ...], int, str]] = {
+    "buyer.name": (("name",), VENDOR_LIMITS.name_gbk_bytes, "flow.name_too_long"),
     "buyer.address": (("address", "phone"), VENDOR_LIMITS.address_phone_gbk_bytes,
-                      "地址和电话合计", "Address and phone together"),
+                      "flow.address_phone_too_long"),
     "buyer.bank": (("bank", "account"), VENDOR_LIMITS.bank_account_gbk_bytes,
-                   "开户银行和账号合计", "Bank and account together"),
+                   "flow.bank_account_too_long"),
 }
 
 
@@ -44,10 +44,9 @@ def _words(error: RuleError, draft: BuyerDraft) -> Text:
     """The rule's words, except a GBK limit: said as the limit in bytes and characters."""
     limit = _LIMITS.get(error.field)
     if error.code == "E_TOO_LONG" and limit is not None:
-        parts, n, zh, en = limit
+        parts, n, code = limit
         length = gbk_length("".join(getattr(draft, p).strip() for p in parts))
-        return say("flow.field_too_long", label_zh=zh, label_en=en, limit=n, chars=n // 2,
-                   length=length)
+        return say(code, limit=n, chars=n // 2, length=length)
     return Text(error.message_zh.rstrip("。"), error.message_en.rstrip("."))
 
 

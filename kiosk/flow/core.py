@@ -113,6 +113,10 @@ class FlowCore:
         """Any touch or key press: the user is still there."""
         self.last_activity = self.clock()
 
+    def countdown_left(self) -> int:
+        """Whole seconds until the idle warning wipes the session."""
+        return max(0, int(round(self.countdown_deadline - self.clock())))
+
     def start(self) -> None:
         if not self.data.session_id:
             self.data.session_id = uuid.uuid4().hex[:12]

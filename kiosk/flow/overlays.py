@@ -55,7 +55,7 @@ class OverlaysStep:
             core.last_activity = now - core.idle_timeout_s  # open() touched: undo
 
     def countdown_left(self) -> int:
-        return max(0, int(round(self.core.countdown_deadline - self.core.clock())))
+        return self.core.countdown_left()
 
 
 class DevicesStep:

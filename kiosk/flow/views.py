@@ -159,6 +159,24 @@ class ResultView:
 
 
 @dataclass(frozen=True)
+class QueuedView:
+    frame: Frame
+    reference: str = ""  # the claim reference (the request id), "" when none
+
+
+@dataclass(frozen=True)
+class IdleView:
+    frame: Frame
+    seconds_left: int = 0  # before everything entered is cleared
+
+
+@dataclass(frozen=True)
+class OutOfServiceView:
+    frame: Frame
+    reason: Text | None = None
+
+
+@dataclass(frozen=True)
 class PlainView:
     """A screen with nothing beyond its frame (the page's texts say the rest)."""
 
@@ -166,7 +184,7 @@ class PlainView:
 
 
 View = (OrdersView | CatalogueView | BuyerView | OptionsView | ReviewView | ResultView
-        | PlainView)
+        | QueuedView | IdleView | OutOfServiceView | PlainView)
 
 
 def _frame(core: FlowCore) -> Frame:
@@ -251,10 +269,25 @@ def result_view(core: FlowCore) -> ResultView:
         Action(enabled=not data.mailing), reprint, Action(enabled=not data.printing))
 
 
+def queued_view(core: FlowCore) -> QueuedView:
+    request = core.data.request
+    return QueuedView(_frame(core), request.request_id if request is not None else "")
+
+
+def idle_view(core: FlowCore) -> IdleView:
+    return IdleView(_frame(core), core.countdown_left())
+
+
+def out_of_service_view(core: FlowCore) -> OutOfServiceView:
+    return OutOfServiceView(_frame(core), core.out_of_service_reason)
+
+
 _BUILDERS: dict[Screen, Callable[[FlowCore], View]] = {
     Screen.ORDERS: orders_view, Screen.CATALOGUE: catalogue_view, Screen.BUYER: buyer_view,
     Screen.OPTIONS: options_view, Screen.REVIEW: review_view, Screen.RESULT: result_view,
     Screen.ALREADY_INVOICED: result_view, Screen.PRINTER_PROBLEM: result_view,
+    Screen.PLATFORM_QUEUED: queued_view, Screen.IDLE_WARNING: idle_view,
+    Screen.OUT_OF_SERVICE: out_of_service_view,
 }
 
 

@@ -41,9 +41,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                             "The order has exempt (免税) items: exempt sales cannot go on a special "
                             "invoice"),
     "flow.address_needed": ("请填写邮寄地址，或选择到柜台领取", "Enter a mailing address, or pick it up"),
-    "flow.field_too_long": ("{label_zh}最多 {limit} 字节（{chars} 个汉字），现在是 {length} 字节",
-                            "{label_en}: at most {limit} bytes ({chars} Chinese characters); "
-                            "this is {length}"),
+    "flow.name_too_long": ("名称最多 {limit} 字节（{chars} 个汉字），现在是 {length} 字节",
+                           "The name: at most {limit} bytes ({chars} Chinese characters); "
+                           "this is {length}"),
+    "flow.address_phone_too_long": ("地址和电话合计最多 {limit} 字节（{chars} 个汉字），现在是 {length} 字节",
+                                    "Address and phone together: at most {limit} bytes ({chars} "
+                                    "Chinese characters); this is {length}"),
+    "flow.bank_account_too_long": ("开户银行和账号合计最多 {limit} 字节（{chars} 个汉字），现在是 {length} 字节",
+                                   "Bank and account together: at most {limit} bytes ({chars} "
+                                   "Chinese characters); this is {length}"),
     "flow.camera_unavailable": ("摄像头不可用，请使用扫码器或手工输入订单号",
                                 "The camera is not available; use the scanner or type the order "
                                 "number"),

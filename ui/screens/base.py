@@ -150,11 +150,7 @@ class Page(QWidget):
 
     def render_view(self, view: View, before: View | None) -> None:
         """Show ``view``; ``before`` is the one shown until now (None: draw everything).
-        Pages without a view model of their own read the session (:meth:`update_from`)."""
-        self.update_from(self.session)
-
-    def update_from(self, session: Session) -> None:
-        """Show the session's state (pages whose screen has no view model of its own)."""
+        A page whose screen shows only its frame (header, notice) needs nothing more."""
 
     def title(self) -> str:
         return self.tr("Self-service invoicing")

@@ -7,8 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.flow.states import Screen
-from kiosk.flow.views import ResultView, View
-from kiosk.session import Session
+from kiosk.flow.views import QueuedView, ResultView, View
 from ui.screens.base import Page, button, label
 from ui.screens.orders import input_edit
 from ui.widgets.qr import qr_pixmap
@@ -83,12 +82,11 @@ class QueuedPage(FailurePage):
             "reference, scan your order again later (or ask staff) to get the invoice. You will "
             "never be charged twice and never get two invoices."))
 
-    def update_from(self, session: Session) -> None:
-        request = session.data.request
-        self.reference.setVisible(request is not None)
-        if request is not None:
-            self.reference.setText(self.tr("Claim reference: %1").replace("%1",
-                                                                         request.request_id))
+    def render_view(self, view: View, before: View | None) -> None:
+        assert isinstance(view, QueuedView)
+        self.reference.setVisible(bool(view.reference))
+        if view.reference:
+            self.reference.setText(self.tr("Claim reference: %1").replace("%1", view.reference))
 
 
 class UnknownPage(FailurePage):
@@ -164,8 +162,9 @@ class BadQrPage(TypeInsteadPage):
         self.action1.setText(self.tr("Type the order number"))
         self.primary.setText(self.tr("Try again"))
 
-    def update_from(self, session: Session) -> None:
-        self.text.setText(session.data.notice.get(self.lang) if session.data.notice else "")
+    def render_view(self, view: View, before: View | None) -> None:
+        notice = view.frame.notice  # shown as the page's text, not as a notice
+        self.text.setText(notice.get(self.lang) if notice else "")
         self.notice.hide()
 
 

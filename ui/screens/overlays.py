@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from kiosk.flow.views import IdleView, OutOfServiceView, View
 from kiosk.session import Session
 from ui.screens.base import Page, label
 
@@ -31,9 +32,10 @@ class IdleWarningPage(Page):
         self.primary.setText(self.tr("Yes, I need more time"))
         self.back.setText(self.tr("No, start over"))
 
-    def update_from(self, session: Session) -> None:
+    def render_view(self, view: View, before: View | None) -> None:
+        assert isinstance(view, IdleView)
         self.count.setText(self.tr("Everything you entered is cleared in %1 s")
-                           .replace("%1", str(session.overlays.countdown_left())))
+                           .replace("%1", str(view.seconds_left)))
 
 
 class SupportPage(Page):
@@ -105,7 +107,7 @@ class TutorialPage(Page):
         self.primary.setText(self.tr("Got it") if last else self.tr("Next"))
         self.back.setText(self.tr("Close"))
 
-    def update_from(self, session: Session) -> None:
+    def render_view(self, view: View, before: View | None) -> None:
         self.texts()
 
 
@@ -129,6 +131,6 @@ class OutOfServicePage(Page):
     def texts(self) -> None:
         self.head.setText(self.tr("This kiosk is out of service"))
 
-    def update_from(self, session: Session) -> None:
-        reason = session.out_of_service_reason
-        self.text.setText(reason.get(self.lang) if reason else "")
+    def render_view(self, view: View, before: View | None) -> None:
+        assert isinstance(view, OutOfServiceView)
+        self.text.setText(view.reason.get(self.lang) if view.reason else "")

@@ -6,8 +6,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from kiosk.masking import mask_name
-from kiosk.session import Session
 from ui.screens.base import Page, button, label
 
 
@@ -184,15 +182,3 @@ class LoginPage(Page):
         self.user.setPlaceholderText(self.tr("User name"))
         self.password.setPlaceholderText(self.tr("Password"))
         self.primary.setText(self.tr("Log in"))
-
-    def update_from(self, session: Session) -> None:
-        if session.data.identity is None and not session.data.login_failures:
-            pass
-        if session.data.session_id == "":
-            self.user.clear()
-            self.password.clear()
-
-
-def masked_identity(session: Session) -> str:
-    identity = session.data.identity
-    return mask_name(identity.name) if identity is not None else ""

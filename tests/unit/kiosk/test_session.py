@@ -645,3 +645,21 @@ def test_the_review_view_sums_come_from_the_rules(kiosk: FakeKiosk) -> None:
     assert review.net == sum(x.amount for x in lines) and review.tax == sum(x.tax for x in lines)
     assert review.total == kiosk.orders[2].total and len(review.rows) == len(lines)
     assert review.words.endswith(("整", "分", "角"))
+
+
+def test_every_screen_has_a_view_at_every_step(kiosk: FakeKiosk) -> None:
+    from kiosk.flow.views import BuyerView, OrdersView, ResultView
+
+    s = kiosk.session()
+    views = [s.view(screen) for screen in Screen]  # nothing entered yet: all empty
+    assert all(v.frame.notice is None for v in views)
+    s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
+    orders = s.view()
+    assert isinstance(orders, OrdersView) and orders.next.enabled and len(orders.rows) == 2
+    s.orders.next()
+    s.buyer.next()
+    s.review.confirm()
+    assert all(s.view(screen).frame.screen is Screen.RESULT for screen in Screen)
+    result = s.view()
+    assert isinstance(result, ResultView) and result.printed and result.reprint.enabled
+    assert isinstance(s.view(Screen.BUYER), BuyerView)

@@ -313,3 +313,26 @@ def test_language_and_large_text_go_back_to_the_defaults_for_the_next_person(
     wait_screen(qtbot, gui, Screen.ATTRACT)
     assert win.languages.current == "zh_CN" and not win.large_text
     assert win.pages[Screen.ATTRACT].big.text() == "扫描小票二维码开票"
+
+
+def test_a_too_long_buyer_name_is_refused_on_the_buyer_screen(qtbot: Any, gui: Any) -> None:
+    """60 characters are 120 GBK bytes: the buyer screen says the limit in words, as it is
+    typed and when Next is tapped, and nothing is written to the outbox or sent."""
+    s, win, click = gui.core.session, gui.window, Clicker(qtbot)
+    gui.devices.emulators.scanner.scan(qr_for(gui, 0))
+    wait_screen(qtbot, gui, Screen.ORDERS)
+    click(win.pages[Screen.ORDERS].primary)
+    page = win.pages[Screen.BUYER]
+    click(page.company)
+    page.name.setText("厦" * 60)  # as typed: every change goes to the flow
+    page.tax_id.setText(COMPANY_TAX_ID)
+    assert page.problem_labels["name"].isVisible()
+    assert "名称最多 100 字节（50 个汉字）" in page.problem_labels["name"].text()
+    click(page.primary)
+    assert s.screen is Screen.BUYER and page.notice.isVisible()
+    assert page.notice.text().startswith("名称最多 100 字节（50 个汉字），现在是 120 字节")
+    assert gui.core.issuing.outbox.entries() == []
+    page.name.setText(COMPANY)
+    assert not page.problem_labels["name"].isVisible()
+    click(page.primary)
+    assert s.screen is Screen.OPTIONS

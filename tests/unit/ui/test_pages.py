@@ -117,10 +117,10 @@ def test_orders_page_continue_needs_an_order(qtbot: Any) -> None:
 
     p = page(qtbot, OrdersPage)
     p.show_view(OrdersView(Frame(Screen.ORDERS), next=Action(enabled=False)), "en")
-    assert not p.primary.isEnabled() and p.primary.text() == "Accept and continue"
+    assert not p.primary.isEnabled() and p.primary.text() == p.tr("Accept and continue")
     p.show_view(OrdersView(Frame(Screen.ORDERS), rows=(Row("*餐饮服务*午餐", "2", "￥76.00"),),
                            order_nos=("D1",), total="￥76.00", terms_accepted=True), "en")
-    assert p.primary.isEnabled() and p.primary.text() == "Continue"
+    assert p.primary.isEnabled() and p.primary.text() == p.tr("Continue")
     assert "D1" in p.numbers.text() and p.table.rowCount() == 1
 
 
@@ -131,4 +131,21 @@ def test_result_page_disables_a_reprint_without_a_printer(qtbot: Any) -> None:
     p.show_view(ResultView(Frame(Screen.RESULT), invoice_number="26112000000135110001",
                            printed=True, reprint=Action(enabled=False)), "en")
     assert "26112000000135110001" in p.number.text() and not p.reprint.isEnabled()
-    assert p.status.text().startswith("Receipt printed")
+    assert p.status.text() == p.tr("Receipt printed: take it from the slot below.")
+
+
+def test_idle_queued_and_out_of_service_pages_render_their_views(qtbot: Any) -> None:
+    from kiosk.flow.views import IdleView, OutOfServiceView, QueuedView
+    from ui.screens.failures import QueuedPage
+    from ui.screens.overlays import IdleWarningPage, OutOfServicePage
+
+    idle = page(qtbot, IdleWarningPage)
+    idle.show_view(IdleView(Frame(Screen.IDLE_WARNING), seconds_left=12), "en")
+    assert "12" in idle.count.text()
+    queued = page(qtbot, QueuedPage)
+    queued.show_view(QueuedView(Frame(Screen.PLATFORM_QUEUED), reference="RQ0123"), "en")
+    assert "RQ0123" in queued.reference.text() and not queued.reference.isHidden()
+    out = page(qtbot, OutOfServicePage)
+    out.show_view(OutOfServiceView(Frame(Screen.OUT_OF_SERVICE),
+                                   reason=Text("维护中", "Maintenance")), "zh_CN")
+    assert out.text.text() == "维护中"
