@@ -56,9 +56,9 @@ def run(r: Runner) -> None:
         readings: list[tuple[int, float]] = []
         for n, order in enumerate(orders, start=1):
             session.code_scanned(rig.qr(order))
-            session.orders_continue()
-            session.buyer_continue()
-            session.confirm_issue()
+            session.orders.next()
+            session.buyer.next()
+            session.review.confirm()
             if session.screen is not Screen.RESULT or not session.data.printed:
                 raise RuntimeError(f"session {n} ended on {session.screen.value}")
             session.finish()
