@@ -47,9 +47,9 @@ def _walk_personal(rig: CoreRig) -> None:
     s = rig.session
     s.code_scanned(rig.qr(rig.orders()[0]))
     s.touch()
-    s.orders_continue()
-    s.buyer_continue()
-    s.confirm_issue()
+    s.orders.next()
+    s.buyer.next()
+    s.review.confirm()
     assert s.screen is Screen.RESULT
     s.finish()
 
@@ -76,8 +76,8 @@ def test_the_review_read_back_says_the_session_total(rig: CoreRig) -> None:
     guide.attach(rig.session)
     s = rig.session
     s.code_scanned(rig.qr(rig.orders()[0]))
-    s.orders_continue()
-    s.buyer_continue()
+    s.orders.next()
+    s.buyer.next()
     from kiosk.voice.prompts import spoken_amount
 
     assert said.utterances[-1].text == (
@@ -96,7 +96,7 @@ def test_muted_by_default_says_nothing_until_switched_on(rig: CoreRig) -> None:
     changes: list[bool] = []
     guide.on_mute_changed(changes.append)
     guide.set_muted(False)
-    s.orders_continue()
+    s.orders.next()
     assert said.keys == ["screen.orders", "screen.buyer"]
     guide.set_language("en")  # a language switch says the screen again, in English
     assert said.utterances[-1].key == "screen.buyer" and said.utterances[-1].lang == "en"
@@ -111,7 +111,7 @@ def test_muting_stops_speech(rig: CoreRig) -> None:
     rig.session.code_scanned(rig.qr(rig.orders()[0]))
     guide.set_muted(True)
     assert said.cancels == 1
-    rig.session.orders_continue()
+    rig.session.orders.next()
     assert said.keys == ["screen.orders"]
 
 
