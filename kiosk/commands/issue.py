@@ -44,7 +44,7 @@ from kiosk.orders import ORDER_NO_RE, OrderStore
 log = logging.getLogger("kiosk.issuing")
 
 EXIT_PENDING = 3
-DOCUMENTS_DIR = "documents"  # under the data folder (the same folder kiosk.app uses)
+DOCUMENTS_DIR = "documents"  # under the data folder (the same folder app.core uses)
 MAX_ORDERS = 20
 
 

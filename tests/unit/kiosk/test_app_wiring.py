@@ -7,11 +7,11 @@ import socket
 import urllib.request
 from pathlib import Path
 
-from kiosk.app import DB_FILE, serve_downloads
+from app.core import serve_downloads
 from kiosk.config import config_from_dict
 from kiosk.overrides import effective_config, save_printer_encoding
 from kiosk.platform.factory import build_sandbox
-from kiosk.storage import open_database
+from kiosk.storage import DB_FILE, open_database
 from tests.helpers.invoices import sample_request
 
 

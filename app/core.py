@@ -1,15 +1,11 @@
-"""The composition root: config -> logging -> database -> services -> devices -> session -> UI.
+"""The Qt-free half of the composition root: database -> services -> session.
 
 Every dependency is built here and passed into constructors; nothing below
-reaches for a module-level singleton. Two halves:
-
-- :func:`build_core` (Qt-free): the database, demo seed, issuing gateway and
-  service, mail, accounts, catalogue, and the :class:`~kiosk.session.Session`
-  with its ports (:class:`~kiosk.flow.ports.Services`). Tests and benchmarks use it
-  with their own runner and printer.
-- :func:`build_gui`: the Qt side: a :class:`ui.runner.QtRunner` (blocking work on a
-  thread pool, results back on the UI thread by queued signals), the devices'
-  callbacks marshalled to the UI thread, languages, the main window.
+reaches for a module-level singleton. :func:`build_core` builds the database,
+demo seed, issuing gateway and service, mail, accounts, catalogue, and the
+:class:`~kiosk.session.Session` with its ports (:class:`~kiosk.flow.ports.Services`).
+Tests and benchmarks use it with their own runner and printer; :mod:`app.gui`
+puts the Qt side on top.
 
 Thread rule: the session and every widget are touched only by the UI thread.
 The issuing service and the mail outbox run on pool threads with their OWN
@@ -21,10 +17,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
+from drivers.printer.ops import Op
+from drivers.printer.worker import PrinterWorker
 from kiosk.accounts import AccountStore, seed_demo_accounts
 from kiosk.audit import AuditTrail
 from kiosk.catalogue import Catalogue, seed_demo_catalogue
@@ -38,19 +35,13 @@ from kiosk.mail import MailOutbox, build_mailer
 from kiosk.model import Buyer, Invoice
 from kiosk.orderqr import looks_like_order_qr, resolve_order_qr
 from kiosk.orders import OrderStore
-from kiosk.overrides import effective_config
 from kiosk.platform.factory import build_gateway
 from kiosk.platform.gateway import IssuingGateway
 from kiosk.session import Session
 from kiosk.storage import DB_FILE, connect, open_database
 from kiosk.titleqr import parse_title_qr
 
-if TYPE_CHECKING:
-    from PySide6.QtWidgets import QApplication
-
-    from ui.main_window import MainWindow
-
-log = logging.getLogger("kiosk.app")
+log = logging.getLogger("kiosk.app")  # the logger name the logs have always carried
 
 PUMP_INTERVAL_S = 30
 
@@ -71,7 +62,7 @@ class Core:
     services: Services
     session: Session
     closers: list[Callable[[], None]] = field(default_factory=list)
-    _pump: Any = None
+    _pump_services: tuple[IssuingService, MailOutbox] | None = None
     pumping: bool = False  # a pump job is on the pool
 
     def pump(self, *, force: bool = False) -> dict[str, int]:
@@ -79,7 +70,7 @@ class Core:
         :data:`PUMP_INTERVAL_S`): queued or unknown issue requests (same request id,
         queried first) and queued mail. Its own connection and services, so it never
         shares a connection with a walk-in's issue running at the same time."""
-        if self._pump is None:
+        if self._pump_services is None:
             pump_db = connect(self.config.data_path / DB_FILE)
             self.closers.append(pump_db.conn.close)
             mail = MailOutbox(pump_db, build_mailer(self.config.mail, self.config.data_path),
@@ -87,8 +78,8 @@ class Core:
             issuing = IssuingService(pump_db, self.gateway, seller_tax_id=self.config.seller.tax_id,
                                      documents_dir=self.config.data_path / "documents",
                                      mailer=mail, audit=AuditTrail(pump_db))
-            self._pump = (issuing, mail)
-        issuing, mail = self._pump
+            self._pump_services = (issuing, mail)
+        issuing, mail = self._pump_services
         outcomes = issuing.resolve_pending(force=force)
         report = mail.drain(force=force)
         done = {"requests": len(outcomes), "mail_sent": len(report.sent),
@@ -145,8 +136,8 @@ def build_core(
     config: Config,
     *,
     runner: Runner | None = None,
-    printer: Any = None,
-    receipt_ops: Callable[[Invoice], Sequence[Any]] | None = None,
+    printer: PrinterWorker | None = None,
+    receipt_ops: Callable[[Invoice], Sequence[Op]] | None = None,
     gateway: IssuingGateway | None = None,
     warm_up: bool = True,
 ) -> Core:
@@ -233,7 +224,7 @@ def build_core(
         seller_tax_id=config.seller.tax_id,
     )
     if warm_up:
-        _warm_up()
+        warm_up_imports()
     core = Core(config, db, worker_db, gateway, issuing, mail, orders, accounts, catalogue,
                 services, session)
     close_gateway = getattr(gateway, "close", None)
@@ -247,13 +238,13 @@ def build_core(
     return core
 
 
-def _pump(core: Core, runner: Any) -> None:
+def pump_on(core: Core, runner: Runner) -> None:
     """Queue one pump job unless one is still running (a slow platform must not pile up)."""
     if core.pumping:
         return
     core.pumping = True
 
-    def done(_result: Any, error: BaseException | None) -> None:
+    def done(_result: object, error: BaseException | None) -> None:
         core.pumping = False
         if error is not None:
             log.error("pump failed", exc_info=error, extra={"event": "app.pump_error"})
@@ -261,7 +252,7 @@ def _pump(core: Core, runner: Any) -> None:
     runner.submit("pump", core.pump, done)
 
 
-def _warm_up() -> None:
+def warm_up_imports() -> None:
     """Import what the first issue needs now, at start-up: a first import on a worker
     thread holds the import lock and the GIL long enough to stall the UI (measured in
     bench/bench_ui.py)."""
@@ -273,116 +264,14 @@ class MailNotSent(Exception):
     message_en = "The e-mail has not gone out yet; the kiosk retries later. Scan the QR instead"
 
 
-def _receipt_ops(config: Config) -> Callable[[Invoice], Sequence[Any]]:
+def _receipt_ops(config: Config) -> Callable[[Invoice], Sequence[Op]]:
     """The courtesy receipt's printer operations (``kiosk.documents.receipt_ops``)."""
     width = config.devices.printer.paper_width_mm
 
-    def build(invoice: Invoice) -> Sequence[Any]:
+    def build(invoice: Invoice) -> Sequence[Op]:
         from kiosk.documents import receipt_ops
 
         return receipt_ops(invoice, paper_width_mm=width,
                            fetch_url=invoice.download_url or config.platform.download_base_url)
 
     return build
-
-
-# --- the Qt side ------------------------------------------------------------------------
-
-
-@dataclass
-class Gui:
-    core: Core
-    app: QApplication
-    window: MainWindow
-    runner: Any
-    devices: Any = None
-    bridge: Any = None
-    simulator: Any = None
-    systemd: Any = None
-    control: Any = None
-    diagnostics: Any = None
-    closed: bool = False
-
-    def close(self) -> None:
-        if self.closed:
-            return
-        self.closed = True
-        self.window.allow_close = True
-        self.window.close()
-        if self.simulator is not None:
-            self.simulator.close()
-        # An issue in flight completes (it is exactly-once safe either way); then the
-        # window goes for good, so no stale widget sees a later style or language event.
-        self.runner.wait(30000)
-        if self.devices is not None:
-            self.devices.stop()  # before the window goes: no device callback into it after
-        from PySide6.QtCore import QCoreApplication, QEvent
-
-        self.window.deleteLater()
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-        self.core.close()
-
-
-def build_gui(
-    config: Config,
-    app: QApplication,
-    *,
-    lang: str | None = None,
-    large_text: bool | None = None,
-    kiosk_mode: bool | None = None,
-    devices: Any = None,
-    start_devices: bool = True,
-    gateway: IssuingGateway | None = None,
-    keyboard: bool = True,
-    downloads: bool = False,
-) -> Gui:
-    """Build the devices, the core with a Qt runner, and the main window over them.
-
-    ``devices`` is a :class:`drivers.manager.DeviceManager` (built from
-    ``config.devices`` when not given). ``downloads`` serves the sandbox's invoice
-    downloads in-process (``kiosk run`` asks for it; tests stay off the network). Device callbacks arrive on device threads
-    and reach the session through queued signals (:class:`ui.devices.DeviceBridge`).
-    """
-    from PySide6.QtCore import QTimer
-
-    from drivers.manager import DeviceManager
-    from ui import theme
-    from ui.devices import DeviceBridge
-    from ui.i18n import Languages
-    from ui.main_window import MainWindow
-    from ui.runner import QtRunner
-
-    runner = QtRunner(parent=app)
-    config = effective_config(config)
-    large = config.ui.large_text if large_text is None else large_text
-    theme.apply(app, large)
-    if devices is None:
-        devices = DeviceManager(config.devices)
-    core = build_core(config, runner=runner, printer=devices.printer_worker, gateway=gateway,
-                      warm_up=False)
-    if downloads:
-        stop_downloads = serve_downloads(config, core.gateway)
-        if stop_downloads is not None:
-            core.closers.append(stop_downloads)
-    languages = Languages(app)
-    languages.set(lang or config.ui.language)
-    window = MainWindow(
-        core.session, languages,
-        kiosk_mode=config.ui.kiosk_mode if kiosk_mode is None else kiosk_mode,
-        large_text=large, support_phone=config.ui.support_phone,
-        support_text=config.ui.support_text, keyboard=keyboard,
-    )
-    bridge = DeviceBridge(core.session, devices, window)
-    bridge.preview.connect(window.show_preview)
-    pump = QTimer(window)
-    pump.setInterval(PUMP_INTERVAL_S * 1000)
-    pump.timeout.connect(lambda: _pump(core, runner))
-    pump.start()
-    QTimer.singleShot(0, lambda: _pump(core, runner))  # at start-up: finish what a restart left
-    # After the first frame, not before it: nobody can reach "confirm" within 0.3 s.
-    QTimer.singleShot(0, _warm_up)
-    if start_devices:
-        devices.start()
-    log.info("kiosk window built", extra={"event": "app.gui_built", "lang": languages.current,
-                                          "large_text": large})
-    return Gui(core, app, window, runner, devices=devices, bridge=bridge)
