@@ -18,27 +18,26 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import sqlite_utils
-
 from drivers.printer.ops import Op
 from drivers.printer.worker import PrinterWorker
 from kiosk.accounts import AccountStore, seed_demo_accounts
-from kiosk.audit import AuditTrail
 from kiosk.catalogue import Catalogue, seed_demo_catalogue
 from kiosk.config import Config
+from kiosk.corrections import CorrectionsService
 from kiosk.demo import seed_demo_orders
 from kiosk.flow.adapters import PrinterPort
 from kiosk.flow.ports import Runner, Services
 from kiosk.flow.states import Identity, IdMethod
 from kiosk.issuing import IssuingService
-from kiosk.mail import MailOutbox, build_mailer
+from kiosk.mail import MailOutbox
 from kiosk.model import Buyer, Invoice
 from kiosk.orderqr import looks_like_order_qr, resolve_order_qr
 from kiosk.orders import OrderStore
-from kiosk.platform.factory import build_gateway
 from kiosk.platform.gateway import IssuingGateway
+from kiosk.recorder import write_atomic
+from kiosk.services import CoreServices, build_services
 from kiosk.session import Session
-from kiosk.storage import DB_FILE, connect, open_database
+from kiosk.storage import DB_FILE, Database, open_database
 from kiosk.titleqr import parse_title_qr
 
 log = logging.getLogger("kiosk.app")  # the logger name the logs have always carried
@@ -48,40 +47,43 @@ PUMP_INTERVAL_S = 30
 
 @dataclass
 class Core:
-    """The Qt-free kiosk: services and the session, ready for a UI or a test."""
+    """The Qt-free kiosk: one database, one set of services, the session."""
 
     config: Config
-    db: sqlite_utils.Database  # the UI thread's connection
-    worker_db: sqlite_utils.Database  # the pool threads' connection
-    gateway: IssuingGateway
-    issuing: IssuingService
-    mail: MailOutbox
+    db: Database  # the one Database (a connection per thread, one write lock)
+    core_services: CoreServices
     orders: OrderStore
     accounts: AccountStore
     catalogue: Catalogue
     services: Services
     session: Session
     closers: list[Callable[[], None]] = field(default_factory=list)
-    _pump_services: tuple[IssuingService, MailOutbox] | None = None
     pumping: bool = False  # a pump job is on the pool
+
+    @property
+    def gateway(self) -> IssuingGateway:
+        return self.core_services.gateway
+
+    @property
+    def issuing(self) -> IssuingService:
+        return self.core_services.issuing
+
+    @property
+    def corrections(self) -> CorrectionsService:
+        return self.core_services.corrections
+
+    @property
+    def mail(self) -> MailOutbox:
+        return self.core_services.mail
 
     def pump(self, *, force: bool = False) -> dict[str, int]:
         """Finish what is pending (blocking; the Qt side runs it on the pool every
         :data:`PUMP_INTERVAL_S`): queued or unknown issue requests (same request id,
-        queried first) and queued mail. Its own connection and services, so it never
-        shares a connection with a walk-in's issue running at the same time."""
-        if self._pump_services is None:
-            pump_db = connect(self.config.data_path / DB_FILE)
-            self.closers.append(pump_db.conn.close)
-            mail = MailOutbox(pump_db, build_mailer(self.config.mail, self.config.data_path),
-                              sender=self.config.mail.sender)
-            issuing = IssuingService(pump_db, self.gateway, seller_tax_id=self.config.seller.tax_id,
-                                     documents_dir=self.config.data_path / "documents",
-                                     mailer=mail, audit=AuditTrail(pump_db))
-            self._pump_services = (issuing, mail)
-        issuing, mail = self._pump_services
-        outcomes = issuing.resolve_pending(force=force)
-        report = mail.drain(force=force)
+        queried first) and queued mail, through the same issuing service and mail outbox
+        the walk-in flow uses (one request moves at a time; each thread has its own
+        connection)."""
+        outcomes = self.issuing.resolve_pending(force=force)
+        report = self.mail.drain(force=force)
         done = {"requests": len(outcomes), "mail_sent": len(report.sent),
                 "mail_later": len(report.retry_later)}
         if outcomes or report.sent or report.retry_later:
@@ -146,7 +148,6 @@ def build_core(
     one (tests inject the sandbox with faults)."""
     data = config.data_path
     db = open_database(data / DB_FILE)
-    worker_db = connect(data / DB_FILE)
     orders = OrderStore(db)
     accounts = AccountStore(db)
     catalogue = Catalogue(db)
@@ -154,18 +155,9 @@ def build_core(
         seed_demo_orders(orders)
         seed_demo_accounts(accounts)
         seed_demo_catalogue(catalogue)
-    gateway = gateway or build_gateway(config)
-    mailer = build_mailer(config.mail, data)
-    mail = MailOutbox(worker_db, mailer, sender=config.mail.sender)  # issuing queues here
-    # Sending runs on its own connection: a slow SMTP server never shares one with issuing.
-    mail_db = connect(data / DB_FILE)
-    sender = MailOutbox(mail_db, mailer, sender=config.mail.sender)
-    documents_dir = data / "documents"
-    issuing = IssuingService(worker_db, gateway, seller_tax_id=config.seller.tax_id,
-                             documents_dir=documents_dir, mailer=mail,
-                             audit=AuditTrail(worker_db))
-    lookup = IssuingService(db, gateway, seller_tax_id=config.seller.tax_id,
-                            documents_dir=documents_dir)
+    core_services = build_services(config, db, gateway=gateway)
+    issuing, mail, gateway = core_services.issuing, core_services.mail, core_services.gateway
+    documents_dir = issuing.documents_dir
     secret = config.orders.qr_secret
 
     def send_mail(invoice: Invoice, to: str) -> None:
@@ -175,13 +167,13 @@ def build_core(
             pdf, xml = docs.pdf, docs.xml
         else:
             xml, pdf = paths[0].read_bytes(), paths[1].read_bytes()
-        entry = sender.enqueue_invoice(invoice, to, pdf=pdf, xml=xml)
-        report = sender.drain()
+        entry = mail.enqueue_invoice(invoice, to, pdf=pdf, xml=xml)
+        report = mail.drain()
         if entry not in report.sent:
             raise MailNotSent()
 
     def flush_mail() -> bool:
-        report = sender.drain()
+        report = mail.drain()
         return not report.retry_later and not report.failed
 
     def titles_for(identity: Identity) -> list[Buyer]:
@@ -198,8 +190,6 @@ def build_core(
             accounts.remember_title_for_identity(identity.id_number, buyer)
 
     def save_attachment(number: str, png: bytes) -> None:
-        from kiosk.issuing import write_atomic
-
         write_atomic(documents_dir / f"{number}.attachment.png", png)
 
     services = Services(
@@ -207,7 +197,7 @@ def build_core(
         looks_like_order_code=looks_like_order_qr,
         find_order=orders.get,
         issue=issuing.issue,
-        find_invoice_for_order=lookup.find_invoice_for_order,
+        find_invoice_for_order=issuing.find_invoice_for_order,
         printer=PrinterPort(printer, receipt_ops or _receipt_ops(config)) if printer else None,
         send_mail=send_mail,
         flush_mail=flush_mail,
@@ -225,14 +215,9 @@ def build_core(
     )
     if warm_up:
         warm_up_imports()
-    core = Core(config, db, worker_db, gateway, issuing, mail, orders, accounts, catalogue,
-                services, session)
-    close_gateway = getattr(gateway, "close", None)
-    if close_gateway is not None:
-        core.closers.append(close_gateway)
-    core.closers.append(db.conn.close)
-    core.closers.append(worker_db.conn.close)
-    core.closers.append(mail_db.conn.close)
+    core = Core(config, db, core_services, orders, accounts, catalogue, services, session)
+    core.closers.append(core_services.close)
+    core.closers.append(db.close)
     log.info("kiosk core built", extra={"event": "app.core_built", "data_dir": str(data),
                                         "platform": config.platform.backend})
     return core

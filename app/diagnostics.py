@@ -20,7 +20,7 @@ def install_diagnostics(gui: Gui) -> DiagnosticsMode:
     applied to the running printer now."""
     core = gui.core
     service = DiagnosticsService(core.config, gui.devices, gateway=core.gateway,
-                                 issuing=core.issuing)
+                                 issuing=core.issuing, database=core.db)
     if service.encoding != core.config.devices.printer.encoding:
         apply_printer_encoding(gui.devices.printer, service.encoding)
     mode = DiagnosticsMode(service, gui.window)
