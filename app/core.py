@@ -30,6 +30,7 @@ from kiosk.flow.ports import Runner, Services
 from kiosk.flow.states import Identity, IdMethod
 from kiosk.issuing import IssuingService
 from kiosk.mail import MailOutbox
+from kiosk.messages import Problem, ProblemError, text_for
 from kiosk.model import Buyer, Invoice
 from kiosk.orderqr import looks_like_order_qr, resolve_order_qr
 from kiosk.orders import OrderStore
@@ -244,9 +245,15 @@ def warm_up_imports() -> None:
     import kiosk.documents  # noqa: F401  (PDF, XML and receipt layout: fpdf2, fontTools)
 
 
-class MailNotSent(Exception):
-    message_zh = "邮件暂未发出，终端会稍后重试；也可以扫描二维码下载"
-    message_en = "The e-mail has not gone out yet; the kiosk retries later. Scan the QR instead"
+class MailNotSent(ProblemError):
+    """The e-mail did not go out now (it stays queued). ``.problem`` is ``mail.not_sent``;
+    ``message_zh``/``message_en`` are its words (for callers that still read them)."""
+
+    def __init__(self) -> None:
+        super().__init__(Problem.of("mail.not_sent"))
+        words = text_for(self.problem)
+        self.message_zh = words.zh
+        self.message_en = words.en
 
 
 def _receipt_ops(config: Config) -> Callable[[Invoice], Sequence[Op]]:

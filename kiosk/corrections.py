@@ -46,7 +46,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk import outcomes
 from kiosk.model import Colour, Invoice, InvoiceLine, RedLetterForm, RedReason, RequestStatus
 from kiosk.outbox import RedEntry, StoredInvoice
-from kiosk.outcomes import IssueOutcome, IssueStatus
+from kiosk.outcomes import IssueOutcome
 from kiosk.platform.gateway import (
     NotFound,
     PlatformError,
@@ -348,11 +348,7 @@ class CorrectionsService:
             "number": invoice.number, "original": invoice.original_number,
             "total": str(invoice.total)})
         xml, pdf = self.recorder.finish(invoice)
-        return IssueOutcome(
-            IssueStatus.ISSUED, entry.request_id, invoice,
-            f"红字发票已开具，发票号码 {invoice.number}（冲销蓝字发票 {invoice.original_number}）。",
-            f"Red invoice {invoice.number} has been issued (crediting {invoice.original_number}).",
-            xml_path=xml, pdf_path=pdf)
+        return outcomes.red_issued(entry.request_id, invoice, xml_path=xml, pdf_path=pdf)
 
     # --- lookup and reprint ---------------------------------------------------------------
     def lookup(self, query: str) -> list[LookupEntry]:

@@ -314,8 +314,7 @@ class IssuingService:
         rejection = Rejection(err.code, err.message_zh, err.message_en, "order_nos")
         self.outbox.set_status(request.request_id, RequestStatus.REJECTED, self.clock(),
                                errors=[rejection], invoice_number=err.invoice_number)
-        return IssueOutcome(IssueStatus.ALREADY_INVOICED, request.request_id, None,
-                            err.message_zh, err.message_en, (rejection,))
+        return outcomes.order_taken(request.request_id, rejection)
 
     def _invoiced_elsewhere(self, request: InvoiceRequest, invoice: Invoice) -> IssueOutcome:
         """The orders carry an invoice of ANOTHER request id (or ours, found by order)."""
@@ -338,13 +337,8 @@ class IssuingService:
             "event": "issuing.issued", "request_id": request.request_id,
             "number": invoice.number, "total": str(invoice.total)})
         xml, pdf = self.recorder.finish(invoice)
-        zh = f"发票已开具，发票号码 {invoice.number}。"
-        en = f"Invoice {invoice.number} has been issued."
-        if request.buyer.email and self.mailer is not None:
-            zh += "发票文件将发送到您填写的邮箱。"
-            en += " The invoice files will be e-mailed to the address you gave."
-        return IssueOutcome(IssueStatus.ISSUED, request.request_id, invoice, zh, en,
-                            xml_path=xml, pdf_path=pdf)
+        return outcomes.issued(request.request_id, invoice, xml_path=xml, pdf_path=pdf,
+                               mailed=bool(request.buyer.email and self.mailer is not None))
 
     def _local_invoice(self, order_nos: tuple[str, ...]) -> StoredInvoice | None:
         for order_no in order_nos:

@@ -2,7 +2,11 @@
 
 Shared by blue issuing (:mod:`kiosk.issuing`) and red-letter corrections
 (:mod:`kiosk.corrections`), which answer with the same outcomes. The builders
-here are the only place their words are chosen.
+here are the only place their words are chosen: each outcome carries a
+``problem`` (:class:`drivers.problem.Problem`, words in
+:mod:`kiosk.messages.platform`), and ``message_zh``/``message_en`` are those
+words (joined by :func:`kiosk.messages.join` with any further sentence, such as
+the platform's own reason), kept for the callers that still read them.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from drivers.problem import Problem
+from kiosk.messages import Text, join, text_for
 from kiosk.model import Invoice
 from kiosk.outbox import StoredInvoice
 from kiosk.platform.gateway import Rejection
@@ -37,56 +43,73 @@ class IssueOutcome:
     errors: tuple[Rejection, ...] = field(default_factory=tuple)
     xml_path: Path | None = None
     pdf_path: Path | None = None
+    problem: Problem | None = None  # what happened, as a catalogue code (read this first)
+
+
+def _joined(*parts: Text) -> tuple[str, str]:
+    """Both languages of ``parts`` put together by the one join rule."""
+    return (join(*(p.zh for p in parts), lang="zh_CN"), join(*(p.en for p in parts), lang="en"))
+
+
+def _outcome(status: IssueStatus, rid: str, problem: Problem, *more: Text,
+             **fields: Any) -> IssueOutcome:
+    zh, en = _joined(text_for(problem), *more)
+    return IssueOutcome(status, rid, message_zh=zh, message_en=en, problem=problem, **fields)
+
+
+def issued(rid: str, invoice: Invoice, *, mailed: bool, xml_path: Path | None,
+           pdf_path: Path | None) -> IssueOutcome:
+    more = (text_for(Problem.of("issuing.mail_follows")),) if mailed else ()
+    return _outcome(IssueStatus.ISSUED, rid, Problem.of("issuing.issued", number=invoice.number),
+                    *more, invoice=invoice, xml_path=xml_path, pdf_path=pdf_path)
+
+
+def red_issued(rid: str, invoice: Invoice, *, xml_path: Path | None,
+               pdf_path: Path | None) -> IssueOutcome:
+    problem = Problem.of("issuing.red_issued", number=invoice.number,
+                         original=invoice.original_number)
+    return _outcome(IssueStatus.ISSUED, rid, problem, invoice=invoice, xml_path=xml_path,
+                    pdf_path=pdf_path)
+
+
+def order_taken(rid: str, rejection: Rejection) -> IssueOutcome:
+    """The platform says the orders carry an invoice it cannot show us: its own words."""
+    problem = Problem.of("issuing.order_taken", rule=rejection.code)
+    return IssueOutcome(IssueStatus.ALREADY_INVOICED, rid, None, rejection.message_zh,
+                        rejection.message_en, (rejection,), problem=problem)
 
 
 def queued(rid: str) -> IssueOutcome:
-    return IssueOutcome(
-        IssueStatus.QUEUED, rid,
-        message_zh="开票平台暂时无法连接。您的开票申请已保存，平台恢复后将自动开具，"
-                   "无需重复申请；开具后可凭订单号在本机查询、打印，填写了邮箱的将发送到邮箱。",
-        message_en="The issuing platform cannot be reached. Your request is saved and will be "
-                   "issued automatically when it is back; do not apply again. Afterwards, look "
-                   "it up here by order number, or find it in your e-mail if you gave one.")
+    return _outcome(IssueStatus.QUEUED, rid, Problem.of("issuing.queued"))
 
 
 def unknown(rid: str) -> IssueOutcome:
-    return IssueOutcome(
-        IssueStatus.UNKNOWN, rid,
-        message_zh="开票平台未及时应答，结果暂未确定。系统会先向平台查询，确认未开具才会用同一"
-                   "请求号重新提交，不会重复开票。请稍后凭订单号在本机查询。",
-        message_en="The platform did not answer in time, so the outcome is not known yet. The "
-                   "kiosk asks the platform first and re-sends under the same request number "
-                   "only if nothing was issued, so no second invoice can result. Look it up "
-                   "here by order number in a few minutes.")
+    return _outcome(IssueStatus.UNKNOWN, rid, Problem.of("issuing.unknown"))
 
 
 def blocked(rid: str, other_request_id: str) -> IssueOutcome:
-    return IssueOutcome(
-        IssueStatus.UNKNOWN, rid,
-        message_zh="该订单已有一笔开票申请正在处理（结果待确认），为避免重复开票，请稍后凭订单号查询。",
-        message_en="An earlier request for this order is still being resolved; to avoid a "
-                   "second invoice, look it up by order number in a few minutes.",
+    return _outcome(
+        IssueStatus.UNKNOWN, rid, Problem.of("issuing.blocked"),
         errors=(Rejection("REQUEST_IN_FLIGHT", "订单有未完成的开票申请",
                           f"request {other_request_id} is not resolved yet", "order_nos"),))
 
 
 def rejected(rid: str, errors: list[Rejection]) -> IssueOutcome:
+    """Refused: the platform's first reason in its own words, then what to do."""
     first = errors[0] if errors else Rejection("REJECTED", "开票请求被拒绝", "rejected")
-    return IssueOutcome(
-        IssueStatus.REJECTED, rid,
-        message_zh=f"未能开具发票：{first.message_zh}。请修改后重试，或联系工作人员。",
-        message_en=f"No invoice was issued: {first.message_en or first.code}. Correct it and "
-                   "try again, or ask staff.",
-        errors=tuple(errors))
+    prefix = text_for(Problem.of("issuing.rejected_prefix"))
+    reason = Text(f"{prefix.zh}：{first.message_zh}", f"{prefix.en}: {first.message_en or first.code}")
+    zh, en = _joined(reason, text_for(Problem.of("issuing.correct_and_retry")))
+    return IssueOutcome(IssueStatus.REJECTED, rid, message_zh=zh, message_en=en,
+                        errors=tuple(errors), problem=Problem.of("issuing.rejected",
+                                                                 rule=first.code))
 
 
 def already(rid: str, stored: StoredInvoice) -> IssueOutcome:
     invoice = stored.invoice
-    return IssueOutcome(
-        IssueStatus.ALREADY_INVOICED, rid, invoice,
-        message_zh=f"该订单已开具发票（发票号码 {invoice.number}），不会重复开具。",
-        message_en=f"This order has already been invoiced (invoice {invoice.number}); "
-                   "it is not issued twice.",
+    return _outcome(
+        IssueStatus.ALREADY_INVOICED, rid,
+        Problem.of("issuing.already_invoiced", number=invoice.number), invoice=invoice,
         xml_path=Path(stored.xml_path) if stored.xml_path else None,
         pdf_path=Path(stored.pdf_path) if stored.pdf_path else None)
 
