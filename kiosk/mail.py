@@ -297,7 +297,7 @@ class MailOutbox:
         message = BytesParser(policy=policy.default).parsebytes(row["message"])
         attempts = int(row["attempts"]) + 1
         try:
-            self.mailer.send(message)  # type: ignore[arg-type]
+            self.mailer.send(message)
         except MailError as err:
             status = "failed" if err.permanent else "queued"
             delay = min(BACKOFF_FIRST_S * 2 ** (attempts - 1), BACKOFF_MAX_S)

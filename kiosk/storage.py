@@ -132,7 +132,7 @@ class Database(sqlite_utils.Database):
                 self._opened.append(conn)
         return conn
 
-    @property  # type: ignore[override]
+    @property
     def conn(self) -> sqlite3.Connection:
         """The calling thread's connection (opened on first use)."""
         return self._connection()
