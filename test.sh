@@ -6,6 +6,6 @@ set -euo pipefail
 cd "$(dirname "$0")"
 scripts/setup.sh --test
 export QT_QPA_PLATFORM=offscreen
-.venv/bin/ruff check kiosk drivers ui bench tests
-.venv/bin/mypy kiosk drivers ui
+.venv/bin/ruff check app kiosk drivers ui bench tests
+.venv/bin/mypy kiosk drivers ui app
 exec .venv/bin/python -m pytest "$@"

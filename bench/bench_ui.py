@@ -30,8 +30,8 @@ def _gui(data: Path) -> Any:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from app.gui import build_gui
     from drivers.manager import DeviceManager
-    from kiosk.app import build_gui
     from kiosk.config import config_from_dict
 
     app = QApplication.instance() or QApplication([])

@@ -34,6 +34,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
@@ -379,7 +380,7 @@ class AccountStore:
         return cur.rowcount
 
 
-def _account(row: dict) -> Account:
+def _account(row: dict[str, Any]) -> Account:
     return Account(int(row["id"]), row["username"], AccountKind(row["kind"]),
                    row["display_name"], row["created_at"])
 

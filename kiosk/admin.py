@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlite_utils
 
@@ -28,7 +28,7 @@ LOCKED_UNTIL_KEY = "admin.locked_until"
 
 
 class Auditor(Protocol):
-    def record(self, action: str, actor: str, data: dict | None = None) -> int: ...
+    def record(self, action: str, actor: str, data: dict[str, Any] | None = None) -> int: ...
 
 
 class GateOutcome(StrEnum):

@@ -26,6 +26,7 @@ import logging
 import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
@@ -185,7 +186,7 @@ class Catalogue:
 _COLUMNS = "code, name, short_name, tax_code, unit, spec, unit_price, rate, rate_mark"
 
 
-def _item(row: dict) -> CatalogueItem:
+def _item(row: dict[str, Any]) -> CatalogueItem:
     return CatalogueItem(row["code"], row["name"], row["short_name"], row["tax_code"],
                          row["unit"], row["spec"], Decimal(row["unit_price"]),
                          Decimal(row["rate"]), row["rate_mark"])

@@ -16,7 +16,7 @@ import importlib
 import logging
 import pkgutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,7 +78,12 @@ def _command_modules() -> list[Any]:
     ]
 
 
-def build_parser() -> argparse.ArgumentParser:
+Registrar = Callable[[Any], None]  # ``register(subparsers)`` of a command module
+
+
+def build_parser(extra_commands: Sequence[Registrar] = ()) -> argparse.ArgumentParser:
+    """The parser with every :mod:`kiosk.commands` module's subcommands, then
+    ``extra_commands`` (the composition root adds ``run``: see :mod:`app`)."""
     parser = argparse.ArgumentParser(
         prog="kiosk", description="Self-service VAT e-invoice (数电票) kiosk."
     )
@@ -91,11 +96,15 @@ def build_parser() -> argparse.ArgumentParser:
         register = getattr(module, "register", None)
         if register is not None:
             register(sub)
+    for extra in extra_commands:
+        extra(sub)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+def main(argv: list[str] | None = None, *, extra_commands: Sequence[Registrar] = ()) -> int:
+    """Run one command; the exit code. ``extra_commands`` are more ``register``
+    functions (``app.cli.main`` passes ``kiosk run``'s)."""
+    parser = build_parser(extra_commands)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

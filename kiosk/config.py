@@ -235,7 +235,8 @@ class Config:
 
     def redacted(self) -> dict[str, Any]:
         """The effective configuration as a dict, secrets replaced by ``***``."""
-        return _redact(self)
+        redacted: dict[str, Any] = _redact(self)
+        return redacted
 
 
 def _redact(obj: Any) -> Any:
@@ -348,7 +349,7 @@ def config_from_dict(
     data: dict[str, Any], source: str = "<dict>", base_dir: Path | None = None
 ) -> Config:
     """Build a validated :class:`Config` from parsed TOML data (tests use this too)."""
-    cfg = _build(Config, data, "", source)
+    cfg: Config = _build(Config, data, "", source)
     data_dir = os.environ.get("KIOSK_DATA_DIR") or cfg.storage.data_dir
     data_path = Path(data_dir).expanduser()
     if not data_path.is_absolute():

@@ -1,9 +1,11 @@
 """Red-letter corrections (红冲) on the kiosk side, and invoice lookup and reprint.
 
-A mixin of :class:`kiosk.issuing.IssuingService` (it uses the service's outbox,
-gateway, clock, audit trail and document writing), so the composition root
-builds nothing new: ``service.file_red_form(...)``, ``service.issue_red(...)``,
-``service.lookup(...)``, ``service.reprint(...)``.
+:class:`CorrectionsService` is its own service, composed with blue issuing
+through the shared :class:`~kiosk.recorder.InvoiceRecorder` (the outbox, gateway,
+clock, audit trail, document writing and the one-request-at-a-time lock):
+``IssuingService`` builds it as ``service.corrections`` over its own recorder, so
+``corrections.file_red_form(...)``, ``.issue_red(...)``, ``.lookup(...)``,
+``.reprint(...)`` record exactly as blue issuing does.
 
 An issued invoice is never edited: it is corrected by a red (negative) invoice
 issued against a confirmation form (红字确认单), then a new blue one if needed.
@@ -34,15 +36,17 @@ import datetime as dt
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk import outcomes
 from kiosk.model import Colour, Invoice, InvoiceLine, RedLetterForm, RedReason, RequestStatus
 from kiosk.outbox import RedEntry, StoredInvoice
+from kiosk.outcomes import IssueOutcome
 from kiosk.platform.gateway import (
     NotFound,
     PlatformError,
@@ -52,14 +56,12 @@ from kiosk.platform.gateway import (
     RedFormStateError,
     Rejection,
 )
+from kiosk.recorder import InvoiceRecorder
 from kiosk.rules import request_id_for, split_tax
 
 if TYPE_CHECKING:
     from drivers.printer.ops import Op
     from kiosk.audit import AuditTrail
-    from kiosk.issuing import IssueOutcome
-    from kiosk.outbox import Outbox
-    from kiosk.platform.gateway import IssuingGateway
 
 log = logging.getLogger("kiosk.corrections")
 
@@ -80,7 +82,7 @@ class InvoiceState(StrEnum):
 
 @dataclass(frozen=True)
 class LookupEntry:
-    """One invoice found by :meth:`CorrectionsMixin.lookup`."""
+    """One invoice found by :meth:`CorrectionsService.lookup`."""
 
     invoice: Invoice
     state: InvoiceState
@@ -157,26 +159,24 @@ def partial_lines(original: Invoice, credits: dict[int, Decimal]) -> list[Invoic
     return out
 
 
-# --- the mixin --------------------------------------------------------------------------------
+# --- the service ------------------------------------------------------------------------------
 
 
-class CorrectionsMixin:
-    """Red letters, lookup and reprint; mixed into IssuingService, which provides these."""
+class CorrectionsService:
+    """Red letters, lookup and reprint, recording through the recorder blue issuing uses."""
 
-    if TYPE_CHECKING:
-        gateway: IssuingGateway
-        outbox: Outbox
-        audit: AuditTrail | None
-        seller_tax_id: str
-        clock: Callable[[], dt.datetime]
+    def __init__(self, recorder: InvoiceRecorder, *, seller_tax_id: str) -> None:
+        self.recorder = recorder
+        self.outbox = recorder.outbox
+        self.gateway = recorder.gateway
+        self.seller_tax_id = seller_tax_id
 
-        def _store(self, invoice: Invoice, *, mail_to: str, request_id: str = "",
-                   red_request_id: str = "") -> bool: ...
-        def _finish_invoice(self, invoice: Invoice) -> tuple[Path | None, Path | None]: ...
-        def _unknown(self, rid: str) -> IssueOutcome: ...
-        def _queued(self, rid: str) -> IssueOutcome: ...
-        def _rejected(self, rid: str, errors: list[Rejection]) -> IssueOutcome: ...
-        def _already(self, rid: str, stored: StoredInvoice) -> IssueOutcome: ...
+    @property
+    def audit(self) -> AuditTrail | None:
+        return self.recorder.audit
+
+    def clock(self) -> dt.datetime:
+        return self.recorder.clock()
 
     # --- request ids ----------------------------------------------------------------------
     def request_id_for_orders(self, order_nos: Sequence[str]) -> str:
@@ -251,12 +251,12 @@ class CorrectionsMixin:
     def issue_red(self, form_number: str) -> IssueOutcome:
         """Issue the red invoice of a form (01 or 04) exactly once. Never raises a PlatformError."""
         rid = red_request_id(form_number)
-        with self.outbox.lock:
+        with self.recorder.busy:
             entry = self.outbox.red_get(rid)
             if entry is not None and entry.status is RequestStatus.ISSUED:
                 stored = self.outbox.invoice(entry.invoice_number)
                 if stored is not None:
-                    return self._already(rid, stored)
+                    return outcomes.already(rid, stored)
             if entry is None or entry.status is RequestStatus.REJECTED:
                 original = self._original_of(form_number)
                 entry = self.outbox.record_red(rid, form_number, original, self.clock())
@@ -267,8 +267,10 @@ class CorrectionsMixin:
         return self.outbox.red_entries((RequestStatus.PENDING, RequestStatus.SENT,
                                         RequestStatus.UNKNOWN))
 
-    def _resolve_pending_red(self) -> list[IssueOutcome]:
-        return [self._resolve_red(e) for e in self.pending_red()]
+    def resolve_pending(self) -> list[IssueOutcome]:
+        """Finish every unfinished red request (IssuingService.resolve_pending calls it)."""
+        with self.recorder.busy:
+            return [self._resolve_red(e) for e in self.pending_red()]
 
     def _original_of(self, form_number: str) -> str:
         form = self.outbox.form(form_number)
@@ -279,7 +281,7 @@ class CorrectionsMixin:
         if entry.status in (RequestStatus.SENT, RequestStatus.UNKNOWN):
             found = self._query_red(entry)  # ask before anything is sent again
             if isinstance(found, PlatformError):
-                return self._unknown(rid)
+                return outcomes.unknown(rid)
             if found is not None:
                 return self._complete_red(entry, found)
             log.info("platform issued no red invoice for the form: sending again",
@@ -318,7 +320,7 @@ class CorrectionsMixin:
             invoice = self.gateway.issue_red_invoice(entry.form_number)
         except PlatformUnavailable as err:
             self.outbox.set_red_status(rid, RequestStatus.PENDING, self.clock(), error=str(err))
-            return self._queued(rid)
+            return outcomes.queued(rid)
         except (RedFormStateError, NotFound, PlatformRejected) as err:
             errors = list(err.errors) if isinstance(err, PlatformRejected) else [
                 Rejection(err.code, err.message_zh, err.message_en, "form_number")]
@@ -326,7 +328,7 @@ class CorrectionsMixin:
                                        error=str(err))
             log.warning("red invoice refused", extra={
                 "event": "corrections.rejected", "request_id": rid, "code": err.code})
-            return self._rejected(rid, errors)
+            return outcomes.rejected(rid, errors)
         except Exception as err:  # PlatformTimeout or an answer that says nothing: unknown
             self.outbox.set_red_status(rid, RequestStatus.UNKNOWN, self.clock(), error=str(err))
             log.warning("red invoice outcome unknown", extra={
@@ -334,27 +336,19 @@ class CorrectionsMixin:
             found = self._query_red(dataclasses.replace(entry, status=RequestStatus.UNKNOWN))
             if isinstance(found, Invoice):
                 return self._complete_red(entry, found)
-            return self._unknown(rid)
+            return outcomes.unknown(rid)
         return self._complete_red(entry, invoice)
 
     def _complete_red(self, entry: RedEntry, invoice: Invoice) -> IssueOutcome:
-        from kiosk.issuing import IssueOutcome, IssueStatus
-
-        new = self._store(invoice, mail_to="", red_request_id=entry.request_id)
-        stored = self.outbox.invoice(invoice.number)
-        assert stored is not None
+        new = self.recorder.store(invoice, mail_to="", red_request_id=entry.request_id)
         if not new:
-            return self._already(entry.request_id, stored)
+            return outcomes.already(entry.request_id, self.recorder.stored(invoice.number))
         log.info("red invoice issued", extra={
             "event": "corrections.red_issued", "request_id": entry.request_id,
             "number": invoice.number, "original": invoice.original_number,
             "total": str(invoice.total)})
-        xml, pdf = self._finish_invoice(invoice)
-        return IssueOutcome(
-            IssueStatus.ISSUED, entry.request_id, invoice,
-            f"红字发票已开具，发票号码 {invoice.number}（冲销蓝字发票 {invoice.original_number}）。",
-            f"Red invoice {invoice.number} has been issued (crediting {invoice.original_number}).",
-            xml_path=xml, pdf_path=pdf)
+        xml, pdf = self.recorder.finish(invoice)
+        return outcomes.red_issued(entry.request_id, invoice, xml_path=xml, pdf_path=pdf)
 
     # --- lookup and reprint ---------------------------------------------------------------
     def lookup(self, query: str) -> list[LookupEntry]:

@@ -31,7 +31,7 @@ from typing import Any
 
 from drivers.base import StatusEvent
 from drivers.printer.ops import Align, Cut, Feed, Op, Qr, Rule, Text
-from kiosk import doctor
+from kiosk import doctor, storage
 from kiosk.admin import AdminGate, GateResult
 from kiosk.audit import AuditTrail
 from kiosk.calibration import calibration_bytes
@@ -175,17 +175,19 @@ class DiagnosticsService:
 
     def __init__(self, config: Config, devices: Any, *, gateway: Any, issuing: Any = None,
                  db_path: Path | None = None, started_at: float | None = None,
-                 clock: Callable[[], dt.datetime] | None = None) -> None:
-        from kiosk import storage
-
+                 clock: Callable[[], dt.datetime] | None = None,
+                 database: storage.Database | None = None) -> None:
         self.config = config
         self.devices = devices
         self.gateway = gateway
         self.issuing = issuing
         self.started_at = time.monotonic() if started_at is None else started_at
         self.taps = DeviceTaps(devices)
-        # Its own connection: the UI thread's and the issuing pool's are not shared with us.
-        self.db = storage.connect(db_path or Path(config.data_path) / doctor.DB_FILE_NAME)
+        # The kiosk's one Database when given (each thread gets its own connection from it);
+        # else (a test, a tool) the file opened here and closed by close().
+        self._owns_db = database is None
+        self.db = database or storage.connect(db_path or Path(config.data_path)
+                                              / doctor.DB_FILE_NAME)
         self._db_lock = threading.Lock()
         self.audit = AuditTrail(self.db)
         kwargs = {"clock": clock} if clock else {}
@@ -195,7 +197,8 @@ class DiagnosticsService:
 
     def close(self) -> None:
         self.taps.clear()
-        self.db.conn.close()
+        if self._owns_db:
+            self.db.close()
 
     def camera_running(self, on: bool) -> None:
         """Run the camera's decoding and preview for the camera screen; pause it after.

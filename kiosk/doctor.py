@@ -264,11 +264,21 @@ def check_versions() -> Check:
     return Check("versions", OK, ", ".join(parts))
 
 
-def _qt_version() -> str:
-    import PySide6
-    from PySide6 import QtCore
+QT_DISTRIBUTIONS = ("PySide6-Essentials", "PySide6")  # the wheel that bundles Qt, then the meta
 
-    return f"{QtCore.qVersion()} (PySide6 {PySide6.__version__})"
+
+def _qt_version() -> str:
+    """Qt's version as installed, read from package metadata: importing PySide6 here
+    would put Qt into a Qt-free layer (PySide6's wheels carry Qt of the same version)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    for dist in QT_DISTRIBUTIONS:
+        try:
+            found = version(dist)
+        except PackageNotFoundError:
+            continue
+        return f"{found} (PySide6 {found})"
+    raise PackageNotFoundError(QT_DISTRIBUTIONS[0])
 
 
 def _zxing_version() -> str:

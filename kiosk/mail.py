@@ -20,7 +20,6 @@ import logging
 import mailbox
 import smtplib
 import ssl
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email import policy
@@ -257,14 +256,11 @@ class MailOutbox:
         clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self.db, self.mailer, self.sender, self.clock = db, mailer, sender, clock
-        # Held around every write: a connection shared with the issuing outbox must never
-        # run two transactions at once (IssuingService shares this lock when it shares the db).
-        self.lock = threading.RLock()
 
     def enqueue(self, message: EmailMessage, *, invoice_number: str = "") -> int:
         """Store a message for sending; returns its id. Sending happens in :meth:`drain`."""
         now = _iso(self.clock())
-        with self.lock, self.db.conn:
+        with self.db.conn:  # holds the database's write lock
             cur = self.db.execute(
                 "INSERT INTO mail_outbox(invoice_number, recipient, subject, message, status, "
                 "created_at, next_attempt_at) VALUES (?, ?, ?, ?, 'queued', ?, ?)",
@@ -301,11 +297,11 @@ class MailOutbox:
         message = BytesParser(policy=policy.default).parsebytes(row["message"])
         attempts = int(row["attempts"]) + 1
         try:
-            self.mailer.send(message)  # type: ignore[arg-type]
+            self.mailer.send(message)
         except MailError as err:
             status = "failed" if err.permanent else "queued"
             delay = min(BACKOFF_FIRST_S * 2 ** (attempts - 1), BACKOFF_MAX_S)
-            with self.lock, self.db.conn:
+            with self.db.conn:  # holds the database's write lock
                 self.db.execute(
                     "UPDATE mail_outbox SET status = ?, attempts = ?, last_error = ?, "
                     "next_attempt_at = ? WHERE id = ?",
@@ -316,7 +312,7 @@ class MailOutbox:
                 "event": "mail.failed" if err.permanent else "mail.retry_later",
                 "mail_id": entry_id, "attempts": attempts, "error": str(err)[:200]})
             return "failed" if err.permanent else "retry_later"
-        with self.lock, self.db.conn:
+        with self.db.conn:  # holds the database's write lock
             self.db.execute(
                 "UPDATE mail_outbox SET status = 'sent', attempts = ?, last_error = '', "
                 "sent_at = ? WHERE id = ?", [attempts, _iso(self.clock()), entry_id],

@@ -141,7 +141,7 @@ def _show(value: str) -> str:
 
 
 def _text(raw: dict[str, Any], key: str, where: str, errors: list[str], *, required: bool) -> str:
-    value = raw.get(key, "")
+    value: object = raw.get(key, "")
     if value is None:
         value = ""
     if not isinstance(value, str):

@@ -19,14 +19,17 @@ Two ideas kept in one small module because they live and die together:
   ``issue_requests``) and ``red_forms`` (the forms filed from this kiosk, as
   last read from the platform), for :mod:`kiosk.corrections`.
 
-Rows are written through :class:`Outbox` only; every query is parameterised.
+Rows are written through :class:`Outbox` only (issuing and corrections call its
+methods, never SQL of their own); every query is parameterised. Each write is a
+:meth:`kiosk.storage.Database.write` transaction, so it holds the database's one
+write lock.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import threading
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -39,6 +42,7 @@ from sqlite_utils.migrations import Migrations
 from kiosk.model import Colour, Invoice, InvoiceRequest, RedLetterForm, RequestStatus
 from kiosk.platform.codec import from_data, to_data
 from kiosk.platform.gateway import Rejection
+from kiosk.storage import Database
 
 migrations = Migrations("outbox")
 ZERO = Decimal("0.00")
@@ -193,26 +197,17 @@ def iso(t: dt.datetime) -> str:
 
 
 class Outbox:
-    """Reads and writes the outbox tables on one connection (thread-safe via a lock)."""
+    """Reads and writes the outbox tables (any thread: the database gives each its own
+    connection and serialises the writes)."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
-        self.lock = threading.RLock()
 
     @contextmanager
-    def tx(self) -> Iterator[Any]:
+    def tx(self) -> Iterator[sqlite3.Connection]:
         """A ``BEGIN IMMEDIATE`` transaction: durable (synchronous=FULL) when it returns."""
-        conn = self.db.conn
-        with self.lock:
-            if conn.in_transaction:  # a stray implicit transaction must not swallow ours
-                conn.commit()
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.rollback()
-                raise
-            conn.commit()
+        with self.db.write() as conn:
+            yield conn
 
     # --- requests -----------------------------------------------------------------
     def record(self, request: InvoiceRequest, now: dt.datetime) -> OutboxEntry:
@@ -267,6 +262,15 @@ class Outbox:
             conn.execute(f"UPDATE issue_requests SET {', '.join(sets)} WHERE request_id = ?",
                          [*args, request_id])
 
+    def mark_issued(self, conn: sqlite3.Connection, request_id: str, invoice_number: str,
+                    now: dt.datetime) -> None:
+        """Mark a blue request ISSUED with its invoice, inside the caller's transaction
+        (the one that stores the invoice: never one without the other)."""
+        conn.execute(
+            "UPDATE issue_requests SET status = ?, invoice_number = ?, updated_at = ?,"
+            " last_error = '' WHERE request_id = ?",
+            [RequestStatus.ISSUED.value, invoice_number, iso(now), request_id])
+
     def get(self, request_id: str) -> OutboxEntry | None:
         rows = list(self.db.query("SELECT * FROM issue_requests WHERE request_id = ?",
                                   [request_id]))
@@ -292,7 +296,7 @@ class Outbox:
         return [e for e in (self.get(i) for i in ids) if e is not None]
 
     # --- invoices -----------------------------------------------------------------
-    def store_invoice(self, conn: Any, invoice: Invoice, now: dt.datetime, mail_wanted: bool) -> bool:
+    def store_invoice(self, conn: sqlite3.Connection, invoice: Invoice, now: dt.datetime, mail_wanted: bool) -> bool:
         """Insert an invoice and its orders inside the caller's transaction; False if known."""
         known = conn.execute("SELECT 1 FROM issued_invoices WHERE number = ?",
                              [invoice.number]).fetchone()
@@ -383,7 +387,7 @@ class Outbox:
     def set_red_status(self, request_id: str, status: RequestStatus, now: dt.datetime, *,
                        error: str | None = None, errors: list[Rejection] | None = None,
                        invoice_number: str | None = None, attempt: bool = False,
-                       conn: Any = None) -> None:
+                       conn: sqlite3.Connection | None = None) -> None:
         """Update a red request; inside the caller's transaction when ``conn`` is given."""
         sets, args = _status_update(status, now, error=error, errors=errors,
                                     invoice_number=invoice_number, attempt=attempt)

@@ -1,5 +1,15 @@
 """The kiosk's SQLite database: one file, opened one way, migrated in named sets.
 
+:class:`Database` owns the file. It is a ``sqlite_utils.Database`` whose ``conn``
+is the CALLING THREAD's own connection (made on first use), so every store built
+over it (orders, accounts, outbox, mail, audit) can be shared by the UI thread
+and the pool threads without two threads ever using one connection. Writes are
+serialised in ONE place, the database's ``write_lock``: every ``with db.conn:``
+block (how the stores and sqlite-utils itself write) and every
+:meth:`Database.write` transaction (``BEGIN IMMEDIATE``) holds it, so two
+writers of one process never meet inside SQLite (no ``database is locked`` and
+no busy waits); another process still waits up to ``busy_timeout``.
+
 Every connection gets WAL, ``synchronous=FULL`` (an issued invoice must survive
 a power cut), ``foreign_keys=ON`` and a ``busy_timeout``. Schema changes are
 sqlite-utils ``Migrations``: each subsystem owns one named set (this module
@@ -14,7 +24,12 @@ from __future__ import annotations
 import importlib
 import logging
 import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import TracebackType
+from typing import Literal
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
@@ -56,16 +71,103 @@ def _registered_sets() -> list[Migrations]:
     return sets
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
-    """Open a connection with the kiosk's pragmas, without migrating."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+class _Connection(sqlite3.Connection):
+    """A connection whose ``with conn:`` block holds its database's write lock."""
+
+    write_lock: threading.RLock
+
+    def __enter__(self) -> _Connection:
+        self.write_lock.acquire()
+        try:
+            super().__enter__()
+        except BaseException:
+            self.write_lock.release()
+            raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> Literal[False]:
+        try:
+            super().__exit__(kind, value, tb)
+        finally:
+            self.write_lock.release()
+        return False
+
+
+def _open_connection(path: Path, write_lock: threading.RLock) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False,
+                           factory=_Connection)
+    conn.write_lock = write_lock
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
-    return sqlite_utils.Database(conn)
+    conn.execute("PRAGMA recursive_triggers = on")  # as sqlite_utils.Database sets it
+    return conn
+
+
+class Database(sqlite_utils.Database):
+    """The kiosk's database file: one connection per thread, one write lock.
+
+    Build one per process (the composition root does) and share it. ``conn`` is the
+    calling thread's connection; :meth:`write` is a ``BEGIN IMMEDIATE`` transaction
+    under the write lock; :meth:`close` closes every thread's connection.
+    """
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.write_lock = threading.RLock()
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._guard = threading.Lock()
+        super().__init__(self._connection(), recursive_triggers=False, execute_plugins=False)
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = _open_connection(self.path, self.write_lock)
+            self._local.conn = conn
+            with self._guard:
+                self._opened.append(conn)
+        return conn
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        """The calling thread's connection (opened on first use)."""
+        return self._connection()
+
+    @conn.setter
+    def conn(self, value: sqlite3.Connection) -> None:
+        self._local.conn = value  # sqlite_utils.Database.__init__ hands back ours
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A ``BEGIN IMMEDIATE`` transaction on this thread's connection, holding the write
+        lock; committed (durable: synchronous=FULL) when the block ends, else rolled back."""
+        conn = self.conn
+        with self.write_lock:
+            if conn.in_transaction:  # a stray implicit transaction must not swallow ours
+                conn.commit()
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+
+    def close(self) -> None:
+        """Close every thread's connection (the database is done with)."""
+        with self._guard:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()
+
+
+def connect(path: str | Path) -> Database:
+    """Open the database with the kiosk's pragmas, without migrating."""
+    return Database(path)
 
 
 def migrate(db: sqlite_utils.Database, sets: list[Migrations] | None = None) -> list[str]:
@@ -81,7 +183,7 @@ def migrate(db: sqlite_utils.Database, sets: list[Migrations] | None = None) -> 
     return applied
 
 
-def open_database(path: str | Path, sets: list[Migrations] | None = None) -> sqlite_utils.Database:
+def open_database(path: str | Path, sets: list[Migrations] | None = None) -> Database:
     """Open (creating if needed) and migrate the database at ``path``."""
     db = connect(path)
     migrate(db, sets)

@@ -44,7 +44,7 @@ from kiosk.orders import ORDER_NO_RE, OrderStore
 log = logging.getLogger("kiosk.issuing")
 
 EXIT_PENDING = 3
-DOCUMENTS_DIR = "documents"  # under the data folder (the same folder kiosk.app uses)
+DOCUMENTS_DIR = "documents"  # under the data folder (the same folder app.core uses)
 MAX_ORDERS = 20
 
 
@@ -69,15 +69,10 @@ def register(sub: Any) -> None:
 
 
 def service_for(config: Any, db: Any) -> IssuingService:
-    """The issuing service as the composition root builds it (gateway, mail, audit)."""
-    from kiosk.audit import AuditTrail
-    from kiosk.mail import MailOutbox, build_mailer
-    from kiosk.platform.factory import build_gateway
+    """The issuing service as the composition root builds it (:func:`kiosk.services.build_services`)."""
+    from kiosk.services import build_services
 
-    mail = MailOutbox(db, build_mailer(config.mail, config.data_path), sender=config.mail.sender)
-    return IssuingService(
-        db, build_gateway(config), seller_tax_id=config.seller.tax_id,
-        documents_dir=Path(config.data_path) / DOCUMENTS_DIR, mailer=mail, audit=AuditTrail(db))
+    return build_services(config, db).issuing
 
 
 def build_buyer(name: str, tax_id: str, email: str, *, confirmed: bool) -> Buyer:
@@ -238,7 +233,7 @@ def pending_cmd(args: argparse.Namespace, ctx: Any) -> int:
             ctx.out(json.dumps(row, ensure_ascii=False) if args.json else
                     f"{entry.request_id}  {entry.status.value:<8} orders {','.join(entry.order_nos)}"
                     f"  total {entry.total}  attempts {entry.attempts}  {entry.last_error}")
-        reds = service.pending_red()  # red-letter invoices (kiosk red issue) not finished
+        reds = service.corrections.pending_red()  # red-letter invoices (kiosk red issue) not finished
         for red in reds:
             row = {"request_id": red.request_id, "form_number": red.form_number,
                    "original_number": red.original_number, "status": red.status.value,

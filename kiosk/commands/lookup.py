@@ -101,8 +101,8 @@ def lookup_cmd(args: argparse.Namespace, ctx: Any) -> int:
             return EXIT_USAGE
     with issuing_service(ctx.config) as service:
         try:
-            found = (service.lookup_invoice(query) if args.invoice is not None
-                     else service.lookup_order(query))
+            found = (service.corrections.lookup_invoice(query) if args.invoice is not None
+                     else service.corrections.lookup_order(query))
         except PlatformError as err:
             code = unreachable(ctx, err)
             if code is None:
@@ -154,7 +154,7 @@ def reprint_cmd(args: argparse.Namespace, ctx: Any) -> int:
     config = ctx.config
     with issuing_service(config) as service:
         try:
-            ops = service.reprint(number, paper_width_mm=config.devices.printer.paper_width_mm)
+            ops = service.corrections.reprint(number, paper_width_mm=config.devices.printer.paper_width_mm)
         except KeyError:
             ctx.err(f"kiosk: no invoice {number}")
             return 1

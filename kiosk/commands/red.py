@@ -147,7 +147,7 @@ def file_cmd(args: argparse.Namespace, ctx: Any) -> int:
         return EXIT_USAGE
     with issuing_service(ctx.config) as service:
         try:
-            found = service.lookup_invoice(number)
+            found = service.corrections.lookup_invoice(number)
             if not found:
                 raise CommandError(f"no invoice {number}")
             original = found[0].invoice
@@ -157,7 +157,7 @@ def file_cmd(args: argparse.Namespace, ctx: Any) -> int:
                 lines = partial_lines(original, credits) if credits else None
             except ValueError as err:
                 raise CommandError(f"--line: {err}") from None
-            form = service.file_red_form(number, RedReason(args.reason), lines)
+            form = service.corrections.file_red_form(number, RedReason(args.reason), lines)
         except PlatformError as err:
             return _refused(ctx, err, "form not filed")
     _show(ctx, form, args.json)
@@ -179,7 +179,7 @@ def _form_action(args: argparse.Namespace, ctx: Any, action: str, refusal: str) 
         return EXIT_USAGE
     with issuing_service(ctx.config) as service:
         try:
-            form = getattr(service, action)(number)
+            form = getattr(service.corrections, action)(number)
         except PlatformError as err:
             return _refused(ctx, err, refusal)
     _show(ctx, form, args.json)
@@ -200,7 +200,7 @@ def issue_cmd(args: argparse.Namespace, ctx: Any) -> int:
         return EXIT_USAGE
     config = ctx.config
     with issuing_service(config) as service:
-        outcome = service.issue_red(number)
+        outcome = service.corrections.issue_red(number)
         result = describe(outcome)
         code = _exit_code(outcome)
         if code == 0 and not (outcome.xml_path and outcome.pdf_path):
@@ -210,7 +210,7 @@ def issue_cmd(args: argparse.Namespace, ctx: Any) -> int:
         if code == 0 and args.receipt_out is not None:
             assert outcome.invoice is not None
             try:
-                ops = service.reprint(outcome.invoice.number,
+                ops = service.corrections.reprint(outcome.invoice.number,
                                       paper_width_mm=config.devices.printer.paper_width_mm)
                 write_atomic(args.receipt_out, printer_bytes(config, ops))
             except Exception as err:  # the invoice stands; say exactly what did not happen

@@ -13,8 +13,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from app.core import Core, build_core
 from drivers.printer import PrinterWorker, build_printer
-from kiosk.app import Core, build_core
 from kiosk.config import Config, config_from_dict
 from kiosk.flow.ports import Runner
 from kiosk.logs import setup_logging
@@ -89,8 +89,8 @@ def kiosk_gui(qtbot: Any, data_dir: Path, *, keyboard: bool = False, lang: str =
     main window (windowed, 1280x800). Close it with ``gui.close()``."""
     from PySide6.QtWidgets import QApplication
 
+    from app.gui import build_gui
     from drivers.manager import DeviceManager
-    from kiosk.app import build_gui
 
     config = make_config(data_dir, **sections)
     setup_logging(config.data_path, level="INFO", stderr=False)

@@ -25,10 +25,10 @@ class DiagKiosk:
 
     @classmethod
     def build(cls, qapp: Any, **config: Any) -> DiagKiosk:
+        from app.diagnostics import install_diagnostics
+        from app.gui import build_gui
         from drivers.manager import DeviceManager
-        from kiosk.app import build_gui
         from kiosk.config import config_from_dict
-        from ui.diagnostics import install_diagnostics
 
         data = {"mail": {"backend": "maildir"},
                 "admin": {"max_attempts": 3, "lockout_s": 600}}

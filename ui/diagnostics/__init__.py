@@ -1,9 +1,10 @@
 """The technician's diagnostics mode (Qt), behind the admin PIN.
 
-Build it with :func:`install_diagnostics` from a :class:`kiosk.app.Gui`, or
-construct :class:`DiagnosticsMode` over a :class:`kiosk.diagnostics.DiagnosticsService`.
+Construct :class:`DiagnosticsMode` over a :class:`kiosk.diagnostics.DiagnosticsService`;
+the composition root wires it into the running kiosk
+(:func:`app.diagnostics.install_diagnostics`).
 """
 
-from ui.diagnostics.mode import DiagnosticsMode, install_diagnostics
+from ui.diagnostics.mode import DiagnosticsMode
 
-__all__ = ["DiagnosticsMode", "install_diagnostics"]
+__all__ = ["DiagnosticsMode"]

@@ -8,8 +8,8 @@ by :class:`~kiosk.admin.AdminGate`; on OPEN the screens show. ``leave()``
 started (status listeners, device taps, the ID reader, the camera preview
 and timers) and emits ``closed`` at once; a job still on the pool (a print in
 hand) finishes there and its result is dropped, so leaving never blocks;
-:func:`install_diagnostics` connects that to wiping the session, which shows
-the attract screen.
+:func:`app.diagnostics.install_diagnostics` connects that to wiping the
+session, which shows the attract screen.
 """
 
 from __future__ import annotations
@@ -202,36 +202,3 @@ class DiagnosticsMode(QWidget):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
-
-
-def install_diagnostics(gui: Any) -> DiagnosticsMode:
-    """Wire diagnostics mode into a built :class:`kiosk.app.Gui`; returns the mode.
-
-    The hidden gesture (``window.diagnosticsRequested``) opens the PIN screen;
-    leaving wipes the session (the attract screen shows). A printer encoding
-    saved earlier in diagnostics is applied to the running printer now.
-    """
-    from kiosk.diagnostics import apply_printer_encoding
-
-    core = gui.core
-    service = DiagnosticsService(core.config, gui.devices, gateway=core.gateway,
-                                 issuing=core.issuing)
-    if service.encoding != core.config.devices.printer.encoding:
-        apply_printer_encoding(gui.devices.printer, service.encoding)
-    mode = DiagnosticsMode(service, gui.window)
-    gui.window.diagnosticsRequested.connect(mode.open)
-
-    def suspend_customer_input(on: bool) -> None:
-        if gui.bridge is not None:
-            gui.bridge.suspended = on
-
-    mode.opened.connect(lambda: suspend_customer_input(True))
-    mode.closed.connect(lambda: suspend_customer_input(False))
-    mode.closed.connect(lambda: core.session.wipe("diagnostics"))
-
-    def close() -> None:
-        mode.pool.waitForDone(10000)  # a job in hand finishes before its connection closes
-        service.close()
-
-    core.closers.append(close)
-    return mode

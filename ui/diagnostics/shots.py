@@ -1,6 +1,6 @@
 """Screenshots of every diagnostics screen, driven through the real mode on emulated devices.
 
-``python -m ui.diagnostics.shots OUTDIR [--size 1280x800]`` builds the whole
+``python -m app.shots OUTDIR [--size 1280x800]`` (the composition root) builds the whole
 kiosk in a temporary data folder (emulated devices, sandbox platform), types
 the demo PIN on the keypad, visits each screen with something to show (a
 paper-low printer on the board, a printed calibration page, scanned bytes,
@@ -10,10 +10,6 @@ a masked ID card, a QR code in front of the camera) and saves
 
 from __future__ import annotations
 
-import argparse
-import os
-import sys
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -40,7 +36,8 @@ def _idle(mode: Any) -> bool:
 
 
 def save_screens(gui: Any, mode: Any, folder: Path) -> list[Path]:
-    """Open diagnostics on ``gui`` (see :func:`install_diagnostics`), save each screen."""
+    """Open diagnostics on ``gui`` (see :func:`app.diagnostics.install_diagnostics`), save
+    each screen."""
     folder.mkdir(parents=True, exist_ok=True)
     emulators = gui.devices.emulators
     saved: list[Path] = []
@@ -99,38 +96,3 @@ def save_screens(gui: Any, mode: Any, folder: Path) -> list[Path]:
         shot(name)
     mode.leave()
     return saved
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("folder", type=Path)
-    parser.add_argument("--size", default="1280x800")
-    args = parser.parse_args(argv)
-    width, height = (int(v) for v in args.size.split("x"))
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    with tempfile.TemporaryDirectory(prefix="kiosk-diag-shots-") as data:
-        os.environ["KIOSK_DATA_DIR"] = data
-        from PySide6.QtWidgets import QApplication
-
-        from kiosk.app import build_gui
-        from kiosk.config import config_from_dict
-        from kiosk.logs import setup_logging
-        from ui.diagnostics import install_diagnostics
-
-        app = QApplication.instance() or QApplication(sys.argv[:1])
-        config = config_from_dict({"mail": {"backend": "maildir"}})
-        setup_logging(config.data_path, level="INFO", stderr=False)
-        gui = build_gui(config, app, kiosk_mode=False, keyboard=False)  # type: ignore[arg-type]
-        gui.window.resize(width, height)
-        gui.window.show()  # laid out as on the terminal (hidden widgets are not)
-        mode = install_diagnostics(gui)
-        try:
-            for path in save_screens(gui, mode, args.folder):
-                print(path)
-        finally:
-            gui.close()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

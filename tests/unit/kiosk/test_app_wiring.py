@@ -7,11 +7,11 @@ import socket
 import urllib.request
 from pathlib import Path
 
-from kiosk.app import DB_FILE, serve_downloads
+from app.core import serve_downloads
 from kiosk.config import config_from_dict
 from kiosk.overrides import effective_config, save_printer_encoding
 from kiosk.platform.factory import build_sandbox
-from kiosk.storage import open_database
+from kiosk.storage import DB_FILE, open_database
 from tests.helpers.invoices import sample_request
 
 
@@ -73,3 +73,12 @@ def test_headless_receipts_use_the_calibrated_encoding(tmp_path: Path) -> None:
     save_printer_encoding(db, "UTF-8")
     db.conn.close()
     assert "发票".encode() in printer_bytes(config, ops)
+
+
+def test_mail_not_sent_carries_a_catalogued_problem() -> None:
+    from app.core import MailNotSent
+    from kiosk.messages import CATALOGUE
+
+    err = MailNotSent()
+    assert err.problem.code == "mail.not_sent" and err.problem.code in CATALOGUE
+    assert err.message_zh.startswith("邮件暂未发出") and "retries later" in err.message_en

@@ -104,10 +104,10 @@ def rig(tmp_path: Path) -> Iterator[Rig]:
 
 def test_full_red_then_a_new_blue_for_the_same_order(rig: Rig) -> None:
     blue = rig.blue("A1")
-    form = rig.service.file_red_form(blue, RedReason.ISSUED_IN_ERROR)
+    form = rig.service.corrections.file_red_form(blue, RedReason.ISSUED_IN_ERROR)
     assert form.status is RedFormStatus.NO_CONFIRMATION_NEEDED  # a person has no account
-    assert rig.service.red_form_status(form.form_number).status is RedFormStatus.NO_CONFIRMATION_NEEDED
-    out = rig.service.issue_red(form.form_number)
+    assert rig.service.corrections.red_form_status(form.form_number).status is RedFormStatus.NO_CONFIRMATION_NEEDED
+    out = rig.service.corrections.issue_red(form.form_number)
     assert out.status is IssueStatus.ISSUED and out.invoice is not None
     red = out.invoice
     assert out.request_id == red_request_id(form.form_number)
@@ -119,19 +119,19 @@ def test_full_red_then_a_new_blue_for_the_same_order(rig: Rig) -> None:
     assert [r["action"] for r in rig.audit.rows()] == [
         "invoice.issued", "invoice.red_form_filed", "invoice.red_issued"]
     assert rig.audit.verify().ok
-    again = rig.service.issue_red(form.form_number)
+    again = rig.service.corrections.issue_red(form.form_number)
     assert again.status is IssueStatus.ALREADY_INVOICED and again.invoice == red
     assert reds_at_platform(rig.sandbox) == 1
 
     assert rig.service.find_invoice_for_order("A1") is None  # fully credited: free again
-    [credited, shown_red] = sorted(rig.service.lookup("A1"), key=lambda e: e.invoice.number)
+    [credited, shown_red] = sorted(rig.service.corrections.lookup("A1"), key=lambda e: e.invoice.number)
     assert (credited.state, credited.credited, credited.red_numbers) == (
         InvoiceState.CREDITED, D("-113.00"), (red.number,))
     assert [f.form_number for f in credited.forms] == [form.form_number]
     assert shown_red.state is InvoiceState.RED and shown_red.invoice == red
 
     base = request_id_for(["A1"], SELLER.tax_id)
-    assert rig.service.request_id_for_orders(["A1"]) == reissue_request_id(["A1"], SELLER.tax_id,
+    assert rig.service.corrections.request_id_for_orders(["A1"]) == reissue_request_id(["A1"], SELLER.tax_id,
                                                                           red.number) != base
     renewed = rig.service.issue(request("A1"))  # the caller still builds the first id
     assert renewed.status is IssueStatus.ISSUED and renewed.invoice is not None
@@ -139,21 +139,21 @@ def test_full_red_then_a_new_blue_for_the_same_order(rig: Rig) -> None:
     assert rig.service.find_invoice_for_order("A1") == renewed.invoice
     repeat = rig.service.issue(request("A1"))
     assert repeat.status is IssueStatus.ALREADY_INVOICED and repeat.invoice == renewed.invoice
-    assert rig.service.lookup(renewed.invoice.number)[0].state is InvoiceState.ISSUED
-    assert len(rig.service.lookup("A1")) == 3
+    assert rig.service.corrections.lookup(renewed.invoice.number)[0].state is InvoiceState.ISSUED
+    assert len(rig.service.corrections.lookup("A1")) == 3
 
 
 def test_company_form_waits_for_the_buyer(rig: Rig) -> None:
     blue = rig.blue("C1", buyer=COMPANY)
-    form = rig.service.file_red_form(blue, "2")
+    form = rig.service.corrections.file_red_form(blue, "2")
     assert form.status is RedFormStatus.SELLER_FILED
-    refused = rig.service.issue_red(form.form_number)
+    refused = rig.service.corrections.issue_red(form.form_number)
     assert refused.status is IssueStatus.REJECTED and refused.errors[0].code == "RED_FORM_STATE"
-    assert reds_at_platform(rig.sandbox) == 0 and rig.service.pending_red() == []
-    assert rig.service.confirm_red_form(form.form_number).status is RedFormStatus.CONFIRMED
-    out = rig.service.issue_red(form.form_number)  # a refused request may be tried again
+    assert reds_at_platform(rig.sandbox) == 0 and rig.service.corrections.pending_red() == []
+    assert rig.service.corrections.confirm_red_form(form.form_number).status is RedFormStatus.CONFIRMED
+    out = rig.service.corrections.issue_red(form.form_number)  # a refused request may be tried again
     assert out.status is IssueStatus.ISSUED and out.invoice is not None
-    assert rig.service.lookup(blue)[0].state is InvoiceState.CREDITED
+    assert rig.service.corrections.lookup(blue)[0].state is InvoiceState.CREDITED
 
 
 @pytest.mark.parametrize("over", ["sandbox", "remote"])
@@ -164,13 +164,13 @@ def test_timeout_after_commit_on_red_issue_gives_one_red_invoice(tmp_path: Path,
         gateway = sandbox if over == "sandbox" else remote_for(server, retries=0)
         r = _rig(tmp_path, gateway, sandbox, clock)
         blue = r.blue("T1")
-        form = r.service.file_red_form(blue, RedReason.GOODS_RETURNED)
+        form = r.service.corrections.file_red_form(blue, RedReason.GOODS_RETURNED)
         sandbox.faults.set(timeout_after_commit=1)
-        out = r.service.issue_red(form.form_number)
+        out = r.service.corrections.issue_red(form.form_number)
         assert out.status is IssueStatus.ISSUED and out.invoice is not None  # found by query
-        assert reds_at_platform(sandbox) == 1 and r.service.pending_red() == []
+        assert reds_at_platform(sandbox) == 1 and r.service.corrections.pending_red() == []
         assert [x["action"] for x in r.audit.rows()].count("invoice.red_issued") == 1
-        assert r.service.issue_red(form.form_number).invoice == out.invoice
+        assert r.service.corrections.issue_red(form.form_number).invoice == out.invoice
     sandbox.close()
     r.service.db.close()
 
@@ -196,35 +196,35 @@ def test_unknown_red_outcome_is_queried_before_any_resend(tmp_path: Path) -> Non
     clock = MutableClock()
     sandbox = make_sandbox(tmp_path, clock)
     r = _rig(tmp_path, _QueriesFailAfterLoss(sandbox), sandbox, clock)  # type: ignore[arg-type]
-    form = r.service.file_red_form(r.blue("U1"), RedReason.ISSUED_IN_ERROR)
+    form = r.service.corrections.file_red_form(r.blue("U1"), RedReason.ISSUED_IN_ERROR)
     sandbox.faults.set(timeout_after_commit=1)
-    out = r.service.issue_red(form.form_number)
+    out = r.service.corrections.issue_red(form.form_number)
     assert out.status is IssueStatus.UNKNOWN and out.invoice is None
-    [entry] = r.service.pending_red()
+    [entry] = r.service.corrections.pending_red()
     assert entry.status is RequestStatus.UNKNOWN and entry.form_number == form.form_number
-    assert r.service.issue_red(form.form_number).status is IssueStatus.UNKNOWN  # still down
+    assert r.service.corrections.issue_red(form.form_number).status is IssueStatus.UNKNOWN  # still down
     sandbox.faults.clear()
     [done] = r.service.resolve_pending()
     assert done.status is IssueStatus.ISSUED and done.invoice is not None
-    assert reds_at_platform(sandbox) == 1 and r.service.pending_red() == []
+    assert reds_at_platform(sandbox) == 1 and r.service.corrections.pending_red() == []
     assert r.service.find_invoice_for_order("U1") is None
     sandbox.close()
     r.service.db.close()
 
 
 def test_red_request_queued_while_the_platform_is_down(rig: Rig) -> None:
-    form = rig.service.file_red_form(rig.blue("Q1"), RedReason.ISSUED_IN_ERROR)
+    form = rig.service.corrections.file_red_form(rig.blue("Q1"), RedReason.ISSUED_IN_ERROR)
     rig.sandbox.faults.set(unavailable=True)
-    out = rig.service.issue_red(form.form_number)
+    out = rig.service.corrections.issue_red(form.form_number)
     assert out.status is IssueStatus.QUEUED
-    assert [e.status for e in rig.service.pending_red()] == [RequestStatus.PENDING]
+    assert [e.status for e in rig.service.corrections.pending_red()] == [RequestStatus.PENDING]
     rig.sandbox.faults.clear()
     [done] = rig.service.resolve_pending()
     assert done.status is IssueStatus.ISSUED and reds_at_platform(rig.sandbox) == 1
 
 
 def test_kiosk_died_after_marking_the_red_request_sent(rig: Rig) -> None:
-    form = rig.service.file_red_form(rig.blue("K1"), RedReason.ISSUED_IN_ERROR)
+    form = rig.service.corrections.file_red_form(rig.blue("K1"), RedReason.ISSUED_IN_ERROR)
     rid = red_request_id(form.form_number)
     rig.service.outbox.record_red(rid, form.form_number, form.original_number, rig.clock())
     rig.service.outbox.set_red_status(rid, RequestStatus.SENT, rig.clock(), attempt=True)
@@ -258,15 +258,15 @@ def test_lost_answer_to_a_filed_form_finds_that_form(tmp_path: Path) -> None:
     lossy = _FormAnswerLost(sandbox)
     r = _rig(tmp_path, lossy, sandbox, clock)  # type: ignore[arg-type]
     blue = r.blue("L1", lines=(meal(), goods("339.00", quantity="3")))
-    original = r.service.lookup(blue)[0].invoice
+    original = r.service.corrections.lookup(blue)[0].invoice
     lines = partial_lines(original, {1: D("113.00")})
-    form = r.service.file_red_form(blue, RedReason.GOODS_RETURNED, lines)
+    form = r.service.corrections.file_red_form(blue, RedReason.GOODS_RETURNED, lines)
     assert [(ln.quantity, ln.amount, ln.tax) for ln in form.lines] == [(D("-1"), D("-100.00"),
                                                                         D("-13.00"))]
-    assert lossy.lose == 0 and r.service.red_form_status(form.form_number) == form
+    assert lossy.lose == 0 and r.service.corrections.red_form_status(form.form_number) == form
     lossy.lose = 1  # lost again, but now the open form is NOT the one asked for
     with pytest.raises(RedFormStateError) as info:
-        r.service.file_red_form(blue, RedReason.ISSUED_IN_ERROR)
+        r.service.corrections.file_red_form(blue, RedReason.ISSUED_IN_ERROR)
     assert info.value.form_number == form.form_number
     sandbox.close()
     r.service.db.close()
@@ -274,16 +274,16 @@ def test_lost_answer_to_a_filed_form_finds_that_form(tmp_path: Path) -> None:
 
 def test_partial_credit_keeps_the_order_invoiced(rig: Rig) -> None:
     blue = rig.blue("P1", lines=(meal(), goods("339.00", quantity="3")))
-    original = rig.service.lookup_invoice(blue)[0].invoice
-    form = rig.service.file_red_form(blue, RedReason.GOODS_RETURNED,
+    original = rig.service.corrections.lookup_invoice(blue)[0].invoice
+    form = rig.service.corrections.file_red_form(blue, RedReason.GOODS_RETURNED,
                                      partial_lines(original, {1: D("226.00")}))
-    red = rig.service.issue_red(form.form_number).invoice
+    red = rig.service.corrections.issue_red(form.form_number).invoice
     assert red is not None and red.total == D("-226.00")
-    [entry] = rig.service.lookup_invoice(blue)
+    [entry] = rig.service.corrections.lookup_invoice(blue)
     assert entry.state is InvoiceState.PARTLY_CREDITED and entry.credited == D("-226.00")
     assert rig.service.find_invoice_for_order("P1") == original
     assert rig.service.issue(request("P1")).status is IssueStatus.ALREADY_INVOICED
-    assert rig.service.request_id_for_orders(["P1"]) == request_id_for(["P1"], SELLER.tax_id)
+    assert rig.service.corrections.request_id_for_orders(["P1"]) == request_id_for(["P1"], SELLER.tax_id)
 
 
 def test_credit_line_splits_and_counts_units() -> None:
@@ -300,21 +300,21 @@ def test_credit_line_splits_and_counts_units() -> None:
 
 def test_lookup_and_reprint(rig: Rig) -> None:
     blue = rig.blue("R1")
-    [entry] = rig.service.lookup(blue)
+    [entry] = rig.service.corrections.lookup(blue)
     assert entry.state is InvoiceState.ISSUED and entry.source == "kiosk"
     assert entry.to_dict()["state"] == "issued" and entry.to_dict()["total"] == "113.00"
     stranger = rig.sandbox.issue(request("R2"))  # issued at the platform, not through this kiosk
-    [elsewhere] = rig.service.lookup("R2")
+    [elsewhere] = rig.service.corrections.lookup("R2")
     assert elsewhere.source == "platform" and elsewhere.invoice == stranger
-    assert rig.service.lookup("NOPE") == [] and rig.service.lookup("26112000000000000099") == []
-    form = rig.service.file_red_form(blue, RedReason.ISSUED_IN_ERROR)
-    red = rig.service.issue_red(form.form_number).invoice
+    assert rig.service.corrections.lookup("NOPE") == [] and rig.service.corrections.lookup("26112000000000000099") == []
+    form = rig.service.corrections.file_red_form(blue, RedReason.ISSUED_IN_ERROR)
+    red = rig.service.corrections.issue_red(form.form_number).invoice
     assert red is not None
-    ops = rig.service.reprint(red.number, paper_width_mm=58)
+    ops = rig.service.corrections.reprint(red.number, paper_width_mm=58)
     text = "\n".join(op.text for op in ops if isinstance(op, Text))
     assert "（红字）" in text and blue in text and form.form_number in text
     with pytest.raises(KeyError):
-        rig.service.reprint("26112000000000000099", paper_width_mm=58)
+        rig.service.corrections.reprint("26112000000000000099", paper_width_mm=58)
 
 
 def test_each_full_credit_frees_the_order_under_a_new_id(rig: Rig) -> None:
@@ -324,9 +324,9 @@ def test_each_full_credit_frees_the_order_under_a_new_id(rig: Rig) -> None:
         assert out.status is IssueStatus.ISSUED and out.invoice is not None
         ids.append(out.request_id)
         numbers.append(out.invoice.number)
-        form = rig.service.file_red_form(out.invoice.number, RedReason.ISSUED_IN_ERROR)
-        assert rig.service.issue_red(form.form_number).status is IssueStatus.ISSUED
+        form = rig.service.corrections.file_red_form(out.invoice.number, RedReason.ISSUED_IN_ERROR)
+        assert rig.service.corrections.issue_red(form.form_number).status is IssueStatus.ISSUED
     assert len(set(ids)) == 3 and len(set(numbers)) == 3
     assert ids[0] == request_id_for(["W1"], SELLER.tax_id)
     assert rig.service.find_invoice_for_order("W1") is None
-    assert [e.state for e in rig.service.lookup("W1")].count(InvoiceState.CREDITED) == 3
+    assert [e.state for e in rig.service.corrections.lookup("W1")].count(InvoiceState.CREDITED) == 3

@@ -43,7 +43,7 @@ def by_name(checks: list[Check]) -> dict[str, Check]:
 
 
 def test_db_file_name_matches_the_composition_root() -> None:
-    from kiosk.app import DB_FILE
+    from kiosk.storage import DB_FILE
 
     assert doctor.DB_FILE_NAME == DB_FILE
 

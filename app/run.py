@@ -1,5 +1,9 @@
 """``kiosk run``: open the kiosk window (full screen and frameless in kiosk mode).
 
+Registered by :func:`app.cli.main` (the subcommand needs the whole composition root,
+which :mod:`kiosk.cli` may not import).
+
+
 - ``--windowed``: a normal 1280x800 window (development, demonstrations);
 - ``--screenshot FILE.png``: render offscreen, save the first screen (or the
   ``--screen NAME`` filled with demo data), exit 0; ``--lang en``,
@@ -19,16 +23,20 @@ import logging
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kiosk.cli import CommandError, Context
 from kiosk.config import ConfigError
+
+if TYPE_CHECKING:
+    from app.gui import Gui
 
 log = logging.getLogger("kiosk.run")
 
 WINDOWED_SIZE = (1280, 800)
 
 
-def register(sub: Any) -> None:
+def register(sub: Any) -> None:  # argparse's private _SubParsersAction
     parser = sub.add_parser("run", help="open the kiosk window")
     parser.add_argument("--windowed", action="store_true",
                         help="a normal 1280x800 window instead of full screen")
@@ -50,7 +58,7 @@ def register(sub: Any) -> None:
     parser.set_defaults(func=handler)
 
 
-def handler(args: argparse.Namespace, ctx: Any) -> int:
+def handler(args: argparse.Namespace, ctx: Context) -> int:
     under_systemd = bool(os.environ.get("INVOCATION_ID"))
     try:
         config = ctx.config
@@ -79,7 +87,7 @@ def handler(args: argparse.Namespace, ctx: Any) -> int:
     _check_qt_binding()
     from PySide6.QtWidgets import QApplication
 
-    from kiosk.app import build_gui
+    from app.gui import build_gui
     from ui.widgets.keyboard import prepare_environment
 
     prepare_environment(config.data_path / "state")  # before the QApplication exists
@@ -116,10 +124,10 @@ def _check_qt_binding() -> None:
                     extra={"event": "app.qt_binding_unsafe"})
 
 
-def _run(gui: Any, args: argparse.Namespace, kiosk_mode: bool) -> int:
+def _run(gui: Gui, args: argparse.Namespace, kiosk_mode: bool) -> int:
     from PySide6.QtCore import QTimer
 
-    from kiosk.sdnotify import install_systemd_integration
+    from app.systemd import install_systemd_integration
 
     window = gui.window
     if kiosk_mode:
@@ -131,11 +139,10 @@ def _run(gui: Any, args: argparse.Namespace, kiosk_mode: bool) -> int:
         window.resize(*WINDOWED_SIZE)
         window.show()
     _maybe_simulator(gui, args)
-    from ui.diagnostics import install_diagnostics
+    from app.diagnostics import install_diagnostics
 
-    gui.diagnostics = install_diagnostics(gui)  # the hidden gesture -> PIN -> technician screens
+    install_diagnostics(gui)  # the hidden gesture -> PIN -> technician screens
     if args.control:
-        from kiosk.cli import CommandError
         from ui.control import ControlError, ControlServer
 
         try:
@@ -151,7 +158,7 @@ def _run(gui: Any, args: argparse.Namespace, kiosk_mode: bool) -> int:
     return int(code)
 
 
-def _maybe_simulator(gui: Any, args: argparse.Namespace) -> None:
+def _maybe_simulator(gui: Gui, args: argparse.Namespace) -> None:
     """Open the device simulator panel when any device is emulated (ui.simulator, if present)."""
     emulators = gui.devices.emulators
     if args.no_simulator or not any(vars(emulators).values()):
@@ -174,8 +181,7 @@ def _maybe_simulator(gui: Any, args: argparse.Namespace) -> None:
     gui.window.simulatorRequested.connect(toggle)
 
 
-def _screenshot(gui: Any, args: argparse.Namespace) -> int:
-    from kiosk.cli import CommandError
+def _screenshot(gui: Gui, args: argparse.Namespace) -> int:
     from ui.screenshots import ScreenshotError, prepare_screen, save_screenshot
 
     try:

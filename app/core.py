@@ -1,0 +1,269 @@
+"""The Qt-free half of the composition root: database -> services -> session.
+
+Every dependency is built here and passed into constructors; nothing below
+reaches for a module-level singleton. :func:`build_core` builds the database,
+demo seed, issuing gateway and service, mail, accounts, catalogue, and the
+:class:`~kiosk.session.Session` with its ports (:class:`~kiosk.flow.ports.Services`).
+Tests and benchmarks use it with their own runner and printer; :mod:`app.gui`
+puts the Qt side on top.
+
+Thread rule: the session and every widget are touched only by the UI thread.
+The issuing service and the mail outbox run on pool threads with their OWN
+database connection; the UI thread has another.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from drivers.printer.ops import Op
+from drivers.printer.worker import PrinterWorker
+from kiosk.accounts import AccountStore, seed_demo_accounts
+from kiosk.catalogue import Catalogue, seed_demo_catalogue
+from kiosk.config import Config
+from kiosk.corrections import CorrectionsService
+from kiosk.demo import seed_demo_orders
+from kiosk.flow.adapters import PrinterPort
+from kiosk.flow.ports import Runner, Services
+from kiosk.flow.states import Identity, IdMethod
+from kiosk.issuing import IssuingService
+from kiosk.mail import MailOutbox
+from kiosk.messages import Problem, ProblemError, text_for
+from kiosk.model import Buyer, Invoice
+from kiosk.orderqr import looks_like_order_qr, resolve_order_qr
+from kiosk.orders import OrderStore
+from kiosk.platform.gateway import IssuingGateway
+from kiosk.recorder import write_atomic
+from kiosk.services import CoreServices, build_services
+from kiosk.session import Session
+from kiosk.storage import DB_FILE, Database, open_database
+from kiosk.titleqr import parse_title_qr
+
+log = logging.getLogger("kiosk.app")  # the logger name the logs have always carried
+
+PUMP_INTERVAL_S = 30
+
+
+@dataclass
+class Core:
+    """The Qt-free kiosk: one database, one set of services, the session."""
+
+    config: Config
+    db: Database  # the one Database (a connection per thread, one write lock)
+    core_services: CoreServices
+    orders: OrderStore
+    accounts: AccountStore
+    catalogue: Catalogue
+    services: Services
+    session: Session
+    closers: list[Callable[[], None]] = field(default_factory=list)
+    pumping: bool = False  # a pump job is on the pool
+
+    @property
+    def gateway(self) -> IssuingGateway:
+        return self.core_services.gateway
+
+    @property
+    def issuing(self) -> IssuingService:
+        return self.core_services.issuing
+
+    @property
+    def corrections(self) -> CorrectionsService:
+        return self.core_services.corrections
+
+    @property
+    def mail(self) -> MailOutbox:
+        return self.core_services.mail
+
+    def pump(self, *, force: bool = False) -> dict[str, int]:
+        """Finish what is pending (blocking; the Qt side runs it on the pool every
+        :data:`PUMP_INTERVAL_S`): queued or unknown issue requests (same request id,
+        queried first) and queued mail, through the same issuing service and mail outbox
+        the walk-in flow uses (one request moves at a time; each thread has its own
+        connection)."""
+        outcomes = self.issuing.resolve_pending(force=force)
+        report = self.mail.drain(force=force)
+        done = {"requests": len(outcomes), "mail_sent": len(report.sent),
+                "mail_later": len(report.retry_later)}
+        if outcomes or report.sent or report.retry_later:
+            log.info("pending work pumped", extra={"event": "app.pumped", **done})
+        return done
+
+    def close(self) -> None:
+        for close in reversed(self.closers):
+            try:
+                close()
+            except Exception:
+                log.exception("close failed", extra={"event": "app.close_error"})
+        self.closers.clear()
+
+
+def serve_downloads(config: Config, gateway: IssuingGateway) -> Callable[[], None] | None:
+    """Serve the sandbox's invoice downloads at ``platform.download_base_url``.
+
+    The QR codes on the result screen and the receipt carry that URL; with the
+    embedded sandbox nothing else would answer it. Returns the server's stop
+    function, or None when not serving (remote platform, switched off, or the
+    address is taken, e.g. by a separate ``kiosk sandbox serve``: logged).
+    """
+    from urllib.parse import urlsplit
+
+    from kiosk.platform.sandbox import SandboxPlatform
+    from kiosk.platform.server import SandboxServer
+
+    if not (isinstance(gateway, SandboxPlatform) and config.platform.sandbox.serve_downloads):
+        return None
+    url = urlsplit(config.platform.download_base_url)
+    address = (url.hostname or "127.0.0.1", url.port or 80)
+    remote = config.platform.remote
+    try:
+        server = SandboxServer(address, gateway, {remote.app_key: remote.app_secret})
+    except OSError as err:
+        log.warning("invoice downloads not served at %s: %s", config.platform.download_base_url,
+                    err.strerror, extra={"event": "app.downloads_unavailable"})
+        return None
+    server.start()
+    log.info("serving invoice downloads at %s", config.platform.download_base_url,
+             extra={"event": "app.downloads_served"})
+
+    def stop() -> None:
+        server.stop()
+        server.server_close()
+
+    return stop
+
+
+def build_core(
+    config: Config,
+    *,
+    runner: Runner | None = None,
+    printer: PrinterWorker | None = None,
+    receipt_ops: Callable[[Invoice], Sequence[Op]] | None = None,
+    gateway: IssuingGateway | None = None,
+    warm_up: bool = True,
+) -> Core:
+    """Build everything but the UI and the devices. ``printer`` is a printer worker
+    (``submit_preflight``/``submit_print`` futures); ``gateway`` overrides the configured
+    one (tests inject the sandbox with faults)."""
+    data = config.data_path
+    db = open_database(data / DB_FILE)
+    orders = OrderStore(db)
+    accounts = AccountStore(db)
+    catalogue = Catalogue(db)
+    if config.orders.seed_demo:
+        seed_demo_orders(orders)
+        seed_demo_accounts(accounts)
+        seed_demo_catalogue(catalogue)
+    core_services = build_services(config, db, gateway=gateway)
+    issuing, mail, gateway = core_services.issuing, core_services.mail, core_services.gateway
+    documents_dir = issuing.documents_dir
+    secret = config.orders.qr_secret
+
+    def send_mail(invoice: Invoice, to: str) -> None:
+        paths = issuing.documents_for(invoice.number)
+        if paths is None:
+            docs = gateway.documents(invoice.number)
+            pdf, xml = docs.pdf, docs.xml
+        else:
+            xml, pdf = paths[0].read_bytes(), paths[1].read_bytes()
+        entry = mail.enqueue_invoice(invoice, to, pdf=pdf, xml=xml)
+        report = mail.drain()
+        if entry not in report.sent:
+            raise MailNotSent()
+
+    def flush_mail() -> bool:
+        report = mail.drain()
+        return not report.retry_later and not report.failed
+
+    def titles_for(identity: Identity) -> list[Buyer]:
+        if identity.method is IdMethod.ACCOUNT and identity.account is not None:
+            return accounts.titles_for(identity.account.id)
+        if identity.method is IdMethod.IDCARD and identity.id_number:
+            return accounts.titles_for_identity(identity.id_number)
+        return []
+
+    def remember_title(identity: Identity, buyer: Buyer) -> None:
+        if identity.method is IdMethod.ACCOUNT and identity.account is not None:
+            accounts.remember_title(identity.account.id, buyer)
+        elif identity.method is IdMethod.IDCARD and identity.id_number:
+            accounts.remember_title_for_identity(identity.id_number, buyer)
+
+    def save_attachment(number: str, png: bytes) -> None:
+        write_atomic(documents_dir / f"{number}.attachment.png", png)
+
+    services = Services(
+        resolve_order_code=lambda text: resolve_order_qr(text, secret, orders),
+        looks_like_order_code=looks_like_order_qr,
+        find_order=orders.get,
+        issue=issuing.issue,
+        find_invoice_for_order=issuing.find_invoice_for_order,
+        printer=PrinterPort(printer, receipt_ops or _receipt_ops(config)) if printer else None,
+        send_mail=send_mail,
+        flush_mail=flush_mail,
+        authenticate=accounts.authenticate,
+        titles_for=titles_for,
+        remember_title=remember_title,
+        parse_title_qr=parse_title_qr,
+        catalogue_search=catalogue.search,
+        save_attachment=save_attachment,
+    )
+    session = Session(
+        services, runner=runner, idle_timeout_s=config.ui.idle_timeout_s,
+        countdown_s=config.ui.idle_countdown_s, drawer=config.seller.drawer,
+        seller_tax_id=config.seller.tax_id,
+    )
+    if warm_up:
+        warm_up_imports()
+    core = Core(config, db, core_services, orders, accounts, catalogue, services, session)
+    core.closers.append(core_services.close)
+    core.closers.append(db.close)
+    log.info("kiosk core built", extra={"event": "app.core_built", "data_dir": str(data),
+                                        "platform": config.platform.backend})
+    return core
+
+
+def pump_on(core: Core, runner: Runner) -> None:
+    """Queue one pump job unless one is still running (a slow platform must not pile up)."""
+    if core.pumping:
+        return
+    core.pumping = True
+
+    def done(_result: object, error: BaseException | None) -> None:
+        core.pumping = False
+        if error is not None:
+            log.error("pump failed", exc_info=error, extra={"event": "app.pump_error"})
+
+    runner.submit("pump", core.pump, done)
+
+
+def warm_up_imports() -> None:
+    """Import what the first issue needs now, at start-up: a first import on a worker
+    thread holds the import lock and the GIL long enough to stall the UI (measured in
+    bench/bench_ui.py)."""
+    import kiosk.documents  # noqa: F401  (PDF, XML and receipt layout: fpdf2, fontTools)
+
+
+class MailNotSent(ProblemError):
+    """The e-mail did not go out now (it stays queued). ``.problem`` is ``mail.not_sent``;
+    ``message_zh``/``message_en`` are its words (for callers that still read them)."""
+
+    def __init__(self) -> None:
+        super().__init__(Problem.of("mail.not_sent"))
+        words = text_for(self.problem)
+        self.message_zh = words.zh
+        self.message_en = words.en
+
+
+def _receipt_ops(config: Config) -> Callable[[Invoice], Sequence[Op]]:
+    """The courtesy receipt's printer operations (``kiosk.documents.receipt_ops``)."""
+    width = config.devices.printer.paper_width_mm
+
+    def build(invoice: Invoice) -> Sequence[Op]:
+        from kiosk.documents import receipt_ops
+
+        return receipt_ops(invoice, paper_width_mm=width,
+                           fetch_url=invoice.download_url or config.platform.download_base_url)
+
+    return build

@@ -1,0 +1,164 @@
+"""The Qt half of the composition root: devices, Qt runner, languages, main window, pump.
+
+:func:`build_gui` builds a :class:`~app.core.Core` with a
+:class:`ui.runner.QtRunner` (blocking work on a thread pool, results back on the
+UI thread by queued signals), the devices (:class:`drivers.manager.DeviceManager`)
+with their callbacks marshalled to the UI thread (:class:`ui.devices.DeviceBridge`),
+the languages and the main window, and starts the periodic pump.
+
+Thread rule: the session and every widget are touched only by the UI thread; the
+issuing service and the mail outbox run on pool threads.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+
+from app.core import PUMP_INTERVAL_S, Core, build_core, pump_on, serve_downloads, warm_up_imports
+from drivers.manager import DeviceManager
+from kiosk.config import Config
+from kiosk.overrides import effective_config
+from kiosk.platform.gateway import IssuingGateway
+from ui import theme
+from ui.devices import DeviceBridge
+from ui.i18n import Languages
+from ui.main_window import MainWindow
+from ui.runner import QtRunner
+
+if TYPE_CHECKING:  # built later, on demand (kept off the path to the first frame)
+    from app.systemd import SystemdIntegration
+    from ui.control import ControlServer
+    from ui.diagnostics.mode import DiagnosticsMode
+    from ui.simulator import SimulatorPanel
+
+log = logging.getLogger("kiosk.app")
+
+
+@dataclass
+class Gui:
+    """The whole kiosk in this process; ``close()`` takes it down in order."""
+
+    core: Core
+    app: QApplication
+    window: MainWindow
+    runner: QtRunner
+    devices: DeviceManager
+    bridge: DeviceBridge
+    pump_timer: QTimer
+    simulator: SimulatorPanel | None = None
+    systemd: SystemdIntegration | None = None
+    control: ControlServer | None = None
+    diagnostics: DiagnosticsMode | None = None
+    closed: bool = False
+
+    def close(self) -> None:
+        if self.closed:
+            return
+        self.closed = True
+        self.pump_timer.stop()
+        self.window.allow_close = True
+        self.window.close()
+        if self.simulator is not None:
+            self.simulator.close()
+        # An issue in flight completes (it is exactly-once safe either way); then the
+        # window goes for good, so no stale widget sees a later style or language event.
+        self.runner.wait(30000)
+        self.devices.stop()  # before the window goes: no device callback into it after
+        self.window.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        self.core.close()
+
+
+FIRST_FRAME_FALLBACK_MS = 2000  # a window never painted (hidden in a test) still gets them
+
+
+class _FirstFrame(QObject):
+    """Runs callbacks once, from the event loop just after ``window``'s first paint."""
+
+    def __init__(self, window: QWidget, callbacks: Sequence[Callable[[], None]]) -> None:
+        super().__init__(window)
+        self.window = window
+        self.callbacks = list(callbacks)
+        window.installEventFilter(self)
+        QTimer.singleShot(FIRST_FRAME_FALLBACK_MS, self, self._fire)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if watched is self.window and event.type() == QEvent.Type.Paint and self.callbacks:
+            self.window.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._fire)  # after this frame is on the screen
+        return False
+
+    def _fire(self) -> None:
+        callbacks, self.callbacks = self.callbacks, []
+        for callback in callbacks:
+            callback()
+
+
+def after_first_frame(window: QWidget, callbacks: Sequence[Callable[[], None]]) -> None:
+    """Run ``callbacks`` once the window has painted its first frame (or after
+    :data:`FIRST_FRAME_FALLBACK_MS` if it is never shown)."""
+    _FirstFrame(window, callbacks)
+
+
+def build_gui(
+    config: Config,
+    app: QApplication,
+    *,
+    lang: str | None = None,
+    large_text: bool | None = None,
+    kiosk_mode: bool | None = None,
+    devices: DeviceManager | None = None,
+    start_devices: bool = True,
+    gateway: IssuingGateway | None = None,
+    keyboard: bool = True,
+    downloads: bool = False,
+) -> Gui:
+    """Build the devices, the core with a Qt runner, and the main window over them.
+
+    ``devices`` is a :class:`drivers.manager.DeviceManager` (built from
+    ``config.devices`` when not given). ``downloads`` serves the sandbox's invoice
+    downloads in-process (``kiosk run`` asks for it; tests stay off the network).
+    Device callbacks arrive on device threads and reach the session through queued
+    signals (:class:`ui.devices.DeviceBridge`).
+    """
+    runner = QtRunner(parent=app)
+    config = effective_config(config)
+    large = config.ui.large_text if large_text is None else large_text
+    theme.apply(app, large)
+    if devices is None:
+        devices = DeviceManager(config.devices)
+    core = build_core(config, runner=runner, printer=devices.printer_worker, gateway=gateway,
+                      warm_up=False)
+    if downloads:
+        stop_downloads = serve_downloads(config, core.gateway)
+        if stop_downloads is not None:
+            core.closers.append(stop_downloads)
+    languages = Languages(app)
+    languages.set(lang or config.ui.language)
+    window = MainWindow(
+        core.session, languages,
+        kiosk_mode=config.ui.kiosk_mode if kiosk_mode is None else kiosk_mode,
+        large_text=large, support_phone=config.ui.support_phone,
+        support_text=config.ui.support_text, keyboard=keyboard,
+    )
+    bridge = DeviceBridge(core.session, devices, window)
+    bridge.preview.connect(window.show_preview)
+    pump = QTimer(window)
+    pump.setInterval(PUMP_INTERVAL_S * 1000)
+    pump.timeout.connect(lambda: pump_on(core, runner))
+    pump.start()
+    # After the first frame, not before it (bench/bench_startup.py): finish what a restart
+    # left, and import what the first issue needs (fpdf2, fontTools: ~0.3 s) while nobody
+    # can reach "confirm" yet.
+    after_first_frame(window, [lambda: pump_on(core, runner), warm_up_imports])
+    if start_devices:
+        devices.start()
+    log.info("kiosk window built", extra={"event": "app.gui_built", "lang": languages.current,
+                                          "large_text": large})
+    return Gui(core, app, window, runner, devices, bridge, pump)

@@ -1,0 +1,134 @@
+"""What happened to an issue request, for the screen and the CLI: :class:`IssueOutcome`.
+
+Shared by blue issuing (:mod:`kiosk.issuing`) and red-letter corrections
+(:mod:`kiosk.corrections`), which answer with the same outcomes. The builders
+here are the only place their words are chosen: each outcome carries a
+``problem`` (:class:`drivers.problem.Problem`, words in
+:mod:`kiosk.messages.platform`), and ``message_zh``/``message_en`` are those
+words (joined by :func:`kiosk.messages.join` with any further sentence, such as
+the platform's own reason), kept for the callers that still read them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from drivers.problem import Problem
+from kiosk.messages import Text, join, text_for
+from kiosk.model import Invoice
+from kiosk.outbox import StoredInvoice
+from kiosk.platform.gateway import Rejection
+
+
+class IssueStatus(StrEnum):
+    ISSUED = "issued"
+    ALREADY_INVOICED = "already_invoiced"
+    QUEUED = "queued"
+    UNKNOWN = "unknown"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class IssueOutcome:
+    """What happened to a request, and what will happen next (for the screen and the CLI)."""
+
+    status: IssueStatus
+    request_id: str
+    invoice: Invoice | None = None
+    message_zh: str = ""
+    message_en: str = ""
+    errors: tuple[Rejection, ...] = field(default_factory=tuple)
+    xml_path: Path | None = None
+    pdf_path: Path | None = None
+    problem: Problem | None = None  # what happened, as a catalogue code (read this first)
+
+
+def _joined(*parts: Text) -> tuple[str, str]:
+    """Both languages of ``parts`` put together by the one join rule."""
+    return (join(*(p.zh for p in parts), lang="zh_CN"), join(*(p.en for p in parts), lang="en"))
+
+
+def _outcome(status: IssueStatus, rid: str, problem: Problem, *more: Text,
+             **fields: Any) -> IssueOutcome:
+    zh, en = _joined(text_for(problem), *more)
+    return IssueOutcome(status, rid, message_zh=zh, message_en=en, problem=problem, **fields)
+
+
+def issued(rid: str, invoice: Invoice, *, mailed: bool, xml_path: Path | None,
+           pdf_path: Path | None) -> IssueOutcome:
+    more = (text_for(Problem.of("issuing.mail_follows")),) if mailed else ()
+    return _outcome(IssueStatus.ISSUED, rid, Problem.of("issuing.issued", number=invoice.number),
+                    *more, invoice=invoice, xml_path=xml_path, pdf_path=pdf_path)
+
+
+def red_issued(rid: str, invoice: Invoice, *, xml_path: Path | None,
+               pdf_path: Path | None) -> IssueOutcome:
+    problem = Problem.of("issuing.red_issued", number=invoice.number,
+                         original=invoice.original_number)
+    return _outcome(IssueStatus.ISSUED, rid, problem, invoice=invoice, xml_path=xml_path,
+                    pdf_path=pdf_path)
+
+
+def order_taken(rid: str, rejection: Rejection) -> IssueOutcome:
+    """The platform says the orders carry an invoice it cannot show us: its own words."""
+    problem = Problem.of("issuing.order_taken", rule=rejection.code)
+    return IssueOutcome(IssueStatus.ALREADY_INVOICED, rid, None, rejection.message_zh,
+                        rejection.message_en, (rejection,), problem=problem)
+
+
+def queued(rid: str) -> IssueOutcome:
+    return _outcome(IssueStatus.QUEUED, rid, Problem.of("issuing.queued"))
+
+
+def unknown(rid: str) -> IssueOutcome:
+    return _outcome(IssueStatus.UNKNOWN, rid, Problem.of("issuing.unknown"))
+
+
+def blocked(rid: str, other_request_id: str) -> IssueOutcome:
+    return _outcome(
+        IssueStatus.UNKNOWN, rid, Problem.of("issuing.blocked"),
+        errors=(Rejection("REQUEST_IN_FLIGHT", "订单有未完成的开票申请",
+                          f"request {other_request_id} is not resolved yet", "order_nos"),))
+
+
+def rejected(rid: str, errors: list[Rejection]) -> IssueOutcome:
+    """Refused: the platform's first reason in its own words, then what to do."""
+    first = errors[0] if errors else Rejection("REJECTED", "开票请求被拒绝", "rejected")
+    prefix = text_for(Problem.of("issuing.rejected_prefix"))
+    reason = Text(f"{prefix.zh}：{first.message_zh}", f"{prefix.en}: {first.message_en or first.code}")
+    zh, en = _joined(reason, text_for(Problem.of("issuing.correct_and_retry")))
+    return IssueOutcome(IssueStatus.REJECTED, rid, message_zh=zh, message_en=en,
+                        errors=tuple(errors), problem=Problem.of("issuing.rejected",
+                                                                 rule=first.code))
+
+
+def already(rid: str, stored: StoredInvoice) -> IssueOutcome:
+    invoice = stored.invoice
+    return _outcome(
+        IssueStatus.ALREADY_INVOICED, rid,
+        Problem.of("issuing.already_invoiced", number=invoice.number), invoice=invoice,
+        xml_path=Path(stored.xml_path) if stored.xml_path else None,
+        pdf_path=Path(stored.pdf_path) if stored.pdf_path else None)
+
+
+def describe(outcome: IssueOutcome) -> dict[str, Any]:
+    """An outcome as JSON-ready data (the CLI prints it; logs may use it)."""
+    inv = outcome.invoice
+    return {
+        "status": outcome.status.value,
+        "request_id": outcome.request_id,
+        "invoice_number": inv.number if inv else None,
+        "issued_at": inv.issued_at.isoformat() if inv else None,
+        "net": str(inv.total_net) if inv else None,
+        "tax": str(inv.total_tax) if inv else None,
+        "total": str(inv.total) if inv else None,
+        "download_url": inv.download_url if inv else None,
+        "xml": str(outcome.xml_path) if outcome.xml_path else None,
+        "pdf": str(outcome.pdf_path) if outcome.pdf_path else None,
+        "message_zh": outcome.message_zh,
+        "message_en": outcome.message_en,
+        "errors": [e.to_dict() for e in outcome.errors],
+    }
