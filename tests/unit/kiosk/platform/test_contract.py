@@ -1,8 +1,15 @@
-"""The issuing-gateway contract: the same tests against the in-process sandbox and over HTTP.
+"""The issuing-gateway contract: the same tests against the sandbox, over HTTP, and via Nuonuo.
 
-Each test runs twice (``put.kind`` = "sandbox" / "remote"): once calling
-SandboxPlatform directly, once through RemoteGateway to a real SandboxServer on
-loopback. The backing sandbox's clock and faults are set in-process.
+Each test runs three times (``put.kind`` = "sandbox" / "remote" / "nuonuo"):
+calling SandboxPlatform directly, through RemoteGateway to a real
+SandboxServer on loopback, and through NuonuoGateway to the fake Nuonuo
+platform (real HTTP, exact signatures, tokens) over the same kind of sandbox.
+The backing sandbox's clock and faults are set in-process.
+
+Nuonuo's public API has no quota query, so for ``nuonuo`` the quota is read
+from the backing sandbox (the provider's truth) by :func:`remaining`, and
+``remaining_quota`` itself is tested to refuse with a catalogue code in
+test_nuonuo.py. The red-letter tests need :func:`needs_red`.
 """
 
 from __future__ import annotations
@@ -45,10 +52,20 @@ S = RedFormStatus
 NUMBER = re.compile(r"^26112\d{15}$")
 
 
-@pytest.fixture(params=["sandbox", "remote"])
+@pytest.fixture(params=["sandbox", "remote", "nuonuo"])
 def put(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PlatformUnderTest]:
     with platform_under_test(request.param, tmp_path, quota="1000.00") as p:
         yield p
+
+
+def remaining(put: PlatformUnderTest) -> Decimal:
+    """The quota left, through the gateway where it can tell, else the backing platform's."""
+    return put.sandbox.remaining_quota() if put.kind == "nuonuo" else put.gateway.remaining_quota()
+
+
+def needs_red(put: PlatformUnderTest) -> None:
+    if put.kind == "nuonuo":
+        pytest.skip("red letters through Nuonuo are not wired yet")
 
 
 def seq(number: str) -> int:
@@ -72,7 +89,9 @@ def test_issue_records_a_numbered_split_invoice(put: PlatformUnderTest) -> None:
     assert inv.total == D("123.00")
     assert inv.order_nos == ("A1",) and inv.seller.tax_id == "91110108MA01ABCD2X"
     assert inv.issued_at == put.clock()
-    assert re.match(re.escape(put.server.base_url) + r"/i/[A-Za-z0-9_-]{32}$", inv.download_url)
+    suffix = r"\.pdf" if put.kind == "nuonuo" else ""  # Nuonuo's QR points at the official PDF
+    assert re.match(re.escape(put.server.base_url) + r"/i/[A-Za-z0-9_-]{32}" + suffix + "$",
+                    inv.download_url)
     assert put.gateway.get_invoice(inv.number) == inv
     assert put.gateway.query_request("RQ-A1") == inv
     assert put.gateway.query_order("A1") == inv
@@ -82,7 +101,7 @@ def test_same_request_id_returns_the_same_invoice_and_spends_no_number(put: Plat
     first = put.gateway.issue(make_request("A1"))
     again = put.gateway.issue(make_request("A1"))
     assert again == first
-    assert put.gateway.remaining_quota() == D("887.00")  # counted once
+    assert remaining(put) == D("887.00")  # counted once
     second = put.gateway.issue(make_request("A2"))
     assert seq(second.number) == seq(first.number) + 1
     assert count_invoices(put.sandbox) == 2
@@ -102,6 +121,7 @@ def test_unknown_lookups_answer_none(put: PlatformUnderTest) -> None:
     assert put.gateway.query_request("RQ-NOPE") is None
     assert put.gateway.query_order("NOPE") is None
     assert put.gateway.get_invoice("26112000000000000099") is None
+    needs_red(put)
     with pytest.raises(NotFound):
         put.gateway.query_red_form("26112000000000000099")
 
@@ -138,15 +158,16 @@ def test_bad_tax_code_names_the_line(put: PlatformUnderTest) -> None:
 
 def test_monthly_quota_is_enforced_and_resets_next_month(put: PlatformUnderTest) -> None:
     put.gateway.issue(make_request("A1", lines=[meal("900.00")]))
-    assert put.gateway.remaining_quota() == D("100.00")
+    assert remaining(put) == D("100.00")
     with pytest.raises(QuotaExceeded) as info:
         put.gateway.issue(make_request("A2", lines=[meal("100.01")]))
-    assert info.value.remaining == D("100.00") and info.value.requested == D("100.01")
+    if put.kind != "nuonuo":  # Nuonuo's refusal does not carry the figures
+        assert info.value.remaining == D("100.00") and info.value.requested == D("100.01")
     assert put.gateway.query_request("RQ-A2") is None
     assert put.gateway.issue(make_request("A3", lines=[meal("100.00")])).total == D("100.00")
-    assert put.gateway.remaining_quota() == D("0.00")
+    assert remaining(put) == D("0.00")
     put.clock.advance(days=30)  # 2026-04-09
-    assert put.gateway.remaining_quota() == D("1000.00")
+    assert remaining(put) == D("1000.00")
 
 
 def test_numbers_run_without_gaps_and_restart_each_year(put: PlatformUnderTest) -> None:
@@ -176,7 +197,8 @@ def test_injected_failures_then_recovery(put: PlatformUnderTest) -> None:
     assert not health.ok and health.message
     put.sandbox.faults.clear()
     health = put.gateway.health()
-    assert health.ok and health.quota == D("887.00") and health.latency_ms >= 0
+    quota = None if put.kind == "nuonuo" else D("887.00")
+    assert health.ok and health.quota == quota and health.latency_ms >= 0
 
 
 def test_timeout_after_commit_leaves_exactly_one_invoice(put: PlatformUnderTest) -> None:
@@ -193,6 +215,7 @@ def test_timeout_after_commit_leaves_exactly_one_invoice(put: PlatformUnderTest)
 
 
 def test_seller_form_confirmed_by_buyer_then_red_invoice(put: PlatformUnderTest) -> None:
+    needs_red(put)
     blue = put.gateway.issue(make_request("R1", lines=[meal("113.00"), goods("226.00", quantity="2")]))
     form = put.gateway.file_red_form(blue.number, RedReason.GOODS_RETURNED, "seller")
     assert form.status is S.SELLER_FILED and len(form.form_number) == 20
@@ -208,7 +231,7 @@ def test_seller_form_confirmed_by_buyer_then_red_invoice(put: PlatformUnderTest)
     assert seq(red.number) == seq(blue.number) + 1  # one sequence for blue and red
     assert put.gateway.issue_red_invoice(form.form_number) == red  # idempotent per form
     assert put.gateway.query_red_form(form.form_number).red_invoice_number == red.number
-    assert put.gateway.remaining_quota() == D("1000.00")  # red gives the quota back
+    assert remaining(put) == D("1000.00")  # red gives the quota back
     assert put.gateway.query_order("R1") is None  # fully credited: the order is free again
     with pytest.raises(RedFormStateError) as info:
         put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
@@ -218,6 +241,7 @@ def test_seller_form_confirmed_by_buyer_then_red_invoice(put: PlatformUnderTest)
 
 
 def test_person_buyer_needs_no_confirmation(put: PlatformUnderTest) -> None:
+    needs_red(put)
     blue = put.gateway.issue(make_request("P1", buyer=PERSON))
     form = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
     assert form.status is S.NO_CONFIRMATION_NEEDED
@@ -235,6 +259,7 @@ def test_person_buyer_needs_no_confirmation(put: PlatformUnderTest) -> None:
 )
 def test_form_transitions(put: PlatformUnderTest, filed_by: str, first: S, action: str,
                           after: S) -> None:
+    needs_red(put)
     blue = put.gateway.issue(make_request("S1"))
     form = put.gateway.file_red_form(blue.number, RedReason.SERVICE_STOPPED, filed_by)
     assert form.status is first and form.filed_by == filed_by
@@ -251,6 +276,7 @@ def test_form_transitions(put: PlatformUnderTest, filed_by: str, first: S, actio
 
 
 def test_confirmed_form_withdrawn_is_void_after_confirmation(put: PlatformUnderTest) -> None:
+    needs_red(put)
     blue = put.gateway.issue(make_request("V1"))
     form = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
     put.gateway.confirm_red_form(form.form_number)
@@ -260,6 +286,7 @@ def test_confirmed_form_withdrawn_is_void_after_confirmation(put: PlatformUnderT
 
 
 def test_only_one_open_form_per_invoice(put: PlatformUnderTest) -> None:
+    needs_red(put)
     blue = put.gateway.issue(make_request("O1"))
     first = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
     with pytest.raises(RedFormStateError) as info:
@@ -269,6 +296,7 @@ def test_only_one_open_form_per_invoice(put: PlatformUnderTest) -> None:
 
 
 def test_unconfirmed_form_expires_after_72_hours(put: PlatformUnderTest) -> None:
+    needs_red(put)
     blue = put.gateway.issue(make_request("E1"))
     form = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
     put.clock.advance(hours=71, minutes=59)
@@ -284,6 +312,7 @@ def test_unconfirmed_form_expires_after_72_hours(put: PlatformUnderTest) -> None
 
 
 def test_a_confirmed_form_does_not_expire(put: PlatformUnderTest) -> None:
+    needs_red(put)
     blue = put.gateway.issue(make_request("E2"))
     form = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "buyer")
     put.gateway.confirm_red_form(form.form_number)
@@ -297,6 +326,7 @@ def _credit(line: InvoiceLine, amount: str, tax: str, quantity: str = "0") -> In
 
 
 def test_partial_red_follows_the_original_and_may_not_exceed_it(put: PlatformUnderTest) -> None:
+    needs_red(put)
     blue = put.gateway.issue(make_request(
         "PR", lines=[meal("113.00"), goods("339.00", quantity="3"), meal("53.00", name="茶位费")]))
     l0, l1, l2 = blue.lines
@@ -319,7 +349,7 @@ def test_partial_red_follows_the_original_and_may_not_exceed_it(put: PlatformUnd
                                                                         D("-13.00"))]
     put.gateway.confirm_red_form(form.form_number)
     red = put.gateway.issue_red_invoice(form.form_number)
-    assert red.total == D("-113.00") and put.gateway.remaining_quota() == D("1000.00") - D("392.00")
+    assert red.total == D("-113.00") and remaining(put) == D("1000.00") - D("392.00")
     assert put.gateway.query_order("PR") == blue  # partly credited: still invoiced
     with pytest.raises(PlatformRejected):  # 2 packs are left, not 3
         put.gateway.file_red_form(blue.number, RedReason.GOODS_RETURNED, "seller",
@@ -329,7 +359,7 @@ def test_partial_red_follows_the_original_and_may_not_exceed_it(put: PlatformUnd
     assert [ln.quantity for ln in rest.lines] == [D("-1"), D("-2"), D("-1")]
     put.gateway.confirm_red_form(rest.form_number)
     put.gateway.issue_red_invoice(rest.form_number)
-    assert put.gateway.remaining_quota() == D("1000.00")
+    assert remaining(put) == D("1000.00")
     assert put.gateway.query_order("PR") is None
 
 
@@ -337,6 +367,7 @@ def test_partial_red_follows_the_original_and_may_not_exceed_it(put: PlatformUnd
 
 
 def test_list_invoices_gives_a_beijing_day_blue_and_red(put: PlatformUnderTest) -> None:
+    needs_red(put)
     put.clock.set(put.clock().replace(hour=0, minute=0, second=0))  # 2026-03-10 00:00 Beijing
     first = put.gateway.issue(make_request("L1", buyer=PERSON))  # 16:00 UTC on the 9th
     put.clock.set(put.clock().replace(hour=23, minute=59, second=59))
@@ -358,7 +389,7 @@ def test_list_invoices_gives_a_beijing_day_blue_and_red(put: PlatformUnderTest) 
 def test_list_invoices_is_a_safe_query(put: PlatformUnderTest) -> None:
     inv = put.gateway.issue(make_request("L4"))
     put.sandbox.faults.set(fail_next=1, fail_code="UNAVAILABLE")
-    if put.kind == "remote":  # the adapter retries a safe query by itself
+    if put.kind != "sandbox":  # the adapter retries a safe query by itself (Nuonuo: its ledger)
         assert put.gateway.list_invoices(put.clock().date()) == [inv]
     else:
         with pytest.raises(PlatformUnavailable):
@@ -374,15 +405,23 @@ def test_documents_and_the_download_url(put: PlatformUnderTest) -> None:
     docs = put.gateway.documents(inv.number)
     assert docs.number == inv.number
     assert docs.pdf.startswith(b"%PDF") and inv.number.encode() in docs.xml
-    with urllib.request.urlopen(inv.download_url, timeout=10) as resp:  # no auth: the token
-        page = resp.read().decode("utf-8")
-        assert resp.headers["Content-Type"].startswith("text/html")
-    assert inv.number in page and ".pdf" in page and ".xml" in page
-    with urllib.request.urlopen(inv.download_url + ".pdf", timeout=10) as resp:
-        assert resp.read() == docs.pdf and resp.headers["Content-Type"] == "application/pdf"
-    with urllib.request.urlopen(inv.download_url + ".xml", timeout=10) as resp:
+    if put.kind == "nuonuo":  # the QR points at the provider's official PDF; OFD and XML beside it
+        base = inv.download_url.removesuffix(".pdf")
+        with urllib.request.urlopen(inv.download_url, timeout=10) as resp:
+            assert resp.read() == docs.pdf and resp.headers["Content-Type"] == "application/pdf"
+        with urllib.request.urlopen(base + ".ofd", timeout=10) as resp:
+            assert resp.read().startswith(b"PK")  # OFD is a ZIP container
+    else:
+        with urllib.request.urlopen(inv.download_url, timeout=10) as resp:  # no auth: the token
+            page = resp.read().decode("utf-8")
+            assert resp.headers["Content-Type"].startswith("text/html")
+        assert inv.number in page and ".pdf" in page and ".xml" in page
+        with urllib.request.urlopen(inv.download_url + ".pdf", timeout=10) as resp:
+            assert resp.read() == docs.pdf and resp.headers["Content-Type"] == "application/pdf"
+        base = inv.download_url
+    with urllib.request.urlopen(base + ".xml", timeout=10) as resp:
         assert resp.read() == docs.xml
-    wrong = inv.download_url[:-4] + ("AAAA" if not inv.download_url.endswith("AAAA") else "BBBB")
+    wrong = base[:-4] + ("AAAA" if not base.endswith("AAAA") else "BBBB")
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(wrong, timeout=10)
     assert info.value.code == 404
@@ -392,10 +431,12 @@ def test_documents_and_the_download_url(put: PlatformUnderTest) -> None:
 
 def test_health_reports_quota(put: PlatformUnderTest) -> None:
     health = put.gateway.health()
-    assert health.ok and health.quota == D("1000.00") and health.message
+    quota = None if put.kind == "nuonuo" else D("1000.00")
+    assert health.ok and health.quota == quota and health.message
 
 
 def test_red_invoice_documents_name_the_blue_one(put: PlatformUnderTest) -> None:
+    needs_red(put)
     from kiosk.documents.xml import parse_invoice_xml
 
     blue = put.gateway.issue(make_request("RD", buyer=PERSON))

@@ -1,0 +1,185 @@
+"""The Nuonuo adapter's own record: which orderNo each kiosk request uses, and what came back.
+
+A real provider knows orderNos, not the kiosk's request ids and shop orders,
+so the adapter keeps (SQLite, ``<data folder>/nuonuo.db``, WAL, every write
+one ``BEGIN IMMEDIATE`` transaction so processes and threads serialise):
+
+- ``requests``: request id -> the request, its current ``order_no`` and
+  ``attempt``, and ``state`` (``sent`` = persisted before sending, outcome
+  not yet known; ``failed`` = a definite failure, the next attempt takes a
+  new orderNo; ``issued``), the provider's serial number, the invoice number;
+- ``invoices``: the issued invoices as the kiosk built them from the
+  provider's answer, by number and Beijing day.
+
+The orderNo is written here BEFORE the billing request leaves, so a crash at
+any point resubmits the same orderNo (answered ``E9106``), never a new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from kiosk.model import Invoice, InvoiceRequest
+from kiosk.platform.codec import from_data, to_data
+from kiosk.platform.nuonuo_mapping import PLATFORM_TZ, order_no_for
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS requests (
+    request_id TEXT PRIMARY KEY,
+    data TEXT NOT NULL,
+    order_no TEXT NOT NULL UNIQUE,
+    attempt INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('sent', 'failed', 'issued')),
+    serial_no TEXT NOT NULL DEFAULT '',
+    invoice_number TEXT NOT NULL DEFAULT '',
+    fail_code TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS request_orders (
+    order_no TEXT NOT NULL,
+    request_id TEXT NOT NULL REFERENCES requests(request_id),
+    PRIMARY KEY (order_no, request_id)
+);
+CREATE TABLE IF NOT EXISTS invoices (
+    number TEXT PRIMARY KEY,
+    request_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    data TEXT NOT NULL,
+    urls TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX IF NOT EXISTS invoices_day ON invoices(day);
+"""
+
+
+@dataclass(frozen=True)
+class Entry:
+    request: InvoiceRequest
+    order_no: str
+    attempt: int
+    state: str
+    serial_no: str
+    invoice_number: str
+
+
+class Ledger:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._conn() as conn:
+            conn.executescript(_SCHEMA)
+
+    @contextlib.contextmanager
+    def _conn(self) -> Iterator[sqlite3.Connection]:
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            yield conn
+        finally:
+            conn.close()
+
+    @contextlib.contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._conn() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @staticmethod
+    def _entry(row: tuple[str, str, int, str, str, str]) -> Entry:
+        data, order_no, attempt, state, serial, number = row
+        return Entry(from_data(InvoiceRequest, json.loads(data), "request"), order_no, attempt,
+                     state, serial, number)
+
+    def entry(self, request_id: str) -> Entry | None:
+        with self._conn() as conn:
+            row = conn.execute(
+                "SELECT data, order_no, attempt, state, serial_no, invoice_number FROM requests"
+                " WHERE request_id = ?", [request_id]).fetchone()
+        return None if row is None else self._entry(row)
+
+    def prepare(self, request: InvoiceRequest) -> Entry:
+        """The entry to send now: the same orderNo while the outcome is open, a new one after a failure."""
+        with self._tx() as conn:
+            row = conn.execute(
+                "SELECT data, order_no, attempt, state, serial_no, invoice_number FROM requests"
+                " WHERE request_id = ?", [request.request_id]).fetchone()
+            data = json.dumps(to_data(request), ensure_ascii=False)
+            if row is None:
+                order_no = order_no_for(request.request_id, 1)
+                conn.execute("INSERT INTO requests(request_id, data, order_no, attempt, state)"
+                             " VALUES (?, ?, ?, 1, 'sent')", [request.request_id, data, order_no])
+                conn.executemany("INSERT OR IGNORE INTO request_orders VALUES (?, ?)",
+                                 [(o, request.request_id) for o in request.order_nos])
+                return Entry(request, order_no, 1, "sent", "", "")
+            entry = self._entry(row)
+            if entry.state != "failed":
+                return entry
+            attempt = entry.attempt + 1
+            order_no = order_no_for(request.request_id, attempt)
+            conn.execute("UPDATE requests SET data = ?, order_no = ?, attempt = ?, state = 'sent',"
+                         " serial_no = '', fail_code = '' WHERE request_id = ?",
+                         [data, order_no, attempt, request.request_id])
+            return Entry(request, order_no, attempt, "sent", "", "")
+
+    def set_serial(self, request_id: str, serial_no: str) -> None:
+        with self._tx() as conn:
+            conn.execute("UPDATE requests SET serial_no = ? WHERE request_id = ?",
+                         [serial_no, request_id])
+
+    def fail(self, request_id: str, order_no: str, code: str) -> None:
+        """A definite failure of ``order_no``: the next attempt takes a new orderNo."""
+        with self._tx() as conn:
+            conn.execute("UPDATE requests SET state = 'failed', fail_code = ?"
+                         " WHERE request_id = ? AND order_no = ? AND state = 'sent'",
+                         [code, request_id, order_no])
+
+    def record(self, invoice: Invoice, urls: dict[str, str]) -> Invoice:
+        """Store the issued invoice and its document URLs (first writer wins); mark it issued."""
+        day = invoice.issued_at.astimezone(PLATFORM_TZ).date().isoformat()
+        with self._tx() as conn:
+            row = conn.execute("SELECT data FROM invoices WHERE number = ?",
+                               [invoice.number]).fetchone()
+            if row is not None:
+                return from_data(Invoice, json.loads(row[0]), "invoice")
+            conn.execute("INSERT INTO invoices(number, request_id, day, data, urls)"
+                         " VALUES (?, ?, ?, ?, ?)",
+                         [invoice.number, invoice.request_id, day,
+                          json.dumps(to_data(invoice), ensure_ascii=False), json.dumps(urls)])
+            conn.execute("UPDATE requests SET state = 'issued', invoice_number = ?"
+                         " WHERE request_id = ?", [invoice.number, invoice.request_id])
+        return invoice
+
+    def invoice(self, number: str) -> Invoice | None:
+        with self._conn() as conn:
+            row = conn.execute("SELECT data FROM invoices WHERE number = ?", [number]).fetchone()
+        return None if row is None else from_data(Invoice, json.loads(row[0]), "invoice")
+
+    def urls(self, number: str) -> dict[str, str]:
+        """The provider's document URLs of an invoice (``pdf``, ``ofd``, ``xml``)."""
+        with self._conn() as conn:
+            row = conn.execute("SELECT urls FROM invoices WHERE number = ?", [number]).fetchone()
+        data = json.loads(row[0]) if row else {}
+        return {str(k): str(v) for k, v in data.items() if v} if isinstance(data, dict) else {}
+
+    def invoices_on(self, day: str) -> list[Invoice]:
+        with self._conn() as conn:
+            rows = conn.execute("SELECT data FROM invoices WHERE day = ? ORDER BY number",
+                                [day]).fetchall()
+        return [from_data(Invoice, json.loads(r[0]), "invoice") for r in rows]
+
+    def holders(self, order_no: str) -> list[tuple[str, str, str]]:
+        """``(request_id, state, invoice_number)`` of every request that names shop order ``order_no``."""
+        with self._conn() as conn:
+            return [(str(a), str(b), str(c)) for a, b, c in conn.execute(
+                "SELECT r.request_id, r.state, r.invoice_number FROM request_orders o"
+                " JOIN requests r ON r.request_id = o.request_id WHERE o.order_no = ?",
+                [order_no]).fetchall()]
