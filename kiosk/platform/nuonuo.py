@@ -303,6 +303,8 @@ class NuonuoGateway:
             invoice, _ = self._poll(entry, give_up_if_unknown=True)
         except PlatformRejected:
             return None  # a definite failure: nothing was issued
+        except PlatformTimeout:
+            return None  # still open (e.g. seal retry refused for today): not issued yet
         return invoice
 
     def query_order(self, order_no: str) -> Invoice | None:

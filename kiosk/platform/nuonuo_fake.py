@@ -195,6 +195,13 @@ class FakeNuonuo(ThreadingHTTPServer):
         with self._lock:
             return [code for _, code in self.state.billing]
 
+    def note_billing(self, content: Any, code: str) -> None:
+        """Remember a billing call and what the provider made of it (tests read ``billing``)."""
+        order = content.get("order") if isinstance(content, dict) else None
+        order_no = str(order.get("orderNo", "")) if isinstance(order, dict) else ""
+        with self._lock:
+            self.state.billing.append((order_no, code))
+
     def _take_injected(self, method: str) -> _Injected | None:
         with self._lock:
             for i, inj in enumerate(self._injected):
@@ -254,12 +261,7 @@ class FakeNuonuo(ThreadingHTTPServer):
         if not isinstance(content, dict):
             return "E9101", "报文必须为JSON对象", None
         if method.endswith(".requestBillingNew"):
-            code, describe, result = self._billing(content)
-            with self._lock:
-                order = content.get("order")
-                order_no = str(order.get("orderNo", "")) if isinstance(order, dict) else ""
-                self.state.billing.append((order_no, code))
-            return code, describe, result
+            return self._billing(content)
         if method.endswith(".queryInvoiceResult"):
             return self._query(content)
         if method.endswith(".reInvoice"):
@@ -487,6 +489,8 @@ class _Handler(BaseHTTPRequestHandler):
             return
         method = str(self.headers.get("method", ""))
         injected = self.server._take_injected(method)
+        billing = method.endswith(".requestBillingNew")
+        content: Any = None
         try:
             content = json.loads(body)
             if injected is None or injected.process:
@@ -494,6 +498,8 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 code, describe, result = "", "", None
         except (PlatformTimeout, ConnectionError):
+            if billing:
+                self.server.note_billing(content, "lost")
             self.close_connection = True  # a lost answer
             return
         except PlatformUnavailable:
@@ -505,12 +511,13 @@ class _Handler(BaseHTTPRequestHandler):
             code, describe, result = "E9101", f"{err.code}: {err.message_zh}", None
         except ValueError:
             code, describe, result = "E9101", "报文不是合法JSON", None
-        if injected is not None:
-            if injected.kind == "lose":
-                self.close_connection = True
-                return
-            if injected.kind == "code":
-                code, describe, result = injected.code, injected.describe or injected.code, None
-            if injected.kind == "delay":
-                self.server._stopping.wait(injected.seconds)
+        if injected is not None and injected.kind == "code":
+            code, describe, result = injected.code, injected.describe or injected.code, None
+        if billing:
+            self.server.note_billing(content, code)
+        if injected is not None and injected.kind == "lose":
+            self.close_connection = True
+            return
+        if injected is not None and injected.kind == "delay":
+            self.server._stopping.wait(injected.seconds)
         self._json({"code": code, "describe": describe, "result": result})

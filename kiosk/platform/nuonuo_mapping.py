@@ -42,9 +42,14 @@ def order_no_for(request_id: str, attempt: int) -> str:
     return f"{digest[:17]}{attempt:03d}"
 
 
-def money(d: Decimal) -> str:
-    """A decimal as the provider's string: plain notation, no exponent, never a float."""
+def number(d: Decimal) -> str:
+    """A price, quantity or rate as the provider's string: plain, no exponent, never a float."""
     return format(plain_decimal(d), "f")
+
+
+def money(d: Decimal) -> str:
+    """An amount in yuan with its two decimals ("106.60")."""
+    return format(d.quantize(Decimal("0.01")), "f")
 
 
 def _detail(line: OrderLine, net: Decimal, tax: Decimal, prop: str) -> dict[str, str]:
@@ -52,11 +57,11 @@ def _detail(line: OrderLine, net: Decimal, tax: Decimal, prop: str) -> dict[str,
         "goodsName": item_full_name(line.short_name, line.name),
         "goodsCode": line.tax_code,
         "withTaxFlag": "1",
-        "price": money(line.unit_price),
-        "num": money(line.quantity),
+        "price": number(line.unit_price),
+        "num": number(line.quantity),
         "unit": line.unit,
         "specType": line.spec,
-        "taxRate": money(Decimal(0) if line.rate_mark else line.rate),
+        "taxRate": number(Decimal(0) if line.rate_mark else line.rate),
         "taxExcludedAmount": money(net),
         "tax": money(tax),
         "taxIncludedAmount": money(line.amount),
