@@ -114,6 +114,9 @@ class NuonuoGateway:
     def __repr__(self) -> str:
         return f"NuonuoGateway({self.client!r})"
 
+    def close(self) -> None:
+        self.ledger.close()
+
     # --- calls ----------------------------------------------------------------------
     def _safe_call(self, method: str, content: dict[str, Any]) -> Envelope:
         """A query: retried on a lost answer; raises PlatformUnavailable at the end."""
@@ -187,8 +190,8 @@ class NuonuoGateway:
                 "event": "platform.nuonuo.no_answer", "order_no": entry.order_no})
             raise PlatformTimeout("诺诺平台未应答，结果未知", f"no answer from Nuonuo ({err})") from None
         if answer.code == ACCEPTED:
-            serial = answer.result.get("invoiceSerialNum") if isinstance(answer.result, dict) else ""
-            self.ledger.set_serial(request.request_id, str(serial or ""))
+            log.info("Nuonuo accepted a billing request", extra={
+                "event": "platform.nuonuo.accepted", "order_no": entry.order_no})
         elif answer.code == ALREADY_SUBMITTED:
             log.info("orderNo already accepted; querying it", extra={
                 "event": "platform.nuonuo.resubmitted", "order_no": entry.order_no})
@@ -288,7 +291,7 @@ class NuonuoGateway:
                 "ours": mismatch[1]})
         urls = {kind: str(item.get(f"{kind}Url") or "") for kind in DOC_KINDS}
         self.last_problem = None
-        return self.ledger.record(invoice, urls)
+        return self.ledger.record(invoice, urls, serial_no=str(item.get("serialNo") or ""))
 
     # --- lookups --------------------------------------------------------------------
     def query_request(self, request_id: str) -> Invoice | None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,21 +67,27 @@ class Entry:
 
 
 class Ledger:
+    """One long-lived connection per process (opening and closing one per call would
+    checkpoint the WAL each time: ~25 ms an issue), shared by threads under a lock."""
+
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._conn() as conn:
-            conn.executescript(_SCHEMA)
+        self._lock = threading.RLock()
+        self._db = sqlite3.connect(self.path, timeout=30, isolation_level=None,
+                                   check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=FULL")  # the orderNo is on disk before sending
+        self._db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
 
     @contextlib.contextmanager
     def _conn(self) -> Iterator[sqlite3.Connection]:
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=FULL")
-            yield conn
-        finally:
-            conn.close()
+        with self._lock:
+            yield self._db
 
     @contextlib.contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
@@ -130,11 +137,6 @@ class Ledger:
                          [data, order_no, attempt, request.request_id])
             return Entry(request, order_no, attempt, "sent", "", "")
 
-    def set_serial(self, request_id: str, serial_no: str) -> None:
-        with self._tx() as conn:
-            conn.execute("UPDATE requests SET serial_no = ? WHERE request_id = ?",
-                         [serial_no, request_id])
-
     def fail(self, request_id: str, order_no: str, code: str) -> None:
         """A definite failure of ``order_no``: the next attempt takes a new orderNo."""
         with self._tx() as conn:
@@ -142,7 +144,7 @@ class Ledger:
                          " WHERE request_id = ? AND order_no = ? AND state = 'sent'",
                          [code, request_id, order_no])
 
-    def record(self, invoice: Invoice, urls: dict[str, str]) -> Invoice:
+    def record(self, invoice: Invoice, urls: dict[str, str], serial_no: str = "") -> Invoice:
         """Store the issued invoice and its document URLs (first writer wins); mark it issued."""
         day = invoice.issued_at.astimezone(PLATFORM_TZ).date().isoformat()
         with self._tx() as conn:
@@ -154,8 +156,8 @@ class Ledger:
                          " VALUES (?, ?, ?, ?, ?)",
                          [invoice.number, invoice.request_id, day,
                           json.dumps(to_data(invoice), ensure_ascii=False), json.dumps(urls)])
-            conn.execute("UPDATE requests SET state = 'issued', invoice_number = ?"
-                         " WHERE request_id = ?", [invoice.number, invoice.request_id])
+            conn.execute("UPDATE requests SET state = 'issued', invoice_number = ?, serial_no = ?"
+                         " WHERE request_id = ?", [invoice.number, serial_no, invoice.request_id])
         return invoice
 
     def invoice(self, number: str) -> Invoice | None:
