@@ -64,6 +64,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "platform.nuonuo.bad_answer": (
         "诺诺平台的应答无法识别（{describe}）",
         "Nuonuo's answer could not be read ({describe})"),
+    "platform.nuonuo.red_action_elsewhere": (
+        "红字确认单的确认、拒绝由对方在电子税务局办理，撤销请在诺税通中办理",
+        "A red-letter form is confirmed or rejected by the other party in the e-tax bureau, "
+        "and withdrawn in Nuonuo's 诺税通"),
     "platform.nuonuo.secret_unreadable": (
         "无法读取诺诺应用密钥文件 {path}",
         "Cannot read the Nuonuo app secret file {path}"),

@@ -22,10 +22,11 @@ Exactly once, the provider's way:
   :class:`~kiosk.platform.nuonuo_errors.OperatorSessionLapsed` (out of
   service; ``health()`` reports it until a call succeeds again).
 
-What Nuonuo's public API does not give the kiosk, this adapter does not fake:
-``remaining_quota`` raises (no quota query), ``list_invoices`` lists the
-kiosk's own record of what the provider issued, and the red-letter calls are
-not wired yet (they raise ``PlatformError`` with a clear code).
+Red letters: :mod:`kiosk.platform.nuonuo_red`. What Nuonuo's public API does
+not give the kiosk, this adapter does not fake: ``remaining_quota`` raises (no
+quota query), ``list_invoices`` lists the kiosk's own record of what the
+provider issued, and confirming / rejecting / withdrawing a red-letter form is
+done by the counterparty in the e-tax bureau or in 诺税通 (a coded PlatformError).
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ from kiosk.platform.nuonuo_mapping import (
     billing_content,
     invoice_from_result,
 )
+from kiosk.platform.nuonuo_red import NuonuoRedDesk
 
 log = logging.getLogger("kiosk.platform.nuonuo")
 
@@ -107,9 +109,10 @@ class NuonuoGateway:
         self.poll_seconds = poll_seconds
         self.max_polls = max_polls
         self.retries = retries
-        self._sleep = sleep
+        self.sleep = sleep
         self._clock = clock or (lambda: dt.datetime.now(PLATFORM_TZ))
         self.last_problem: PlatformError | None = None  # what health() reports
+        self.red = NuonuoRedDesk(self)
 
     def __repr__(self) -> str:
         return f"NuonuoGateway({self.client!r})"
@@ -118,7 +121,7 @@ class NuonuoGateway:
         self.ledger.close()
 
     # --- calls ----------------------------------------------------------------------
-    def _safe_call(self, method: str, content: dict[str, Any]) -> Envelope:
+    def safe_call(self, method: str, content: dict[str, Any]) -> Envelope:
         """A query: retried on a lost answer; raises PlatformUnavailable at the end."""
         last: Exception | None = None
         for _ in range(self.retries + 1):
@@ -132,9 +135,9 @@ class NuonuoGateway:
                 last = err
         raise PlatformUnavailable("诺诺平台查询未应答", f"Nuonuo did not answer a query ({last})")
 
-    def _query(self, order_no: str) -> dict[str, Any] | None:
+    def query_result(self, order_no: str) -> dict[str, Any] | None:
         """The queryInvoiceResult item of ``order_no``, or None when not found (yet)."""
-        answer = self._safe_call(QUERY, {"isOfferInvoiceDetail": "0", "orderNos": [order_no]})
+        answer = self.safe_call(QUERY, {"isOfferInvoiceDetail": "0", "orderNos": [order_no]})
         if answer.code == NOT_FOUND_YET:
             return None
         if answer.code != ACCEPTED or not isinstance(answer.result, list):
@@ -237,8 +240,8 @@ class NuonuoGateway:
         describe = ""
         for i in range(self.max_polls):
             if i:
-                self._sleep(self.poll_seconds)
-            item = self._query(entry.order_no)
+                self.sleep(self.poll_seconds)
+            item = self.query_result(entry.order_no)
             if item is None:
                 if give_up_if_unknown:
                     return None, "not found"
@@ -311,9 +314,13 @@ class NuonuoGateway:
         return invoice
 
     def query_order(self, order_no: str) -> Invoice | None:
+        """The blue invoice covering ``order_no``; None once red invoices credit all of it."""
         for rid, state, number in self.ledger.holders(order_no):
             if state == "issued" and number:
-                return self.ledger.invoice(number)
+                blue = self.ledger.invoice(number)
+                if blue is not None and blue.total + self.ledger.red_total_of(number) > 0:
+                    return blue
+                continue
             if state == "sent":
                 found = self.query_request(rid)
                 if found is not None:
@@ -329,29 +336,25 @@ class NuonuoGateway:
     def remaining_quota(self) -> Decimal:
         raise problem_error(PlatformError, "platform.nuonuo.no_quota_api")
 
-    # --- red letters (not wired to Nuonuo yet) --------------------------------------
-    def _no_red(self) -> PlatformError:
-        return PlatformError("诺诺红字确认单尚未接入本终端", "Nuonuo red-letter forms are not wired yet",
-                             code="platform.nuonuo.red_not_wired")
-
+    # --- red letters (kiosk.platform.nuonuo_red) --------------------------------------
     def file_red_form(self, original_number: str, reason: RedReason, filed_by: str,
                       lines: Sequence[InvoiceLine] | None = None) -> RedLetterForm:
-        raise self._no_red()
+        return self.red.file_red_form(original_number, reason, filed_by, lines)
 
     def confirm_red_form(self, form_number: str) -> RedLetterForm:
-        raise self._no_red()
+        return self.red.counterparty_acts(form_number)
 
     def reject_red_form(self, form_number: str) -> RedLetterForm:
-        raise self._no_red()
+        return self.red.counterparty_acts(form_number)
 
     def withdraw_red_form(self, form_number: str) -> RedLetterForm:
-        raise self._no_red()
+        return self.red.counterparty_acts(form_number)
 
     def query_red_form(self, form_number: str) -> RedLetterForm:
-        raise self._no_red()
+        return self.red.query_red_form(form_number)
 
     def issue_red_invoice(self, form_number: str) -> Invoice:
-        raise self._no_red()
+        return self.red.issue_red_invoice(form_number)
 
     # --- documents ------------------------------------------------------------------
     def _download(self, url: str) -> bytes:
@@ -415,7 +418,7 @@ class NuonuoGateway:
         t0 = time.perf_counter()
         checked = dt.datetime.now(dt.UTC)
         try:
-            answer = self._safe_call(QUERY, {"isOfferInvoiceDetail": "0",
+            answer = self.safe_call(QUERY, {"isOfferInvoiceDetail": "0",
                                              "orderNos": ["HEALTH0000000000000"]})
         except PlatformError as err:
             return PlatformHealth(False, (time.perf_counter() - t0) * 1000, err.message_en,

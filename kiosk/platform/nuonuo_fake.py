@@ -19,6 +19,10 @@ on loopback (``tests/helpers/fake_nuonuo.py``). It speaks what
 - ``queryInvoiceResult``: each order follows a script of statuses (default
   accepted -> ``20`` -> ``2``), ``E9500`` for an unknown orderNo;
 - ``reInvoice`` for status 24, at most ``reinvoice_limit`` a day (``E9613``);
+- ``saveInvoiceRedConfirm`` (``E9999 申请号重复`` for a billId it has seen,
+  ``E9103`` when nothing is left to credit), ``queryInvoiceRedConfirm`` and
+  ``fastInvoiceRed`` (the red invoice of a form in 01/04, under our orderNo);
+  the counterparty's confirmation happens in the sandbox (the "bureau");
 - ``GET /i/<token>.pdf|.ofd|.xml``: the issued documents (the OFD is a ZIP
   container with ``OFD.xml``, as the format is).
 
@@ -51,12 +55,23 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from kiosk.model import Buyer, BuyerType, InvoiceKind, InvoiceRequest, OrderLine
+from kiosk.model import (
+    Buyer,
+    BuyerType,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceRequest,
+    OrderLine,
+    RedReason,
+)
 from kiosk.platform.gateway import (
+    NotFound,
     PlatformError,
+    PlatformRejected,
     PlatformTimeout,
     PlatformUnavailable,
     QuotaExceeded,
+    RedFormStateError,
 )
 from kiosk.platform.nuonuo_sign import verify
 from kiosk.platform.sandbox import SandboxPlatform
@@ -126,6 +141,7 @@ class FakeNuonuo(ThreadingHTTPServer):
         self._scripts: deque[list[str]] = deque()
         self._injected: list[_Injected] = []
         self._reinvoices: Counter[str] = Counter()
+        self._bills: dict[str, str] = {}  # billId -> form number
         self._lapsed = False
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -266,6 +282,12 @@ class FakeNuonuo(ThreadingHTTPServer):
             return self._query(content)
         if method.endswith(".reInvoice"):
             return self._reinvoice(content)
+        if method.endswith(".saveInvoiceRedConfirm"):
+            return self._red_save(content)
+        if method.endswith(".queryInvoiceRedConfirm"):
+            return self._red_query(content)
+        if method.endswith(".fastInvoiceRed"):
+            return self._red_issue(content)
         return "E9101", f"不支持的方法{method}", None
 
     def _billing(self, content: dict[str, Any]) -> tuple[str, str, Any]:
@@ -355,6 +377,83 @@ class FakeNuonuo(ThreadingHTTPServer):
             entry.statuses = deque(["21", "2"])
         return "E0000", "", None
 
+    # --- red letters ----------------------------------------------------------------
+    def _red_save(self, content: dict[str, Any]) -> tuple[str, str, Any]:
+        bill_id = str(content.get("billId") or "")
+        original = str(content.get("blueElecInvoiceNumber") or "")
+        reason = _REASONS.get(str(content.get("redReason")))
+        if not bill_id or len(bill_id) > 40 or not original or reason is None:
+            return "E9101", "billId/blueElecInvoiceNumber/redReason不正确", None
+        with self._lock:
+            if bill_id in self._bills:
+                return "E9999", "申请号重复", None
+        filed_by = "buyer" if content.get("applySource") == "1" else "seller"
+        lines = None
+        if content.get("detail"):
+            blue = self.platform.get_invoice(original)
+            if blue is None:
+                return "E9101", "蓝票不存在", None
+            lines = []
+            for d in content["detail"]:
+                idx = int(str(d.get("blueDetailIndex", "0"))) - 1
+                if not 0 <= idx < len(blue.lines):
+                    return "E9101", "blueDetailIndex超出原蓝票明细", None
+                b = blue.lines[idx]
+                lines.append(InvoiceLine(b.name, b.tax_code, Decimal(str(d["num"])), b.unit_price,
+                                         Decimal(str(d["taxExcludedAmount"])), b.rate,
+                                         Decimal(str(d["tax"])), b.rate_mark, b.spec, b.unit))
+        try:
+            form = self.platform.file_red_form(original, reason, filed_by, lines)
+        except RedFormStateError as err:
+            if err.code == "RED_NOTHING_LEFT":
+                return "E9103", "该发票已全额冲红，不能重复冲红", None
+            raise
+        except PlatformRejected as err:
+            return "E9101", "；".join(f"{e.code}: {e.message_zh}" for e in err.errors), None
+        with self._lock:
+            self._bills[bill_id] = form.form_number
+        return "E0000", "", {"billId": bill_id, "billNo": form.form_number,
+                             "billStatus": form.status.value}
+
+    def _red_query(self, content: dict[str, Any]) -> tuple[str, str, Any]:
+        bill_id = str(content.get("billId") or "")
+        with self._lock:
+            form_number = self._bills.get(bill_id, "") if bill_id else str(content.get("billNo") or "")
+            ids = {v: k for k, v in self._bills.items()}
+        if not form_number:
+            return "E9500", "未查询到红字确认单", None
+        try:
+            form = self.platform.query_red_form(form_number)
+        except NotFound:
+            return "E9500", "未查询到红字确认单", None
+        detail = [{"goodsName": ln.name, "goodsCode": ln.tax_code, "num": str(ln.quantity),
+                   "price": str(ln.unit_price), "taxRate": str(ln.rate),
+                   "taxExcludedAmount": str(ln.amount), "tax": str(ln.tax),
+                   "favouredPolicyFlag": "1" if ln.rate_mark else "0",
+                   "favouredPolicyName": ln.rate_mark, "specType": ln.spec, "unit": ln.unit}
+                  for ln in form.lines]
+        return "E0000", "", [{
+            "billId": ids.get(form.form_number, ""), "billNo": form.form_number,
+            "billStatus": form.status.value, "blueElecInvoiceNumber": form.original_number,
+            "redReason": {v: k for k, v in _REASONS.items()}[form.reason],
+            "applySource": "1" if form.filed_by == "buyer" else "0",
+            "billTime": int(form.filed_at.timestamp() * 1000), "detail": detail,
+            "redElecInvoiceNumber": form.red_invoice_number}]
+
+    def _red_issue(self, content: dict[str, Any]) -> tuple[str, str, Any]:
+        order_no = str(content.get("orderNo") or "")
+        bill_no = str(content.get("billNo") or "")
+        if not order_no or len(order_no) > 20 or not bill_no:
+            return "E9101", "orderNo/billNo不正确", None
+        with self._lock:
+            if order_no in self._orders:
+                return "E9106", "订单编号重复", None
+        red = self.platform.issue_red_invoice(bill_no)  # RedFormStateError -> a refusal
+        entry = _Order(order_no, secrets.token_hex(10), deque(["2"]), number=red.number)
+        with self._lock:
+            self._orders[order_no] = entry
+        return "E0000", "", {"invoiceSerialNum": entry.serial_no}
+
     def documents(self, token: str, kind: str) -> bytes | None:
         found = self.platform.by_token(token)
         if found is None:
@@ -375,6 +474,8 @@ class FakeNuonuo(ThreadingHTTPServer):
         return buf.getvalue()
 
 
+_REASONS = {"1": RedReason.GOODS_RETURNED, "2": RedReason.ISSUED_IN_ERROR,
+            "3": RedReason.SERVICE_STOPPED, "4": RedReason.SALES_ALLOWANCE}
 _STATUS_MSG = {"2": "开票完成", "20": "开票中", "21": "开票成功签章中", "22": "开票失败",
                "24": "开票成功签章失败", "3": "发票已作废", "31": "发票作废中"}
 

@@ -23,9 +23,10 @@ import sqlite3
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
-from kiosk.model import Invoice, InvoiceRequest
+from kiosk.model import Invoice, InvoiceRequest, RedLetterForm
 from kiosk.platform.codec import from_data, to_data
 from kiosk.platform.nuonuo_mapping import PLATFORM_TZ, order_no_for
 
@@ -50,9 +51,26 @@ CREATE TABLE IF NOT EXISTS invoices (
     request_id TEXT NOT NULL,
     day TEXT NOT NULL,
     data TEXT NOT NULL,
-    urls TEXT NOT NULL DEFAULT '{}'
+    urls TEXT NOT NULL DEFAULT '{}',
+    original_number TEXT NOT NULL DEFAULT '',
+    total TEXT NOT NULL DEFAULT '0'
 );
+CREATE INDEX IF NOT EXISTS invoices_original ON invoices(original_number);
 CREATE INDEX IF NOT EXISTS invoices_day ON invoices(day);
+CREATE TABLE IF NOT EXISTS red_bills (
+    bill_id TEXT PRIMARY KEY,
+    original_number TEXT NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('sent', 'filed', 'failed')),
+    form_number TEXT NOT NULL DEFAULT '',
+    form TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS red_issues (
+    form_number TEXT PRIMARY KEY,
+    order_no TEXT NOT NULL UNIQUE,
+    attempt INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('sent', 'failed', 'issued')),
+    invoice_number TEXT NOT NULL DEFAULT ''
+);
 """
 
 
@@ -177,6 +195,93 @@ class Ledger:
             rows = conn.execute("SELECT data FROM invoices WHERE day = ? ORDER BY number",
                                 [day]).fetchall()
         return [from_data(Invoice, json.loads(r[0]), "invoice") for r in rows]
+
+    # --- red letters ----------------------------------------------------------------
+    def prepare_bill(self, original_number: str) -> str:
+        """The billId to file a form for ``original_number`` with: the unanswered one if any,
+        else a new one (deterministic: the original's number and a sequence)."""
+        with self._tx() as conn:
+            row = conn.execute("SELECT bill_id FROM red_bills WHERE original_number = ?"
+                               " AND state = 'sent'", [original_number]).fetchone()
+            if row:
+                return str(row[0])
+            n = conn.execute("SELECT count(*) FROM red_bills WHERE original_number = ?",
+                             [original_number]).fetchone()[0]
+            bill_id = f"KR{original_number}{int(n) + 1:03d}"
+            conn.execute("INSERT INTO red_bills(bill_id, original_number, state) VALUES (?, ?, 'sent')",
+                         [bill_id, original_number])
+            return bill_id
+
+    def bill_filed(self, bill_id: str, form: RedLetterForm) -> None:
+        with self._tx() as conn:
+            conn.execute("UPDATE red_bills SET state = 'filed', form_number = ?, form = ?"
+                         " WHERE bill_id = ?", [form.form_number,
+                                                json.dumps(to_data(form), ensure_ascii=False),
+                                                bill_id])
+
+    def bill_failed(self, bill_id: str) -> None:
+        with self._tx() as conn:
+            conn.execute("UPDATE red_bills SET state = 'failed' WHERE bill_id = ?", [bill_id])
+
+    def form(self, form_number: str) -> tuple[str, RedLetterForm] | None:
+        """``(bill_id, the form as filed)`` for a form this kiosk filed."""
+        with self._conn() as conn:
+            row = conn.execute("SELECT bill_id, form FROM red_bills WHERE form_number = ?",
+                               [form_number]).fetchone()
+        if row is None:
+            return None
+        return str(row[0]), from_data(RedLetterForm, json.loads(row[1]), "form")
+
+    def forms_of(self, original_number: str) -> list[str]:
+        with self._conn() as conn:
+            return [str(r[0]) for r in conn.execute(
+                "SELECT form_number FROM red_bills WHERE original_number = ? AND state = 'filed'",
+                [original_number]).fetchall()]
+
+    def prepare_red_issue(self, form_number: str) -> tuple[str, str, str]:
+        """``(order_no, state, invoice_number)`` of the red invoice of a form; persisted first."""
+        with self._tx() as conn:
+            row = conn.execute("SELECT order_no, attempt, state, invoice_number FROM red_issues"
+                               " WHERE form_number = ?", [form_number]).fetchone()
+            if row is None:
+                order_no = order_no_for("RED-" + form_number, 1)
+                conn.execute("INSERT INTO red_issues(form_number, order_no, attempt, state)"
+                             " VALUES (?, ?, 1, 'sent')", [form_number, order_no])
+                return order_no, "sent", ""
+            order_no, attempt, state, number = str(row[0]), int(row[1]), str(row[2]), str(row[3])
+            if state == "failed":
+                order_no = order_no_for("RED-" + form_number, attempt + 1)
+                conn.execute("UPDATE red_issues SET order_no = ?, attempt = ?, state = 'sent'"
+                             " WHERE form_number = ?", [order_no, attempt + 1, form_number])
+                return order_no, "sent", ""
+            return order_no, state, number
+
+    def red_issue_failed(self, form_number: str) -> None:
+        with self._tx() as conn:
+            conn.execute("UPDATE red_issues SET state = 'failed' WHERE form_number = ?",
+                         [form_number])
+
+    def record_red(self, invoice: Invoice, urls: dict[str, str]) -> Invoice:
+        day = invoice.issued_at.astimezone(PLATFORM_TZ).date().isoformat()
+        with self._tx() as conn:
+            row = conn.execute("SELECT data FROM invoices WHERE number = ?",
+                               [invoice.number]).fetchone()
+            if row is not None:
+                return from_data(Invoice, json.loads(row[0]), "invoice")
+            conn.execute("INSERT INTO invoices(number, request_id, day, data, urls,"
+                         " original_number, total) VALUES (?, '', ?, ?, ?, ?, ?)",
+                         [invoice.number, day, json.dumps(to_data(invoice), ensure_ascii=False),
+                          json.dumps(urls), invoice.original_number, str(invoice.total)])
+            conn.execute("UPDATE red_issues SET state = 'issued', invoice_number = ?"
+                         " WHERE form_number = ?", [invoice.number, invoice.red_form_number])
+        return invoice
+
+    def red_total_of(self, original_number: str) -> Decimal:
+        """What red invoices have credited against a blue one (a negative sum)."""
+        with self._conn() as conn:
+            rows = conn.execute("SELECT total FROM invoices WHERE original_number = ?",
+                                [original_number]).fetchall()
+        return sum((Decimal(r[0]) for r in rows), Decimal("0.00"))
 
     def holders(self, order_no: str) -> list[tuple[str, str, str]]:
         """``(request_id, state, invoice_number)`` of every request that names shop order ``order_no``."""

@@ -41,7 +41,7 @@ def client_for(fake: FakeNuonuo, folder: Path, *, timeout_s: float = 5.0,
                         TokenStore(folder, NN_KEY), timeout_s=timeout_s)
 
 
-def gateway_for(fake: FakeNuonuo, folder: Path, *, timeout_s: float = 5.0, max_polls: int = 10,
+def gateway_for(fake: FakeNuonuo, folder: Path, *, timeout_s: float = 30.0, max_polls: int = 10,
                 secret: str = NN_SECRET) -> NuonuoGateway:
     """A NuonuoGateway on ``folder`` talking to ``fake``; polls without waiting."""
     return NuonuoGateway(client_for(fake, folder, timeout_s=timeout_s, secret=secret), SELLER,

@@ -339,3 +339,56 @@ def test_amount_mismatch_is_flagged(fake: FakeNuonuo, gw: NuonuoGateway,
     assert amount_mismatch({"orderAmount": "113.01"}, inv) == ("None/None/113.01",
                                                                "106.60/6.40/113.00")
     assert Decimal("113.00") == inv.total
+
+
+# --- red letters ------------------------------------------------------------------------
+
+
+def _forms(fake: FakeNuonuo) -> int:
+    with fake.platform._db() as db:
+        return int(db.conn.execute("SELECT count(*) FROM red_forms").fetchone()[0])
+
+
+def test_lost_form_answer_is_read_back_by_bill_id(fake: FakeNuonuo, gw: NuonuoGateway) -> None:
+    from kiosk.model import RedReason
+    from kiosk.platform.nuonuo_red import RED_SAVE
+
+    blue = gw.issue(make_request("RL", buyer=PERSON))
+    fake.lose_next(RED_SAVE)
+    with pytest.raises(PlatformTimeout):
+        gw.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
+    form = gw.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")  # E9999 申请号重复
+    assert _forms(fake) == 1 and form.original_number == blue.number
+    assert gw.ledger.forms_of(blue.number) == [form.form_number]
+
+
+def test_lost_red_invoice_answer_is_resubmitted_under_the_same_order_no(
+        fake: FakeNuonuo, gw: NuonuoGateway) -> None:
+    from kiosk.model import Colour, RedReason
+    from kiosk.platform.nuonuo_red import RED_ISSUE
+
+    blue = gw.issue(make_request("RI", buyer=PERSON))
+    form = gw.file_red_form(blue.number, RedReason.GOODS_RETURNED, "seller")
+    fake.lose_next(RED_ISSUE)
+    with pytest.raises(PlatformTimeout):
+        gw.issue_red_invoice(form.form_number)
+    red = gw.issue_red_invoice(form.form_number)
+    assert red.colour is Colour.RED and red.total == -blue.total
+    assert fake.state.calls[RED_ISSUE] == 2 and gw.issue_red_invoice(form.form_number) == red
+    assert gw.query_order("RI") is None  # fully credited
+    assert gw.query_red_form(form.form_number).red_invoice_number == red.number
+
+
+def test_confirming_is_the_counterparty_s_act(fake: FakeNuonuo, gw: NuonuoGateway) -> None:
+    from kiosk.model import RedReason
+
+    blue = gw.issue(make_request("RC"))
+    form = gw.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
+    with pytest.raises(PlatformError) as info:
+        gw.confirm_red_form(form.form_number)
+    assert info.value.code == "platform.nuonuo.red_action_elsewhere"
+    with pytest.raises(Exception) as refused:
+        gw.issue_red_invoice(form.form_number)  # 02: not confirmed yet
+    assert type(refused.value).__name__ == "RedFormStateError"
+    fake.platform.confirm_red_form(form.form_number)  # the buyer, in the bureau
+    assert gw.issue_red_invoice(form.form_number).red_form_number == form.form_number
