@@ -144,6 +144,7 @@ class FakeNuonuo(ThreadingHTTPServer):
         self._bills: dict[str, str] = {}  # billId -> form number
         self._lapsed = False
         self._stopping = threading.Event()
+        self.delaying = threading.Event()  # set while a delayed answer is held back
         self._thread: threading.Thread | None = None
         super().__init__(address, _Handler)
         platform.download_base_url = self.base_url
@@ -620,5 +621,6 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if injected is not None and injected.kind == "delay":
+            self.server.delaying.set()
             self.server._stopping.wait(injected.seconds)
         self._json({"code": code, "describe": describe, "result": result})

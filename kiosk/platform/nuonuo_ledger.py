@@ -256,6 +256,13 @@ class Ledger:
                 return order_no, "sent", ""
             return order_no, state, number
 
+    def red_order_no(self, form_number: str) -> str:
+        """The orderNo our red-invoice request for the form used, "" if none was sent."""
+        with self._conn() as conn:
+            row = conn.execute("SELECT order_no FROM red_issues WHERE form_number = ?"
+                               " AND state = 'sent'", [form_number]).fetchone()
+        return str(row[0]) if row else ""
+
     def red_issue_failed(self, form_number: str) -> None:
         with self._tx() as conn:
             conn.execute("UPDATE red_issues SET state = 'failed' WHERE form_number = ?",

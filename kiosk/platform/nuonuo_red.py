@@ -204,7 +204,16 @@ class NuonuoRedDesk:
                                 describe=str(err)) from None
 
     def query_red_form(self, form_number: str) -> RedLetterForm:
-        return self._read(form_number=form_number)
+        """The form now; a red invoice it names that our lost answer never delivered is
+        fetched by our orderNo and recorded, so ``get_invoice`` then knows it."""
+        form = self._read(form_number=form_number)
+        number_ = form.red_invoice_number
+        if number_ and self.gw.ledger.invoice(number_) is None:
+            order_no = self.gw.ledger.red_order_no(form_number)
+            item = self.gw.query_result(order_no) if order_no else None
+            if item is not None and str(item.get("status", "")) == DONE:
+                self._red_done(item, form)
+        return form
 
     def counterparty_acts(self, form_number: str) -> RedLetterForm:
         raise problem_error(PlatformError, "platform.nuonuo.red_action_elsewhere")

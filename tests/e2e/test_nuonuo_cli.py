@@ -120,3 +120,50 @@ def test_sandbox_serve_flavour_nuonuo(tmp_path: Path) -> None:
         os.kill(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)
         assert proc.returncode == 0
+
+
+def _kill_while_held(env: KioskEnv, fake: FakeNuonuo, method: str, *args: str) -> None:
+    """Start ``kiosk ARGS``, hold the answer to its ``method`` call (processed), SIGKILL it."""
+    fake.delaying.clear()
+    fake.delay_next(method, 60.0)
+    proc = env.popen(*args)
+    try:
+        assert fake.delaying.wait(60), "the kiosk never reached the fake"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+
+
+def test_sigkill_mid_issue_and_mid_red_loses_and_duplicates_nothing(
+        tmp_path: Path, fake: FakeNuonuo) -> None:
+    from kiosk.platform.nuonuo_red import RED_ISSUE, RED_SAVE
+
+    env = KioskEnv.create(tmp_path / "kiosk",
+                          nuonuo_toml(tmp_path / "kiosk", fake.gateway_url, fake.token_url))
+    assert env.run("orders", "import", str(env.write_orders([ORDER]))).returncode == 0
+    issue = ("issue", "--order", "2024060100017", "--buyer-name", "个人", "--json")
+    _kill_while_held(env, fake, "nuonuo.OpeMplatform.requestBillingNew", *issue)
+    done = env.run(*issue)  # asks first, resubmits the same orderNo at most
+    assert done.returncode == 0, done.stderr
+    blue = json.loads(done.stdout)["invoice_number"]
+    assert [c for c in fake.billing_codes() if c != "E9106"] == ["E0000"]
+    assert len({order_no for order_no, _ in fake.state.billing}) == 1
+    assert len(fake.platform.list_invoices(fake.platform._now().date())) == 1
+
+    red_file = ("red", "file", "--invoice", blue, "--reason", "1", "--json")
+    _kill_while_held(env, fake, RED_SAVE, *red_file)
+    filed = env.run(*red_file)  # the same billId: 申请号重复, read back
+    assert filed.returncode == 0, filed.stderr
+    form = json.loads(filed.stdout)["form_number"]
+    with fake.platform._db() as db:
+        assert db.conn.execute("SELECT count(*) FROM red_forms").fetchone()[0] == 1
+
+    red_issue = ("red", "issue", form, "--json")
+    _kill_while_held(env, fake, RED_ISSUE, *red_issue)
+    issued = env.run(*red_issue)
+    assert issued.returncode == 0, issued.stderr
+    red = json.loads(issued.stdout)["invoice_number"]
+    reds = [i for i in fake.platform.list_invoices(fake.platform._now().date())
+            if i.colour.value == "red"]
+    assert [i.number for i in reds] == [red]
