@@ -162,10 +162,15 @@ class NuonuoGateway:
         problems += [Rejection.from_rule_error(e) for e in validate_request(request, today=today)]
         return problems
 
+    def _still_invoiced(self, number: str) -> bool:
+        """A blue invoice not yet fully credited by red ones."""
+        blue = self.ledger.invoice(number)
+        return blue is not None and blue.total + self.ledger.red_total_of(number) > 0
+
     def _check_orders(self, request: InvoiceRequest) -> None:
         for order_no in request.order_nos:
             for rid, state, number in self.ledger.holders(order_no):
-                if rid != request.request_id and state == "issued":
+                if rid != request.request_id and state == "issued" and self._still_invoiced(number):
                     raise OrderAlreadyInvoiced(number, order_no)
                 if rid != request.request_id and state == "sent":
                     raise PlatformRejected([Rejection(
@@ -317,9 +322,8 @@ class NuonuoGateway:
         """The blue invoice covering ``order_no``; None once red invoices credit all of it."""
         for rid, state, number in self.ledger.holders(order_no):
             if state == "issued" and number:
-                blue = self.ledger.invoice(number)
-                if blue is not None and blue.total + self.ledger.red_total_of(number) > 0:
-                    return blue
+                if self._still_invoiced(number):
+                    return self.ledger.invoice(number)
                 continue
             if state == "sent":
                 found = self.query_request(rid)

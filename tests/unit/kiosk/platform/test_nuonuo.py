@@ -392,3 +392,13 @@ def test_confirming_is_the_counterparty_s_act(fake: FakeNuonuo, gw: NuonuoGatewa
     assert type(refused.value).__name__ == "RedFormStateError"
     fake.platform.confirm_red_form(form.form_number)  # the buyer, in the bureau
     assert gw.issue_red_invoice(form.form_number).red_form_number == form.form_number
+
+
+def test_an_order_is_free_again_after_a_full_credit(fake: FakeNuonuo, gw: NuonuoGateway) -> None:
+    from kiosk.model import RedReason
+
+    blue = gw.issue(make_request("FR", buyer=PERSON))
+    form = gw.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
+    gw.issue_red_invoice(form.form_number)
+    renewed = gw.issue(make_request("FR", buyer=PERSON, request_id="RQ-FR-2"))
+    assert renewed.number != blue.number and gw.query_order("FR") == renewed
