@@ -362,7 +362,7 @@ def test_lost_form_answer_is_read_back_by_bill_id(fake: FakeNuonuo, gw: NuonuoGa
     assert gw.ledger.forms_of(blue.number) == [form.form_number]
 
 
-def test_lost_red_invoice_answer_is_resubmitted_under_the_same_order_no(
+def test_lost_red_invoice_answer_is_found_by_our_order_no(
         fake: FakeNuonuo, gw: NuonuoGateway) -> None:
     from kiosk.model import Colour, RedReason
     from kiosk.platform.nuonuo_red import RED_ISSUE
@@ -374,7 +374,8 @@ def test_lost_red_invoice_answer_is_resubmitted_under_the_same_order_no(
         gw.issue_red_invoice(form.form_number)
     red = gw.issue_red_invoice(form.form_number)
     assert red.colour is Colour.RED and red.total == -blue.total
-    assert fake.state.calls[RED_ISSUE] == 2 and gw.issue_red_invoice(form.form_number) == red
+    # the form names the red invoice; it is fetched by our orderNo, not requested again
+    assert fake.state.calls[RED_ISSUE] == 1 and gw.issue_red_invoice(form.form_number) == red
     assert gw.query_order("RI") is None  # fully credited
     assert gw.query_red_form(form.form_number).red_invoice_number == red.number
 
@@ -402,3 +403,18 @@ def test_an_order_is_free_again_after_a_full_credit(fake: FakeNuonuo, gw: Nuonuo
     gw.issue_red_invoice(form.form_number)
     renewed = gw.issue(make_request("FR", buyer=PERSON, request_id="RQ-FR-2"))
     assert renewed.number != blue.number and gw.query_order("FR") == renewed
+
+
+def test_red_invoice_request_that_never_arrived_is_resent_under_the_same_order_no(
+        fake: FakeNuonuo, gw: NuonuoGateway) -> None:
+    from kiosk.model import RedReason
+    from kiosk.platform.nuonuo_red import RED_ISSUE
+
+    blue = gw.issue(make_request("RN", buyer=PERSON))
+    form = gw.file_red_form(blue.number, RedReason.GOODS_RETURNED, "seller")
+    fake.lose_next(RED_ISSUE, process=False)
+    with pytest.raises(PlatformTimeout):
+        gw.issue_red_invoice(form.form_number)
+    red = gw.issue_red_invoice(form.form_number)
+    assert fake.state.calls[RED_ISSUE] == 1  # the lost one was never processed
+    assert red.red_form_number == form.form_number and red.total == -blue.total
