@@ -201,9 +201,10 @@ def issue_cmd(args: argparse.Namespace, ctx: Any) -> int:
         if code == 0:
             result.update(_official_files(service, outcome))
         if code == 0 and not (outcome.xml_path and outcome.pdf_path):
-            raise CommandError(f"invoice {result['invoice_number']} is issued, but its XML/PDF "
-                               f"could not be written to {service.documents_dir} (see the log); "
-                               "the kiosk writes them at its next start")
+            raise CommandError(f"invoice {result['invoice_number']} is issued, but the "
+                               "platform's XML/PDF are not in "
+                               f"{service.documents_dir} yet (see the log); the kiosk fetches "
+                               "them at its next start (never a copy of its own)")
         if code == 0:
             result["ofd"] = ofd_beside(outcome)
         if code == 0 and args.receipt_out is not None:
