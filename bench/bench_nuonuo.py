@@ -78,7 +78,7 @@ def run(r: Runner) -> None:
                           TokenStore(tmp / "kiosk", KEY))
     gw = NuonuoGateway(client, SELLER, tmp / "kiosk", poll_seconds=0.0)
     body = json.dumps(billing_content(_request(0), SELLER, "X" * 20, clerk="c",
-                                      extension_number="", at=provider._now()),
+                                      extension_number="", at=provider.now()),
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     counter = itertools.count()
     issued: list[str] = []

@@ -90,7 +90,7 @@ def test_lost_answer_then_rerun_resubmits_the_same_order_no(tmp_path: Path,
     order_nos = {order_no for order_no, _ in fake.state.billing}
     assert len(order_nos) == 1  # never a new orderNo after a lost answer
     assert [c for c in fake.billing_codes() if c != "E9106"] == ["E0000"]
-    assert len(fake.platform.list_invoices(fake.platform._now().date())) == 1
+    assert len(fake.platform.list_invoices(fake.platform.now().date())) == 1
 
 
 def test_config_check_refuses_a_secret_readable_by_others(tmp_path: Path) -> None:
@@ -149,7 +149,7 @@ def test_sigkill_mid_issue_and_mid_red_loses_and_duplicates_nothing(
     blue = json.loads(done.stdout)["invoice_number"]
     assert [c for c in fake.billing_codes() if c != "E9106"] == ["E0000"]
     assert len({order_no for order_no, _ in fake.state.billing}) == 1
-    assert len(fake.platform.list_invoices(fake.platform._now().date())) == 1
+    assert len(fake.platform.list_invoices(fake.platform.now().date())) == 1
 
     red_file = ("red", "file", "--invoice", blue, "--reason", "1", "--json")
     _kill_while_held(env, fake, RED_SAVE, *red_file)
@@ -164,6 +164,6 @@ def test_sigkill_mid_issue_and_mid_red_loses_and_duplicates_nothing(
     issued = env.run(*red_issue)
     assert issued.returncode == 0, issued.stderr
     red = json.loads(issued.stdout)["invoice_number"]
-    reds = [i for i in fake.platform.list_invoices(fake.platform._now().date())
+    reds = [i for i in fake.platform.list_invoices(fake.platform.now().date())
             if i.colour.value == "red"]
     assert [i.number for i in reds] == [red]

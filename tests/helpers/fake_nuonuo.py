@@ -46,4 +46,4 @@ def gateway_for(fake: FakeNuonuo, folder: Path, *, timeout_s: float = 30.0, max_
     """A NuonuoGateway on ``folder`` talking to ``fake``; polls without waiting."""
     return NuonuoGateway(client_for(fake, folder, timeout_s=timeout_s, secret=secret), SELLER,
                          folder, clerk="张三", poll_seconds=0.0, max_polls=max_polls,
-                         clock=lambda: fake.platform._now())
+                         clock=lambda: fake.platform.now())
