@@ -78,12 +78,31 @@ class RemoteConfig:
 
 
 @dataclass(frozen=True)
+class NuonuoConfig:
+    """The Nuonuo open platform (诺诺开放平台, 诺税通 SaaS): see docs/nuonuo.md."""
+
+    gateway_url: str = field(default="https://sdk.nuonuo.com/open/v1/services",
+                             metadata={"pattern": r"^https?://[^\s?#]+/open/v1/services/?$"})
+    token_url: str = field(default="https://open.nuonuo.com/accessToken",
+                           metadata={"pattern": r"^https?://[^\s?#]+$"})
+    app_key: str = ""
+    # A file holding only the app secret (mode 0600); relative to the config file's folder.
+    app_secret_file: str = field(default="", metadata={"secret_file": True})
+    tax_number: str = ""  # the tax number the app is authorised for (userTax); "" = seller.tax_id
+    clerk: str = ""  # 开票员 registered for 数电 issuing; "" = seller.drawer
+    extension_number: str = ""  # 分机号, "" = the default one
+    poll_seconds: float = field(default=2.0, metadata=_range(0, 60))
+    timeout_s: float = field(default=10.0, metadata=_range(0.1, 300))
+
+
+@dataclass(frozen=True)
 class PlatformConfig:
-    backend: str = field(default="sandbox", metadata=_choice("sandbox", "remote"))
+    backend: str = field(default="sandbox", metadata=_choice("sandbox", "remote", "nuonuo"))
     # Base URL a phone uses to fetch an issued invoice's PDF/XML (the QR codes carry it).
     download_base_url: str = "http://127.0.0.1:8470"
     sandbox: SandboxConfig = field(default_factory=SandboxConfig)
     remote: RemoteConfig = field(default_factory=RemoteConfig)
+    nuonuo: NuonuoConfig = field(default_factory=NuonuoConfig)
 
 
 @dataclass(frozen=True)
@@ -231,6 +250,7 @@ class Config:
     presence: PresenceConfig = field(default_factory=PresenceConfig)
     # Not keys of the file: where it came from, and the resolved data folder.
     source: str = field(default="<defaults>", metadata={"internal": True})
+    base_dir: Path = field(default=Path("."), metadata={"internal": True})  # the file's folder
     data_path: Path = field(default=Path("."), metadata={"internal": True})
 
     def redacted(self) -> dict[str, Any]:
@@ -354,7 +374,56 @@ def config_from_dict(
     data_path = Path(data_dir).expanduser()
     if not data_path.is_absolute():
         data_path = (base_dir or Path.cwd()) / data_path
-    return dataclasses.replace(cfg, source=source, data_path=data_path)
+    return dataclasses.replace(cfg, source=source, data_path=data_path,
+                               base_dir=base_dir or Path.cwd())
+
+
+def secret_file_path(config: Config, name: str) -> Path:
+    """A secret file named in the config: ``~`` expanded, relative to the config file's folder."""
+    path = Path(name).expanduser()
+    return path if path.is_absolute() else config.base_dir / path
+
+
+def read_secret_file(config: Config, name: str) -> str:
+    """The secret in ``name`` (one line, surrounding whitespace dropped); ConfigError if unusable."""
+    path = secret_file_path(config, name)
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError as err:
+        raise ConfigError(f"{config.source}: cannot read the secret file {path} "
+                          f"({err.strerror})") from None
+    if not text or "\n" in text:
+        raise ConfigError(f"{config.source}: the secret file {path} must hold one non-empty line")
+    return text
+
+
+def secret_file_problems(config: Config) -> list[str]:
+    """What ``kiosk config check`` refuses about secret files: missing, empty, or readable by others."""
+    problems: list[str] = []
+    nn = config.platform.nuonuo
+    if config.platform.backend == "nuonuo":
+        if not nn.app_key:
+            problems.append(f"{config.source}: backend \"nuonuo\" needs platform.nuonuo.app_key")
+        if not nn.app_secret_file:
+            problems.append(f"{config.source}: backend \"nuonuo\" needs "
+                            "platform.nuonuo.app_secret_file")
+    if nn.app_secret_file:
+        path = secret_file_path(config, nn.app_secret_file)
+        try:
+            mode = path.stat().st_mode
+        except OSError as err:
+            problems.append(f"{config.source}: platform.nuonuo.app_secret_file {path}: "
+                            f"{err.strerror}")
+        else:
+            if mode & 0o077:
+                problems.append(f"{config.source}: platform.nuonuo.app_secret_file {path} is "
+                                f"readable by others (mode {mode & 0o777:o}); run: chmod 600 {path}")
+            else:
+                try:
+                    read_secret_file(config, nn.app_secret_file)
+                except ConfigError as err:
+                    problems.append(str(err))
+    return problems
 
 
 # --- the admin PIN -----------------------------------------------------------

@@ -163,21 +163,21 @@ class InvoiceRecorder:
         return found
 
     def _documents(self, invoice: Invoice) -> tuple[bytes, bytes] | None:
-        """(xml, pdf): the platform's copy, else rendered locally from the same invoice."""
+        """(xml, pdf): the platform's official copy, or None while it cannot be fetched.
+
+        Never a local substitute: what the kiosk renders itself is unsigned, so it is
+        neither stored nor e-mailed as the invoice. The receipt (QR to the platform's
+        download) goes out at once; the files are fetched and the wanted e-mail sent
+        by ``resolve_pending`` once the platform delivers them.
+        """
         try:
             docs = self.gateway.documents(invoice.number)
-            return docs.xml, docs.pdf
-        except Exception as err:  # noqa: BLE001 - any failure here falls back to local rendering
-            log.warning("platform documents unavailable, rendering locally", extra={
-                "event": "issuing.documents_local", "number": invoice.number, "error": str(err)})
-        try:
-            from kiosk.documents import invoice_to_pdf, invoice_to_xml
-
-            return invoice_to_xml(invoice), invoice_to_pdf(invoice)
-        except Exception:
-            log.exception("could not render the invoice documents", extra={
-                "event": "issuing.documents_failed", "number": invoice.number})
+        except Exception as err:  # noqa: BLE001 - any failure: try again later
+            log.warning("platform documents not available yet; fetched again later", extra={
+                "event": "issuing.documents_pending", "number": invoice.number,
+                "error": str(err)})
             return None
+        return docs.xml, docs.pdf
 
     def _request_of(self, invoice: Invoice) -> InvoiceRequest | None:
         entry = self.outbox.get(invoice.request_id) if invoice.request_id else None

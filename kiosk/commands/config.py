@@ -7,7 +7,7 @@ import getpass
 import json
 from typing import Any
 
-from kiosk.config import hash_pin, load_config
+from kiosk.config import hash_pin, load_config, secret_file_problems
 
 
 def register(sub: Any) -> None:
@@ -25,6 +25,11 @@ def register(sub: Any) -> None:
 
 def check_cmd(args: argparse.Namespace, ctx: Any) -> int:
     cfg = load_config(args.path or ctx.config_path)  # ConfigError -> exit 2 in main
+    problems = secret_file_problems(cfg)
+    for problem in problems:
+        ctx.err(problem)
+    if problems:
+        return 2
     ctx.out(f"{cfg.source}: OK (data directory {cfg.data_path})")
     return 0
 

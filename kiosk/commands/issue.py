@@ -13,7 +13,9 @@ Output with ``--json``: ONE JSON object on stdout with ``status``,
 ``invoice_number``, ``net``, ``tax``, ``total`` (decimal strings), ``xml``,
 ``pdf``, ``ofd`` (file paths; the OFD is the kiosk's copy in GB/T 33190, marked
 as one: ``kiosk.documents.ofd``), ``download_url``, ``request_id``,
-``receipt`` and the messages. Running it again for the same order(s) gives the same invoice: the
+``receipt`` and the messages; with a provider that delivers official files
+(``backend = "nuonuo"``) also ``official``: the paths of the provider's
+downloaded PDF, OFD and XML. Running it again for the same order(s) gives the same invoice: the
 run that completes the issue reports ``issued``; every later run reports
 ``already_invoiced`` with the same ``invoice_number`` (an interrupted run is
 finished by the next one: it asks the platform first, and re-sends under the
@@ -160,6 +162,23 @@ def _setup_logging(config: Any) -> None:
         pass  # an unwritable log folder must not stop issuing
 
 
+def _official_files(service: IssuingService, outcome: IssueOutcome) -> dict[str, Any]:
+    """``{"official": {"pdf", "ofd", "xml"}}``: the provider's own files, where the gateway
+    keeps them (Nuonuo); nothing for a gateway without official files, or if they are not
+    downloadable yet (they are fetched again on the next run)."""
+    official = getattr(service.gateway, "official_files", None)
+    if not callable(official) or outcome.invoice is None:
+        return {}
+    try:
+        files = official(outcome.invoice.number)
+    except Exception as err:  # the invoice stands; the files come later
+        log.warning("official documents not downloaded yet", extra={
+            "event": "issuing.official_pending", "number": outcome.invoice.number,
+            "error": str(err)})
+        return {"official": None}
+    return {"official": {kind: str(path) for kind, path in files.items()}}
+
+
 def issue_cmd(args: argparse.Namespace, ctx: Any) -> int:
     config = ctx.config
     _setup_logging(config)
@@ -174,10 +193,13 @@ def issue_cmd(args: argparse.Namespace, ctx: Any) -> int:
         outcome = service.issue(request)
         result = describe(outcome)
         code = _exit_code(outcome)
+        if code == 0:
+            result.update(_official_files(service, outcome))
         if code == 0 and not (outcome.xml_path and outcome.pdf_path):
-            raise CommandError(f"invoice {result['invoice_number']} is issued, but its XML/PDF "
-                               f"could not be written to {service.documents_dir} (see the log); "
-                               "the kiosk writes them at its next start")
+            raise CommandError(f"invoice {result['invoice_number']} is issued, but the "
+                               "platform's XML/PDF are not in "
+                               f"{service.documents_dir} yet (see the log); the kiosk fetches "
+                               "them at its next start (never a copy of its own)")
         if code == 0:
             result["ofd"] = ofd_beside(outcome)
         if code == 0 and args.receipt_out is not None:

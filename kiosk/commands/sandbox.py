@@ -8,6 +8,13 @@ channel), ``platform.remote.app_key/app_secret`` (the one accepted key pair)
 and ``platform.download_base_url`` (the address printed in QR codes: set it
 to this server's address as a phone sees it). ``--faults-admin`` enables the
 ``/admin/faults`` endpoint for demos and tests; never on a shared network.
+
+``--flavour nuonuo`` serves the same sandbox as a fake Nuonuo open platform
+(:mod:`kiosk.platform.nuonuo_fake`: token URL ``/accessToken``, gateway
+``/open/v1/services``, downloads ``/i/<token>.pdf|.ofd|.xml``) for the key
+pair of ``[platform.nuonuo]`` (``app_key``, ``app_secret_file``,
+``tax_number``), so a kiosk with ``backend = "nuonuo"`` can be tried end to
+end without the provider.
 """
 
 from __future__ import annotations
@@ -30,6 +37,8 @@ def register(sub: Any) -> None:
     serve = ssub.add_parser("serve", help="serve the sandbox platform over HTTP")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8470, help="port (default 8470; 0 = any free)")
+    serve.add_argument("--flavour", choices=("kiosk", "nuonuo"), default="kiosk",
+                       help="the protocol to speak: the kiosk's own (default) or a fake Nuonuo")
     serve.add_argument("--faults-admin", action="store_true",
                        help="enable POST /admin/faults to inject latency, failures and lost answers")
     serve.set_defaults(func=serve_cmd)
@@ -48,6 +57,8 @@ def serve_cmd(args: argparse.Namespace, ctx: Any) -> int:
     except ImportError:  # logging module absent in a trimmed install: stderr only
         logging.basicConfig(level=config.logging.level)
     platform = build_sandbox(config)
+    if args.flavour == "nuonuo":
+        return _serve_nuonuo(args, ctx, platform)
     remote = config.platform.remote
     try:
         server = SandboxServer((args.host, args.port), platform, {remote.app_key: remote.app_secret},
@@ -73,4 +84,46 @@ def serve_cmd(args: argparse.Namespace, ctx: Any) -> int:
     server.stop()
     platform.close()
     log.info("sandbox server stopped", extra={"event": "platform.server.stopped"})
+    return 0
+
+
+def _serve_nuonuo(args: argparse.Namespace, ctx: Any, platform: Any) -> int:
+    from kiosk.config import ConfigError, read_secret_file
+    from kiosk.platform.nuonuo_fake import FakeNuonuo
+
+    config = ctx.config
+    nn = config.platform.nuonuo
+    if not nn.app_key or not nn.app_secret_file:
+        ctx.err("kiosk sandbox serve --flavour nuonuo: set platform.nuonuo.app_key and "
+                "platform.nuonuo.app_secret_file (the key pair the fake accepts)")
+        platform.close()
+        return 2
+    try:
+        secret = read_secret_file(config, nn.app_secret_file)
+    except ConfigError as err:
+        ctx.err(f"kiosk sandbox serve: {err}")
+        platform.close()
+        return 2
+    try:
+        fake = FakeNuonuo((args.host, args.port), platform, nn.app_key, secret,
+                          nn.tax_number or config.seller.tax_id)
+    except OSError as err:
+        ctx.err(f"kiosk sandbox serve: cannot listen on {args.host}:{args.port} ({err.strerror})")
+        platform.close()
+        return 1
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    fake.start()
+    ctx.out(f"fake Nuonuo platform listening: gateway_url = \"{fake.gateway_url}\", "
+            f"token_url = \"{fake.token_url}\" (database {platform.db_path})")
+    log.info("fake nuonuo server started", extra={
+        "event": "platform.nuonuo_fake.started", "url": fake.base_url})
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    fake.stop()
+    platform.close()
     return 0

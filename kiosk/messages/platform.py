@@ -43,4 +43,72 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mail.not_sent": ("邮件暂未发出，终端会稍后重试；也可以扫描二维码下载",
                       "The e-mail has not gone out yet; the kiosk retries later. "
                       "Scan the QR instead"),
+    # --- Nuonuo (诺诺开放平台): token, credentials, operator session ---
+    "platform.nuonuo.token_missing": (
+        "诺诺平台未收到有效的访问令牌（{provider_code}）：请检查 [platform.nuonuo] 的 app_key 与密钥文件",
+        "Nuonuo received no valid access token ({provider_code}): check app_key and the secret "
+        "file in [platform.nuonuo]"),
+    "platform.nuonuo.token_invalid": (
+        "诺诺平台访问令牌无效或已过期（{provider_code}），已重新获取一次仍失败：请在诺诺开放平台核对应用状态",
+        "The Nuonuo access token is invalid or expired ({provider_code}) and one fresh token did "
+        "not help: check the application's state on the Nuonuo open platform"),
+    "platform.nuonuo.token_limit": (
+        "诺诺平台访问令牌获取次数已达上限（30天内50次，{provider_code}）：开票暂停，请联系诺诺或等待次数恢复",
+        "The Nuonuo token limit is reached (50 in 30 days, {provider_code}): issuing is paused; "
+        "contact Nuonuo or wait until the window frees a call"),
+    "platform.nuonuo.token_limit_local": (
+        "本终端30天内已获取{count}次诺诺访问令牌，为免触发平台上限不再获取：请检查是否有多个进程未共用数据目录",
+        "This kiosk fetched {count} Nuonuo tokens in 30 days and stops before the platform's "
+        "limit: check that every kiosk process shares one data folder"),
+    "platform.nuonuo.app_refused": (
+        "诺诺平台拒绝了本应用（{provider_code}：{describe}）：请在诺诺开放平台确认应用已审核并已授权本企业税号",
+        "Nuonuo refused this application ({provider_code}: {describe}): confirm on the Nuonuo "
+        "open platform that the app is approved and authorised for this tax number"),
+    "platform.nuonuo.bad_signature": (
+        "诺诺平台签名校验失败（{provider_code}）：密钥文件内容与 app_key 不符，或本机时钟不准",
+        "Nuonuo rejected the signature ({provider_code}): the secret file does not match "
+        "app_key, or this machine's clock is wrong"),
+    "platform.nuonuo.token_refused": (
+        "诺诺平台未发放访问令牌（{provider_code}：{describe}）",
+        "Nuonuo issued no access token ({provider_code}: {describe})"),
+    "platform.nuonuo.token_unreadable": (
+        "诺诺平台的令牌应答无法识别",
+        "Nuonuo's token answer could not be read"),
+    "platform.nuonuo.operator_session": (
+        "暂停服务：开票员的电子税务局登录或人脸认证已失效（{describe}）。请开票员登录诺诺/电子税务局完成认证后恢复",
+        "Out of service: the clerk's e-tax-bureau login or face verification has lapsed "
+        "({describe}). The clerk must sign in to Nuonuo / the bureau and verify, then issuing resumes"),
+    "platform.nuonuo.refused": (
+        "诺诺平台拒绝开票（{provider_code}：{describe}）",
+        "Nuonuo refused the invoice ({provider_code}: {describe})"),
+    "platform.nuonuo.failed": (
+        "诺诺平台开票失败（状态{status}：{describe}）",
+        "Nuonuo failed to issue the invoice (status {status}: {describe})"),
+    "platform.nuonuo.pending": (
+        "诺诺平台已受理，发票尚未开具完成（{describe}），稍后自动查询",
+        "Nuonuo accepted the request but the invoice is not finished yet ({describe}); it is "
+        "queried again later"),
+    "platform.nuonuo.unknown": (
+        "诺诺平台未给出明确结果（{provider_code}：{describe}），订单号保留，稍后查询",
+        "Nuonuo gave no definite answer ({provider_code}: {describe}); the order number is kept "
+        "and queried later"),
+    "platform.nuonuo.amount_mismatch": (
+        "诺诺平台返回的金额与本机计算不一致（发票{number}：平台{theirs}，本机{ours}）",
+        "Nuonuo's amounts differ from the kiosk's (invoice {number}: platform {theirs}, kiosk {ours})"),
+    "platform.nuonuo.no_quota_api": (
+        "诺诺平台不提供授信额度查询，请在电子税务局查看",
+        "Nuonuo offers no quota query; see the e-tax bureau"),
+    "platform.nuonuo.no_documents": (
+        "诺诺平台尚未提供发票{number}的版式文件",
+        "Nuonuo has not provided the documents of invoice {number} yet"),
+    "platform.nuonuo.bad_answer": (
+        "诺诺平台的应答无法识别（{describe}）",
+        "Nuonuo's answer could not be read ({describe})"),
+    "platform.nuonuo.red_action_elsewhere": (
+        "红字确认单的确认、拒绝由对方在电子税务局办理，撤销请在诺税通中办理",
+        "A red-letter form is confirmed or rejected by the other party in the e-tax bureau, "
+        "and withdrawn in Nuonuo's 诺税通"),
+    "platform.nuonuo.secret_unreadable": (
+        "无法读取诺诺应用密钥文件 {path}",
+        "Cannot read the Nuonuo app secret file {path}"),
 }

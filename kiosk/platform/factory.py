@@ -3,16 +3,21 @@
 ``platform.backend = "sandbox"``: the embedded :class:`SandboxPlatform` in-process on
 ``config.data_path / config.platform.sandbox.db_file``. ``"remote"``: a
 :class:`RemoteGateway` to ``platform.remote.base_url`` (which may be a
-``kiosk sandbox serve`` on another machine or port).
+``kiosk sandbox serve`` on another machine or port). ``"nuonuo"``: a
+:class:`~kiosk.platform.nuonuo.NuonuoGateway` configured by ``[platform.nuonuo]``,
+its token, ledger and downloaded documents in the data folder.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from kiosk.config import Config, SellerConfig
+from kiosk.config import Config, SellerConfig, read_secret_file
 from kiosk.model import Seller
 from kiosk.platform.gateway import IssuingGateway
+from kiosk.platform.nuonuo import NuonuoGateway
+from kiosk.platform.nuonuo_client import NuonuoClient
+from kiosk.platform.nuonuo_token import TokenStore
 from kiosk.platform.remote import RemoteGateway
 from kiosk.platform.sandbox import SandboxPlatform
 
@@ -35,8 +40,22 @@ def build_sandbox(config: Config) -> SandboxPlatform:
     )
 
 
+def build_nuonuo(config: Config) -> NuonuoGateway:
+    """The Nuonuo gateway ``[platform.nuonuo]`` describes; ConfigError if its secret is unusable."""
+    nn = config.platform.nuonuo
+    secret = read_secret_file(config, nn.app_secret_file)
+    tax_number = nn.tax_number or config.seller.tax_id
+    client = NuonuoClient(nn.gateway_url, nn.token_url, nn.app_key, secret, tax_number,
+                          TokenStore(config.data_path, nn.app_key), timeout_s=nn.timeout_s)
+    return NuonuoGateway(client, seller_from_config(config.seller), config.data_path,
+                         clerk=nn.clerk or config.seller.drawer,
+                         extension_number=nn.extension_number, poll_seconds=nn.poll_seconds)
+
+
 def build_gateway(config: Config) -> IssuingGateway:
-    """The issuing gateway for this kiosk: sandbox in-process, or remote over HTTP."""
+    """The issuing gateway for this kiosk: sandbox in-process, remote over HTTP, or Nuonuo."""
+    if config.platform.backend == "nuonuo":
+        return build_nuonuo(config)
     if config.platform.backend == "remote":
         r = config.platform.remote
         return RemoteGateway(r.base_url, r.app_key, r.app_secret, r.timeout_s, r.retries)

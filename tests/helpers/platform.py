@@ -1,11 +1,13 @@
 """Helpers for the issuing-platform tests: sample requests, a settable clock, a loopback server.
 
-``platform_under_test("sandbox" | "remote", folder)`` gives the same
-:class:`PlatformUnderTest` shape for both gateways, so one contract suite runs
-against the in-process sandbox and against RemoteGateway talking to a real
-``SandboxServer`` on 127.0.0.1 (port 0). In both cases the backing
-``SandboxPlatform`` is reachable (``put.sandbox``) to move its clock or set its
-faults, and a server runs so download URLs can be fetched with plain urllib.
+``platform_under_test("sandbox" | "remote" | "nuonuo", folder)`` gives the same
+:class:`PlatformUnderTest` shape for every gateway, so one contract suite runs
+against the in-process sandbox, against RemoteGateway talking to a real
+``SandboxServer`` on 127.0.0.1 (port 0), and against NuonuoGateway talking to
+the fake Nuonuo platform (``tests/helpers/fake_nuonuo.py``) over the same
+sandbox. In each case the backing ``SandboxPlatform`` is reachable
+(``put.sandbox``) to move its clock or set its faults, and a server runs so
+download URLs can be fetched with plain urllib.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
 from kiosk.model import Buyer, BuyerType, InvoiceKind, InvoiceRequest, OrderLine, Seller
 from kiosk.platform.gateway import IssuingGateway
@@ -110,13 +113,18 @@ def remote_for(server: SandboxServer, *, timeout_s: float = 5.0, retries: int = 
     return RemoteGateway(server.base_url, APP_KEY, APP_SECRET, timeout_s, retries, backoff_s=0.0)
 
 
+class _Served(Protocol):
+    @property
+    def base_url(self) -> str: ...
+
+
 @dataclass
 class PlatformUnderTest:
     kind: str
     gateway: IssuingGateway
     sandbox: SandboxPlatform
     clock: MutableClock
-    server: SandboxServer
+    server: _Served  # SandboxServer, or FakeNuonuo for kind "nuonuo"
 
 
 @contextlib.contextmanager
@@ -124,6 +132,13 @@ def platform_under_test(kind: str, folder: Path, quota: str = "100000.00") -> It
     clock = MutableClock()
     sandbox = make_sandbox(folder, clock, quota)
     try:
+        if kind == "nuonuo":
+            from tests.helpers.fake_nuonuo import gateway_for, running_fake
+
+            with running_fake(sandbox) as fake:
+                yield PlatformUnderTest(kind, gateway_for(fake, folder / "kiosk"), sandbox, clock,
+                                        fake)
+            return
         with running_server(sandbox) as server:
             gateway: IssuingGateway = sandbox if kind == "sandbox" else remote_for(server)
             yield PlatformUnderTest(kind, gateway, sandbox, clock, server)

@@ -1,8 +1,16 @@
-"""The issuing-gateway contract: the same tests against the in-process sandbox and over HTTP.
+"""The issuing-gateway contract: the same tests against the sandbox, over HTTP, and via Nuonuo.
 
-Each test runs twice (``put.kind`` = "sandbox" / "remote"): once calling
-SandboxPlatform directly, once through RemoteGateway to a real SandboxServer on
-loopback. The backing sandbox's clock and faults are set in-process.
+Each test runs three times (``put.kind`` = "sandbox" / "remote" / "nuonuo"):
+calling SandboxPlatform directly, through RemoteGateway to a real
+SandboxServer on loopback, and through NuonuoGateway to the fake Nuonuo
+platform (real HTTP, exact signatures, tokens) over the same kind of sandbox.
+The backing sandbox's clock and faults are set in-process.
+
+Nuonuo's public API has no quota query, so for ``nuonuo`` the quota is read
+from the backing sandbox (the provider's truth) by :func:`remaining`, and
+``remaining_quota`` itself is tested to refuse with a catalogue code in
+test_nuonuo.py. Confirming, rejecting and withdrawing a form go through
+:func:`act` (for Nuonuo they happen outside the kiosk).
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.model import Colour, InvoiceKind, InvoiceLine, RedFormStatus, RedReason
+from kiosk.model import Colour, InvoiceKind, InvoiceLine, RedFormStatus, RedLetterForm, RedReason
 from kiosk.platform.gateway import (
     IssuingGateway,
     NotFound,
@@ -45,10 +53,33 @@ S = RedFormStatus
 NUMBER = re.compile(r"^26112\d{15}$")
 
 
-@pytest.fixture(params=["sandbox", "remote"])
+@pytest.fixture(params=["sandbox", "remote", "nuonuo"])
 def put(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[PlatformUnderTest]:
     with platform_under_test(request.param, tmp_path, quota="1000.00") as p:
         yield p
+
+
+def remaining(put: PlatformUnderTest) -> Decimal:
+    """The quota left, through the gateway where it can tell, else the backing platform's."""
+    return put.sandbox.remaining_quota() if put.kind == "nuonuo" else put.gateway.remaining_quota()
+
+
+def act(put: PlatformUnderTest, action: str, form_number: str) -> RedLetterForm:
+    """Confirm / reject / withdraw a form. Through Nuonuo the counterparty does that in the
+    e-tax bureau (and a withdrawal is made in 诺税通), so the test does it at the backing
+    platform and the kiosk reads the new status through the gateway."""
+    if put.kind == "nuonuo":
+        getattr(put.sandbox, f"{action}_red_form")(form_number)
+        return put.gateway.query_red_form(form_number)
+    form: RedLetterForm = getattr(put.gateway, f"{action}_red_form")(form_number)
+    return form
+
+
+def codes_of(put: PlatformUnderTest, err: PlatformRejected) -> list[str]:
+    """The refusal's codes; Nuonuo words the backing platform's codes into its describe."""
+    if put.kind == "nuonuo":
+        return [c for e in err.errors for c in re.findall(r"[A-Z][A-Z_]{3,}", e.message_zh)]
+    return err.codes
 
 
 def seq(number: str) -> int:
@@ -72,7 +103,9 @@ def test_issue_records_a_numbered_split_invoice(put: PlatformUnderTest) -> None:
     assert inv.total == D("123.00")
     assert inv.order_nos == ("A1",) and inv.seller.tax_id == "91110108MA01ABCD2X"
     assert inv.issued_at == put.clock()
-    assert re.match(re.escape(put.server.base_url) + r"/i/[A-Za-z0-9_-]{32}$", inv.download_url)
+    suffix = r"\.pdf" if put.kind == "nuonuo" else ""  # Nuonuo's QR points at the official PDF
+    assert re.match(re.escape(put.server.base_url) + r"/i/[A-Za-z0-9_-]{32}" + suffix + "$",
+                    inv.download_url)
     assert put.gateway.get_invoice(inv.number) == inv
     assert put.gateway.query_request("RQ-A1") == inv
     assert put.gateway.query_order("A1") == inv
@@ -82,7 +115,7 @@ def test_same_request_id_returns_the_same_invoice_and_spends_no_number(put: Plat
     first = put.gateway.issue(make_request("A1"))
     again = put.gateway.issue(make_request("A1"))
     assert again == first
-    assert put.gateway.remaining_quota() == D("887.00")  # counted once
+    assert remaining(put) == D("887.00")  # counted once
     second = put.gateway.issue(make_request("A2"))
     assert seq(second.number) == seq(first.number) + 1
     assert count_invoices(put.sandbox) == 2
@@ -138,15 +171,16 @@ def test_bad_tax_code_names_the_line(put: PlatformUnderTest) -> None:
 
 def test_monthly_quota_is_enforced_and_resets_next_month(put: PlatformUnderTest) -> None:
     put.gateway.issue(make_request("A1", lines=[meal("900.00")]))
-    assert put.gateway.remaining_quota() == D("100.00")
+    assert remaining(put) == D("100.00")
     with pytest.raises(QuotaExceeded) as info:
         put.gateway.issue(make_request("A2", lines=[meal("100.01")]))
-    assert info.value.remaining == D("100.00") and info.value.requested == D("100.01")
+    if put.kind != "nuonuo":  # Nuonuo's refusal does not carry the figures
+        assert info.value.remaining == D("100.00") and info.value.requested == D("100.01")
     assert put.gateway.query_request("RQ-A2") is None
     assert put.gateway.issue(make_request("A3", lines=[meal("100.00")])).total == D("100.00")
-    assert put.gateway.remaining_quota() == D("0.00")
+    assert remaining(put) == D("0.00")
     put.clock.advance(days=30)  # 2026-04-09
-    assert put.gateway.remaining_quota() == D("1000.00")
+    assert remaining(put) == D("1000.00")
 
 
 def test_numbers_run_without_gaps_and_restart_each_year(put: PlatformUnderTest) -> None:
@@ -176,7 +210,8 @@ def test_injected_failures_then_recovery(put: PlatformUnderTest) -> None:
     assert not health.ok and health.message
     put.sandbox.faults.clear()
     health = put.gateway.health()
-    assert health.ok and health.quota == D("887.00") and health.latency_ms >= 0
+    quota = None if put.kind == "nuonuo" else D("887.00")
+    assert health.ok and health.quota == quota and health.latency_ms >= 0
 
 
 def test_timeout_after_commit_leaves_exactly_one_invoice(put: PlatformUnderTest) -> None:
@@ -200,7 +235,7 @@ def test_seller_form_confirmed_by_buyer_then_red_invoice(put: PlatformUnderTest)
     assert [ln.quantity for ln in form.lines] == [D("-1"), D("-2")]
     with pytest.raises(RedFormStateError):
         put.gateway.issue_red_invoice(form.form_number)  # not yet confirmed
-    assert put.gateway.confirm_red_form(form.form_number).status is S.CONFIRMED
+    assert act(put, "confirm", form.form_number).status is S.CONFIRMED
     red = put.gateway.issue_red_invoice(form.form_number)
     assert red.colour is Colour.RED and red.total == -blue.total
     assert red.original_number == blue.number and red.red_form_number == form.form_number
@@ -208,7 +243,7 @@ def test_seller_form_confirmed_by_buyer_then_red_invoice(put: PlatformUnderTest)
     assert seq(red.number) == seq(blue.number) + 1  # one sequence for blue and red
     assert put.gateway.issue_red_invoice(form.form_number) == red  # idempotent per form
     assert put.gateway.query_red_form(form.form_number).red_invoice_number == red.number
-    assert put.gateway.remaining_quota() == D("1000.00")  # red gives the quota back
+    assert remaining(put) == D("1000.00")  # red gives the quota back
     assert put.gateway.query_order("R1") is None  # fully credited: the order is free again
     with pytest.raises(RedFormStateError) as info:
         put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
@@ -238,14 +273,14 @@ def test_form_transitions(put: PlatformUnderTest, filed_by: str, first: S, actio
     blue = put.gateway.issue(make_request("S1"))
     form = put.gateway.file_red_form(blue.number, RedReason.SERVICE_STOPPED, filed_by)
     assert form.status is first and form.filed_by == filed_by
-    moved = getattr(put.gateway, f"{action}_red_form")(form.form_number)
+    moved = act(put, action, form.form_number)
     assert moved.status is after
     assert put.gateway.query_red_form(form.form_number).status is after
     if not after.allows_red_invoice:
         with pytest.raises(RedFormStateError):
             put.gateway.issue_red_invoice(form.form_number)
         with pytest.raises(RedFormStateError):
-            put.gateway.confirm_red_form(form.form_number)
+            act(put, "confirm", form.form_number)
         # a closed form no longer blocks a new one
         assert put.gateway.file_red_form(blue.number, RedReason.SERVICE_STOPPED, filed_by)
 
@@ -253,8 +288,8 @@ def test_form_transitions(put: PlatformUnderTest, filed_by: str, first: S, actio
 def test_confirmed_form_withdrawn_is_void_after_confirmation(put: PlatformUnderTest) -> None:
     blue = put.gateway.issue(make_request("V1"))
     form = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
-    put.gateway.confirm_red_form(form.form_number)
-    assert put.gateway.withdraw_red_form(form.form_number).status is S.VOID_AFTER_CONFIRMATION
+    act(put, "confirm", form.form_number)
+    assert act(put, "withdraw", form.form_number).status is S.VOID_AFTER_CONFIRMATION
     with pytest.raises(RedFormStateError):
         put.gateway.issue_red_invoice(form.form_number)
 
@@ -276,7 +311,7 @@ def test_unconfirmed_form_expires_after_72_hours(put: PlatformUnderTest) -> None
     put.clock.advance(minutes=1)
     assert put.gateway.query_red_form(form.form_number).status is S.EXPIRED
     with pytest.raises(RedFormStateError):
-        put.gateway.confirm_red_form(form.form_number)
+        act(put, "confirm", form.form_number)
     with pytest.raises(RedFormStateError):
         put.gateway.issue_red_invoice(form.form_number)
     renewed = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
@@ -286,7 +321,7 @@ def test_unconfirmed_form_expires_after_72_hours(put: PlatformUnderTest) -> None
 def test_a_confirmed_form_does_not_expire(put: PlatformUnderTest) -> None:
     blue = put.gateway.issue(make_request("E2"))
     form = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "buyer")
-    put.gateway.confirm_red_form(form.form_number)
+    act(put, "confirm", form.form_number)
     put.clock.advance(hours=100)
     assert put.gateway.issue_red_invoice(form.form_number).colour is Colour.RED
 
@@ -303,23 +338,23 @@ def test_partial_red_follows_the_original_and_may_not_exceed_it(put: PlatformUnd
     with pytest.raises(PlatformRejected) as info:  # out of the original order
         put.gateway.file_red_form(blue.number, RedReason.GOODS_RETURNED, "seller",
                                   [_credit(l2, "10.00", "0.60"), _credit(l0, "10.00", "0.60")])
-    assert "RED_LINE_NOT_IN_ORIGINAL" in info.value.codes
+    assert "RED_LINE_NOT_IN_ORIGINAL" in codes_of(put, info.value) + info.value.codes
     with pytest.raises(PlatformRejected) as info:  # more than the line holds
         put.gateway.file_red_form(blue.number, RedReason.GOODS_RETURNED, "seller",
                                   [_credit(l1, "300.01", "39.00", "3")])
-    assert "RED_EXCEEDS_ORIGINAL" in info.value.codes
+    assert "RED_EXCEEDS_ORIGINAL" in codes_of(put, info.value)
     with pytest.raises(PlatformRejected) as info:  # tax does not fit amount x rate
         put.gateway.file_red_form(blue.number, RedReason.SALES_ALLOWANCE, "seller",
                                   [_credit(l0, "50.00", "0.50")])
-    assert "E_LINE_TAX" in info.value.codes
+    assert "E_LINE_TAX" in codes_of(put, info.value)
     # return one of three packs of paper (100.00 + 13.00)
     form = put.gateway.file_red_form(blue.number, RedReason.GOODS_RETURNED, "seller",
                                      [_credit(l1, "100.00", "13.00", "1")])
     assert [(ln.quantity, ln.amount, ln.tax) for ln in form.lines] == [(D("-1"), D("-100.00"),
                                                                         D("-13.00"))]
-    put.gateway.confirm_red_form(form.form_number)
+    act(put, "confirm", form.form_number)
     red = put.gateway.issue_red_invoice(form.form_number)
-    assert red.total == D("-113.00") and put.gateway.remaining_quota() == D("1000.00") - D("392.00")
+    assert red.total == D("-113.00") and remaining(put) == D("1000.00") - D("392.00")
     assert put.gateway.query_order("PR") == blue  # partly credited: still invoiced
     with pytest.raises(PlatformRejected):  # 2 packs are left, not 3
         put.gateway.file_red_form(blue.number, RedReason.GOODS_RETURNED, "seller",
@@ -327,9 +362,9 @@ def test_partial_red_follows_the_original_and_may_not_exceed_it(put: PlatformUnd
     rest = put.gateway.file_red_form(blue.number, RedReason.ISSUED_IN_ERROR, "seller")
     assert [ln.amount for ln in rest.lines] == [-l0.amount, D("-200.00"), -l2.amount]
     assert [ln.quantity for ln in rest.lines] == [D("-1"), D("-2"), D("-1")]
-    put.gateway.confirm_red_form(rest.form_number)
+    act(put, "confirm", rest.form_number)
     put.gateway.issue_red_invoice(rest.form_number)
-    assert put.gateway.remaining_quota() == D("1000.00")
+    assert remaining(put) == D("1000.00")
     assert put.gateway.query_order("PR") is None
 
 
@@ -358,7 +393,7 @@ def test_list_invoices_gives_a_beijing_day_blue_and_red(put: PlatformUnderTest) 
 def test_list_invoices_is_a_safe_query(put: PlatformUnderTest) -> None:
     inv = put.gateway.issue(make_request("L4"))
     put.sandbox.faults.set(fail_next=1, fail_code="UNAVAILABLE")
-    if put.kind == "remote":  # the adapter retries a safe query by itself
+    if put.kind != "sandbox":  # the adapter retries a safe query by itself (Nuonuo: its ledger)
         assert put.gateway.list_invoices(put.clock().date()) == [inv]
     else:
         with pytest.raises(PlatformUnavailable):
@@ -374,15 +409,23 @@ def test_documents_and_the_download_url(put: PlatformUnderTest) -> None:
     docs = put.gateway.documents(inv.number)
     assert docs.number == inv.number
     assert docs.pdf.startswith(b"%PDF") and inv.number.encode() in docs.xml
-    with urllib.request.urlopen(inv.download_url, timeout=10) as resp:  # no auth: the token
-        page = resp.read().decode("utf-8")
-        assert resp.headers["Content-Type"].startswith("text/html")
-    assert inv.number in page and ".pdf" in page and ".xml" in page
-    with urllib.request.urlopen(inv.download_url + ".pdf", timeout=10) as resp:
-        assert resp.read() == docs.pdf and resp.headers["Content-Type"] == "application/pdf"
-    with urllib.request.urlopen(inv.download_url + ".xml", timeout=10) as resp:
+    if put.kind == "nuonuo":  # the QR points at the provider's official PDF; OFD and XML beside it
+        base = inv.download_url.removesuffix(".pdf")
+        with urllib.request.urlopen(inv.download_url, timeout=10) as resp:
+            assert resp.read() == docs.pdf and resp.headers["Content-Type"] == "application/pdf"
+        with urllib.request.urlopen(base + ".ofd", timeout=10) as resp:
+            assert resp.read().startswith(b"PK")  # OFD is a ZIP container
+    else:
+        with urllib.request.urlopen(inv.download_url, timeout=10) as resp:  # no auth: the token
+            page = resp.read().decode("utf-8")
+            assert resp.headers["Content-Type"].startswith("text/html")
+        assert inv.number in page and ".pdf" in page and ".xml" in page
+        with urllib.request.urlopen(inv.download_url + ".pdf", timeout=10) as resp:
+            assert resp.read() == docs.pdf and resp.headers["Content-Type"] == "application/pdf"
+        base = inv.download_url
+    with urllib.request.urlopen(base + ".xml", timeout=10) as resp:
         assert resp.read() == docs.xml
-    wrong = inv.download_url[:-4] + ("AAAA" if not inv.download_url.endswith("AAAA") else "BBBB")
+    wrong = base[:-4] + ("AAAA" if not base.endswith("AAAA") else "BBBB")
     with pytest.raises(urllib.error.HTTPError) as info:
         urllib.request.urlopen(wrong, timeout=10)
     assert info.value.code == 404
@@ -392,7 +435,8 @@ def test_documents_and_the_download_url(put: PlatformUnderTest) -> None:
 
 def test_health_reports_quota(put: PlatformUnderTest) -> None:
     health = put.gateway.health()
-    assert health.ok and health.quota == D("1000.00") and health.message
+    quota = None if put.kind == "nuonuo" else D("1000.00")
+    assert health.ok and health.quota == quota and health.message
 
 
 def test_red_invoice_documents_name_the_blue_one(put: PlatformUnderTest) -> None:
