@@ -25,6 +25,7 @@ from kiosk.catalogue import Catalogue, seed_demo_catalogue
 from kiosk.config import Config
 from kiosk.corrections import CorrectionsService
 from kiosk.demo import seed_demo_orders
+from kiosk.documents.renderer import DocumentRenderer
 from kiosk.flow.adapters import PrinterPort
 from kiosk.flow.ports import Runner, Services
 from kiosk.flow.states import Identity, IdMethod
@@ -143,6 +144,7 @@ def build_core(
     receipt_ops: Callable[[Invoice], Sequence[Op]] | None = None,
     gateway: IssuingGateway | None = None,
     warm_up: bool = True,
+    renderer: DocumentRenderer | None = None,
 ) -> Core:
     """Build everything but the UI and the devices. ``printer`` is a printer worker
     (``submit_preflight``/``submit_print`` futures); ``gateway`` overrides the configured
@@ -156,7 +158,7 @@ def build_core(
         seed_demo_orders(orders)
         seed_demo_accounts(accounts)
         seed_demo_catalogue(catalogue)
-    core_services = build_services(config, db, gateway=gateway)
+    core_services = build_services(config, db, gateway=gateway, renderer=renderer)
     issuing, mail, gateway = core_services.issuing, core_services.mail, core_services.gateway
     documents_dir = issuing.documents_dir
     secret = config.orders.qr_secret
@@ -242,7 +244,9 @@ def warm_up_imports() -> None:
     """Import what the first issue needs now, at start-up: a first import on a worker
     thread holds the import lock and the GIL long enough to stall the UI (measured in
     bench/bench_ui.py)."""
-    import kiosk.documents  # noqa: F401  (PDF, XML and receipt layout: fpdf2, fontTools)
+    import kiosk.documents.pdf  # noqa: F401  (fpdf2, fontTools: the inline renderer's)
+    import kiosk.documents.receipt  # noqa: F401
+    import kiosk.documents.xml  # noqa: F401
 
 
 class MailNotSent(ProblemError):
@@ -261,7 +265,7 @@ def _receipt_ops(config: Config) -> Callable[[Invoice], Sequence[Op]]:
     width = config.devices.printer.paper_width_mm
 
     def build(invoice: Invoice) -> Sequence[Op]:
-        from kiosk.documents import receipt_ops
+        from kiosk.documents.receipt import receipt_ops
 
         return receipt_ops(invoice, paper_width_mm=width,
                            fetch_url=invoice.download_url or config.platform.download_base_url)

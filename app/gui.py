@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.core import PUMP_INTERVAL_S, Core, build_core, pump_on, serve_downloads, warm_up_imports
 from drivers.manager import DeviceManager
 from kiosk.config import Config
+from kiosk.documents.renderer import ProcessDocumentRenderer
 from kiosk.overrides import effective_config
 from kiosk.platform.gateway import IssuingGateway
 from ui import theme
@@ -30,6 +31,7 @@ from ui.devices import DeviceBridge
 from ui.i18n import Languages
 from ui.main_window import MainWindow
 from ui.runner import QtRunner
+from ui.voice import VoiceKit, install_voice
 
 if TYPE_CHECKING:  # built later, on demand (kept off the path to the first frame)
     from app.systemd import SystemdIntegration
@@ -55,6 +57,7 @@ class Gui:
     systemd: SystemdIntegration | None = None
     control: ControlServer | None = None
     diagnostics: DiagnosticsMode | None = None
+    voice: VoiceKit | None = None
     closed: bool = False
 
     def close(self) -> None:
@@ -70,6 +73,8 @@ class Gui:
         # window goes for good, so no stale widget sees a later style or language event.
         self.runner.wait(30000)
         self.devices.stop()  # before the window goes: no device callback into it after
+        if self.voice is not None:
+            self.voice.close()
         self.window.deleteLater()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         self.core.close()
@@ -118,12 +123,19 @@ def build_gui(
     gateway: IssuingGateway | None = None,
     keyboard: bool = True,
     downloads: bool = False,
+    documents_process: bool = True,
+    voice: bool = True,
 ) -> Gui:
     """Build the devices, the core with a Qt runner, and the main window over them.
 
     ``devices`` is a :class:`drivers.manager.DeviceManager` (built from
     ``config.devices`` when not given). ``downloads`` serves the sandbox's invoice
     downloads in-process (``kiosk run`` asks for it; tests stay off the network).
+    ``documents_process`` draws PDFs and OFD copies in one child process
+    (:class:`~kiosk.documents.renderer.ProcessDocumentRenderer`): their font subsetting
+    holds the GIL for tens of ms at a time, which froze the UI while issuing.
+    ``voice`` installs the spoken guidance and its controls (``[voice]``; off by default,
+    the person can turn it on).
     Device callbacks arrive on device threads and reach the session through queued
     signals (:class:`ui.devices.DeviceBridge`).
     """
@@ -133,8 +145,11 @@ def build_gui(
     theme.apply(app, large)
     if devices is None:
         devices = DeviceManager(config.devices)
+    renderer = ProcessDocumentRenderer() if documents_process else None
     core = build_core(config, runner=runner, printer=devices.printer_worker, gateway=gateway,
-                      warm_up=False)
+                      warm_up=False, renderer=renderer)
+    if renderer is not None:
+        core.closers.append(renderer.close)
     if downloads:
         stop_downloads = serve_downloads(config, core.gateway)
         if stop_downloads is not None:
@@ -149,6 +164,11 @@ def build_gui(
     )
     bridge = DeviceBridge(core.session, devices, window)
     bridge.preview.connect(window.show_preview)
+    kit: VoiceKit | None = None
+    if voice:  # spoken guidance (issue 17, docs/voice.md); presence needs a camera hook
+        kit = install_voice(window, core.session, config.voice, config.data_path,
+                            language=languages.current, language_changed=window.languageChanged,
+                            area=window.stack, prepare=config.voice.enabled)
     pump = QTimer(window)
     pump.setInterval(PUMP_INTERVAL_S * 1000)
     pump.timeout.connect(lambda: pump_on(core, runner))
@@ -156,9 +176,11 @@ def build_gui(
     # After the first frame, not before it (bench/bench_startup.py): finish what a restart
     # left, and import what the first issue needs (fpdf2, fontTools: ~0.3 s) while nobody
     # can reach "confirm" yet.
-    after_first_frame(window, [lambda: pump_on(core, runner), warm_up_imports])
+    first_frame: list[Callable[[], None]] = [lambda: pump_on(core, runner)]
+    first_frame.append(renderer.warm_up if renderer is not None else warm_up_imports)
+    after_first_frame(window, first_frame)
     if start_devices:
         devices.start()
     log.info("kiosk window built", extra={"event": "app.gui_built", "lang": languages.current,
                                           "large_text": large})
-    return Gui(core, app, window, runner, devices, bridge, pump)
+    return Gui(core, app, window, runner, devices, bridge, pump, voice=kit)

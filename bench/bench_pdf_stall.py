@@ -5,7 +5,7 @@ fpdf's font parsing hold the GIL for tens of milliseconds at a time, and every
 such hold is a frozen UI (one frame at 60 Hz is 16.7 ms). A probe thread stands
 in for the UI thread: it wakes every millisecond and records the longest gap
 between wakes while a PDF renders (a) on another thread of this process, as
-before, and (b) in the :class:`~kiosk.documents.renderer.ProcessPdfRenderer`'s
+before, and (b) in the :class:`~kiosk.documents.renderer.ProcessDocumentRenderer`'s
 child process. Alternated round by round; the median and worst of each.
 """
 
@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 
 from bench.runner import Runner
-from kiosk.documents.renderer import ProcessPdfRenderer, render_inline
+from kiosk.documents.renderer import ProcessDocumentRenderer, render_inline
 from tests.helpers.invoices import sample_invoice
 
 FRAME_MS = 1000 / 60
@@ -47,9 +47,9 @@ def _longest_gap_ms(render: Callable[[], bytes]) -> float:
 
 def run(r: Runner) -> None:
     invoice = sample_invoice(3)
-    child = ProcessPdfRenderer()
+    child = ProcessDocumentRenderer()
     try:
-        child(invoice)  # start the child and load the font there (not measured)
+        child.pdf(invoice)  # start the child and load the font there (not measured)
         render_inline(invoice)
         rounds = r.rounds or 8
         stalls: dict[str, list[float]] = {"PDF on a thread of the UI process (before)": [],
@@ -58,7 +58,7 @@ def run(r: Runner) -> None:
             stalls["PDF on a thread of the UI process (before)"].append(
                 _longest_gap_ms(lambda: render_inline(invoice)))
             stalls["PDF in the renderer's child process (now)"].append(
-                _longest_gap_ms(lambda: child(invoice)))
+                _longest_gap_ms(lambda: child.pdf(invoice)))
         rows = []
         for name, values in stalls.items():
             med = statistics.median(values)

@@ -381,7 +381,7 @@ class CorrectionsService:
     def reprint(self, number: str, *, paper_width_mm: int) -> list[Op]:
         """The courtesy receipt of invoice ``number`` again (blue or red), as printer ops.
         Raises KeyError if neither the kiosk nor the platform knows it."""
-        from kiosk.documents import receipt_ops
+        from kiosk.documents.receipt import receipt_ops
 
         stored = self.outbox.invoice(number)
         invoice = stored.invoice if stored is not None else self.gateway.get_invoice(number)

@@ -53,6 +53,7 @@ from typing import TYPE_CHECKING
 
 from kiosk import outcomes
 from kiosk.corrections import CorrectionsService
+from kiosk.documents.renderer import DocumentRenderer
 from kiosk.model import Invoice, InvoiceRequest, RequestStatus
 from kiosk.outbox import Outbox, OutboxEntry, StoredInvoice
 from kiosk.outcomes import IssueOutcome, IssueStatus, describe
@@ -99,6 +100,7 @@ class IssuingService:
         mailer: MailOutbox | None = None,
         audit: AuditTrail | None = None,
         clock: Callable[[], dt.datetime] = now_utc,
+        renderer: DocumentRenderer | None = None,
     ) -> None:
         self.db = db
         self.gateway = gateway
@@ -106,7 +108,8 @@ class IssuingService:
         self.clock = clock
         self.outbox = Outbox(db)
         self.recorder = InvoiceRecorder(self.outbox, gateway, documents_dir=documents_dir,
-                                        mailer=mailer, audit=audit, clock=clock)
+                                        mailer=mailer, audit=audit, clock=clock,
+                                        renderer=renderer)
         self.corrections = CorrectionsService(self.recorder, seller_tax_id=seller_tax_id)
 
     @property

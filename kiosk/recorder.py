@@ -20,6 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kiosk.documents.renderer import DocumentRenderer, InlineRenderer
 from kiosk.model import Colour, Invoice, InvoiceRequest, RequestStatus
 from kiosk.outbox import Outbox, StoredInvoice
 from kiosk.platform.gateway import IssuingGateway
@@ -67,8 +68,10 @@ class InvoiceRecorder:
         mailer: MailOutbox | None = None,
         audit: AuditTrail | None = None,
         clock: Callable[[], dt.datetime] = now_utc,
+        renderer: DocumentRenderer | None = None,
     ) -> None:
         self.outbox = outbox
+        self.renderer: DocumentRenderer = renderer or InlineRenderer()
         self.gateway = gateway
         self.documents_dir = Path(documents_dir)
         self.mailer = mailer
@@ -135,7 +138,7 @@ class InvoiceRecorder:
             to = request.buyer.email if request is not None else invoice.buyer.email
             if to:
                 xml, pdf = docs or (xml_path.read_bytes(), pdf_path.read_bytes())
-                ofd = _ofd_copy(invoice, xml_path.with_suffix(".ofd"))  # issue 14 item 6
+                ofd = _ofd_copy(self.renderer, invoice, xml_path.with_suffix(".ofd"))  # issue 14 item 6
                 try:
                     self.mailer.enqueue_invoice(invoice, to, pdf=pdf, xml=xml, ofd=ofd)
                     self.outbox.set_mail_state(invoice.number, "queued")
@@ -186,14 +189,12 @@ class InvoiceRecorder:
 
 # --- the OFD copy beside the XML/PDF, for mail (issue 14 item 6) -----------------------
 
-def _ofd_copy(invoice: Invoice, path: Path) -> bytes | None:
+def _ofd_copy(renderer: DocumentRenderer, invoice: Invoice, path: Path) -> bytes | None:
     """The invoice's OFD copy (kiosk.documents.ofd), written at ``path`` once; None on failure."""
     try:
         if path.is_file():
             return path.read_bytes()
-        from kiosk.documents.ofd import invoice_to_ofd
-
-        data = invoice_to_ofd(invoice)
+        data = renderer.ofd(invoice)
         write_atomic(path, data)
         return data
     except Exception:  # the OFD is a convenience copy: mail goes out with the XML and PDF

@@ -16,6 +16,7 @@ from pathlib import Path
 from kiosk.audit import AuditTrail
 from kiosk.config import Config
 from kiosk.corrections import CorrectionsService
+from kiosk.documents.renderer import DocumentRenderer
 from kiosk.issuing import IssuingService
 from kiosk.mail import MailOutbox, build_mailer
 from kiosk.platform.gateway import IssuingGateway
@@ -45,16 +46,18 @@ class CoreServices:
 
 
 def build_services(config: Config, database: Database, *,
-                   gateway: IssuingGateway | None = None) -> CoreServices:
-    """Build the core services over ``database`` (``gateway`` overrides the configured one)."""
+                   gateway: IssuingGateway | None = None,
+                   renderer: DocumentRenderer | None = None) -> CoreServices:
+    """Build the core services over ``database`` (``gateway`` overrides the configured one;
+    ``renderer`` draws PDFs and OFD copies: inline unless the caller gives one)."""
     if gateway is None:
         from kiosk.platform.factory import build_gateway
 
-        gateway = build_gateway(config)
+        gateway = build_gateway(config, renderer=renderer)
     mail = MailOutbox(database, build_mailer(config.mail, config.data_path),
                       sender=config.mail.sender)
     audit = AuditTrail(database)
     issuing = IssuingService(database, gateway, seller_tax_id=config.seller.tax_id,
                              documents_dir=Path(config.data_path) / DOCUMENTS_DIR,
-                             mailer=mail, audit=audit)
+                             mailer=mail, audit=audit, renderer=renderer)
     return CoreServices(database, gateway, mail, audit, issuing)

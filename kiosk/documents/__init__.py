@@ -9,17 +9,30 @@
   finder (:mod:`kiosk.documents.fonts`).
 """
 
-from kiosk.documents.fonts import CjkFont, FontNotFound, find_cjk_font
-from kiosk.documents.pdf import invoice_to_pdf
-from kiosk.documents.qr import invoice_qr_payload
-from kiosk.documents.receipt import YEN, ops_to_text, receipt_ops
-from kiosk.documents.text import display_width, sanitize_text, wrap_text
-from kiosk.documents.xml import (
-    InvoiceXmlError,
-    invoice_from_xml,
-    invoice_to_xml,
-    parse_invoice_xml,
-)
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Names resolve lazily (PEP 562): importing one light submodule (the renderer port,
+# the receipt layout) must not pull fpdf and fontTools in before the first frame.
+_WHERE = {
+    "CjkFont": "fonts", "FontNotFound": "fonts", "find_cjk_font": "fonts",
+    "invoice_to_pdf": "pdf", "invoice_qr_payload": "qr",
+    "YEN": "receipt", "ops_to_text": "receipt", "receipt_ops": "receipt",
+    "display_width": "text", "sanitize_text": "text", "wrap_text": "text",
+    "InvoiceXmlError": "xml", "invoice_from_xml": "xml", "invoice_to_xml": "xml",
+    "parse_invoice_xml": "xml",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'kiosk.documents' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"kiosk.documents.{_WHERE[name]}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "CjkFont", "FontNotFound", "InvoiceXmlError", "YEN", "display_width", "find_cjk_font",

@@ -1,18 +1,18 @@
-"""Where invoice PDFs are rendered: in this process, or in one long-lived child process.
+"""Where invoice PDFs and OFD copies are rendered: here, or in one long-lived child process.
 
 Rendering a PDF embeds a subset of the CJK font, and fontTools' subsetting and
 fpdf's font parsing hold the GIL for tens of milliseconds at a time: on the
 kiosk's pool thread that froze the UI thread for up to 58-72 ms (four lost
-frames) during every issue (``python -m bench ui``). :class:`ProcessPdfRenderer`
-moves that work into one child process started with ``spawn`` (``fork`` is not
+frames) during every issue (``python -m bench ui``), and the OFD copy (issue 14)
+costs as much again. :class:`ProcessDocumentRenderer` moves that work into one child process started with ``spawn`` (``fork`` is not
 safe beside Qt's threads), so the GUI process only pickles an
 :class:`~kiosk.model.Invoice` there and reads the bytes back. The child is
-started lazily or by :meth:`ProcessPdfRenderer.warm_up` after the first frame,
+started lazily or by :meth:`ProcessDocumentRenderer.warm_up` after the first frame,
 is restarted once if it died (a crash or an OOM kill never loses an invoice's
-documents), and is stopped by :meth:`ProcessPdfRenderer.close`.
+documents), and is stopped by :meth:`ProcessDocumentRenderer.close`.
 
-Both renderers produce the same bytes (the PDF is deterministic: its dates come
-from the invoice), so the choice changes where the time is spent, never what
+Both renderers produce the same bytes (PDF and OFD are deterministic: their dates
+come from the invoice), so the choice changes where the time is spent, never what
 is delivered. Command-line tools keep the inline renderer: they have no UI to
 keep responsive.
 """
@@ -22,30 +22,51 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import threading
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Protocol
 
 from kiosk.model import Invoice
 
-__all__ = ["PdfRenderer", "ProcessPdfRenderer", "render_inline"]
+__all__ = ["DocumentRenderer", "InlineRenderer", "ProcessDocumentRenderer", "render_inline",
+           "render_ofd_inline"]
 
 log = logging.getLogger("kiosk.documents")
 
 RENDER_TIMEOUT_S = 120.0
 
 
-class PdfRenderer(Protocol):
-    """Renders an invoice's PDF layout (``watermark`` e.g. for sandbox invoices)."""
+class DocumentRenderer(Protocol):
+    """Renders an invoice's PDF layout and OFD copy (``watermark`` e.g. for sandbox invoices)."""
 
-    def __call__(self, invoice: Invoice, *, watermark: str = "") -> bytes: ...
+    def pdf(self, invoice: Invoice, *, watermark: str = "") -> bytes: ...
+
+    def ofd(self, invoice: Invoice, *, watermark: str = "") -> bytes: ...
 
 
 def render_inline(invoice: Invoice, *, watermark: str = "") -> bytes:
-    """Render in the calling thread (CLI commands, tests, and the child process itself)."""
+    """The PDF, rendered in the calling thread (CLI, tests, and the child process itself)."""
     from kiosk.documents.pdf import invoice_to_pdf
 
     return invoice_to_pdf(invoice, watermark=watermark)
+
+
+def render_ofd_inline(invoice: Invoice, *, watermark: str = "") -> bytes:
+    """The OFD copy, rendered in the calling thread."""
+    from kiosk.documents.ofd import invoice_to_ofd
+
+    return invoice_to_ofd(invoice, watermark=watermark)
+
+
+class InlineRenderer:
+    """A :class:`DocumentRenderer` that renders in the calling thread."""
+
+    def pdf(self, invoice: Invoice, *, watermark: str = "") -> bytes:
+        return render_inline(invoice, watermark=watermark)
+
+    def ofd(self, invoice: Invoice, *, watermark: str = "") -> bytes:
+        return render_ofd_inline(invoice, watermark=watermark)
 
 
 def _warm() -> int:
@@ -57,8 +78,8 @@ def _warm() -> int:
     return multiprocessing.current_process().pid or 0
 
 
-class ProcessPdfRenderer:
-    """A :class:`PdfRenderer` that renders in one child process (thread-safe)."""
+class ProcessDocumentRenderer:
+    """A :class:`DocumentRenderer` that renders in one child process (thread-safe)."""
 
     def __init__(self, *, timeout_s: float = RENDER_TIMEOUT_S) -> None:
         self.timeout_s = timeout_s
@@ -92,20 +113,25 @@ class ProcessPdfRenderer:
         """The child's process id (starting it if needed): diagnostics and tests."""
         return int(self._executor().submit(_warm).result(self.timeout_s))
 
-    def __call__(self, invoice: Invoice, *, watermark: str = "") -> bytes:
+    def pdf(self, invoice: Invoice, *, watermark: str = "") -> bytes:
+        return self._render(render_inline, invoice, watermark)
+
+    def ofd(self, invoice: Invoice, *, watermark: str = "") -> bytes:
+        return self._render(render_ofd_inline, invoice, watermark)
+
+    def _render(self, render: Callable[..., bytes], invoice: Invoice, watermark: str) -> bytes:
         for attempt in (1, 2):
             pool = self._executor()
             try:
-                return pool.submit(render_inline, invoice, watermark=watermark).result(
-                    self.timeout_s)
+                return pool.submit(render, invoice, watermark=watermark).result(self.timeout_s)
             except BrokenProcessPool:
                 self._restart(pool)
-                log.warning("PDF renderer process died; starting a new one",
+                log.warning("document renderer process died; starting a new one",
                             extra={"event": "documents.renderer_restarted", "attempt": attempt})
         # Twice broken: render here rather than lose the documents.
-        log.error("PDF renderer process unusable; rendering in the kiosk process",
+        log.error("document renderer process unusable; rendering in the kiosk process",
                   extra={"event": "documents.renderer_inline"})
-        return render_inline(invoice, watermark=watermark)
+        return render(invoice, watermark=watermark)
 
     def close(self) -> None:
         with self._lock:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kiosk.config import Config, SellerConfig, read_secret_file
+from kiosk.documents.renderer import DocumentRenderer
 from kiosk.model import Seller
 from kiosk.platform.gateway import IssuingGateway
 from kiosk.platform.nuonuo import NuonuoGateway
@@ -27,7 +28,7 @@ def seller_from_config(cfg: SellerConfig) -> Seller:
                   bank=cfg.bank, account=cfg.account)
 
 
-def build_sandbox(config: Config) -> SandboxPlatform:
+def build_sandbox(config: Config, *, renderer: DocumentRenderer | None = None) -> SandboxPlatform:
     """The sandbox platform the config describes (also what ``kiosk sandbox serve`` serves)."""
     sb = config.platform.sandbox
     return SandboxPlatform(
@@ -37,6 +38,7 @@ def build_sandbox(config: Config) -> SandboxPlatform:
         region_code=config.seller.region_code,
         channel=sb.channel,
         download_base_url=config.platform.download_base_url,
+        renderer=renderer,
     )
 
 
@@ -52,11 +54,11 @@ def build_nuonuo(config: Config) -> NuonuoGateway:
                          extension_number=nn.extension_number, poll_seconds=nn.poll_seconds)
 
 
-def build_gateway(config: Config) -> IssuingGateway:
+def build_gateway(config: Config, *, renderer: DocumentRenderer | None = None) -> IssuingGateway:
     """The issuing gateway for this kiosk: sandbox in-process, remote over HTTP, or Nuonuo."""
     if config.platform.backend == "nuonuo":
         return build_nuonuo(config)
     if config.platform.backend == "remote":
         r = config.platform.remote
         return RemoteGateway(r.base_url, r.app_key, r.app_secret, r.timeout_s, r.retries)
-    return build_sandbox(config)
+    return build_sandbox(config, renderer=renderer)

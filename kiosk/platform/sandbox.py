@@ -39,6 +39,7 @@ from typing import Any
 import sqlite_utils
 
 from kiosk import storage
+from kiosk.documents.renderer import DocumentRenderer, InlineRenderer
 from kiosk.model import (
     Colour,
     Invoice,
@@ -95,6 +96,7 @@ class SandboxPlatform:
         channel: str = "2",
         clock: Callable[[], dt.datetime] = now,
         download_base_url: str = "http://127.0.0.1:8470",
+        renderer: DocumentRenderer | None = None,
     ) -> None:
         if not (len(region_code) == 2 and region_code.isdigit()):
             raise ValueError(f"region_code must be 2 digits, got {region_code!r}")
@@ -107,6 +109,8 @@ class SandboxPlatform:
         self.channel = channel
         self.clock = clock
         self.download_base_url = download_base_url.rstrip("/")
+        # Where its PDFs are drawn: the kiosk's GUI process passes a child-process renderer.
+        self.renderer: DocumentRenderer = renderer or InlineRenderer()
         self.faults = Faults()
         self._pool: queue.SimpleQueue[sqlite_utils.Database] = queue.SimpleQueue()
         with self._db() as db:
@@ -343,11 +347,10 @@ class SandboxPlatform:
             invoice = self.invoice_where(db.conn, "number = ?", [number])
         if invoice is None:
             raise NotFound(f"发票{number}不存在", f"no invoice {number}")
-        from kiosk.documents.pdf import invoice_to_pdf
         from kiosk.documents.xml import invoice_to_xml
 
         # A sandbox invoice is not a legal invoice: its PDF says so across the page.
-        xml, pdf = invoice_to_xml(invoice), invoice_to_pdf(invoice, watermark=SANDBOX_WATERMARK)
+        xml, pdf = invoice_to_xml(invoice), self.renderer.pdf(invoice, watermark=SANDBOX_WATERMARK)
         with self._db() as db, db.conn:  # first writer wins; both wrote the same content
             db.conn.execute("INSERT OR IGNORE INTO documents(number, xml, pdf) VALUES (?, ?, ?)",
                             [number, xml, pdf])

@@ -34,8 +34,11 @@ log = logging.getLogger("kiosk.voice")
 class SessionView(Protocol):
     """What the guide reads of a :class:`~kiosk.session.Session`."""
 
-    screen: Screen
-    data: SessionData
+    @property
+    def screen(self) -> Screen: ...
+
+    @property
+    def data(self) -> SessionData: ...
 
     def add_listener(self, listener: Callable[[Any], None]) -> None: ...
 

@@ -84,7 +84,7 @@ def make_unknown(rig: CoreRig) -> None:
 
 
 def kiosk_gui(qtbot: Any, data_dir: Path, *, keyboard: bool = False, lang: str = "zh_CN",
-              large_text: bool = False, **sections: Any) -> Any:
+              large_text: bool = False, voice: bool = False, **sections: Any) -> Any:
     """The whole kiosk in this process: emulated devices (real ptys), the Qt runner, the
     main window (windowed, 1280x800). Close it with ``gui.close()``."""
     from PySide6.QtWidgets import QApplication
@@ -96,8 +96,10 @@ def kiosk_gui(qtbot: Any, data_dir: Path, *, keyboard: bool = False, lang: str =
     setup_logging(config.data_path, level="INFO", stderr=False)
     app = QApplication.instance()
     devices = DeviceManager(config.devices, printer_poll_s=None)
+    # Documents render inline here (a child process per test costs seconds); the
+    # end-to-end tests run `kiosk run`, which renders them in its child process.
     gui = build_gui(config, app, lang=lang, large_text=large_text, kiosk_mode=False,
-                    devices=devices, keyboard=keyboard)
+                    devices=devices, keyboard=keyboard, documents_process=False, voice=voice)
     gui.window.resize(1280, 800)
     gui.window.show()  # gui.close() closes and deletes it
     return gui

@@ -38,7 +38,7 @@ class DiagKiosk:
                                 printer_poll_s=0.1, idcard_health_s=0.1,
                                 emulated_camera_fps=30)
         gui = build_gui(cfg, qapp, kiosk_mode=False, devices=devices, lang="zh_CN",
-                        keyboard=False)
+                        keyboard=False, documents_process=False, voice=False)
         mode = install_diagnostics(gui)
         gui.window.resize(1280, 800)
         return cls(gui, devices, mode)
