@@ -69,6 +69,13 @@ class CommandError(Exception):
     """A command failed for a reason the user can act on; the message is shown as is."""
 
 
+def say(code: str, **params: object) -> str:
+    """The CLI's words for a catalogue code (:mod:`kiosk.messages`), in English."""
+    from kiosk.messages import Problem, words
+
+    return words(Problem.of(code, **params), "en")
+
+
 def _command_modules() -> list[Any]:
     import kiosk.commands as pkg
 

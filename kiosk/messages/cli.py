@@ -3,4 +3,5 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "cli.json_too_deep": ("{path}：JSON 嵌套过深", "{path}: the JSON is nested too deeply"),
 }

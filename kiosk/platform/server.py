@@ -40,6 +40,7 @@ import datetime as dt
 import json
 import logging
 import re
+import time
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import unquote
@@ -59,7 +60,7 @@ from kiosk.platform.gateway import (
     RedFormStateError,
 )
 from kiosk.platform.sandbox import SandboxPlatform
-from kiosk.platform.signing import SignatureError, Verifier
+from kiosk.platform.signing import SignatureError, SqliteNonceStore, Verifier
 
 log = logging.getLogger("kiosk.platform.server")
 
@@ -104,10 +105,20 @@ class SandboxServer(DownloadServer):
         clock: Callable[[], float] | None = None,
         read_deadline_s: float | None = None,
     ) -> None:
-        self.verifier = Verifier(keys, clock=clock) if clock else Verifier(keys)
+        # Nonces live in the platform's database: a replay after a restart is refused too.
+        self.nonces = SqliteNonceStore(platform.db_path)
+        self.verifier = Verifier(keys, clock=clock or time.time, nonces=self.nonces)
         self.faults_admin = faults_admin
         extra = {} if read_deadline_s is None else {"read_deadline_s": read_deadline_s}
-        super().__init__(address, platform, handler=_Handler, **extra)
+        try:
+            super().__init__(address, platform, handler=_Handler, **extra)
+        except BaseException:
+            self.nonces.close()
+            raise
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.nonces.close()
 
     def kill(self) -> None:
         """Simulate a crash: open connections are cut and in-flight calls die uncommitted.
@@ -188,6 +199,8 @@ class _Handler(DownloadHandler):
             data = json.loads(body) if body else {}
         except ValueError as err:
             raise _BadRequest(f"the body is not JSON: {err}") from None
+        except RecursionError:
+            raise _BadRequest("the body is nested too deeply") from None
         if not isinstance(data, dict):
             raise _BadRequest("the body must be a JSON object")
         match method, parts:

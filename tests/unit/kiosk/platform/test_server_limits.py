@@ -108,3 +108,62 @@ def test_sandbox_serve_stops_on_sigterm_despite_a_trickling_client(tmp_path: Pat
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+def _send(server: SandboxServer, method: str, path: str, headers: dict[str, str],
+          body: bytes = b"") -> tuple[int, dict[str, object]]:
+    import http.client
+    import json
+
+    host, port = server.server_address[:2]
+    conn = http.client.HTTPConnection(str(host), int(port), timeout=10)
+    try:
+        conn.request(method, path, body=body or None, headers=headers)
+        resp = conn.getresponse()
+        return resp.status, json.loads(resp.read())
+    finally:
+        conn.close()
+
+
+def test_a_replayed_request_is_refused_after_a_restart(tmp_path: Path) -> None:
+    from kiosk.platform.signing import sign_headers
+    from tests.helpers.platform import APP_KEY, APP_SECRET
+
+    headers = sign_headers(APP_KEY, APP_SECRET, "GET", "/v1/quota")
+    first = make_sandbox(tmp_path, MutableClock())
+    server = SandboxServer(("127.0.0.1", 0), first, KEYS)
+    server.start(poll_interval=0.02)
+    try:
+        assert _send(server, "GET", "/v1/quota", headers)[0] == 200
+        assert _send(server, "GET", "/v1/quota", headers)[0] == 401
+    finally:
+        server.stop()
+        first.close()
+    again = make_sandbox(tmp_path, MutableClock())  # a restart: same database file
+    server = SandboxServer(("127.0.0.1", 0), again, KEYS)
+    server.start(poll_interval=0.02)
+    try:
+        status, body = _send(server, "GET", "/v1/quota", headers)
+        assert status == 401, body
+        assert body["error"]["code"] == "AUTH_REPLAY"  # type: ignore[index]
+        fresh = sign_headers(APP_KEY, APP_SECRET, "GET", "/v1/quota")
+        assert _send(server, "GET", "/v1/quota", fresh)[0] == 200
+    finally:
+        server.stop()
+        again.close()
+
+
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"request": ' * 50_000])
+def test_deeply_nested_json_is_a_bad_request(sandbox: SandboxPlatform, body: bytes) -> None:
+    from kiosk.platform.signing import sign_headers
+    from tests.helpers.platform import APP_KEY, APP_SECRET
+
+    server = SandboxServer(("127.0.0.1", 0), sandbox, KEYS)
+    server.start(poll_interval=0.02)
+    try:
+        headers = sign_headers(APP_KEY, APP_SECRET, "POST", "/v1/invoices", body)
+        status, answer = _send(server, "POST", "/v1/invoices", headers, body)
+    finally:
+        server.stop()
+    assert status == 400, answer
+    assert answer["error"]["code"] == "BAD_REQUEST"  # type: ignore[index]
