@@ -43,6 +43,16 @@ def _range(lo: float, hi: float) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
+class KioskConfig:
+    """What this installation is."""
+
+    # A demonstration kiosk: the shipped, public demo secrets (technician PIN,
+    # receipt-QR key, platform app secret) are allowed. On a real terminal
+    # (systemd/install.sh writes false) any of them is an error.
+    demo: bool = True
+
+
+@dataclass(frozen=True)
 class SellerConfig:
     """The seller the kiosk issues for (销售方)."""
 
@@ -237,6 +247,7 @@ class PresenceConfig:
 
 @dataclass(frozen=True)
 class Config:
+    kiosk: KioskConfig = field(default_factory=KioskConfig)
     seller: SellerConfig = field(default_factory=SellerConfig)
     platform: PlatformConfig = field(default_factory=PlatformConfig)
     orders: OrdersConfig = field(default_factory=OrdersConfig)
