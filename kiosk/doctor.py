@@ -148,10 +148,15 @@ def _open_db(cfg: Config) -> Any:
 
 def check_database(cfg: Config) -> Check:
     from kiosk import storage
+    from kiosk.dbcheck import check_file
+    from kiosk.messages import words
 
     path = Path(cfg.data_path) / DB_FILE_NAME
     if not path.is_file():
         return Check("database", WARN, f"no database yet at {path} (created on first start)")
+    whole = check_file(path, audit=False)  # emptied or damaged: the kiosk refuses it
+    if whole.problem is not None:
+        return Check("database", FAIL, words(whole.problem, "en"))
     try:
         db = storage.connect(path)
     except sqlite3.Error as err:

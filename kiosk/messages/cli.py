@@ -14,4 +14,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{file}：正确（数据目录 {data}）；演示终端：允许公开的演示密钥 {keys}",
         "{file}: OK (data directory {data}); a demo kiosk: the public demo secrets {keys} "
         "are allowed"),
+    "db.emptied": (
+        "数据库 {path} 是空的（{detail}），终端拒绝使用它：请用 kiosk db restore 恢复备份",
+        "the database {path} is empty ({detail}); the kiosk refuses to use it: restore a "
+        "backup with kiosk db restore FILE"),
+    "db.damaged": (
+        "数据库 {path} 已损坏（{detail}），终端拒绝使用它：请用 kiosk db restore 恢复备份",
+        "the database {path} is damaged ({detail}); the kiosk refuses to use it: restore a "
+        "backup with kiosk db restore FILE"),
+    "db.audit_broken": (
+        "数据库 {path} 的审计链断裂（{detail}），终端拒绝使用它：请用 kiosk db restore 恢复备份",
+        "the audit chain of {path} is broken ({detail}); the kiosk refuses to use it: restore "
+        "a backup with kiosk db restore FILE"),
+    "db.missing": ("没有数据库 {path}", "no database at {path}"),
+    "storage.unusable": (
+        "数据目录 {path} 无法使用：{reason}（只读或已满？）",
+        "the data folder {path} cannot be used: {reason} (read-only or full?)"),
+    "cli.db_ok": ("{path}：完好（{detail}）", "{path}: ok ({detail})"),
+    "cli.db_backup_done": ("已备份到 {file}", "backed up to {file}"),
+    "cli.db_restored": ("已从 {file} 恢复；原数据库保留为 {kept}",
+                        "restored from {file}; the database it replaced is kept as {kept}"),
+    "cli.db_not_restored": ("未恢复：{reason}", "not restored: {reason}"),
 }
