@@ -186,6 +186,10 @@ class StorageConfig:
     # Where the database, logs, maildir and documents live. Relative paths are
     # taken from the config file's folder; "~" is expanded.
     data_dir: str = "~/.local/share/fapiao-kiosk"
+    # Daily automatic backups of kiosk.db (SQLite's online backup API), kept in
+    # this folder (relative to data_dir); the newest backup_keep are kept, 0 = off.
+    backup_dir: str = "backups"
+    backup_keep: int = field(default=7, metadata=_range(0, 3650))
 
 
 @dataclass(frozen=True)

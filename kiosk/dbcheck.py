@@ -200,6 +200,35 @@ def backup(path: str | Path, folder: str | Path, *, now: dt.datetime | None = No
     return target
 
 
+def backups_in(folder: str | Path) -> list[Path]:
+    """The backups :func:`backup` made in ``folder``, oldest first."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.glob(f"{BACKUP_PREFIX}*.db") if p.is_file())
+
+
+def backup_if_due(path: str | Path, folder: str | Path, keep: int, *,
+                  now: dt.datetime | None = None,
+                  every: dt.timedelta = dt.timedelta(days=1)) -> Path | None:
+    """The daily backup: a new copy when the newest is ``every`` old (or none exists),
+    then only the newest ``keep`` are kept. ``keep`` 0 turns it off. Cheap when
+    not due (a folder listing), so a periodic job may call it often."""
+    if keep <= 0 or not Path(path).is_file():
+        return None
+    now = now or dt.datetime.now(dt.UTC)
+    existing = backups_in(folder)
+    if existing:
+        newest = dt.datetime.fromtimestamp(existing[-1].stat().st_mtime, dt.UTC)
+        if now - newest < every:
+            return None
+    made = backup(path, folder, now=now)
+    for old in backups_in(folder)[:-keep]:
+        old.unlink(missing_ok=True)
+        log.info("old backup removed", extra={"event": "db.backup_pruned", "path": str(old)})
+    return made
+
+
 def restore(copy: str | Path, path: str | Path) -> Path | None:
     """Replace the database at ``path`` with the verified ``copy``.
 

@@ -160,7 +160,7 @@ def _text(raw: dict[str, Any], key: str, where: str, errors: list[str], *, requi
     elif non_gbk_chars(value):  # the invoice could never carry it: refuse it now, not at issuing
         errors.append(f"{where}: {key} {_show(value)} holds characters an invoice cannot carry "
                       f"({describe_chars(non_gbk_chars(value))})")
-    return value
+    return str(value)
 
 
 def parse_rate(value: Any) -> tuple[Decimal, str]:

@@ -32,6 +32,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "the data folder {path} cannot be used: {reason} (read-only or full?)"),
     "cli.db_ok": ("{path}：完好（{detail}）", "{path}: ok ({detail})"),
     "cli.db_backup_done": ("已备份到 {file}", "backed up to {file}"),
+    "cli.db_backup_not_due": ("最近一天内已有备份，未再备份", "a backup from the last day exists: none made"),
     "cli.db_restored": ("已从 {file} 恢复；原数据库保留为 {kept}",
                         "restored from {file}; the database it replaced is kept as {kept}"),
     "cli.db_not_restored": ("未恢复：{reason}", "not restored: {reason}"),

@@ -173,3 +173,34 @@ def test_restore_over_an_emptied_database(data: Path, tmp_path: Path,
     path.write_bytes(b"")
     assert main(["db", "restore", str(copy)]) == 0
     assert check_file(path).ok
+
+
+def test_daily_backup_with_retention(data: Path, tmp_path: Path) -> None:
+    import datetime as dt
+    import os
+
+    from kiosk.dbcheck import backup_if_due, backups_in
+
+    path = make_kiosk_db(data)
+    folder = tmp_path / "daily"
+    start = dt.datetime(2026, 12, 1, 3, 0, tzinfo=dt.UTC)
+    for day in range(5):
+        now = start + dt.timedelta(days=day)
+        made = backup_if_due(path, folder, keep=3, now=now)
+        assert made is not None
+        os.utime(made, (now.timestamp(), now.timestamp()))  # made "on" that day
+        assert backup_if_due(path, folder, keep=3, now=now + dt.timedelta(hours=23)) is None
+    kept = backups_in(folder)
+    assert [p.name for p in kept] == [f"kiosk-2026120{d}-030000.db" for d in (3, 4, 5)]
+    assert all(check_file(p).ok for p in kept)
+    assert backup_if_due(path, folder, keep=0, now=start + dt.timedelta(days=30)) is None
+
+
+def test_db_backup_if_due_uses_the_configured_folder(data: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    make_kiosk_db(data)
+    assert main(["db", "backup", "--if-due"]) == 0
+    assert "backed up to" in capsys.readouterr().out
+    assert len(list((data / "backups").glob("kiosk-*.db"))) == 1
+    assert main(["db", "backup", "--if-due"]) == 0
+    assert "none made" in capsys.readouterr().out
