@@ -28,6 +28,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kiosk import __version__
@@ -173,16 +174,21 @@ def _storage_failed(ctx: Context, err: sqlite3.Error | OSError) -> int:
 
 
 def startup_problem(config: Config) -> Problem | None:
-    """Why the kiosk cannot start on this data folder and database, or None.
+    """Why the kiosk cannot start with this config, data folder and database, or None.
 
-    The data folder must take a synced write (a read-only or full disk fails
+    A non-demo config holding a public demo secret is refused
+    (:func:`kiosk.demo_secrets.demo_secret_problem`). The data folder must take a synced write (a read-only or full disk fails
     here), and the kiosk database must be whole (created whole when missing;
     damaged, emptied or with a broken audit chain is refused).
     """
     from drivers.problem import Problem
     from kiosk.dbcheck import check_file, guard_database
+    from kiosk.demo_secrets import demo_secret_problem
     from kiosk.storage import DB_FILE
 
+    secrets_left = demo_secret_problem(config)  # public demo secrets on a real kiosk
+    if secrets_left is not None:
+        return secrets_left
     data = config.data_path
     probe = data / f".kiosk-probe-{os.getpid()}"
     try:
@@ -210,7 +216,7 @@ def refuse_start(config: Config, problem: Problem, out_of_service: Callable[[str
     message = _words(problem)
     if out_of_service is None:
         print(f"kiosk: {message}", file=sys.stderr)
-        return EXIT_STORAGE
+        return EXIT_USAGE if problem.code.startswith("config.") else EXIT_STORAGE
     log.error("kiosk cannot start: %s", message,
               extra={"event": "app.start_refused", "code": problem.code})
     watch_until_clear(config, problem)
@@ -227,7 +233,7 @@ def watch_until_clear(config: Config, problem: Problem, *,
 
     def watch() -> None:
         while not stop.wait(interval_s):
-            if startup_problem(config) is None:
+            if startup_problem(_reloaded(config)) is None:
                 log.info("start-up fault cleared: restarting", extra={
                     "event": "app.start_fault_cleared", "code": problem.code})
                 (on_clear or _exit_for_restart)()
@@ -235,6 +241,14 @@ def watch_until_clear(config: Config, problem: Problem, *,
 
     threading.Thread(target=watch, name="kiosk-startup-watch", daemon=True).start()
     return stop
+
+
+def _reloaded(config: Config) -> Config:
+    """The config file read again (a technician may have fixed it), else ``config``."""
+    try:
+        return load_config(config.source) if Path(config.source).is_file() else config
+    except ConfigError:
+        return config
 
 
 def _exit_for_restart() -> None:

@@ -140,10 +140,16 @@ class DownloadServer(ThreadingHTTPServer):
     # --- connection bookkeeping (handlers call these) ------------------------------------
     def track(self, conn: socket.socket, add: bool) -> None:
         with self._conns_lock:
-            if add:
-                self._conns[conn] = False
-            else:
+            if not add:
                 self._conns.pop(conn, None)
+                return
+            self._conns[conn] = False
+            closing = self._closing
+        if closing:  # accepted just before stop(): cut it like the others
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def mark_busy(self, conn: socket.socket, busy: bool) -> bool:
         """Mark a connection as answering (True) or reading again; False when stopping."""

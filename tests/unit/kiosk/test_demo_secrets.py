@@ -106,3 +106,19 @@ def test_install_script_writes_a_non_demo_config_with_fresh_secrets() -> None:
     written = result.stdout.split("+ write /etc/kiosk/kiosk.toml", 1)[1]
     assert "demo = false" in written
     assert "technician PIN" in result.stdout + result.stderr
+
+
+def test_kiosk_run_off_a_demo_with_demo_secrets_refuses_to_serve(tmp_path: Path) -> None:
+    """Under systemd: the out-of-service screen, the reason in the journal; on a terminal: one line."""
+    from tests.helpers.kioskenv import KioskEnv
+
+    env = KioskEnv.create(tmp_path, NOT_DEMO)
+    shot = tmp_path / "shot.png"
+    done = subprocess.run(env.argv("run", "--screenshot", str(shot)), capture_output=True,
+                          text=True, timeout=120, cwd=env.root,
+                          env={**env.environ(), "INVOCATION_ID": "test"})
+    assert done.returncode == 0, done.stderr
+    assert shot.is_file() and "orders.qr_secret" in done.stderr and "Traceback" not in done.stderr
+    done = env.run("run", "--screenshot", str(shot))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.strip().count("\n") == 0 and "admin.pin_hash" in done.stderr
