@@ -102,38 +102,10 @@ class Core:
 
 
 def serve_downloads(config: Config, gateway: IssuingGateway) -> Callable[[], None] | None:
-    """Serve the sandbox's invoice downloads at ``platform.download_base_url``.
+    """Serve the sandbox's invoice downloads (and nothing else): see kiosk.platform.downloads."""
+    from kiosk.platform.downloads import serve_downloads as serve
 
-    The QR codes on the result screen and the receipt carry that URL; with the
-    embedded sandbox nothing else would answer it. Returns the server's stop
-    function, or None when not serving (remote platform, switched off, or the
-    address is taken, e.g. by a separate ``kiosk sandbox serve``: logged).
-    """
-    from urllib.parse import urlsplit
-
-    from kiosk.platform.sandbox import SandboxPlatform
-    from kiosk.platform.server import SandboxServer
-
-    if not (isinstance(gateway, SandboxPlatform) and config.platform.sandbox.serve_downloads):
-        return None
-    url = urlsplit(config.platform.download_base_url)
-    address = (url.hostname or "127.0.0.1", url.port or 80)
-    remote = config.platform.remote
-    try:
-        server = SandboxServer(address, gateway, {remote.app_key: remote.app_secret})
-    except OSError as err:
-        log.warning("invoice downloads not served at %s: %s", config.platform.download_base_url,
-                    err.strerror, extra={"event": "app.downloads_unavailable"})
-        return None
-    server.start()
-    log.info("serving invoice downloads at %s", config.platform.download_base_url,
-             extra={"event": "app.downloads_served"})
-
-    def stop() -> None:
-        server.stop()
-        server.server_close()
-
-    return stop
+    return serve(config, gateway)
 
 
 def build_core(

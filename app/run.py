@@ -76,6 +76,11 @@ def handler(args: argparse.Namespace, ctx: Context) -> int:
         scratch = tempfile.mkdtemp(prefix="kiosk-screenshot-")
         config = dataclasses.replace(config, data_path=Path(scratch),
                                      orders=dataclasses.replace(config.orders, seed_demo=True))
+    from kiosk.cli import refuse_start, startup_problem  # issue 15: storage unusable, db damaged
+
+    if (problem := startup_problem(config)) is not None:
+        return refuse_start(config, problem, (lambda m: _out_of_service(args, m))
+                            if args.out_of_service_on_error or under_systemd else None)
     from kiosk.logs import setup_logging
 
     setup_logging(config.data_path, level=config.logging.level,

@@ -42,18 +42,34 @@ def _range(lo: float, hi: float) -> dict[str, Any]:
     return {"range": (lo, hi)}
 
 
+# Printed or shown text: the one text rule (kiosk.rules.text) applies.
+_TEXT: dict[str, Any] = {"text": True}
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    """What this installation is."""
+
+    # A demonstration kiosk: the shipped, public demo secrets (technician PIN,
+    # receipt-QR key, platform app secret) are allowed. On a real terminal
+    # (systemd/install.sh writes false) any of them is an error.
+    demo: bool = True
+
+
 @dataclass(frozen=True)
 class SellerConfig:
     """The seller the kiosk issues for (销售方)."""
 
-    name: str = "北京示例科技有限公司"
-    tax_id: str = "91110108MA01ABCD5T"
-    address: str = "北京市海淀区中关村大街1号"
-    phone: str = "010-62345678"
-    bank: str = "中国工商银行北京中关村支行"
-    account: str = "0200001234567890123"
-    region_code: str = field(default="11", metadata={"pattern": r"^\d{2}$"})
-    drawer: str = "自助终端"  # 开票人
+    name: str = field(default="北京示例科技有限公司", metadata=_TEXT)
+    tax_id: str = field(default="91110108MA01ABCD5T", metadata=_TEXT)
+    address: str = field(default="北京市海淀区中关村大街1号", metadata=_TEXT)
+    phone: str = field(default="010-62345678", metadata=_TEXT)
+    bank: str = field(default="中国工商银行北京中关村支行", metadata=_TEXT)
+    account: str = field(default="0200001234567890123", metadata=_TEXT)
+    # ASCII digits only: they become part of every invoice number ([0-9], not \d,
+    # which also matches Arabic-Indic and full-width digits).
+    region_code: str = field(default="11", metadata={"pattern": r"^[0-9]{2}$"})
+    drawer: str = field(default="自助终端", metadata=_TEXT)  # 开票人
 
 
 @dataclass(frozen=True)
@@ -62,7 +78,7 @@ class SandboxConfig:
 
     db_file: str = "sandbox.db"  # relative to storage.data_dir
     monthly_quota: str = field(default="1000000.00", metadata={"decimal": True})
-    channel: str = field(default="2", metadata={"pattern": r"^\d$"})
+    channel: str = field(default="2", metadata={"pattern": r"^[0-9]$"})
     serve_downloads: bool = True  # `kiosk run` serves invoice downloads at download_base_url
 
 
@@ -135,7 +151,8 @@ class ScannerConfig:
     url: str = ""  # serial scanner: device path or pyserial URL
     baudrate: int = field(default=9600, metadata=_range(1200, 4_000_000))
     prefix: str = ""  # characters the scanner sends before each code
-    suffix: str = "\r\n"  # line terminator the scanner sends after each code
+    # Line terminator the scanner sends after each code; never empty (codes would never end).
+    suffix: str = field(default="\r\n", metadata={"nonempty": True})
     wedge_max_interval_ms: int = field(default=30, metadata=_range(1, 1000))
 
 
@@ -169,6 +186,10 @@ class StorageConfig:
     # Where the database, logs, maildir and documents live. Relative paths are
     # taken from the config file's folder; "~" is expanded.
     data_dir: str = "~/.local/share/fapiao-kiosk"
+    # Daily automatic backups of kiosk.db (SQLite's online backup API), kept in
+    # this folder (relative to data_dir); the newest backup_keep are kept, 0 = off.
+    backup_dir: str = "backups"
+    backup_keep: int = field(default=7, metadata=_range(0, 3650))
 
 
 @dataclass(frozen=True)
@@ -178,8 +199,8 @@ class UiConfig:
     idle_countdown_s: int = field(default=15, metadata=_range(3, 120))
     large_text: bool = False
     kiosk_mode: bool = True  # full screen, frameless, no desktop escape
-    support_phone: str = "010-12366"
-    support_text: str = "请联系大厅工作人员"
+    support_phone: str = field(default="010-12366", metadata=_TEXT)
+    support_text: str = field(default="请联系大厅工作人员", metadata=_TEXT)
 
 
 @dataclass(frozen=True)
@@ -237,6 +258,7 @@ class PresenceConfig:
 
 @dataclass(frozen=True)
 class Config:
+    kiosk: KioskConfig = field(default_factory=KioskConfig)
     seller: SellerConfig = field(default_factory=SellerConfig)
     platform: PlatformConfig = field(default_factory=PlatformConfig)
     orders: OrdersConfig = field(default_factory=OrdersConfig)
@@ -309,6 +331,15 @@ def _check_value(f: dataclasses.Field[Any], typ: Any, value: Any, key: str, file
             f"got {value!r} ({type(value).__name__})"
         )
     meta = f.metadata
+    if meta.get("nonempty") and not value:
+        raise ConfigError(f"{file}: key '{key}' must not be empty")
+    if meta.get("text"):
+        from kiosk.rules.text import describe_chars, forbidden_chars
+
+        bad = forbidden_chars(value)
+        if bad:
+            raise ConfigError(f"{file}: key '{key}' holds control or invisible characters "
+                              f"({describe_chars(bad)})")
     if "choices" in meta and value not in meta["choices"]:
         choices = ", ".join(repr(c) for c in meta["choices"])
         raise ConfigError(f"{file}: key '{key}' expects one of {choices}, got {value!r}")
@@ -321,18 +352,21 @@ def _check_value(f: dataclasses.Field[Any], typ: Any, value: Any, key: str, file
 
         if not re.fullmatch(meta["pattern"], value):
             raise ConfigError(
-                f"{file}: key '{key}' has an unexpected form {value!r} (expected {meta['pattern']})"
+                f"{file}: key '{key}' has an unexpected form {ascii(value)} "
+                f"(expected {meta['pattern']})"
             )
     if meta.get("decimal"):
         from decimal import Decimal, InvalidOperation
 
         try:
-            if Decimal(value) < 0:
+            number = Decimal(value)
+            # Infinity, NaN and huge exponents parse as Decimals but are no amount of money.
+            if not number.is_finite() or number < 0 or number.adjusted() > 15:
                 raise InvalidOperation
         except InvalidOperation:
             raise ConfigError(
                 f"{file}: key '{key}' expects a non-negative decimal string like \"1000.00\", "
-                f"got {value!r}"
+                f"got {ascii(value)}"
             ) from None
     return value
 

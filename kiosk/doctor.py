@@ -6,7 +6,7 @@ a hung serial port or an unreachable platform turns into a ``fail`` saying it
 timed out, never a hung command. Checks only read: the database is opened
 without migrating, devices in use by the running kiosk are reported as busy.
 
-What is checked: configuration, data folder (writable, free space), database
+What is checked: configuration, demo secrets (fail off a demo), data folder (writable, free space), database
 (opens, migrations current, ``PRAGMA integrity_check``), audit chain, issuing
 platform (health, quota), the issuing outbox (requests waiting or unknown),
 devices (emulated ones are built and asked; real ports are opened briefly),
@@ -102,6 +102,21 @@ def check_config(config_path: str | None) -> tuple[Check, Config | None]:
     return Check("config", OK, f"{cfg.source} is valid"), cfg
 
 
+def check_secrets(cfg: Config) -> Check:
+    """Public demo secrets: FAIL on a real kiosk, WARN on a demo one (issue 15)."""
+    from kiosk.demo_secrets import demo_secret_problem, demo_secrets_in
+    from kiosk.messages import words
+
+    problem = demo_secret_problem(cfg)
+    if problem is not None:
+        return Check("secrets", FAIL, words(problem, "en"))
+    keys = demo_secrets_in(cfg)
+    if keys:
+        return Check("secrets", WARN, f"demo kiosk ([kiosk] demo = true): the public demo "
+                     f"secrets {', '.join(keys)} are in use; never on a real terminal")
+    return Check("secrets", OK, "no demo secret in use")
+
+
 def check_data_dir(cfg: Config) -> Check:
     path = Path(cfg.data_path)
     if not path.is_dir():
@@ -133,10 +148,15 @@ def _open_db(cfg: Config) -> Any:
 
 def check_database(cfg: Config) -> Check:
     from kiosk import storage
+    from kiosk.dbcheck import check_file
+    from kiosk.messages import words
 
     path = Path(cfg.data_path) / DB_FILE_NAME
     if not path.is_file():
         return Check("database", WARN, f"no database yet at {path} (created on first start)")
+    whole = check_file(path, audit=False)  # emptied or damaged: the kiosk refuses it
+    if whole.problem is not None:
+        return Check("database", FAIL, words(whole.problem, "en"))
     try:
         db = storage.connect(path)
     except sqlite3.Error as err:
@@ -300,6 +320,7 @@ def all_checks(cfg: Config, timeout_s: float = DEFAULT_TIMEOUT_S) -> list[tuple[
     from kiosk.doctor_devices import device_checks, serial_ports_check
 
     return [
+        ("secrets", lambda: check_secrets(cfg), timeout_s),
         ("data dir", lambda: check_data_dir(cfg), timeout_s),
         ("database", lambda: check_database(cfg), timeout_s * 3),  # integrity_check reads it all
         ("audit chain", lambda: check_audit(cfg), timeout_s * 3),

@@ -25,7 +25,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -36,6 +35,8 @@ from sqlite_utils.migrations import Migrations
 
 from kiosk.model import Order, OrderLine
 from kiosk.rules import RATE_MARKS, VENDOR_LIMITS, is_known_rate, is_valid_tax_code
+from kiosk.rules.fields import non_gbk_chars
+from kiosk.rules.text import describe_chars, forbidden_chars, is_clean_text
 
 log = logging.getLogger("kiosk.orders")
 
@@ -115,7 +116,8 @@ class ImportReport:
 
 
 def _has_control(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co", "Cn") for ch in text)
+    """The one text rule (kiosk.rules.text): controls, format chars, U+2028/U+2029, ..."""
+    return not is_clean_text(text)
 
 
 def parse_decimal(value: Any, what: str, *, places: int = 13) -> Decimal:
@@ -151,10 +153,14 @@ def _text(raw: dict[str, Any], key: str, where: str, errors: list[str], *, requi
     if required and not value:
         errors.append(f"{where}: {key} is missing")
     elif _has_control(value):
-        errors.append(f"{where}: {key} {_show(value)} contains control characters")
+        errors.append(f"{where}: {key} {_show(value)} contains control characters "
+                      f"({describe_chars(forbidden_chars(value))})")
     elif len(value) > MAX_TEXT:
         errors.append(f"{where}: {key} is longer than {MAX_TEXT} characters")
-    return value
+    elif non_gbk_chars(value):  # the invoice could never carry it: refuse it now, not at issuing
+        errors.append(f"{where}: {key} {_show(value)} holds characters an invoice cannot carry "
+                      f"({describe_chars(non_gbk_chars(value))})")
+    return str(value)
 
 
 def parse_rate(value: Any) -> tuple[Decimal, str]:
@@ -255,6 +261,9 @@ def parse_order(raw: Any, index: int, errors: list[str]) -> Order | None:
     lines: list[OrderLine] = []
     if not isinstance(lines_raw, list) or not lines_raw:
         errors.append(f"{where}: lines must be a non-empty list")
+    elif len(lines_raw) > VENDOR_LIMITS.max_lines:
+        errors.append(f"{where}: {len(lines_raw)} lines; an invoice holds at most "
+                      f"{VENDOR_LIMITS.max_lines}: split the order")
     else:
         for n, line_raw in enumerate(lines_raw, start=1):
             line = parse_line(line_raw, f"{where} line {n}", errors)

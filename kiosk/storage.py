@@ -184,7 +184,14 @@ def migrate(db: sqlite_utils.Database, sets: list[Migrations] | None = None) -> 
 
 
 def open_database(path: str | Path, sets: list[Migrations] | None = None) -> Database:
-    """Open (creating if needed) and migrate the database at ``path``."""
+    """Open (creating if needed) and migrate the database at ``path``.
+
+    A missing file is created whole; a damaged or emptied one is refused
+    (:class:`kiosk.dbcheck.DatabaseRefused`), never re-created over.
+    """
+    from kiosk.dbcheck import guard_database  # issue 15: never silently replace kiosk.db
+
+    guard_database(path, sets)
     db = connect(path)
     migrate(db, sets)
     return db

@@ -8,7 +8,8 @@
 #
 # Idempotent: each step checks what is there first, so running it again after
 # a `git pull` updates the app and the unit and leaves the config alone
-# (/etc/kiosk/kiosk.toml is copied only when absent).
+# (/etc/kiosk/kiosk.toml is written only when absent: from the shipped file
+# with FRESH secrets and technician PIN, shown once, and demo = false).
 
 set -euo pipefail
 
@@ -126,10 +127,13 @@ fi
 
 say "configuration"
 if [ -e "$ETC_DIR/kiosk.toml" ]; then
-    echo "$ETC_DIR/kiosk.toml exists: left unchanged"
+    echo "$ETC_DIR/kiosk.toml exists: left unchanged (kiosk config check tells whether demo secrets are left)"
 else
-    echo "copying $SRC/kiosk.toml with data_dir = \"$STATE_DIR\""
-    sed "s#^data_dir = .*#data_dir = \"$STATE_DIR\"#" "$SRC/kiosk.toml" | write_file "$ETC_DIR/kiosk.toml" 0640
+    # The shipped secrets are public demo values: a real terminal gets fresh ones,
+    # a fresh technician PIN (printed once, on stderr) and demo = false.
+    echo "writing $ETC_DIR/kiosk.toml from $SRC/kiosk.toml: data_dir = \"$STATE_DIR\", fresh secrets, demo = false"
+    PYTHONPATH="$SRC" python3 -m kiosk.demo_secrets --template "$SRC/kiosk.toml" \
+        --data-dir "$STATE_DIR" | write_file "$ETC_DIR/kiosk.toml" 0640
     run chgrp "$USER_NAME" "$ETC_DIR/kiosk.toml"
 fi
 

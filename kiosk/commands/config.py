@@ -7,7 +7,10 @@ import getpass
 import json
 from typing import Any
 
+from kiosk.cli import EXIT_USAGE, say
 from kiosk.config import hash_pin, load_config, secret_file_problems
+from kiosk.demo_secrets import demo_secret_problem, demo_secrets_in
+from kiosk.messages import words
 
 
 def register(sub: Any) -> None:
@@ -24,13 +27,22 @@ def register(sub: Any) -> None:
 
 
 def check_cmd(args: argparse.Namespace, ctx: Any) -> int:
+    """Valid, and no public demo secret unless ``[kiosk] demo = true`` (else exit 2)."""
     cfg = load_config(args.path or ctx.config_path)  # ConfigError -> exit 2 in main
-    problems = secret_file_problems(cfg)
-    for problem in problems:
-        ctx.err(problem)
-    if problems:
+    file_problems = secret_file_problems(cfg)
+    for line in file_problems:
+        ctx.err(line)
+    if file_problems:
         return 2
-    ctx.out(f"{cfg.source}: OK (data directory {cfg.data_path})")
+    problem = demo_secret_problem(cfg)
+    if problem is not None:
+        ctx.err("kiosk: configuration error: " + words(problem, "en"))
+        return EXIT_USAGE
+    keys = demo_secrets_in(cfg) if cfg.kiosk.demo else []
+    if keys:
+        ctx.out(say("cli.config_ok_demo", file=cfg.source, data=cfg.data_path, keys=", ".join(keys)))
+    else:
+        ctx.out(say("cli.config_ok", file=cfg.source, data=cfg.data_path))
     return 0
 
 

@@ -86,7 +86,9 @@ def build_buyer(name: str, tax_id: str, email: str, *, confirmed: bool) -> Buyer
         raise CommandError("--buyer-name must be a non-empty name without control characters")
     email = email.strip()
     if email and not is_valid_email(email):
-        raise CommandError(f"--email {email!r} is not an e-mail address")
+        from kiosk.masking import mask_email  # the error line is logged and seen: no PII
+
+        raise CommandError(f"--email {mask_email(email)!r} is not an e-mail address")
     tax_id = normalise_tax_id(tax_id) if tax_id.strip() else ""
     if not tax_id:
         return Buyer(BuyerType.PERSON, name, email=email)

@@ -14,7 +14,7 @@ from typing import Any
 import sqlite_utils
 
 from kiosk import storage
-from kiosk.cli import CommandError
+from kiosk.cli import CommandError, say
 from kiosk.orderqr import make_order_qr, write_order_qr_png
 from kiosk.orders import OrderStore
 
@@ -61,6 +61,8 @@ def import_cmd(args: argparse.Namespace, ctx: Any) -> int:
     except json.JSONDecodeError as err:
         raise CommandError(f"{path}: not valid JSON (line {err.lineno}, column {err.colno}: "
                            f"{err.msg})") from None
+    except RecursionError:
+        raise CommandError(say("cli.json_too_deep", path=path)) from None
     db = open_kiosk_db(ctx.config)
     try:
         report = OrderStore(db).import_orders(data, source=f"import:{path.name}")

@@ -37,19 +37,17 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import html
 import json
 import logging
 import re
-import socket
-import threading
+import time
 from collections.abc import Callable, Mapping
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import unquote
 
 from kiosk.model import InvoiceLine, InvoiceRequest, RedReason
 from kiosk.platform.codec import CodecError, from_data, to_data
+from kiosk.platform.downloads import TOKEN_RE, DownloadHandler, DownloadServer
 from kiosk.platform.faults import Crashed
 from kiosk.platform.gateway import (
     NotFound,
@@ -62,12 +60,12 @@ from kiosk.platform.gateway import (
     RedFormStateError,
 )
 from kiosk.platform.sandbox import SandboxPlatform
-from kiosk.platform.signing import SignatureError, Verifier
+from kiosk.platform.signing import SignatureError, SqliteNonceStore, Verifier
 
 log = logging.getLogger("kiosk.platform.server")
 
 MAX_BODY = 1 << 20
-TOKEN_RE = re.compile(r"^/i/([A-Za-z0-9_-]{32})(\.pdf|\.xml)?$")
+__all__ = ["TOKEN_RE", "SandboxServer"]
 _STATUS: list[tuple[type[PlatformError], int]] = [
     (PlatformRejected, 422),
     (OrderAlreadyInvoiced, 409),
@@ -92,11 +90,10 @@ def _status_of(err: PlatformError) -> int:
     return next((code for cls, code in _STATUS if isinstance(err, cls)), 500)
 
 
-class SandboxServer(ThreadingHTTPServer):
-    """A ThreadingHTTPServer serving one SandboxPlatform; ``port=0`` picks a free port."""
+class SandboxServer(DownloadServer):
+    """The signed platform API plus downloads for one SandboxPlatform; ``port=0`` picks a free port."""
 
-    daemon_threads = False  # server_close() joins in-flight requests: a clean stop
-    block_on_close = True
+    platform: SandboxPlatform
 
     def __init__(
         self,
@@ -106,34 +103,22 @@ class SandboxServer(ThreadingHTTPServer):
         *,
         faults_admin: bool = False,
         clock: Callable[[], float] | None = None,
+        read_deadline_s: float | None = None,
     ) -> None:
-        self.platform = platform
-        self.verifier = Verifier(keys, clock=clock) if clock else Verifier(keys)
+        # Nonces live in the platform's database: a replay after a restart is refused too.
+        self.nonces = SqliteNonceStore(platform.db_path)
+        self.verifier = Verifier(keys, clock=clock or time.time, nonces=self.nonces)
         self.faults_admin = faults_admin
-        self._conns: set[socket.socket] = set()
-        self._conns_lock = threading.Lock()
-        self._thread: threading.Thread | None = None
-        super().__init__(address, _Handler)
+        extra = {} if read_deadline_s is None else {"read_deadline_s": read_deadline_s}
+        try:
+            super().__init__(address, platform, handler=_Handler, **extra)
+        except BaseException:
+            self.nonces.close()
+            raise
 
-    @property
-    def base_url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host!s}:{port}"
-
-    def start(self, poll_interval: float = 0.5) -> threading.Thread:
-        """Serve in a background thread; ``stop()`` takes up to ``poll_interval`` seconds."""
-        self._thread = threading.Thread(target=self.serve_forever, args=(poll_interval,),
-                                        name="sandbox-http", daemon=True)
-        self._thread.start()
-        return self._thread
-
-    def stop(self) -> None:
-        """Stop accepting, let in-flight requests finish, close the socket."""
-        if self._thread is not None:
-            self.shutdown()
-            self._thread.join()
-            self._thread = None
-        self.server_close()
+    def server_close(self) -> None:
+        super().server_close()
+        self.nonces.close()
 
     def kill(self) -> None:
         """Simulate a crash: open connections are cut and in-flight calls die uncommitted.
@@ -143,69 +128,27 @@ class SandboxServer(ThreadingHTTPServer):
         to "restart".
         """
         self.platform.faults.crash()
-        with self._conns_lock:
-            conns = list(self._conns)
-        for conn in conns:
-            try:
-                conn.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
+        self.cut_connections(busy_too=True)
         self.stop()
 
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """Log instead of socketserver's traceback on stderr (a client that left is routine)."""
-        log.warning("sandbox server: request failed", exc_info=True,
-                    extra={"event": "platform.http.connection_error"})
 
-    def _track(self, conn: socket.socket, add: bool) -> None:
-        with self._conns_lock:
-            (self._conns.add if add else self._conns.discard)(conn)
-
-
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(DownloadHandler):
     server: SandboxServer
-    timeout = 30  # a client that stalls mid-request is cut off
     server_version = "KioskSandbox/1"
 
-    def setup(self) -> None:
-        super().setup()
-        self.server._track(self.connection, True)
-
-    def finish(self) -> None:
-        try:
-            super().finish()
-        finally:
-            self.server._track(self.connection, False)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        path = self.path.split("/i/")[0] + ("/i/<token>" if "/i/" in self.path else "")
-        log.debug("http %s %s", self.command, path,
-                  extra={"event": "platform.http.request", "status": args[1] if len(args) > 1 else ""})
-
-    # --- plumbing ---------------------------------------------------------------------
     def do_GET(self) -> None:  # noqa: N802 - stdlib naming
         if self.path.startswith("/i/"):
-            self._download()
+            if self.begin_answer():
+                self.download()
         else:
             self._api()
 
     def do_POST(self) -> None:  # noqa: N802
         self._api()
 
-    def _send(self, status: int, body: bytes, ctype: str, extra: dict[str, str] | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        self.send_header("X-Content-Type-Options", "nosniff")
-        for k, v in (extra or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
-
     def _json(self, status: int, obj: Any) -> None:
-        self._send(status, json.dumps(obj, ensure_ascii=False).encode("utf-8"),
-                   "application/json; charset=utf-8")
+        self.send_body(status, json.dumps(obj, ensure_ascii=False).encode("utf-8"),
+                       "application/json; charset=utf-8")
 
     def _error(self, status: int, err: dict[str, Any]) -> None:
         self._json(status, {"error": err})
@@ -222,6 +165,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _api(self) -> None:
         try:
             body = self._read_body()
+            if not self.begin_answer():
+                return
             self.server.verifier.verify(self.headers, self.command, self.path, body)
             status, result = self._dispatch(body)
             self._json(status, result)
@@ -235,6 +180,8 @@ class _Handler(BaseHTTPRequestHandler):
         except (_BadRequest, CodecError) as err:
             self._error(400, {"type": "PlatformError", "code": "BAD_REQUEST",
                               "message_zh": "请求格式错误", "message_en": f"bad request: {err}"})
+        except TimeoutError:
+            raise  # the request's read deadline passed: the handler closes the connection
         except ConnectionError:  # the client left (e.g. its timeout): nobody to answer
             self.close_connection = True
             log.info("client went away", extra={"event": "platform.http.client_gone"})
@@ -252,6 +199,8 @@ class _Handler(BaseHTTPRequestHandler):
             data = json.loads(body) if body else {}
         except ValueError as err:
             raise _BadRequest(f"the body is not JSON: {err}") from None
+        except RecursionError:
+            raise _BadRequest("the body is nested too deeply") from None
         if not isinstance(data, dict):
             raise _BadRequest("the body must be a JSON object")
         match method, parts:
@@ -314,52 +263,3 @@ class _Handler(BaseHTTPRequestHandler):
                             raise _BadRequest(f"bad fault settings: {err}") from None
                 return 200, {"faults": p.faults.to_dict()}
         raise NotFound("没有这个接口", f"no route {method} {path}")
-
-    # --- downloads (no auth) ----------------------------------------------------------
-    def _download(self) -> None:
-        m = TOKEN_RE.match(self.path.split("?", 1)[0])
-        found = None
-        try:
-            found = self.server.platform.by_token(m.group(1)) if m else None
-        except Crashed:
-            self.close_connection = True
-            return
-        except Exception:
-            log.exception("sandbox download failed", extra={"event": "platform.http.download_error"})
-            self._send(500, "发票文件暂时无法生成 / document not available".encode(),
-                       "text/plain; charset=utf-8")
-            return
-        if m is None or found is None:
-            self._send(404, "没有找到这张发票 / no such invoice".encode(), "text/plain; charset=utf-8")
-            return
-        invoice, docs = found
-        suffix = m.group(2)
-        if suffix == ".pdf":
-            self._send(200, docs.pdf, "application/pdf",
-                       {"Content-Disposition": f'inline; filename="{invoice.number}.pdf"'})
-        elif suffix == ".xml":
-            self._send(200, docs.xml, "application/xml",
-                       {"Content-Disposition": f'attachment; filename="{invoice.number}.xml"'})
-        else:
-            self._send(200, _page(invoice, m.group(1)), "text/html; charset=utf-8",
-                       {"Referrer-Policy": "no-referrer"})
-
-
-def _page(invoice: Any, token: str) -> bytes:
-    e = html.escape
-    title = e(invoice.kind.invoice_title) + ("（红字）" if invoice.colour.value == "red" else "")
-    return f"""<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>发票 {e(invoice.number)}</title></head>
-<body style="font-family:sans-serif;max-width:32em;margin:2em auto;padding:0 1em">
-<h1 style="font-size:1.3em">{title}</h1>
-<p>发票号码 Number: <b>{e(invoice.number)}</b><br>
-开票日期 Date: {e(invoice.issued_at.date().isoformat())}<br>
-销售方 Seller: {e(invoice.seller.name)}<br>
-购买方 Buyer: {e(invoice.buyer.name)}<br>
-价税合计 Total: ￥{e(str(invoice.total))}</p>
-<p><a href="/i/{token}.pdf">下载 PDF / Download PDF</a></p>
-<p><a href="/i/{token}.xml">下载 XML（法定数据文件）/ Download XML</a></p>
-</body></html>
-""".encode()

@@ -9,7 +9,10 @@ seconds), ``X-Nonce`` (random, single use) and ``X-Signature`` (hex). The
 server refuses an unknown key, a bad signature, a timestamp more than five
 minutes off, or a nonce it has seen within the window (a replay). The
 signature is checked before the nonce is remembered, so forged requests cannot
-burn nonces. This is the usual shape of tax-platform provider APIs; stdlib
+burn nonces. Nonces are kept for the window in a :class:`NonceStore`: in
+memory by default, or in the server's SQLite database
+(:class:`SqliteNonceStore`), so a request replayed after a restart is refused
+too. This is the usual shape of tax-platform provider APIs; stdlib
 ``hmac`` does it in a few lines, so no dependency.
 """
 
@@ -18,10 +21,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping
 from email.message import Message
+from pathlib import Path
+from typing import Protocol
 
 HEADER_KEY = "X-App-Key"
 HEADER_TIMESTAMP = "X-Timestamp"
@@ -72,6 +78,69 @@ def sign_headers(
     }
 
 
+class NonceStore(Protocol):
+    """Remembers (app key, nonce) pairs until they fall out of the timestamp window."""
+
+    def remember(self, key: str, nonce: str, now: float, forget_at: float) -> bool:
+        """Record the pair; False when it is already held and not yet forgotten (a replay)."""
+        ...
+
+
+class MemoryNonceStore:
+    """Nonces in a dict: forgotten when the process ends (tests, one-shot servers)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seen: dict[tuple[str, str], float] = {}  # (app key, nonce) -> forget after
+
+    def remember(self, key: str, nonce: str, now: float, forget_at: float) -> bool:
+        with self._lock:
+            if len(self._seen) > 1024:
+                self._seen = {k: v for k, v in self._seen.items() if v > now}
+            held = self._seen.get((key, nonce))
+            if held is not None and held > now:
+                return False
+            self._seen[(key, nonce)] = forget_at
+            return True
+
+
+class SqliteNonceStore:
+    """Nonces in a table of the server's database, so they outlive a restart.
+
+    One primary-key insert per signed request; expired rows are deleted every
+    :attr:`PRUNE_EVERY` requests. Its own connection (thread-safe by a lock);
+    ``CREATE TABLE IF NOT EXISTS`` because it sits beside the platform's own
+    migrated tables without being one of its migrations.
+    """
+
+    PRUNE_EVERY = 256
+
+    def __init__(self, path: str | Path) -> None:
+        self._conn = sqlite3.connect(str(path), timeout=5.0, check_same_thread=False,
+                                     isolation_level=None)
+        self._conn.execute("PRAGMA busy_timeout = 5000")
+        self._conn.execute("CREATE TABLE IF NOT EXISTS request_nonces (app_key TEXT NOT NULL, "
+                           "nonce TEXT NOT NULL, forget_at REAL NOT NULL, "
+                           "PRIMARY KEY (app_key, nonce)) WITHOUT ROWID")
+        self._lock = threading.Lock()
+        self._count = 0
+
+    def remember(self, key: str, nonce: str, now: float, forget_at: float) -> bool:
+        with self._lock:
+            self._count += 1
+            if self._count % self.PRUNE_EVERY == 1:
+                self._conn.execute("DELETE FROM request_nonces WHERE forget_at <= ?", [now])
+            cur = self._conn.execute(
+                "INSERT INTO request_nonces(app_key, nonce, forget_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(app_key, nonce) DO UPDATE SET forget_at = excluded.forget_at "
+                "WHERE request_nonces.forget_at <= ?", [key, nonce, forget_at, now])
+            return cur.rowcount == 1
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+
 class Verifier:
     """Checks signed requests; remembers nonces for the skew window (thread-safe)."""
 
@@ -81,12 +150,12 @@ class Verifier:
         *,
         max_skew_s: int = MAX_SKEW_S,
         clock: Callable[[], float] = time.time,
+        nonces: NonceStore | None = None,
     ) -> None:
         self._keys = dict(keys)
         self.max_skew_s = max_skew_s
         self._clock = clock
-        self._lock = threading.Lock()
-        self._seen: dict[tuple[str, str], float] = {}  # (app key, nonce) -> forget after
+        self.nonces: NonceStore = nonces if nonces is not None else MemoryNonceStore()
 
     def verify(self, headers: Mapping[str, str] | Message[str, str], method: str, path: str, body: bytes) -> str:
         """Return the app key of a good request, else raise :class:`SignatureError`."""
@@ -107,11 +176,6 @@ class Verifier:
         now = self._clock()
         if abs(now - int(ts)) > self.max_skew_s:
             raise SignatureError("AUTH_STALE", "timestamp outside the allowed window", "请求时间戳已过期")
-        with self._lock:
-            if len(self._seen) > 1024:
-                self._seen = {k: v for k, v in self._seen.items() if v > now}
-            forget_at = self._seen.get((key, nonce))
-            if forget_at is not None and forget_at > now:
-                raise SignatureError("AUTH_REPLAY", "nonce already used", "请求重复（随机数已使用）")
-            self._seen[(key, nonce)] = now + 2 * self.max_skew_s
+        if not self.nonces.remember(key, nonce, now, now + 2 * self.max_skew_s):
+            raise SignatureError("AUTH_REPLAY", "nonce already used", "请求重复（随机数已使用）")
         return key

@@ -30,6 +30,7 @@ from kiosk.rules.tax import (
     is_known_rate,
     validate_discount_lines,
 )
+from kiosk.rules.text import check_text
 
 __all__ = ["request_id_for", "special_invoice_refusal", "may_receive_special",
            "validate_buyer", "validate_request"]
@@ -76,6 +77,12 @@ def may_receive_special(buyer: Buyer, *, today: dt.date | None = None) -> tuple[
     return False, f"{refusal.message_zh} / {refusal.message_en}"
 
 
+_BUYER_TEXTS = (("name", "购买方名称", "The buyer's name"), ("tax_id", "纳税人识别号", "The tax ID"),
+                ("address", "地址", "The address"), ("phone", "电话", "The phone number"),
+                ("bank", "开户银行", "The bank"), ("account", "银行账号", "The account"),
+                ("email", "电子邮箱", "The e-mail address"))
+
+
 def validate_buyer(buyer: Buyer, *, today: dt.date | None = None) -> list[RuleError]:
     """The buyer's title: name, tax ID, address/phone, bank/account, e-mail."""
     lim = VENDOR_LIMITS
@@ -84,6 +91,8 @@ def validate_buyer(buyer: Buyer, *, today: dt.date | None = None) -> list[RuleEr
         errors.append(RuleError("E_BUYER_NAME", "buyer.name", "请填写购买方名称。",
                                 "The buyer's name is required."))
     errors += check_gbk(buyer.name, lim.name_gbk_bytes, "buyer.name", "购买方名称", "The buyer's name")
+    for attr, zh, en in _BUYER_TEXTS:  # the one text rule: no control characters anywhere
+        errors += check_text(getattr(buyer, attr), f"buyer.{attr}", zh, en)
     check = classify_tax_id(buyer.tax_id, today=today)
     if check.kind is TaxIdKind.EMPTY and buyer.type is BuyerType.COMPANY:
         errors.append(RuleError("E_TAXID_REQUIRED", "buyer.tax_id",
@@ -163,6 +172,9 @@ def _check_order_line(i: int, line: OrderLine) -> list[RuleError]:
         errors.append(RuleError("E_LINE_NAME", f"{where}.name", f"第 {n} 行缺少项目名称或简称。",
                                 f"Line {n} lacks an item name or short name."))
     errors += check_gbk(line.name, lim.item_name_gbk_bytes, f"{where}.name", f"第 {n} 行项目名称", f"Line {n} item name")
+    for attr, zh in (("name", "项目名称"), ("short_name", "简称"), ("unit", "单位")):
+        errors += check_text(getattr(line, attr), f"{where}.{attr}", f"第 {n} 行{zh}",
+                             f"Line {n} {attr.replace('_', ' ')}")
     if not is_valid_tax_code(line.tax_code):
         errors.append(RuleError("E_TAX_CODE", f"{where}.tax_code",
                                 f"第 {n} 行税收分类编码应为 19 位数字，首位 1-6。",

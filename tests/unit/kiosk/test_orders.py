@@ -166,3 +166,14 @@ def test_cli_import_not_json(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["orders", "import", str(path)]) == 1
     err = capsys.readouterr().err.strip()
     assert "not valid JSON" in err and err.count("\n") == 0
+
+
+@pytest.mark.parametrize("text", ["[" * 100_000, '[{"lines": ' * 50_000])
+def test_cli_import_deeply_nested_json_is_one_line(tmp_path: Path, text: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 15 item 7: nesting that blows Python's recursion limit is a one-line error."""
+    path = tmp_path / "deep.json"
+    path.write_text(text, encoding="utf-8")
+    assert main(["orders", "import", str(path)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "nested too deeply" in err and err.count("\n") == 0
