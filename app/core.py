@@ -24,6 +24,7 @@ from kiosk.accounts import AccountStore, seed_demo_accounts
 from kiosk.catalogue import Catalogue, seed_demo_catalogue
 from kiosk.config import Config
 from kiosk.corrections import CorrectionsService
+from kiosk.dbcheck import backup_if_due
 from kiosk.demo import seed_demo_orders
 from kiosk.documents.renderer import DocumentRenderer
 from kiosk.flow.adapters import PrinterPort
@@ -86,9 +87,16 @@ class Core:
         connection)."""
         outcomes = self.issuing.resolve_pending(force=force)
         report = self.mail.drain(force=force)
+        storage = self.config.storage
+        try:  # the daily backup (issue 15): cheap when not due, never blocks issuing
+            backup = backup_if_due(self.config.data_path / DB_FILE,
+                                   self.config.data_path / storage.backup_dir, storage.backup_keep)
+        except Exception:
+            log.exception("daily backup failed", extra={"event": "app.backup_failed"})
+            backup = None
         done = {"requests": len(outcomes), "mail_sent": len(report.sent),
-                "mail_later": len(report.retry_later)}
-        if outcomes or report.sent or report.retry_later:
+                "mail_later": len(report.retry_later), "backup": int(backup is not None)}
+        if outcomes or report.sent or report.retry_later or backup is not None:
             log.info("pending work pumped", extra={"event": "app.pumped", **done})
         return done
 

@@ -23,7 +23,9 @@ from PySide6.QtWidgets import QApplication, QWidget
 from app.core import PUMP_INTERVAL_S, Core, build_core, pump_on, serve_downloads, warm_up_imports
 from drivers.manager import DeviceManager
 from kiosk.config import Config
+from kiosk.demo_secrets import demo_secret_problem
 from kiosk.documents.renderer import ProcessDocumentRenderer
+from kiosk.messages import text_for
 from kiosk.overrides import effective_config
 from kiosk.platform.gateway import IssuingGateway
 from ui import theme
@@ -164,6 +166,11 @@ def build_gui(
     )
     bridge = DeviceBridge(core.session, devices, window)
     bridge.preview.connect(window.show_preview)
+    demo_problem = demo_secret_problem(config)
+    if demo_problem is not None:  # a demo secret on a real kiosk: the technician must fix it
+        log.error("demo secret on a non-demo kiosk", extra={
+            "event": "app.demo_secrets", "problem": str(demo_problem)})
+        core.session.out_of_service(text_for(demo_problem))
     kit: VoiceKit | None = None
     if voice:  # spoken guidance (issue 17, docs/voice.md); presence needs a camera hook
         kit = install_voice(window, core.session, config.voice, config.data_path,

@@ -1,0 +1,74 @@
+"""What the composition root adds around the core: the documents' child process, the voice
+kit, the out-of-service screen for demo secrets on a real kiosk, the pump's daily backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.documents.renderer import InlineRenderer, ProcessDocumentRenderer
+from kiosk.flow.states import Screen
+from kiosk.storage import DB_FILE
+from tests.helpers.app import kiosk_core, kiosk_gui
+
+
+@pytest.mark.qt_log_ignore("PulseAudioService")  # no sound card here: the kit says so itself
+def test_kiosk_run_draws_documents_in_the_child_and_installs_the_voice_kit(
+        qtbot: Any, tmp_path: Path) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.gui import build_gui
+    from drivers.manager import DeviceManager
+    from tests.helpers.app import make_config
+
+    config = make_config(tmp_path)
+    gui = build_gui(config, QApplication.instance(), kiosk_mode=False, keyboard=False,
+                    devices=DeviceManager(config.devices, printer_poll_s=None))
+    try:
+        services = gui.core.core_services
+        assert isinstance(services.issuing.recorder.renderer, ProcessDocumentRenderer)
+        assert services.gateway.renderer is services.issuing.recorder.renderer  # type: ignore[attr-defined]
+        assert gui.voice is not None
+    finally:
+        gui.close()
+
+
+def test_tests_and_cli_keep_the_inline_renderer(qtbot: Any, tmp_path: Path) -> None:
+    gui = kiosk_gui(qtbot, tmp_path)
+    try:
+        assert isinstance(gui.core.core_services.issuing.recorder.renderer, InlineRenderer)
+        assert gui.voice is None
+    finally:
+        gui.close()
+
+
+def test_a_real_kiosk_with_a_shipped_demo_secret_is_out_of_service(
+        qtbot: Any, tmp_path: Path) -> None:
+    gui = kiosk_gui(qtbot, tmp_path, kiosk={"demo": False})
+    try:
+        session = gui.core.session
+        assert session.screen is Screen.OUT_OF_SERVICE
+        assert session.out_of_service_reason is not None
+    finally:
+        gui.close()
+
+
+@pytest.mark.parametrize("keep", [7, 0])
+def test_the_pump_makes_the_daily_backup_unless_switched_off(tmp_path: Path, keep: int) -> None:
+    rig = kiosk_core(tmp_path / "kiosk", storage={"data_dir": str(tmp_path / "kiosk"),
+                                                  "backup_keep": keep})
+    data = rig.core.config.data_path
+    try:
+        first = rig.core.pump()
+        second = rig.core.pump()
+        backups = sorted((data / "backups").glob("*.db")) if (data / "backups").exists() else []
+    finally:
+        rig.close()
+    assert (data / DB_FILE).is_file()
+    if keep:
+        assert (first["backup"], second["backup"]) == (1, 0)  # daily: not again at once
+        assert len(backups) == 1
+    else:
+        assert first["backup"] == second["backup"] == 0 and not backups
