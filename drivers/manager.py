@@ -85,6 +85,8 @@ class CameraConfigLike(Protocol):
     @property
     def decoder(self) -> str: ...  # zxing | pyzbar
     @property
+    def formats(self) -> str: ...  # "qr", "qr,code128", ... (drivers.camera.formats)
+    @property
     def width(self) -> int: ...
     @property
     def height(self) -> int: ...
@@ -330,7 +332,7 @@ class DeviceManager:
         if cfg.backend == "none":
             return InactiveDevice("camera", DeviceStatus.DISABLED, "摄像头已停用")
         try:
-            decoder = make_decoder(cfg.decoder)
+            decoder = make_decoder(cfg.decoder, cfg.formats)
         except (DecoderUnavailable, ValueError) as err:
             return InactiveDevice("camera", DeviceStatus.ERROR, f"二维码识别组件不可用: {err}")
         if cfg.backend == "emulated":

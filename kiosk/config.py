@@ -25,6 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drivers.camera.formats import DEFAULT_FORMATS, FORMATS_PATTERN
+
 # The embedded default sits at the repository root (an editable install and a
 # source checkout both see it there).
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "kiosk.toml"
@@ -132,6 +134,8 @@ class CameraConfig:
     backend: str = field(default="emulated", metadata=_choice("emulated", "opencv", "none"))
     source: str = "0"  # OpenCV device index, file path or stream URL
     decoder: str = field(default="zxing", metadata=_choice("zxing", "pyzbar"))
+    # Symbol formats to search, comma-separated (drivers.camera.formats.FORMATS).
+    formats: str = field(default=DEFAULT_FORMATS, metadata={"pattern": FORMATS_PATTERN})
     width: int = field(default=1280, metadata=_range(160, 7680))
     height: int = field(default=720, metadata=_range(120, 4320))
     preview_fps: int = field(default=10, metadata=_range(1, 60))

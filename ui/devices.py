@@ -17,8 +17,10 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from drivers.base import DeviceStatus, StatusEvent
+from drivers.camera.device import Frame
 from kiosk.flow.states import Screen
 from kiosk.session import Session
+from ui.frames import to_qimage
 
 log = logging.getLogger("ui.devices")
 
@@ -58,9 +60,9 @@ class DeviceBridge(QObject):
         self._camera_on = True
         self._set_camera(False)  # the camera works only while the user has turned it on
 
-    def _camera_preview(self, image: QImage) -> None:
+    def _camera_preview(self, frame: Frame) -> None:
         if self.session.data.camera_on:
-            self.preview.emit(image)
+            self.preview.emit(to_qimage(frame))
 
     def _on_unreadable(self, reason: str) -> None:
         if not self.suspended:

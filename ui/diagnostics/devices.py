@@ -26,6 +26,7 @@ from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QSizePolicy
 from kiosk.diagnostics import DiagnosticsService, ScannerTraffic, hex_and_text, masked_card
 from ui.diagnostics.common import DiagPage, button, fill_table, label, make_table
 from ui.diagnostics.relay import Jobs, Relay
+from ui.frames import to_qimage
 
 CARD_TIMEOUT_MS = 20000
 
@@ -232,7 +233,8 @@ class CameraPage(DiagPage):
                             + (f" — {event.message}" if event.message else ""))
         self.view.setText(self.tr("等待画面… Waiting for frames…"))
         self._rate_mark = (time.monotonic(), self.previews, self._camera_frames())
-        self.service.taps.preview_sink = lambda image: self._relay.post(self._frame, image)
+        self.service.taps.preview_sink = lambda frame: self._relay.post(self._frame,
+                                                                        to_qimage(frame))
         self.service.camera_running(True)
         self.fps_timer.start()
 
