@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from drivers.camera.formats import DEFAULT_FORMATS, FORMATS_PATTERN
+from drivers.printer.encoding import ENCODINGS
+from drivers.printer.paper import PAPER_WIDTHS_MM
 
 # The embedded default sits at the repository root (an editable install and a
 # source checkout both see it there).
@@ -106,8 +108,8 @@ class PrinterConfig:
     usb_product_id: int = field(default=0, metadata=_range(0, 0xFFFF))
     host: str = ""  # network printers (port 9100)
     port: int = field(default=9100, metadata=_range(1, 65535))
-    encoding: str = field(default="GB18030", metadata=_choice("GB18030", "GBK", "Big5", "UTF-8"))
-    paper_width_mm: int = field(default=80, metadata={"choices": (58, 80)})
+    encoding: str = field(default="GB18030", metadata=_choice(*ENCODINGS))
+    paper_width_mm: int = field(default=80, metadata={"choices": PAPER_WIDTHS_MM})
     qr_mode: str = field(default="native", metadata=_choice("native", "image"))
     status_timeout_s: float = field(default=1.0, metadata=_range(0.05, 30))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QImage
 
-from drivers.camera.device import Frame
+from drivers.contract import Frame
 
 
 def to_qimage(frame: Frame) -> QImage:

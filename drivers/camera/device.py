@@ -21,17 +21,17 @@ from typing import Any
 
 import cv2
 import numpy as np
-import numpy.typing as npt
 
 from drivers.base import DeviceStatus, StatusPublisher
 from drivers.camera.decoders import Decoder
 from drivers.camera.dedupe import RepeatFilter
 from drivers.camera.source import CameraUnavailable, FrameSource
+from drivers.contract import Frame, FrameCallback
+from drivers.problem import Problem
 
 log = logging.getLogger("drivers.camera")
 
-Frame = npt.NDArray[np.uint8]
-PreviewCallback = Callable[[Frame], None]
+PreviewCallback = FrameCallback
 
 
 def preview_frame(frame: Frame, max_width: int | None = None) -> Frame:
@@ -110,10 +110,11 @@ class CameraDevice:
         try:
             source.open()
         except CameraUnavailable as err:
-            self.publisher.publish(DeviceStatus.OFFLINE, str(err))
+            self.publisher.publish(DeviceStatus.OFFLINE, Problem.of("camera.unavailable"), str(err))
             return
         except Exception as err:  # a backend's own failure: stays at the boundary
-            self.publisher.publish(DeviceStatus.OFFLINE, f"摄像头不可用 ({err})")
+            self.publisher.publish(DeviceStatus.OFFLINE, Problem.of("camera.unavailable"),
+                                   f"{type(err).__name__}: {err}")
             return
         self._source = source
         self.repeat_filter.reset()
@@ -122,7 +123,8 @@ class CameraDevice:
             self._loop(source)
         except Exception as err:  # a bug must surface as a status, not a silent dead thread
             log.exception("camera worker failed", extra={"event": "camera.worker_failed"})
-            self.publisher.publish(DeviceStatus.ERROR, f"摄像头程序错误 ({err})")
+            self.publisher.publish(DeviceStatus.ERROR, Problem.of("camera.program_error"),
+                                   f"{type(err).__name__}: {err}")
         finally:
             self._source = None
             source.close()
@@ -133,7 +135,8 @@ class CameraDevice:
             frame = source.read()
             if frame is None:
                 if not self._stop.is_set():
-                    self.publisher.publish(DeviceStatus.OFFLINE, "摄像头不可用 (no frames)")
+                    self.publisher.publish(DeviceStatus.OFFLINE, Problem.of("camera.no_frames"),
+                                           "the source gave no frame")
                 return
             if not self._active.is_set():
                 continue  # paused: frames are read (the camera stays live) and dropped

@@ -24,10 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from drivers.base import StatusEvent
+from kiosk.messages import text_for
 from ui.diagnostics.relay import Jobs
 from ui.screens.base import button, label
 
-__all__ = ["DiagPage", "button", "label", "pil_to_qimage", "STATE_COLOURS", "fill_table",
+__all__ = ["DiagPage", "button", "label", "pil_to_qimage", "status_words", "STATE_COLOURS", "fill_table",
            "make_table", "state_of"]
 
 # Board colours by check grade (ok / warn / fail) and their text marks.
@@ -104,6 +106,14 @@ def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]],
             if colour is not None:
                 item.setBackground(colour)
             table.setItem(r, c, item)
+
+
+def status_words(event: StatusEvent) -> str:
+    """A device's problem in both languages, with its technical detail (for technicians)."""
+    if event.problem is None:
+        return event.detail
+    words = text_for(event.problem)
+    return f"{words.zh} {words.en}" + (f" ({event.detail})" if event.detail else "")
 
 
 def pil_to_qimage(image: Any) -> QImage:
