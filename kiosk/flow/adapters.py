@@ -36,8 +36,8 @@ class ReceiptNotPrinted(Exception):
     is the printer's. ``message_zh``/``message_en`` (the problem's words plus what to do
     instead) are kept for the flow until it reads ``problem`` itself."""
 
-    def __init__(self, status: DeviceStatus, problem: Problem | None = None,
-                 detail: str = "") -> None:
+    def __init__(self, status: DeviceStatus, detail: str = "", *,
+                 problem: Problem | None = None) -> None:
         self.status = status
         self.problem = problem or Problem.of("printer.fault", status=status.value)
         self.detail = detail
@@ -80,7 +80,7 @@ class PrinterPort:
         try:
             self.worker.submit_print(list(ops)).result(self.timeout_s)
         except PrinterError as err:
-            raise ReceiptNotPrinted(err.status, err.problem, err.detail) from err
+            raise ReceiptNotPrinted(err.status, err.detail, problem=err.problem) from err
 
     def print_invoice(self, invoice: Invoice) -> None:
         if self.receipt_ops is not None:
