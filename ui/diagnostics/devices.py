@@ -25,15 +25,17 @@ from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QSizePolicy
 
 from drivers.problem import Problem
 from kiosk.diagnostics import DiagnosticsService, ScannerTraffic, hex_and_text, masked_card
-from kiosk.messages import text_for
-from ui.diagnostics.common import DiagPage, button, fill_table, label, make_table, status_words
+from ui.diagnostics.common import (
+    DiagPage,
+    button,
+    fill_table,
+    label,
+    make_table,
+    problem_words,
+    status_words,
+)
 from ui.diagnostics.relay import Jobs, Relay
 from ui.frames import to_qimage
-
-
-def problem_words(problem: Problem) -> str:
-    words = text_for(problem)
-    return f"{words.zh} {words.en}"
 
 CARD_TIMEOUT_MS = 20000
 

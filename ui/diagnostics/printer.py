@@ -18,9 +18,15 @@ from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QScrollAre
 from drivers.base import DeviceStatus, StatusEvent
 from drivers.problem import ProblemError
 from kiosk.diagnostics import DiagnosticsService
-from kiosk.messages import text_for
 from kiosk.overrides import ENCODINGS
-from ui.diagnostics.common import DiagPage, button, label, pil_to_qimage, status_words
+from ui.diagnostics.common import (
+    DiagPage,
+    button,
+    label,
+    pil_to_qimage,
+    problem_words,
+    status_words,
+)
 from ui.diagnostics.relay import Jobs, Relay
 
 PAPER_TEXT = {
@@ -255,6 +261,5 @@ class PrinterPage(DiagPage):
 
 def _message(error: BaseException) -> str:
     if isinstance(error, ProblemError):
-        words = text_for(error.problem)
-        return f"{words.zh} {words.en}"
+        return problem_words(error.problem)
     return str(error)
