@@ -136,7 +136,7 @@ class IdCardDevice:
             except SamError as err:
                 log.warning("ID card read failed: %s", err, extra={"event": "idcard.read_failed"})
                 for callback in list(self._error_callbacks):
-                    self._call(callback, Problem.of("idcard.read_failed", reason=str(err)))
+                    self._call(callback, err.problem)  # the reader's own code and parameters
 
     def _emit_card(self, card: IdentityCard) -> None:
         for callback in list(self._card_callbacks):

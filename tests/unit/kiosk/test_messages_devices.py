@@ -13,14 +13,16 @@ from kiosk.messages import CATALOGUE, text_for
 from kiosk.messages.devices import MESSAGES
 
 ROOT = Path(__file__).resolve().parents[3]
-_EMITTED = re.compile(r"""Problem\.of\(\s*(?:f?)["']([a-z_]+\.[a-z_.]+)["']""")
+_EMITTED = re.compile(r"""Problem\.of\(\s*(?:f?)["']([a-z_]+\.[a-z_.]+)["']"""
+                      r"""|^\s+code = ["']([a-z_]+\.[a-z_.]+)["']""", re.MULTILINE)
 
 
 def emitted_codes() -> set[str]:
     codes: set[str] = set()
     sources = [p for p in (ROOT / "drivers").rglob("*.py") if p.name != "problem.py"]
     for path in [*sources, ROOT / "ui" / "wedge.py", ROOT / "kiosk" / "flow" / "adapters.py"]:
-        codes.update(_EMITTED.findall(path.read_text(encoding="utf-8")))
+        for called, attribute in _EMITTED.findall(path.read_text(encoding="utf-8")):
+            codes.add(called or attribute)  # Problem.of("x.y") or an error class's code = "x.y"
     for reason in ("too_long", "missing_prefix", "not_utf8", "control_chars"):
         codes.add(Rejected(reason, b"").problem.code)
     return codes
