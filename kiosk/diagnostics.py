@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from drivers.base import StatusEvent
+from drivers.printer.encoding import ENCODINGS
 from drivers.printer.ops import Align, Cut, Feed, Op, Qr, Rule, Text
 from kiosk import doctor, storage
 from kiosk.admin import AdminGate, GateResult
@@ -38,7 +39,7 @@ from kiosk.calibration import calibration_bytes
 from kiosk.config import Config
 from kiosk.doctor_devices import _status_check, list_ports
 from kiosk.masking import mask_id_number, mask_name
-from kiosk.overrides import ENCODINGS, overrides, save_printer_encoding
+from kiosk.overrides import overrides, save_printer_encoding
 
 log = logging.getLogger("kiosk.diagnostics")
 

@@ -26,7 +26,7 @@ from drivers.serialport import open_port
 log = logging.getLogger("drivers.scanner")
 
 
-class _ScanProtocol(Protocol):  # type: ignore[misc]  # pyserial ships no type hints
+class _ScanProtocol(Protocol):  # type: ignore[misc, unused-ignore]  # pyserial: no hints
     def __init__(self, owner: SerialScanner) -> None:
         self.owner = owner
         self.framer = LineFramer(owner.prefix, owner.suffix, owner.max_length)
@@ -41,7 +41,7 @@ class _ScanProtocol(Protocol):  # type: ignore[misc]  # pyserial ships no type h
         self.owner._lost(exc)
 
 
-class _ReaderThread(ReaderThread):  # type: ignore[misc]  # pyserial ships no type hints
+class _ReaderThread(ReaderThread):  # type: ignore[misc, unused-ignore]  # pyserial: no hints
     """pyserial's ReaderThread, plus: an OSError from the port ends it like a SerialException.
 
     Its loop catches only SerialException, but ``in_waiting`` (an ioctl) raises a

@@ -16,9 +16,9 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout
 
 from drivers.base import DeviceStatus, StatusEvent
+from drivers.printer.encoding import ENCODINGS
 from drivers.problem import ProblemError
 from kiosk.diagnostics import DiagnosticsService
-from kiosk.overrides import ENCODINGS
 from ui.diagnostics.common import (
     DiagPage,
     button,
