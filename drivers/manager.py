@@ -2,21 +2,29 @@
 
 From ``kiosk.toml``'s ``[devices]`` (any object with ``.printer``, ``.scanner``,
 ``.idcard`` and ``.camera`` sub-configs shaped like ``kiosk.config``'s; drivers
-may not import kiosk, so they are typed as Protocols here) it builds:
+may not import kiosk, so they are typed as Protocols here) it builds, each
+through its device URL's scheme handler (:mod:`drivers.urls`; the emulators
+register there like the real transports):
 
-- ``printer``: :func:`drivers.printer.build_printer`, driven by a
-  :class:`~drivers.printer.PrinterWorker` (``printer_worker``) that polls its
-  status when idle (the printer reopens its transport itself);
-- ``scanner``: serial (:class:`SerialScanner`), wedge (``WedgeScanner``, needs
-  the Qt application), emulated (a serial scanner on an emulated pty) or none;
-- ``idcard``: :class:`IdCardDevice` on a serial port or an emulated SAM on a pty;
-- ``camera``: :class:`CameraDevice` on OpenCV or the emulated camera.
+- ``printer`` (:class:`~drivers.printer.Printer`): :func:`drivers.printer.build_printer`,
+  driven by a :class:`~drivers.printer.PrinterWorker` (``printer_worker``) that
+  polls its status when idle (the printer reopens its transport itself);
+- ``scanner`` (:class:`~drivers.contract.Scanning`): ``serial:``
+  (:class:`SerialScanner`), ``emulated:`` (a serial scanner on an emulated pty),
+  ``wedge:`` (a USB keyboard wedge: the Qt event filter :class:`ui.wedge.WedgeScanner`,
+  handed in as ``wedge`` by the composition root, since drivers import no Qt);
+- ``idcard`` (:class:`~drivers.contract.CardReading`): :class:`IdCardDevice` on
+  ``serial:`` or on an emulated SAM's pty (``emulated:``);
+- ``camera`` (:class:`~drivers.contract.Frames`): :class:`CameraDevice` on
+  ``opencv:`` or the emulated camera.
 
-Backend ``emulated`` creates the emulators and exposes them as
-``manager.emulators`` (``.printer``, ``.scanner``, ``.idcard``, ``.camera``) for
-the simulator panel and tests. Emulated serial devices are reached through a
-stable symlink in a private folder (like a udev rule's ``/dev/kiosk-scanner``),
-which follows the pty when the emulated device is unplugged and plugged again.
+A device that is off (``none:``) or cannot be built is a per-capability
+stand-in from :mod:`drivers.disabled` (DISABLED, or ERROR with the problem).
+Backend ``emulated`` exposes its emulators as ``manager.emulators``
+(``.printer``, ``.scanner``, ``.idcard``, ``.camera``) for the simulator panel
+and tests. Emulated serial devices are reached through a stable symlink in a
+private folder (like a udev rule's ``/dev/kiosk-scanner``), which follows the
+pty when the emulated device is unplugged and plugged again.
 
 A supervisor thread restarts a device whose worker ended OFFLINE, with
 exponential backoff (``backoff_initial`` doubling up to ``backoff_max``, reset
@@ -32,20 +40,26 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from drivers.base import DeviceStatus, StatusEvent, StatusListener, StatusPublisher
-from drivers.camera import (
-    CameraDevice,
-    DecoderUnavailable,
-    EmulatedCamera,
-    OpenCvSource,
-    make_decoder,
-)
-from drivers.idcard import IdCardDevice
+from drivers.camera.decoders import DecoderUnavailable, make_decoder
+from drivers.camera.device import CameraDevice
+from drivers.camera.emulated import EmulatedCamera
+from drivers.camera.source import OpenCvSource
+from drivers.contract import CardReading, Device, Frames, Scanning
+from drivers.disabled import DisabledCamera, DisabledCardReader, DisabledScanner
+from drivers.idcard.device import IdCardDevice
 from drivers.idcard.emulated import EmulatedSamReader
-from drivers.scanner import EmulatedScanner, SerialScanner
+from drivers.printer.emulated import EmulatedPrinter
+from drivers.printer.factory import DisabledPrinter, build_printer, printer_handlers
+from drivers.printer.interface import Printer, PrinterConfigLike
+from drivers.printer.worker import PrinterWorker
+from drivers.problem import Problem
+from drivers.scanner.emulated import EmulatedScanner
+from drivers.scanner.serial_scanner import SerialScanner
 from drivers.serialport import emulator_dir
+from drivers.urls import DeviceUrl, Handlers, UrlError, url_for
 
 log = logging.getLogger("drivers.manager")
 
@@ -85,6 +99,8 @@ class CameraConfigLike(Protocol):
     @property
     def decoder(self) -> str: ...  # zxing | pyzbar
     @property
+    def formats(self) -> str: ...  # "qr", "qr,code128", ... (drivers.camera.formats)
+    @property
     def width(self) -> int: ...
     @property
     def height(self) -> int: ...
@@ -96,7 +112,7 @@ class DevicesConfigLike(Protocol):
     """Read-only, as the kiosk's frozen config dataclasses are."""
 
     @property
-    def printer(self) -> Any: ...  # drivers.printer.PrinterConfigLike
+    def printer(self) -> PrinterConfigLike: ...
 
     @property
     def scanner(self) -> ScannerConfigLike: ...
@@ -108,63 +124,7 @@ class DevicesConfigLike(Protocol):
     def camera(self) -> CameraConfigLike: ...
 
 
-# -- placeholders ---------------------------------------------------------------------------
-
-
-class InactiveDevice:
-    """A device that is off (backend "none": DISABLED) or cannot be built (ERROR + why).
-
-    Offers the callback methods of the real devices so the app wires it the same way.
-    """
-
-    running = False
-
-    def __init__(self, name: str, status: DeviceStatus, message: str = "") -> None:
-        self.name = name
-        self.publisher = StatusPublisher(name)
-        self.publisher.publish(status, message)
-
-    def start(self) -> None:
-        pass
-
-    def stop(self, timeout: float = 2.0) -> None:
-        pass
-
-    def on_code(self, callback: Callable[..., None]) -> None:
-        pass
-
-    def on_error(self, callback: Callable[..., None]) -> None:
-        pass
-
-    def on_card(self, callback: Callable[..., None]) -> None:
-        pass
-
-    def on_preview(self, callback: Callable[..., None]) -> None:
-        pass
-
-    def pause(self) -> None:
-        pass
-
-    def resume(self) -> None:
-        pass
-
-    def arm(self) -> None:
-        pass
-
-    def disarm(self) -> None:
-        pass
-
-
-class ManagedDevice(Protocol):
-    name: str
-    publisher: StatusPublisher
-
-    @property
-    def running(self) -> bool: ...
-
-    def start(self) -> None: ...
-
-    def stop(self, timeout: float = 2.0) -> None: ...
+WedgeFactory = Callable[[int], Scanning]  # max_interval_ms -> a wedge scanner (Qt, from ui)
 
 
 class Backoff:
@@ -189,7 +149,7 @@ class Backoff:
 class Emulators:
     """The emulated devices behind backend "emulated" (None where a device is real or off)."""
 
-    printer: Any = None  # drivers.printer.EmulatedPrinter
+    printer: EmulatedPrinter | None = None
     scanner: EmulatedScanner | None = None
     idcard: EmulatedSamReader | None = None
     camera: EmulatedCamera | None = None
@@ -198,10 +158,14 @@ class Emulators:
 class DeviceManager:
     def __init__(self, devices_config: DevicesConfigLike, *, backoff_initial: float = 0.5,
                  backoff_max: float = 30.0, printer_poll_s: float | None = 2.0,
-                 idcard_health_s: float = 2.0, emulated_camera_fps: float = 15.0) -> None:
+                 idcard_health_s: float = 2.0, emulated_camera_fps: float = 15.0,
+                 wedge: WedgeFactory | None = None) -> None:
         self.config = devices_config
         self.backoff_initial = backoff_initial
         self.backoff_max = backoff_max
+        self.idcard_health_s = idcard_health_s
+        self.emulated_camera_fps = emulated_camera_fps
+        self.wedge = wedge
         self.emulators = Emulators()
         self._link_dir: Path | None = None
         self._listeners: list[StatusListener] = []
@@ -212,11 +176,12 @@ class DeviceManager:
         self._retry_at: dict[str, float] = {}
         self._backoff: dict[str, Backoff] = {}
         self.reconnect_attempts: dict[str, int] = {}
+        self.printer: Printer
         self.printer, self.printer_worker = self._build_printer(devices_config.printer,
                                                                 printer_poll_s)
-        self.scanner: Any = self._build_scanner(devices_config.scanner)
-        self.idcard: Any = self._build_idcard(devices_config.idcard, idcard_health_s)
-        self.camera: Any = self._build_camera(devices_config.camera, emulated_camera_fps)
+        self.scanner: Scanning = self._build_scanner(devices_config.scanner)
+        self.idcard: CardReading = self._build_idcard(devices_config.idcard)
+        self.camera: Frames = self._build_camera(devices_config.camera)
         for publisher in self._publishers().values():
             publisher.add_listener(self._on_status)
 
@@ -234,6 +199,16 @@ class DeviceManager:
 
     def statuses(self) -> dict[str, StatusEvent]:
         return {name: pub.status for name, pub in self._publishers().items()}
+
+    def urls(self) -> dict[str, str]:
+        """Each device's URL (the scheme picks its transport), for diagnostics and logs."""
+        out: dict[str, str] = {}
+        for name in ("printer", "scanner", "idcard", "camera"):
+            try:
+                out[name] = str(url_for(getattr(self.config, name)))
+            except UrlError as err:
+                out[name] = f"? ({err})"
+        return out
 
     def start(self) -> None:
         """Start every device's worker and the reconnect supervisor."""
@@ -272,74 +247,101 @@ class DeviceManager:
             self._link_dir = emulator_dir()
         return self._link_dir
 
-    def _build_printer(self, cfg: Any, poll_s: float | None) -> tuple[Any, Any]:
+    def _build_printer(self, cfg: PrinterConfigLike,
+                       poll_s: float | None) -> tuple[Printer, PrinterWorker]:
         """The printer and its worker; the worker exists for every backend (a disabled
         printer refuses each job with ``PrinterDisabled``), so callers need no None check."""
-        from drivers.printer import DisabledPrinter, PrinterWorker, build_printer
-
+        handlers = printer_handlers()
         try:
-            printer = build_printer(cfg)
+            printer = build_printer(cfg, handlers)
         except ValueError as err:
             log.error("printer cannot be built: %s", err, extra={"event": "device.build_failed"})
-            printer = DisabledPrinter(getattr(cfg, "paper_width_mm", 80))
-            printer.publisher.publish(DeviceStatus.ERROR, f"打印机配置错误: {err}")
+            printer = DisabledPrinter(getattr(cfg, "paper_width_mm", 80),
+                                      status=DeviceStatus.ERROR,
+                                      problem=Problem.of("printer.config_error"), detail=str(err))
             return printer, PrinterWorker(printer)
-        if cfg.backend == "emulated":
+        if isinstance(printer, EmulatedPrinter):
             self.emulators.printer = printer
-        if cfg.backend == "none":
+        if isinstance(printer, DisabledPrinter):
             return printer, PrinterWorker(printer)
         return printer, PrinterWorker(printer, poll_interval_s=poll_s)
 
-    def _build_scanner(self, cfg: ScannerConfigLike) -> Any:
-        if cfg.backend == "none":
-            return InactiveDevice("scanner", DeviceStatus.DISABLED, "扫码器已停用")
-        if cfg.backend == "wedge":
-            from drivers.scanner.wedge_qt import WedgeScanner
-
-            return WedgeScanner(max_interval_ms=cfg.wedge_max_interval_ms)
-        if cfg.backend == "emulated":
-            emu = EmulatedScanner(prefix=cfg.prefix, suffix=cfg.suffix,
-                                  link=self._links() / "scanner")
-            self.emulators.scanner = emu
-            url = emu.device_path
-        else:
-            url = cfg.url
-            if not url:
-                return InactiveDevice("scanner", DeviceStatus.ERROR,
-                                      "扫码器未配置端口 (devices.scanner.url is empty)")
+    def _build_scanner(self, cfg: ScannerConfigLike) -> Scanning:
+        handlers: Handlers[ScannerConfigLike, Scanning] = Handlers("scanner")
+        handlers.register("serial", self._serial_scanner)
+        handlers.register("emulated", self._emulated_scanner)
+        handlers.register("wedge", self._wedge_scanner)
+        handlers.register("none", lambda url, cfg: DisabledScanner(
+            DeviceStatus.DISABLED, Problem.of("scanner.disabled")))
         try:
-            return SerialScanner(url, cfg.baudrate, prefix=cfg.prefix, suffix=cfg.suffix)
+            return handlers.open(url_for(cfg), cfg)
         except ValueError as err:
-            return InactiveDevice("scanner", DeviceStatus.ERROR, f"扫码器配置错误: {err}")
+            return DisabledScanner(DeviceStatus.ERROR, Problem.of("scanner.config_error"), str(err))
 
-    def _build_idcard(self, cfg: IdCardConfigLike, health_s: float) -> Any:
-        if cfg.backend == "none":
-            return InactiveDevice("idcard", DeviceStatus.DISABLED, "身份证阅读器已停用")
-        if cfg.backend == "emulated":
-            emu = EmulatedSamReader(link=self._links() / "idcard")
-            self.emulators.idcard = emu
-            url = emu.device_path
-        else:
-            url = cfg.url
-            if not url:
-                return InactiveDevice("idcard", DeviceStatus.ERROR,
-                                      "身份证阅读器未配置端口 (devices.idcard.url is empty)")
-        return IdCardDevice(url, cfg.baudrate, health_interval=health_s)
+    def _serial_scanner(self, url: DeviceUrl, cfg: ScannerConfigLike) -> Scanning:
+        if not url.target:
+            return DisabledScanner(DeviceStatus.ERROR, Problem.of("scanner.no_port"),
+                                   "devices.scanner.url is empty")
+        return SerialScanner(url.target, cfg.baudrate, prefix=cfg.prefix, suffix=cfg.suffix)
 
-    def _build_camera(self, cfg: CameraConfigLike, emulated_fps: float) -> Any:
-        if cfg.backend == "none":
-            return InactiveDevice("camera", DeviceStatus.DISABLED, "摄像头已停用")
+    def _emulated_scanner(self, url: DeviceUrl, cfg: ScannerConfigLike) -> Scanning:
+        emu = EmulatedScanner(prefix=cfg.prefix, suffix=cfg.suffix, link=self._links() / "scanner")
+        self.emulators.scanner = emu
+        return self._serial_scanner(DeviceUrl("serial", emu.device_path), cfg)
+
+    def _wedge_scanner(self, url: DeviceUrl, cfg: ScannerConfigLike) -> Scanning:
+        if self.wedge is None:
+            return DisabledScanner(DeviceStatus.ERROR, Problem.of("scanner.needs_qt"),
+                                   "no wedge scanner was handed to the device manager")
+        return self.wedge(cfg.wedge_max_interval_ms)
+
+    def _build_idcard(self, cfg: IdCardConfigLike) -> CardReading:
+        handlers: Handlers[IdCardConfigLike, CardReading] = Handlers("idcard")
+        handlers.register("serial", self._serial_idcard)
+        handlers.register("emulated", self._emulated_idcard)
+        handlers.register("none", lambda url, cfg: DisabledCardReader(
+            DeviceStatus.DISABLED, Problem.of("idcard.disabled")))
         try:
-            decoder = make_decoder(cfg.decoder)
+            return handlers.open(url_for(cfg), cfg)
+        except ValueError as err:
+            return DisabledCardReader(DeviceStatus.ERROR, Problem.of("idcard.no_port"), str(err))
+
+    def _serial_idcard(self, url: DeviceUrl, cfg: IdCardConfigLike) -> CardReading:
+        if not url.target:
+            return DisabledCardReader(DeviceStatus.ERROR, Problem.of("idcard.no_port"),
+                                      "devices.idcard.url is empty")
+        return IdCardDevice(url.target, cfg.baudrate, health_interval=self.idcard_health_s)
+
+    def _emulated_idcard(self, url: DeviceUrl, cfg: IdCardConfigLike) -> CardReading:
+        emu = EmulatedSamReader(link=self._links() / "idcard")
+        emu.faults.delay_s = float(url.option("delay_s", "0") or 0)
+        emu.faults.unplugged = url.option("unplugged") in ("1", "true")
+        self.emulators.idcard = emu
+        return self._serial_idcard(DeviceUrl("serial", emu.device_path), cfg)
+
+    def _build_camera(self, cfg: CameraConfigLike) -> Frames:
+        handlers: Handlers[CameraConfigLike, Frames] = Handlers("camera")
+        handlers.register("opencv", self._opencv_camera)
+        handlers.register("emulated", self._emulated_camera)
+        handlers.register("none", lambda url, cfg: DisabledCamera(
+            DeviceStatus.DISABLED, Problem.of("camera.disabled")))
+        try:
+            return handlers.open(url_for(cfg), cfg)
         except (DecoderUnavailable, ValueError) as err:
-            return InactiveDevice("camera", DeviceStatus.ERROR, f"二维码识别组件不可用: {err}")
-        if cfg.backend == "emulated":
-            emu = EmulatedCamera(fps=emulated_fps, width=cfg.width, height=cfg.height)
-            self.emulators.camera = emu
-            return CameraDevice(lambda: emu, decoder, preview_fps=cfg.preview_fps)
-        source, width, height = cfg.source, cfg.width, cfg.height
+            return DisabledCamera(DeviceStatus.ERROR, Problem.of("camera.decoder_unavailable"),
+                                  str(err))
+
+    def _opencv_camera(self, url: DeviceUrl, cfg: CameraConfigLike) -> Frames:
+        decoder = make_decoder(cfg.decoder, cfg.formats)
+        source, width, height = url.target, cfg.width, cfg.height
         return CameraDevice(lambda: OpenCvSource(source, width, height), decoder,
                             preview_fps=cfg.preview_fps)
+
+    def _emulated_camera(self, url: DeviceUrl, cfg: CameraConfigLike) -> Frames:
+        decoder = make_decoder(cfg.decoder, cfg.formats)
+        emu = EmulatedCamera(fps=self.emulated_camera_fps, width=cfg.width, height=cfg.height)
+        self.emulators.camera = emu
+        return CameraDevice(lambda: emu, decoder, preview_fps=cfg.preview_fps)
 
     # -- status and reconnects ----------------------------------------------------------------
 
@@ -347,10 +349,9 @@ class DeviceManager:
         return {"printer": self.printer.publisher, "scanner": self.scanner.publisher,
                 "idcard": self.idcard.publisher, "camera": self.camera.publisher}
 
-    def _restartable(self) -> list[ManagedDevice]:
+    def _restartable(self) -> list[Device]:
         return [d for d in (self.scanner, self.idcard, self.camera)
-                if not isinstance(d, InactiveDevice)]
-
+                if not isinstance(d, DisabledScanner | DisabledCardReader | DisabledCamera)]
     def _on_status(self, event: StatusEvent) -> None:
         if event.status == DeviceStatus.READY and event.device in self._backoff:
             self._backoff[event.device].reset()  # healthy again: next outage starts over

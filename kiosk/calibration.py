@@ -8,9 +8,9 @@ Each block's label is plain ASCII so it is readable whatever the encoding.
 
 from __future__ import annotations
 
+from drivers.printer.encoding import ENCODINGS
 from drivers.printer.escpos_render import EscPosRenderer
 from drivers.printer.ops import Align, Cut, Feed, Rule, Text
-from kiosk.overrides import ENCODINGS
 
 SAMPLE = "发票 开票凭条 ￥113.00 壹佰壹拾叁圆整"
 

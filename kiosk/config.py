@@ -25,6 +25,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from drivers.camera.formats import DEFAULT_FORMATS, FORMATS_PATTERN
+from drivers.printer.encoding import ENCODINGS
+from drivers.printer.paper import PAPER_WIDTHS_MM
+
 # The embedded default sits at the repository root (an editable install and a
 # source checkout both see it there).
 DEFAULT_CONFIG_PATH = Path(__file__).resolve().parent.parent / "kiosk.toml"
@@ -139,8 +143,8 @@ class PrinterConfig:
     usb_product_id: int = field(default=0, metadata=_range(0, 0xFFFF))
     host: str = ""  # network printers (port 9100)
     port: int = field(default=9100, metadata=_range(1, 65535))
-    encoding: str = field(default="GB18030", metadata=_choice("GB18030", "GBK", "Big5", "UTF-8"))
-    paper_width_mm: int = field(default=80, metadata={"choices": (58, 80)})
+    encoding: str = field(default="GB18030", metadata=_choice(*ENCODINGS))
+    paper_width_mm: int = field(default=80, metadata={"choices": PAPER_WIDTHS_MM})
     qr_mode: str = field(default="native", metadata=_choice("native", "image"))
     status_timeout_s: float = field(default=1.0, metadata=_range(0.05, 30))
 
@@ -168,6 +172,8 @@ class CameraConfig:
     backend: str = field(default="emulated", metadata=_choice("emulated", "opencv", "none"))
     source: str = "0"  # OpenCV device index, file path or stream URL
     decoder: str = field(default="zxing", metadata=_choice("zxing", "pyzbar"))
+    # Symbol formats to search, comma-separated (drivers.camera.formats.FORMATS).
+    formats: str = field(default=DEFAULT_FORMATS, metadata={"pattern": FORMATS_PATTERN})
     width: int = field(default=1280, metadata=_range(160, 7680))
     height: int = field(default=720, metadata=_range(120, 4320))
     preview_fps: int = field(default=10, metadata=_range(1, 60))

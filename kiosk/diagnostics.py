@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from drivers.base import StatusEvent
+from drivers.printer.encoding import ENCODINGS
 from drivers.printer.ops import Align, Cut, Feed, Op, Qr, Rule, Text
 from kiosk import doctor, storage
 from kiosk.admin import AdminGate, GateResult
@@ -38,7 +39,7 @@ from kiosk.calibration import calibration_bytes
 from kiosk.config import Config
 from kiosk.doctor_devices import _status_check, list_ports
 from kiosk.masking import mask_id_number, mask_name
-from kiosk.overrides import ENCODINGS, overrides, save_printer_encoding
+from kiosk.overrides import overrides, save_printer_encoding
 
 log = logging.getLogger("kiosk.diagnostics")
 
@@ -138,7 +139,7 @@ class DeviceTaps:
         scanner.on_error(lambda rej: self._scanner(
             ScannerTraffic("rejected", getattr(rej, "raw", b""), getattr(rej, "message", str(rej)))))
         devices.idcard.on_card(lambda card: self._send(self.card_sink, card))
-        devices.idcard.on_error(lambda message: self._send(self.card_sink, str(message)))
+        devices.idcard.on_error(lambda problem: self._send(self.card_sink, problem))
         devices.camera.on_preview(lambda image: self._send(self.preview_sink, image))
 
     def clear(self) -> None:
@@ -352,18 +353,9 @@ class DiagnosticsService:
 
 
 def apply_printer_encoding(printer: Any, encoding: str) -> bool:
-    """Make a running ESC/POS printer encode text as ``encoding`` from its next job on.
-
-    The driver offers no setter, and rebuilding the printer would lose its open
-    transport (and an emulated printer's state), so its renderer is replaced:
-    one attribute assignment, atomic for a job that reads it once.
-    """
-    from drivers.printer.escpos_render import EscPosRenderer
-
-    renderer = getattr(printer, "renderer", None)
-    if renderer is None:
-        return False
-    printer.renderer = EscPosRenderer(encoding, renderer.paper.width_mm, renderer.qr_mode)
+    """Make a running printer encode text as ``encoding`` from its next job on
+    (:meth:`drivers.printer.Printer.reconfigure`: the transport stays open)."""
+    printer.reconfigure(encoding=encoding)
     log.info("running printer now encodes %s", encoding,
              extra={"event": "diagnostics.printer_encoding", "encoding": encoding})
     return True

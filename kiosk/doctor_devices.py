@@ -16,10 +16,13 @@ import os
 import socket
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kiosk.config import Config
 from kiosk.doctor import FAIL, OK, WARN, Check
+
+if TYPE_CHECKING:
+    from drivers.base import StatusEvent
 
 DEVICES = ("printer", "scanner", "idcard", "camera")
 LABELS = {"printer": "printer", "scanner": "scanner", "idcard": "ID reader", "camera": "camera"}
@@ -72,8 +75,17 @@ def emulated_checks(cfg: Config, names: list[str], wait_s: float) -> dict[str, C
         statuses = manager.statuses()
     finally:
         manager.stop()
-    return {n: _status_check(n, statuses[n].status, statuses[n].message, "emulated")
+    return {n: _status_check(n, statuses[n].status, _words(statuses[n]), "emulated")
             for n in names}
+
+
+def _words(event: StatusEvent) -> str:
+    """The problem in English words (the doctor speaks to a technician's terminal) + detail."""
+    from kiosk.messages import text_for
+
+    if event.problem is None:
+        return event.detail
+    return text_for(event.problem).en + (f": {event.detail}" if event.detail else "")
 
 
 def real_check(name: str, dev: Any) -> Check:

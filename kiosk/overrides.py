@@ -15,13 +15,13 @@ import logging
 
 import sqlite_utils
 
+from drivers.printer.encoding import ENCODINGS
 from kiosk.config import Config, PrinterConfig
 from kiosk.storage import DB_FILE, get_meta, open_database, set_meta
 
 log = logging.getLogger("kiosk.overrides")
 
 PRINTER_ENCODING_KEY = "override.devices.printer.encoding"
-ENCODINGS = ("GB18030", "GBK", "Big5", "UTF-8")
 
 
 def save_printer_encoding(db: sqlite_utils.Database, encoding: str) -> None:

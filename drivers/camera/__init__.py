@@ -1,23 +1,27 @@
 """Camera QR reading: OpenCV capture, zxing-cpp or pyzbar decoding, emulated camera.
 
 ``CameraDevice`` is the worker, ``OpenCvSource`` the real capture,
-``EmulatedCamera`` (``drivers.camera.emulated``) the emulated one.
+``EmulatedCamera`` (``drivers.camera.emulated``) the emulated one. Names
+resolve lazily (as in :mod:`drivers.printer`) so the config loader can read
+:mod:`drivers.camera.formats` without loading OpenCV or a decoder.
 """
 
-from drivers.camera.decoders import (
-    Decoder,
-    DecoderUnavailable,
-    PyzbarDecoder,
-    ZxingDecoder,
-    make_decoder,
-)
-from drivers.camera.dedupe import RepeatFilter
-from drivers.camera.device import CameraDevice, to_qimage
-from drivers.camera.emulated import EmulatedCamera
-from drivers.camera.source import CameraUnavailable, FrameSource, OpenCvSource
+from __future__ import annotations
 
-__all__ = [
-    "CameraDevice", "CameraUnavailable", "Decoder", "DecoderUnavailable", "EmulatedCamera",
-    "FrameSource", "OpenCvSource", "PyzbarDecoder", "RepeatFilter", "ZxingDecoder",
-    "make_decoder", "to_qimage",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "Decoder": "decoders", "DecoderUnavailable": "decoders", "PyzbarDecoder": "decoders",
+    "ZxingDecoder": "decoders", "make_decoder": "decoders",
+    "RepeatFilter": "dedupe", "CameraDevice": "device", "EmulatedCamera": "emulated",
+    "CameraUnavailable": "source", "FrameSource": "source", "OpenCvSource": "source",
+    "FORMATS": "formats", "parse_formats": "formats",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module 'drivers.camera' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"drivers.camera.{_EXPORTS[name]}"), name)

@@ -3,7 +3,9 @@
 The worker reads frames from a :class:`FrameSource`, decodes each with the
 configured decoder, reports every code once per appearance (see
 :class:`RepeatFilter`) to ``on_code`` callbacks, and hands preview frames to
-``on_preview`` callbacks as ``QImage`` at no more than ``preview_fps``. A
+``on_preview`` callbacks as BGR ``numpy`` arrays (scaled to ``preview_width``,
+owning their pixels) at no more than ``preview_fps``; the UI makes pictures of
+them (drivers import no Qt). A
 camera that cannot be opened or stops giving frames ends the worker with
 status OFFLINE and a message; the device manager reopens it. Callbacks run on
 the worker thread (the UI adapts them to queued signals).
@@ -19,28 +21,27 @@ from typing import Any
 
 import cv2
 import numpy as np
-from PySide6.QtGui import QImage
 
 from drivers.base import DeviceStatus, StatusPublisher
 from drivers.camera.decoders import Decoder
 from drivers.camera.dedupe import RepeatFilter
 from drivers.camera.source import CameraUnavailable, FrameSource
+from drivers.contract import Frame, FrameCallback
+from drivers.problem import Problem
 
 log = logging.getLogger("drivers.camera")
 
-PreviewCallback = Callable[[QImage], None]
+PreviewCallback = FrameCallback
 
 
-def to_qimage(frame: np.ndarray, max_width: int | None = None) -> QImage:
-    """A BGR frame as a QImage that owns its pixels (safe to pass across threads)."""
+def preview_frame(frame: Frame, max_width: int | None = None) -> Frame:
+    """A BGR frame scaled down to ``max_width`` that owns its pixels (a copy, never a
+    view of the source's buffer, so it is safe to hand to another thread)."""
     if max_width and frame.shape[1] > max_width:
         scale = max_width / frame.shape[1]
-        frame = cv2.resize(frame, (max_width, round(frame.shape[0] * scale)),
-                           interpolation=cv2.INTER_AREA)
-    frame = np.ascontiguousarray(frame)
-    height, width = frame.shape[:2]
-    image = QImage(frame.data, width, height, frame.strides[0], QImage.Format.Format_BGR888)
-    return image.copy()  # detach from the numpy buffer
+        return np.ascontiguousarray(cv2.resize(frame, (max_width, round(frame.shape[0] * scale)),
+                                               interpolation=cv2.INTER_AREA))
+    return np.array(frame, dtype=np.uint8, order="C", copy=True)
 
 
 class CameraDevice:
@@ -109,10 +110,11 @@ class CameraDevice:
         try:
             source.open()
         except CameraUnavailable as err:
-            self.publisher.publish(DeviceStatus.OFFLINE, str(err))
+            self.publisher.publish(DeviceStatus.OFFLINE, Problem.of("camera.unavailable"), str(err))
             return
         except Exception as err:  # a backend's own failure: stays at the boundary
-            self.publisher.publish(DeviceStatus.OFFLINE, f"摄像头不可用 ({err})")
+            self.publisher.publish(DeviceStatus.OFFLINE, Problem.of("camera.unavailable"),
+                                   f"{type(err).__name__}: {err}")
             return
         self._source = source
         self.repeat_filter.reset()
@@ -121,7 +123,8 @@ class CameraDevice:
             self._loop(source)
         except Exception as err:  # a bug must surface as a status, not a silent dead thread
             log.exception("camera worker failed", extra={"event": "camera.worker_failed"})
-            self.publisher.publish(DeviceStatus.ERROR, f"摄像头程序错误 ({err})")
+            self.publisher.publish(DeviceStatus.ERROR, Problem.of("camera.program_error"),
+                                   f"{type(err).__name__}: {err}")
         finally:
             self._source = None
             source.close()
@@ -132,12 +135,14 @@ class CameraDevice:
             frame = source.read()
             if frame is None:
                 if not self._stop.is_set():
-                    self.publisher.publish(DeviceStatus.OFFLINE, "摄像头不可用 (no frames)")
+                    self.publisher.publish(DeviceStatus.OFFLINE, Problem.of("camera.no_frames"),
+                                           "the source gave no frame")
                 return
             if not self._active.is_set():
                 continue  # paused: frames are read (the camera stays live) and dropped
             now = time.monotonic()
-            gray = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+            gray: Frame = (frame if frame.ndim == 2
+                           else np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), np.uint8))
             for code in self.repeat_filter.update(self.decoder.decode(gray), now):
                 log.info("camera decoded a code (%d chars)", len(code),
                          extra={"event": "camera.code"})
@@ -145,7 +150,7 @@ class CameraDevice:
             self.frames_decoded += 1
             if self._previews and now - last_preview >= 1.0 / self.preview_fps:
                 last_preview = now
-                self._call(self._previews, to_qimage(frame, self.preview_width))
+                self._call(self._previews, preview_frame(frame, self.preview_width))
 
     @staticmethod
     def _call(callbacks: Sequence[Callable[[Any], None]], arg: object) -> None:

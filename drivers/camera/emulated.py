@@ -101,7 +101,7 @@ class EmulatedCamera:
 
     def open(self) -> None:
         if not self._plugged:
-            raise CameraUnavailable("摄像头不可用 (emulated camera unplugged)")
+            raise CameraUnavailable("emulated camera unplugged")
         self._wake.clear()
         self._open = True
         self._next_at = time.monotonic()

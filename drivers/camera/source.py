@@ -37,7 +37,7 @@ class OpenCvSource:
         cap = cv2.VideoCapture(target)
         if not cap.isOpened():
             cap.release()
-            raise CameraUnavailable(f"摄像头不可用 (cannot open camera {self.source!r})")
+            raise CameraUnavailable(f"cannot open camera {self.source!r}")
         cap.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
         cap.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)
         self._cap = cap

@@ -18,8 +18,12 @@ from collections.abc import Callable
 from drivers.base import DeviceStatus, StatusPublisher
 from drivers.idcard.identity import IdentityCard
 from drivers.idcard.reader import SamError, SamPortError, SamReader
+from drivers.problem import Problem
 
 log = logging.getLogger("drivers.idcard")
+
+NO_ANSWER = Problem.of("idcard.no_answer")
+ProblemCallback = Callable[[Problem], None]
 
 
 class IdCardDevice:
@@ -33,7 +37,7 @@ class IdCardDevice:
         self.health_interval = health_interval
         self.publisher = StatusPublisher(self.name)
         self._card_callbacks: list[Callable[[IdentityCard], None]] = []
-        self._error_callbacks: list[Callable[[str], None]] = []
+        self._error_callbacks: list[ProblemCallback] = []
         self._armed = threading.Event()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -42,7 +46,8 @@ class IdCardDevice:
     def on_card(self, callback: Callable[[IdentityCard], None]) -> None:
         self._card_callbacks.append(callback)
 
-    def on_error(self, callback: Callable[[str], None]) -> None:
+    def on_error(self, callback: ProblemCallback) -> None:
+        """``callback(Problem)`` when a card was there but could not be read."""
         self._error_callbacks.append(callback)
 
     @property
@@ -86,26 +91,26 @@ class IdCardDevice:
         try:
             reader = SamReader(self.url, self.baudrate)
         except SamPortError as err:
-            self.publisher.publish(DeviceStatus.OFFLINE, f"身份证阅读器未连接 ({err})")
+            self.publisher.publish(DeviceStatus.OFFLINE, Problem.of("idcard.offline"), str(err))
             return
         try:
             self._serve(reader)
         except Exception as err:  # a bug must surface as a status, not a silent dead thread
             log.exception("ID card worker failed", extra={"event": "idcard.worker_failed"})
-            self.publisher.publish(DeviceStatus.ERROR, f"身份证阅读器程序错误 ({err})")
+            self.publisher.publish(DeviceStatus.ERROR, Problem.of("idcard.program_error"), str(err))
         finally:
             reader.close()
 
     def _serve(self, reader: SamReader) -> None:
         try:
             if not reader.sam_status(self.read_timeout):
-                self.publisher.publish(DeviceStatus.OFFLINE, "身份证阅读器无应答，请检查连接")
+                self.publisher.publish(DeviceStatus.OFFLINE, NO_ANSWER)
                 return
         except SamPortError as err:
-            self.publisher.publish(DeviceStatus.OFFLINE, f"身份证阅读器连接中断 ({err})")
+            self.publisher.publish(DeviceStatus.OFFLINE, Problem.of("idcard.lost"), str(err))
             return
         except SamError as err:
-            self.publisher.publish(DeviceStatus.ERROR, f"身份证阅读器故障: {err}")
+            self.publisher.publish(DeviceStatus.ERROR, Problem.of("idcard.fault"), str(err))
             return
         self.publisher.publish(DeviceStatus.READY)
         while not self._stop.is_set():
@@ -113,7 +118,7 @@ class IdCardDevice:
                 if self._armed.is_set():
                     card = reader.read_card(self.read_timeout)
                     if card is None and not reader.answered:
-                        self.publisher.publish(DeviceStatus.OFFLINE, "身份证阅读器无应答，请检查连接")
+                        self.publisher.publish(DeviceStatus.OFFLINE, NO_ANSWER)
                         return
                     if card is not None and not self._stop.is_set():
                         self._emit_card(card)
@@ -122,16 +127,16 @@ class IdCardDevice:
                     if self._wake.wait(self.health_interval) or self._stop.is_set():
                         continue
                     if not reader.sam_status(self.read_timeout):
-                        self.publisher.publish(DeviceStatus.OFFLINE, "身份证阅读器无应答，请检查连接")
+                        self.publisher.publish(DeviceStatus.OFFLINE, NO_ANSWER)
                         return
                 self.publisher.publish(DeviceStatus.READY)
             except SamPortError as err:
-                self.publisher.publish(DeviceStatus.OFFLINE, f"身份证阅读器连接中断 ({err})")
+                self.publisher.publish(DeviceStatus.OFFLINE, Problem.of("idcard.lost"), str(err))
                 return
             except SamError as err:
                 log.warning("ID card read failed: %s", err, extra={"event": "idcard.read_failed"})
                 for callback in list(self._error_callbacks):
-                    self._call(callback, f"读卡失败，请重新放置身份证 ({err})")
+                    self._call(callback, err.problem)  # the reader's own code and parameters
 
     def _emit_card(self, card: IdentityCard) -> None:
         for callback in list(self._card_callbacks):

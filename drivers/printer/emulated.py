@@ -17,7 +17,7 @@ import time
 
 from PIL import Image
 
-from drivers.printer.device import EscPosPrinter
+from drivers.printer.device import STATUS_MAX_AGE_S, EscPosPrinter
 from drivers.printer.emulator import PaperState, PrinterEmulator
 
 
@@ -103,8 +103,9 @@ class LoopbackTransport:
 
 class EmulatedPrinter(EmulatorControls, EscPosPrinter):
     def __init__(self, *, encoding: str = "GB18030", paper_width_mm: int = 80,
-                 status_timeout_s: float = 1.0, qr_mode: str = "native") -> None:
+                 status_timeout_s: float = 1.0, qr_mode: str = "native",
+                 status_max_age_s: float = STATUS_MAX_AGE_S) -> None:
         self.emulator = PrinterEmulator(encoding, paper_width_mm)
         super().__init__(LoopbackTransport(self.emulator), encoding=encoding,
                          paper_width_mm=paper_width_mm, status_timeout_s=status_timeout_s,
-                         qr_mode=qr_mode)
+                         qr_mode=qr_mode, status_max_age_s=status_max_age_s)

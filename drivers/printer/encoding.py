@@ -49,6 +49,10 @@ PROFILES: dict[str, EncodingProfile] = {
     "UTF-8": EncodingProfile("UTF-8", "utf-8", 4, False),
 }
 
+# The encodings a printer can be set to, in the order offered (config choices,
+# diagnostics' calibration page and its picker, the local override).
+ENCODINGS: tuple[str, ...] = tuple(PROFILES)
+
 SUBSTITUTES: dict[str, tuple[str, ...]] = {
     "\u00a5": ("\uffe5", "\u00a5", "RMB"),  # ¥ half-width yen/yuan
     "\uffe5": ("\uffe5", "\u00a5", "RMB"),  # ￥ full-width

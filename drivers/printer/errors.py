@@ -1,23 +1,27 @@
-"""Printer failures as exceptions with a message a person can act on.
+"""Printer failures as exceptions carrying a problem code (words: :mod:`kiosk.messages`).
 
-Each error carries the :class:`~drivers.base.DeviceStatus` it stands for, so
-a caller can both show ``str(err)`` and update a status display. They never
-carry receipt content (which may hold personal data).
+Each error carries the :class:`~drivers.base.DeviceStatus` it stands for and a
+:class:`~drivers.problem.Problem`, so a caller can both show the catalogue's
+words and update a status display; ``str(err)`` is the code plus a technical
+detail for the log. They never carry receipt content (which may hold personal
+data).
 """
 
 from __future__ import annotations
 
 from drivers.base import DeviceStatus, StatusEvent
+from drivers.problem import Problem, ProblemError
 
 
-class PrinterError(Exception):
-    """Printing failed; ``str(err)`` is the human message."""
+class PrinterError(ProblemError):
+    """Printing failed: ``problem`` says why, ``message`` is the log line."""
 
     status: DeviceStatus = DeviceStatus.ERROR
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, problem: Problem, detail: str = "") -> None:
+        super().__init__(problem, detail)
+        self.detail = detail
+        self.message = str(self)
 
 
 class PrinterOffline(PrinterError):
@@ -46,15 +50,19 @@ class PrinterDisabled(PrinterError):
     status = DeviceStatus.DISABLED
 
 
+_ERRORS: dict[DeviceStatus, type[PrinterError]] = {
+    DeviceStatus.OFFLINE: PrinterOffline,
+    DeviceStatus.PAPER_OUT: PaperOut,
+    DeviceStatus.COVER_OPEN: CoverOpen,
+    DeviceStatus.UNKNOWN: PrinterTimeout,
+    DeviceStatus.DISABLED: PrinterDisabled,
+}
+
+
 def error_for(event: StatusEvent) -> PrinterError | None:
     """The exception that stops a print for ``event``, or None when it may print."""
-    if event.status.usable:
+    if event.status.works:
         return None
-    cls: type[PrinterError] = {
-        DeviceStatus.OFFLINE: PrinterOffline,
-        DeviceStatus.PAPER_OUT: PaperOut,
-        DeviceStatus.COVER_OPEN: CoverOpen,
-        DeviceStatus.UNKNOWN: PrinterTimeout,
-        DeviceStatus.DISABLED: PrinterDisabled,
-    }.get(event.status, PrinterError)
-    return cls(event.message or f"printer not ready ({event.status.value})")
+    cls = _ERRORS.get(event.status, PrinterError)
+    problem = event.problem or Problem.of("printer.fault", status=event.status.value)
+    return cls(problem, event.detail or f"printer not ready ({event.status.value})")

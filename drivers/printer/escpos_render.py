@@ -77,13 +77,13 @@ class EscPosRenderer:
         out._raw(self.job_header())
         for op in ops:
             self._op(out, op)
-        return out.output
+        return bytes(out.output)
 
     def render_op(self, op: Op) -> bytes:
         """One op's bytes (no job header)."""
         out = Dummy()
         self._op(out, op)
-        return out.output
+        return bytes(out.output)
 
     def _op(self, out: Dummy, op: Op) -> None:
         if isinstance(op, Text):
@@ -148,8 +148,10 @@ def raster_command(image: Image.Image) -> bytes:
     stdout whenever the printer profile lacks a paper width.
     """
     im = EscposImage(image)
-    return (b"\x1d\x76\x30\x00" + im.width_bytes.to_bytes(2, "little")
-            + im.height.to_bytes(2, "little") + im.to_raster_format())
+    width: int = im.width_bytes
+    height: int = im.height
+    return (b"\x1d\x76\x30\x00" + width.to_bytes(2, "little")
+            + height.to_bytes(2, "little") + bytes(im.to_raster_format()))
 
 
 def _mag(n: int) -> int:

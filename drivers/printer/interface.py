@@ -14,14 +14,25 @@ from drivers.printer.paper import Paper
 class Printer(Protocol):
     """A receipt printer. Every method does IO: call it from a PrinterWorker, not the UI thread.
 
-    ``status()`` asks the printer; ``preflight()`` is what the kiosk runs before it
-    offers printing (usable = READY or PAPER_LOW; silence is UNKNOWN, not usable).
+    ``status()`` asks the printer; ``preflight()`` is the same, logged (it works =
+    READY, BUSY or PAPER_LOW; silence is UNKNOWN, which does not).
     ``print_ops``/``print_raw`` raise a :class:`~drivers.printer.errors.PrinterError`
-    subclass with a human message. Status changes go to ``publisher`` listeners.
+    subclass carrying a problem code. Status changes go to ``publisher`` listeners.
+    ``paper`` and ``encoding`` are the printer's; layouts read the paper's columns
+    from here, and ``reconfigure`` changes them from the next job on.
     """
 
+    name: str
     publisher: StatusPublisher
-    paper: Paper
+
+    @property
+    def paper(self) -> Paper: ...
+
+    @property
+    def encoding(self) -> str: ...
+
+    def reconfigure(self, *, encoding: str | None = None,
+                    paper_width_mm: int | None = None) -> None: ...
 
     def status(self) -> StatusEvent: ...
 

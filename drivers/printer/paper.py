@@ -1,4 +1,8 @@
-"""Paper geometry of 58 mm and 80 mm thermal printers (203 dpi, Font A 12x24 dots)."""
+"""Paper geometry of 58 mm and 80 mm thermal printers (203 dpi, Font A 12x24 dots).
+
+:data:`PAPERS` is the one table of supported widths: the config schema's
+choices, the renderer's rules and the receipt layouts' columns all read it.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +18,19 @@ class Paper:
     width_mm: int
     dots: int  # printable width in dots
     columns: int  # Font A half-width columns per line
+    qr_module: int  # dots per QR module for a receipt's fetch code
 
     @classmethod
     def for_width(cls, width_mm: int) -> Paper:
-        if width_mm == 58:
-            return cls(58, 384, 32)
-        if width_mm == 80:
-            return cls(80, 576, 48)
-        raise ValueError(f"unsupported paper width {width_mm} mm (58 or 80)")
+        try:
+            return PAPERS[width_mm]
+        except KeyError:
+            raise ValueError(f"unsupported paper width {width_mm} mm "
+                             f"({' or '.join(map(str, PAPERS))})") from None
+
+
+PAPERS: dict[int, Paper] = {
+    58: Paper(58, 384, 32, 6),
+    80: Paper(80, 576, 48, 8),
+}
+PAPER_WIDTHS_MM: tuple[int, ...] = tuple(PAPERS)

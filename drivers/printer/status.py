@@ -18,6 +18,7 @@ which is not usable.
 from __future__ import annotations
 
 from drivers.base import DeviceStatus
+from drivers.problem import Problem
 
 STATUS_REQUEST = b"\x10\x04\x01\x10\x04\x02\x10\x04\x04"
 
@@ -32,26 +33,32 @@ FIXED_MASK, FIXED_BITS = 0x93, 0x12
 NO_ANSWER = "printer did not answer"
 
 
-def decode_status(answer: bytes) -> tuple[DeviceStatus, str]:
-    """Map the answers to STATUS_REQUEST (n=1, 2, 4 in order) to a status and message."""
+Decoded = tuple[DeviceStatus, Problem | None, str]  # status, problem, technical detail
+
+
+def decode_status(answer: bytes) -> Decoded:
+    """Map the answers to STATUS_REQUEST (n=1, 2, 4 in order) to a status, problem and detail."""
     if not answer:
-        return DeviceStatus.UNKNOWN, NO_ANSWER
+        return DeviceStatus.UNKNOWN, Problem.of("printer.unknown"), NO_ANSWER
     if len(answer) < 3:
-        return DeviceStatus.UNKNOWN, f"printer answered only {len(answer)} of 3 status bytes"
+        return (DeviceStatus.UNKNOWN, Problem.of("printer.bad_answer"),
+                f"printer answered only {len(answer)} of 3 status bytes")
     printer, cause, paper = answer[0], answer[1], answer[2]
     if any(b & FIXED_MASK != FIXED_BITS for b in (printer, cause, paper)):
-        return DeviceStatus.UNKNOWN, f"printer sent an unexpected status answer {answer[:3].hex(' ')}"
+        return (DeviceStatus.UNKNOWN, Problem.of("printer.bad_answer"),
+                f"printer sent an unexpected status answer {answer[:3].hex(' ')}")
     if cause & CAUSE_COVER_OPEN:
-        return DeviceStatus.COVER_OPEN, "printer cover is open: close it"
+        return DeviceStatus.COVER_OPEN, Problem.of("printer.cover_open"), "printer cover is open"
     if paper & PAPER_OUT == PAPER_OUT or cause & CAUSE_PAPER_END:
-        return DeviceStatus.PAPER_OUT, "printer is out of paper: load a new roll"
+        return DeviceStatus.PAPER_OUT, Problem.of("printer.paper_out"), "printer is out of paper"
     if cause & CAUSE_ERROR:
-        return DeviceStatus.ERROR, "printer reports an error: switch it off and on"
+        return DeviceStatus.ERROR, Problem.of("printer.fault"), "printer reports an error"
     if printer & ONLINE_OFFLINE:
-        return DeviceStatus.OFFLINE, "printer is offline"
+        return DeviceStatus.OFFLINE, Problem.of("printer.offline"), "printer is offline"
     if paper & PAPER_NEAR_END:
-        return DeviceStatus.PAPER_LOW, "printer paper is running low"
-    return DeviceStatus.READY, ""
+        return (DeviceStatus.PAPER_LOW, Problem.of("printer.paper_low"),
+                "printer paper is running low")
+    return DeviceStatus.READY, None, ""
 
 
 def encode_status(*, offline: bool = False, cover_open: bool = False, paper: str = "ok",

@@ -24,7 +24,7 @@ from drivers.printer.ops import Op
 
 log = logging.getLogger("drivers.printer")
 
-_Job = tuple[Callable[[], Any], Future]
+_Job = tuple[Callable[[], Any], Future[Any]]
 
 
 class PrinterWorker:

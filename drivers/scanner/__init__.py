@@ -1,18 +1,16 @@
 """QR/barcode scanners: serial (line-based) and USB keyboard wedge.
 
-Both offer the :class:`drivers.scanner.base.Scanner` interface: ``on_code``,
+Both offer the :class:`drivers.contract.Scanning` contract: ``on_code``,
 ``on_error``, ``start``, ``stop`` and a ``publisher`` of status events. The
-wedge backend lives in ``drivers.scanner.wedge_qt`` (imports Qt) and is not
-imported here.
+wedge's Qt event filter is UI glue and lives in ``ui/wedge.py``; its pure
+timing rule is :class:`WedgeDetector` here.
 """
 
-from drivers.scanner.base import CodeCallback, ErrorCallback, Scanner
 from drivers.scanner.emulated import EmulatedScanner
 from drivers.scanner.framing import LineFramer, Rejected
 from drivers.scanner.serial_scanner import SerialScanner
 from drivers.scanner.wedge import WedgeDetector, WedgeOutput
 
 __all__ = [
-    "CodeCallback", "EmulatedScanner", "ErrorCallback", "LineFramer", "Rejected", "Scanner",
-    "SerialScanner", "WedgeDetector", "WedgeOutput",
+    "EmulatedScanner", "LineFramer", "Rejected", "SerialScanner", "WedgeDetector", "WedgeOutput",
 ]

@@ -16,17 +16,28 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from drivers.problem import Problem
+
 MAX_LINE = 4096
 _STRAY = "\r\n"  # CR/LF left over when the suffix setting is only one of them
 
 
 @dataclass(frozen=True)
 class Rejected:
-    """A line that was dropped: ``reason`` is a short key, ``message`` says what happened."""
+    """A line that was dropped: ``reason`` is a short key, ``problem`` its catalogue code."""
 
     reason: str  # "too_long", "not_utf8", "control_chars", "missing_prefix"
-    message: str
     raw: bytes  # at most the first 64 bytes
+    detail: str = ""  # technical detail (English)
+
+    @property
+    def problem(self) -> Problem:
+        return Problem.of(f"scanner.{self.reason}")
+
+    @property
+    def message(self) -> str:
+        """The code and detail as one log line (words: :mod:`kiosk.messages`)."""
+        return f"{self.problem}: {self.detail}" if self.detail else str(self.problem)
 
 
 Item = str | Rejected
@@ -73,7 +84,7 @@ class LineFramer:
                 out.append(item)
 
     def _too_long(self, head: bytes) -> Rejected:
-        return Rejected("too_long", f"扫码内容过长 (over {self.max_length} bytes), dropped", head)
+        return Rejected("too_long", head, f"over {self.max_length} bytes, dropped")
 
     def _line(self, line: bytes) -> Item | None:
         line = line.strip(_STRAY.encode())  # CR/LF left over by a one-character suffix
@@ -83,14 +94,12 @@ class LineFramer:
             return self._too_long(line[:64])
         if self.prefix:
             if not line.startswith(self.prefix):
-                return Rejected("missing_prefix", "扫码数据缺少前缀 (missing prefix), dropped",
-                                line[:64])
+                return Rejected("missing_prefix", line[:64], "missing prefix, dropped")
             line = line[len(self.prefix):]
         try:
             text = line.decode(self.encoding)
         except UnicodeDecodeError:
-            return Rejected("not_utf8", "扫码内容不是 UTF-8 文本 (not UTF-8), dropped", line[:64])
+            return Rejected("not_utf8", line[:64], "not UTF-8, dropped")
         if not text or _controls(text):
-            return Rejected("control_chars", "扫码内容含控制字符或为空 (control characters), dropped",
-                            line[:64])
+            return Rejected("control_chars", line[:64], "control characters, dropped")
         return text

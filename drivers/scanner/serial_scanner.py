@@ -18,14 +18,15 @@ import serial
 from serial.threaded import Protocol, ReaderThread
 
 from drivers.base import DeviceStatus, StatusPublisher
-from drivers.scanner.base import CodeCallback, ErrorCallback
+from drivers.contract import CodeCallback, RejectedCallback
+from drivers.problem import Problem
 from drivers.scanner.framing import MAX_LINE, LineFramer, Rejected
 from drivers.serialport import open_port
 
 log = logging.getLogger("drivers.scanner")
 
 
-class _ScanProtocol(Protocol):
+class _ScanProtocol(Protocol):  # type: ignore[misc, unused-ignore]  # pyserial: no hints
     def __init__(self, owner: SerialScanner) -> None:
         self.owner = owner
         self.framer = LineFramer(owner.prefix, owner.suffix, owner.max_length)
@@ -40,7 +41,7 @@ class _ScanProtocol(Protocol):
         self.owner._lost(exc)
 
 
-class _ReaderThread(ReaderThread):
+class _ReaderThread(ReaderThread):  # type: ignore[misc, unused-ignore]  # pyserial: no hints
     """pyserial's ReaderThread, plus: an OSError from the port ends it like a SerialException.
 
     Its loop catches only SerialException, but ``in_waiting`` (an ioctl) raises a
@@ -72,7 +73,7 @@ class SerialScanner:
         self.max_length = max_length
         self.publisher = StatusPublisher(self.name)
         self._codes: list[CodeCallback] = []
-        self._errors: list[ErrorCallback] = []
+        self._errors: list[RejectedCallback] = []
         self._raws: list[Callable[[bytes], None]] = []
         self._reader: ReaderThread | None = None
         self._lock = threading.Lock()
@@ -81,7 +82,7 @@ class SerialScanner:
     def on_code(self, callback: CodeCallback) -> None:
         self._codes.append(callback)
 
-    def on_error(self, callback: ErrorCallback) -> None:
+    def on_error(self, callback: RejectedCallback) -> None:
         self._errors.append(callback)
 
     def on_raw(self, callback: Callable[[bytes], None]) -> None:
@@ -101,7 +102,7 @@ class SerialScanner:
             try:
                 port = open_port(self.url, self.baudrate, timeout=None)
             except serial.SerialException as err:
-                self.publisher.publish(DeviceStatus.OFFLINE, f"扫码器未连接 ({err})")
+                self.publisher.publish(DeviceStatus.OFFLINE, Problem.of("scanner.offline"), str(err))
                 return
             self._reader = _ReaderThread(port, lambda: _ScanProtocol(self))
             self._reader.name = "scanner-reader"
@@ -143,7 +144,7 @@ class SerialScanner:
         if self._stopping or exc is None:
             return  # stopped on purpose
         log.warning("scanner port lost: %s", exc, extra={"event": "scanner.lost"})
-        self.publisher.publish(DeviceStatus.OFFLINE, "扫码器连接中断，正在重连")
+        self.publisher.publish(DeviceStatus.OFFLINE, Problem.of("scanner.lost"), str(exc))
 
     @staticmethod
     def _call(callbacks: Sequence[Callable[[Any], None]], arg: object) -> None:

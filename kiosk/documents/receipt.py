@@ -15,6 +15,7 @@ yen ``￥`` (U+FFE5, GBK A3 A4), never U+00A5, which GBK lacks.
 from __future__ import annotations
 
 from drivers.printer.ops import Align, Cut, Feed, Op, Qr, Rule, Text
+from drivers.printer.paper import Paper
 from kiosk.documents.text import display_width, money, pad_between, sanitize_text, wrap_text
 from kiosk.masking import mask_name, mask_tax_id
 from kiosk.model import BuyerType, Colour, Invoice, InvoiceLine
@@ -23,16 +24,12 @@ from kiosk.rules import amount_in_words, plain_decimal, rate_label
 __all__ = ["receipt_ops", "columns_for", "op_width", "ops_to_text", "YEN"]
 
 YEN = "\uffe5"  # ￥ full-width
-_COLUMNS = {58: 32, 80: 48}
-_QR_MODULE = {58: 6, 80: 8}
 _GENERIC_PERSON = "个人"  # the title of an anonymous personal invoice: not personal data
 
 
 def columns_for(paper_width_mm: int) -> int:
-    try:
-        return _COLUMNS[paper_width_mm]
-    except KeyError:
-        raise ValueError(f"unsupported paper width {paper_width_mm} mm (58 or 80)") from None
+    """Font A columns of a paper width (:data:`drivers.printer.paper.PAPERS`)."""
+    return Paper.for_width(paper_width_mm).columns
 
 
 def _w(s: str) -> int:
@@ -85,9 +82,17 @@ def _line_detail(line: InvoiceLine) -> str:
     return f"  {qty} x {plain_decimal(line.unit_price):f} {rate}"
 
 
-def receipt_ops(invoice: Invoice, *, paper_width_mm: int, fetch_url: str) -> list[Op]:
-    """The courtesy receipt for ``invoice`` on 58 or 80 mm paper, QR to ``fetch_url``."""
-    cols = columns_for(paper_width_mm)
+def receipt_ops(invoice: Invoice, *, fetch_url: str, paper: Paper | None = None,
+                paper_width_mm: int | None = None) -> list[Op]:
+    """The courtesy receipt for ``invoice`` on the printer's ``paper``, QR to ``fetch_url``.
+
+    ``paper`` is the printer's (``printer.paper``); ``paper_width_mm`` is for callers
+    with only a configured width (the CLI's preview). One of them is needed."""
+    if paper is None:
+        if paper_width_mm is None:
+            raise TypeError("receipt_ops needs the printer's paper (or paper_width_mm)")
+        paper = Paper.for_width(paper_width_mm)
+    cols = paper.columns
     lay = _Layout(cols)
     red = invoice.colour is Colour.RED
     lay.ops.append(Text("开票凭条", align=Align.CENTER, bold=True, width=2, height=2))
@@ -118,7 +123,7 @@ def receipt_ops(invoice: Invoice, *, paper_width_mm: int, fetch_url: str) -> lis
     url = sanitize_text(fetch_url)
     if url:
         lay.ops.append(Feed(1))
-        lay.ops.append(Qr(url, size=_QR_MODULE[paper_width_mm], align=Align.CENTER))
+        lay.ops.append(Qr(url, size=paper.qr_module, align=Align.CENTER))
         lay.ops.append(Feed(1))  # a quiet zone under the code before its caption
         lay.text("扫码下载电子发票（PDF/XML）", Align.CENTER)
         lay.text("Scan to download the e-invoice", Align.CENTER)

@@ -1,90 +1,123 @@
 """Adapters from the partners' services to the flow's ports (used by the composition root).
 
-:class:`PrinterPort` turns the printer worker's futures into the blocking,
-preflight-first calls the session's runner executes off the UI thread, and
-printer exceptions into one error with a message in both languages.
+:class:`PrinterPort` turns the printer worker's futures into the blocking calls
+the session's runner executes off the UI thread, and printer exceptions into
+one error, :class:`ReceiptNotPrinted`, carrying the printer's
+:class:`~drivers.problem.Problem` (words from :mod:`kiosk.messages`). A print
+asks the printer's status once: the driver refuses a printer that does not
+work before any byte is sent, so no separate preflight round trip is made.
+Layouts read the paper (columns, QR module) from the printer itself.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from concurrent.futures import Future
+from typing import Protocol
 
-from drivers.base import DeviceStatus, StatusEvent
-from drivers.printer.errors import PrinterError, error_for
+from drivers.base import DeviceStatus
+from drivers.printer.errors import PrinterError
+from drivers.printer.interface import Printer
 from drivers.printer.ops import Align, Cut, Feed, Op, Qr, Rule, Text
+from drivers.printer.paper import Paper
+from drivers.problem import Problem
+from kiosk.messages import join, text_for
 from kiosk.model import Invoice, InvoiceRequest
 
 log = logging.getLogger("kiosk.flow")
 
 PRINT_TIMEOUT_S = 60.0
-
-_STATUS_TEXT: dict[DeviceStatus, tuple[str, str]] = {
-    DeviceStatus.PAPER_OUT: ("打印机缺纸", "The printer is out of paper"),
-    DeviceStatus.COVER_OPEN: ("打印机盖未关好", "The printer cover is open"),
-    DeviceStatus.OFFLINE: ("打印机未连接", "The printer is not connected"),
-    DeviceStatus.UNKNOWN: ("打印机无响应", "The printer does not answer"),
-    DeviceStatus.DISABLED: ("本终端未配置打印机", "This kiosk has no printer"),
-}
+AFTER = Problem.of("printer.invoice_still_yours")
 
 
 class ReceiptNotPrinted(Exception):
-    """A receipt could not be printed; messages for the screen, ``status`` for the log."""
+    """A receipt could not be printed: ``problem`` says why (a catalogue code), ``status``
+    is the printer's. ``message_zh``/``message_en`` (the problem's words plus what to do
+    instead) are kept for the flow until it reads ``problem`` itself."""
 
-    def __init__(self, status: DeviceStatus, detail: str = "") -> None:
-        zh, en = _STATUS_TEXT.get(status, ("打印机故障", "The printer has a fault"))
+    def __init__(self, status: DeviceStatus, detail: str = "", *,
+                 problem: Problem | None = None) -> None:
         self.status = status
-        self.message_zh = f"{zh}：发票已开具，请扫描二维码或发送到邮箱获取。"
-        self.message_en = f"{en}: your invoice is issued; scan the QR code or e-mail it."
-        super().__init__(f"{status.value}: {detail}")
+        self.problem = problem or Problem.of("printer.fault", status=status.value)
+        self.detail = detail
+        said, after = text_for(self.problem), text_for(AFTER)
+        self.message_zh = join(said.zh, after.zh, lang="zh")
+        self.message_en = join(said.en, after.en, lang="en")
+        super().__init__(f"{status.value}: {self.problem}{': ' + detail if detail else ''}")
+
+
+class PrinterWorkerLike(Protocol):
+    """What :class:`PrinterPort` needs of :class:`drivers.printer.PrinterWorker`."""
+
+    @property
+    def printer(self) -> Printer: ...
+
+    def submit_print(self, ops: Sequence[Op]) -> Future[None]: ...
 
 
 class PrinterPort:
-    """The session's :class:`~kiosk.flow.ports.ReceiptPrinter` over a printer worker."""
+    """The session's :class:`~kiosk.flow.ports.ReceiptPrinter` over a printer worker.
 
-    def __init__(self, worker: Any, receipt_ops: Callable[[Invoice], Sequence[Op]],
-                 *, timeout_s: float = PRINT_TIMEOUT_S) -> None:
+    ``receipt_ops(invoice)``, when given, lays the receipt out (the composition root's
+    old shape); otherwise :func:`kiosk.documents.receipt_ops` does, on the printer's
+    own paper, with the QR pointing at the invoice's download URL or ``fetch_base_url``.
+    """
+
+    def __init__(self, worker: PrinterWorkerLike,
+                 receipt_ops: Callable[[Invoice], Sequence[Op]] | None = None,
+                 *, fetch_base_url: str = "", timeout_s: float = PRINT_TIMEOUT_S) -> None:
         self.worker = worker
         self.receipt_ops = receipt_ops
+        self.fetch_base_url = fetch_base_url
         self.timeout_s = timeout_s
 
-    def _preflight(self) -> None:
-        event: StatusEvent = self.worker.submit_preflight().result(self.timeout_s)
-        error = error_for(event)
-        if error is not None:
-            raise ReceiptNotPrinted(event.status, event.message)
+    @property
+    def paper(self) -> Paper:
+        return self.worker.printer.paper
 
     def _print(self, ops: Sequence[Op]) -> None:
-        self._preflight()
         try:
             self.worker.submit_print(list(ops)).result(self.timeout_s)
         except PrinterError as err:
-            raise ReceiptNotPrinted(err.status, str(err)) from err
+            raise ReceiptNotPrinted(err.status, err.detail, problem=err.problem) from err
 
     def print_invoice(self, invoice: Invoice) -> None:
-        self._print(self.receipt_ops(invoice))
+        if self.receipt_ops is not None:
+            self._print(self.receipt_ops(invoice))
+            return
+        from kiosk.documents.receipt import receipt_ops
+
+        self._print(receipt_ops(invoice, paper=self.paper,
+                                fetch_url=invoice.download_url or self.fetch_base_url))
 
     def print_claim(self, request: InvoiceRequest, message_zh: str) -> None:
-        self._print(claim_ops(request, message_zh))
+        self._print(claim_ops(request, message_zh, self.paper))
 
 
-def claim_ops(request: InvoiceRequest, message_zh: str) -> list[Op]:
+def claim_ops(request: InvoiceRequest, message_zh: str, paper: Paper | None = None) -> list[Op]:
     """The claim receipt for a queued request: its reference as text and QR, what next.
 
-    Only the reference, orders and total: no buyer data goes on this slip.
+    Only the reference, orders and total: no buyer data goes on this slip. Its
+    sentences wrap to the paper's columns (the printer's paper; 80 mm if none given).
     """
+    from kiosk.documents.text import wrap_text  # lazily: kiosk.documents loads the PDF stack
+
+    columns = (paper or Paper.for_width(80)).columns
+
+    def para(*lines: str) -> list[Op]:  # each line as written, wrapped on narrow paper
+        return [Text(part, align=Align.LEFT)
+                for line in lines for part in wrap_text(line, columns, printer=True)]
+
     return [
         Text("开票申请凭条", align=Align.CENTER, bold=True, width=2, height=2),
         Rule(),
-        Text("开票平台暂时无法连接，您的申请已保存，", align=Align.LEFT),
-        Text("终端将自动重试。", align=Align.LEFT),
+        *para("开票平台暂时无法连接，您的申请已保存，", "终端将自动重试。"),
         Text(f"凭条编号: {request.request_id}", bold=True),
         Text(f"订单: {', '.join(request.order_nos)}"),
         Text(f"价税合计: ￥{request.total}"),
         Qr(request.request_id, size=6),
-        Text("稍后请再次扫描订单二维码，或凭此凭条", align=Align.LEFT),
-        Text("联系工作人员领取发票。", align=Align.LEFT),
+        *para("稍后请再次扫描订单二维码，或凭此凭条", "联系工作人员领取发票。"),
         *([Text(message_zh[:60])] if message_zh else []),
         Feed(2),
         Cut(),

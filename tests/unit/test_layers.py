@@ -38,11 +38,7 @@ ENTRY_POINTS: dict[str, frozenset[str]] = {
     "kiosk/__main__.py": frozenset({"app"}),
 }
 
-PENDING: dict[str, frozenset[str]] = {
-    # Device helper's branch removes Qt from these two (issue 10, device contract).
-    "drivers/camera/device.py": frozenset({"PySide6"}),
-    "drivers/scanner/wedge_qt.py": frozenset({"PySide6"}),
-}
+PENDING: dict[str, frozenset[str]] = {}  # none left: drivers import no Qt (issue 10)
 
 
 def imported_packages(path: Path) -> set[str]:

@@ -24,11 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from drivers.base import StatusEvent
+from drivers.problem import Problem
+from kiosk.messages import text_for
 from ui.diagnostics.relay import Jobs
 from ui.screens.base import button, label
 
-__all__ = ["DiagPage", "button", "label", "pil_to_qimage", "STATE_COLOURS", "fill_table",
-           "make_table", "state_of"]
+__all__ = ["DiagPage", "button", "label", "pil_to_qimage", "problem_words", "status_words",
+           "STATE_COLOURS", "fill_table", "make_table", "state_of"]
 
 # Board colours by check grade (ok / warn / fail) and their text marks.
 STATE_COLOURS = {"ok": QColor("#d7f5df"), "warn": QColor("#fff1c2"), "fail": QColor("#ffd9d6")}
@@ -104,6 +107,19 @@ def fill_table(table: QTableWidget, rows: Sequence[Sequence[str]],
             if colour is not None:
                 item.setBackground(colour)
             table.setItem(r, c, item)
+
+
+def problem_words(problem: Problem) -> str:
+    """A problem in both languages (technicians read either)."""
+    words = text_for(problem)
+    return f"{words.zh} {words.en}"
+
+
+def status_words(event: StatusEvent) -> str:
+    """A device's problem in both languages, with its technical detail (for technicians)."""
+    if event.problem is None:
+        return event.detail
+    return problem_words(event.problem) + (f" ({event.detail})" if event.detail else "")
 
 
 def pil_to_qimage(image: Any) -> QImage:

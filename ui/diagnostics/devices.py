@@ -23,9 +23,19 @@ from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QColor, QFont, QFontDatabase, QImage, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QSizePolicy
 
+from drivers.problem import Problem
 from kiosk.diagnostics import DiagnosticsService, ScannerTraffic, hex_and_text, masked_card
-from ui.diagnostics.common import DiagPage, button, fill_table, label, make_table
+from ui.diagnostics.common import (
+    DiagPage,
+    button,
+    fill_table,
+    label,
+    make_table,
+    problem_words,
+    status_words,
+)
 from ui.diagnostics.relay import Jobs, Relay
+from ui.frames import to_qimage
 
 CARD_TIMEOUT_MS = 20000
 
@@ -56,7 +66,7 @@ class ScannerPage(DiagPage):
         super().enter()
         event = self.service.devices.statuses()["scanner"]
         self.status.setText(self.tr("状态 Status: ") + event.status.value.upper()
-                            + (f" — {event.message}" if event.message else ""))
+                            + (f" — {status_words(event)}" if event.message else ""))
         self.service.taps.scanner_sink = lambda item: self._relay.post(self._show, item)
 
     def leave(self) -> None:
@@ -124,7 +134,7 @@ class IdCardPage(DiagPage):
         super().enter()
         event = self.service.devices.statuses()["idcard"]
         self.status.setText(self.tr("状态 Status: ") + event.status.value.upper()
-                            + (f" — {event.message}" if event.message else ""))
+                            + (f" — {status_words(event)}" if event.message else ""))
         self.stop.setEnabled(False)
 
     def leave(self) -> None:
@@ -157,8 +167,8 @@ class IdCardPage(DiagPage):
     def _got(self, item: Any) -> None:
         if not self.reading:
             return
-        if isinstance(item, str):  # a read fault: keep waiting, say what happened
-            self.message.setText(item)
+        if isinstance(item, Problem | str):  # a read fault: keep waiting, say what happened
+            self.message.setText(problem_words(item) if isinstance(item, Problem) else item)
             return
         self.stop_read()
         self.message.setText(self.tr("读卡成功（已遮盖个人信息） Card read (personal data masked)"))
@@ -229,10 +239,11 @@ class CameraPage(DiagPage):
         super().enter()
         event = self.service.devices.statuses()["camera"]
         self.status.setText(self.tr("状态 Status: ") + event.status.value.upper()
-                            + (f" — {event.message}" if event.message else ""))
+                            + (f" — {status_words(event)}" if event.message else ""))
         self.view.setText(self.tr("等待画面… Waiting for frames…"))
         self._rate_mark = (time.monotonic(), self.previews, self._camera_frames())
-        self.service.taps.preview_sink = lambda image: self._relay.post(self._frame, image)
+        self.service.taps.preview_sink = lambda frame: self._relay.post(self._frame,
+                                                                        to_qimage(frame))
         self.service.camera_running(True)
         self.fps_timer.start()
 
@@ -254,7 +265,7 @@ class CameraPage(DiagPage):
         self._rate_mark = (now, self.previews, frames)
         event = self.service.devices.statuses()["camera"]
         self.status.setText(self.tr("状态 Status: ") + event.status.value.upper()
-                            + (f" — {event.message}" if event.message else ""))
+                            + (f" — {status_words(event)}" if event.message else ""))
         self._show_stats()
 
     def _show_stats(self) -> None:

@@ -16,9 +16,17 @@ from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QButtonGroup, QGridLayout, QHBoxLayout, QScrollArea, QVBoxLayout
 
 from drivers.base import DeviceStatus, StatusEvent
+from drivers.printer.encoding import ENCODINGS
+from drivers.problem import ProblemError
 from kiosk.diagnostics import DiagnosticsService
-from kiosk.overrides import ENCODINGS
-from ui.diagnostics.common import DiagPage, button, label, pil_to_qimage
+from ui.diagnostics.common import (
+    DiagPage,
+    button,
+    label,
+    pil_to_qimage,
+    problem_words,
+    status_words,
+)
 from ui.diagnostics.relay import Jobs, Relay
 
 PAPER_TEXT = {
@@ -129,10 +137,10 @@ class PrinterPage(DiagPage):
     def _show_status(self, event: StatusEvent) -> None:
         text = self.tr("状态 Status: ") + event.status.value.upper()
         if event.message:
-            text += f" — {event.message}"
+            text += f" — {status_words(event)}"
         self.status.setText(text)
         self.paper.setText(self.tr(PAPER_TEXT.get(event.status, "纸张状态未知 Paper: unknown")))
-        self.paper.setProperty("role", "ok" if event.status.usable else "error")
+        self.paper.setProperty("role", "ok" if event.status.works else "error")
         self.paper.style().polish(self.paper)
 
     def ask_status(self) -> None:
@@ -252,4 +260,6 @@ class PrinterPage(DiagPage):
 
 
 def _message(error: BaseException) -> str:
-    return str(getattr(error, "message", "") or error)
+    if isinstance(error, ProblemError):
+        return problem_words(error.problem)
+    return str(error)

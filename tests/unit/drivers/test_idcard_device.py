@@ -10,6 +10,7 @@ import pytest
 from drivers.base import DeviceStatus
 from drivers.idcard import IdCardDevice
 from drivers.idcard.emulated import EmulatedSamReader
+from drivers.problem import Problem
 from tests.helpers.devices import Recorder, StatusRecorder
 
 
@@ -63,7 +64,8 @@ def test_read_fault_goes_to_on_error_and_the_worker_carries_on(emulator, device)
     emulator.faults.read_status = 0x41
     emulator.place_card("male")
     dev.arm()
-    assert "read card failed" in errors.get(timeout=5)
+    problem = errors.get(timeout=5)
+    assert problem.code == "idcard.status" and problem.param("status")  # the reader's own code
     emulator.faults.read_status = None
     assert cards.get(timeout=5).name == "张伟"
     assert dev.running
@@ -74,7 +76,7 @@ def test_unplugged_reader_goes_offline_while_idle(emulator, device) -> None:
     statuses.wait_for(DeviceStatus.READY)
     emulator.unplug()
     event = statuses.wait_for(DeviceStatus.OFFLINE)
-    assert "无应答" in event.message
+    assert event.problem == Problem.of("idcard.no_answer")
     dev.stop()
     assert not dev.running
 
@@ -93,7 +95,7 @@ def test_missing_port_is_offline(tmp_path) -> None:
     dev.publisher.add_listener(statuses)
     dev.start()
     event = statuses.wait_for(DeviceStatus.OFFLINE)
-    assert "未连接" in event.message
+    assert event.problem == Problem.of("idcard.offline") and "ttyNONE" in event.detail
     dev.stop()
 
 

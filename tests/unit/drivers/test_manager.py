@@ -10,7 +10,9 @@ from typing import Any
 import pytest
 
 from drivers.base import DeviceStatus
-from drivers.manager import Backoff, DeviceManager, InactiveDevice
+from drivers.disabled import DisabledScanner
+from drivers.manager import Backoff, DeviceManager
+from drivers.problem import Problem
 from drivers.serialport import PtyPair
 from kiosk.config import config_from_dict
 from tests.helpers.devices import Recorder, StatusRecorder, new_threads
@@ -142,10 +144,13 @@ def test_none_backends_are_disabled_and_start_no_threads() -> None:
 def test_serial_backend_without_url_is_an_error_with_a_message() -> None:
     mgr = DeviceManager(devices(printer={"backend": "none"}, scanner={"backend": "serial"},
                                 idcard={"backend": "serial"}, camera={"backend": "none"}))
-    assert isinstance(mgr.scanner, InactiveDevice)
-    assert mgr.statuses()["scanner"].status == DeviceStatus.ERROR
-    assert "devices.scanner.url" in mgr.statuses()["scanner"].message
-    assert "devices.idcard.url" in mgr.statuses()["idcard"].message
+    assert isinstance(mgr.scanner, DisabledScanner)
+    scanner, idcard = mgr.statuses()["scanner"], mgr.statuses()["idcard"]
+    assert scanner.status == idcard.status == DeviceStatus.ERROR
+    assert (scanner.problem, idcard.problem) == (Problem.of("scanner.no_port"),
+                                                 Problem.of("idcard.no_port"))
+    assert "devices.scanner.url" in scanner.message
+    assert "devices.idcard.url" in idcard.message
     mgr.stop()
 
 
@@ -165,13 +170,11 @@ def test_backoff_doubles_up_to_the_cap_and_resets() -> None:
     assert b.next_delay() == 0.5
 
 
-def test_wedge_backend_filters_the_application(qtbot) -> None:
+def test_wedge_backend_without_a_wedge_factory_is_an_error() -> None:
+    """drivers import no Qt: the wedge (ui.wedge.WedgeScanner) is handed in by the app."""
     mgr = DeviceManager(devices(printer={"backend": "none"}, scanner={"backend": "wedge"},
                                 idcard={"backend": "none"}, camera={"backend": "none"}))
-    mgr.start()
-    try:
-        assert mgr.statuses()["scanner"].status == DeviceStatus.READY
-        assert mgr.scanner.running
-    finally:
-        mgr.stop()
-    assert not mgr.scanner.running
+    event = mgr.statuses()["scanner"]
+    assert event.status == DeviceStatus.ERROR
+    assert event.problem == Problem.of("scanner.needs_qt")
+    mgr.stop()

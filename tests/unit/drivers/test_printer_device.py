@@ -14,8 +14,9 @@ from drivers.printer.errors import (
     PrinterTimeout,
 )
 from drivers.printer.escpos_render import EscPosRenderer
-from drivers.printer.ops import Text
+from drivers.printer.ops import Cut, Text
 from drivers.printer.status import STATUS_REQUEST
+from drivers.problem import Problem
 from tests.helpers.printer import sample_receipt_ops
 
 TIMEOUT = 0.2
@@ -55,7 +56,7 @@ def test_faults_refuse_the_print_and_keep_no_receipt(
         printer: EmulatedPrinter, fault, status: DeviceStatus, error: type[PrinterError]) -> None:
     fault(printer)
     assert printer.preflight().status is status
-    assert not printer.preflight().status.usable
+    assert not printer.preflight().status.works
     with pytest.raises(error) as info:
         printer.print_ops(sample_receipt_ops())
     assert info.value.message
@@ -100,8 +101,9 @@ def test_paper_running_out_during_the_job_is_reported_and_the_rest_prints_after_
             printer.set_paper("out")
 
     printer.publisher.add_listener(run_out)
-    with pytest.raises(PaperOut, match="may be incomplete"):
+    with pytest.raises(PaperOut, match="may be incomplete") as info:
         printer.print_ops(sample_receipt_ops())
+    assert info.value.problem == Problem.of("printer.cut_short", status="paper_out")
     assert printer.receipts == []  # held in the printer's buffer, like a real one
     printer.set_paper("ok")
     assert printer.receipts == [EscPosRenderer("GB18030", 80).render(sample_receipt_ops())]
@@ -152,3 +154,49 @@ def test_link_lost_mid_job_is_offline_and_says_so() -> None:
     with pytest.raises(PrinterOffline, match="not printed completely"):
         p.print_ops([Text("x")])
     assert p.publisher.status.status is DeviceStatus.OFFLINE
+
+
+def test_a_print_after_a_recent_good_answer_asks_the_status_once(
+        printer: EmulatedPrinter) -> None:
+    """The worker's idle poll keeps the answer fresh: a print then sends the job and ONE
+    status query (today's kiosk asked three times: preflight, before and after)."""
+    assert printer.status().status is DeviceStatus.READY  # the poll
+    asked = printer.status_queries
+    printer.print_ops([Text("x")])
+    assert printer.status_queries == asked + 1
+    job = EscPosRenderer("GB18030", 80).render([Text("x")])
+    assert printer.received == STATUS_REQUEST + job + STATUS_REQUEST  # poll, job, after-check
+
+
+def test_a_stale_or_bad_answer_is_asked_again_before_the_job() -> None:
+    printer = EmulatedPrinter(status_timeout_s=TIMEOUT, status_max_age_s=0.0)
+    printer.status()
+    printer.print_ops([Text("x"), Cut()])
+    assert printer.status_queries == 3  # too old to trust: asked before and after
+    printer.set_paper("out")
+    printer.status()
+    printer.set_paper("ok")  # reloaded since the last answer: the print is not refused
+    printer.print_ops([Text("y"), Cut()])
+    assert len(printer.receipts) == 2
+
+
+def test_problems_are_codes_not_sentences(printer: EmulatedPrinter) -> None:
+    printer.set_paper("out")
+    assert printer.status().problem == Problem.of("printer.paper_out")
+    with pytest.raises(PaperOut) as info:
+        printer.print_ops([Text("x")])
+    assert info.value.problem == Problem.of("printer.paper_out")
+
+
+def test_paper_and_encoding_are_the_printers_and_can_be_reconfigured(
+        printer: EmulatedPrinter) -> None:
+    assert (printer.paper.width_mm, printer.paper.columns, printer.encoding) == (80, 48, "GB18030")
+    printer.print_ops([Text("发票"), Cut()])
+    printer.reconfigure(encoding="UTF-8", paper_width_mm=58)
+    assert (printer.paper.columns, printer.encoding) == (32, "UTF-8")
+    printer.print_ops([Text("发票"), Cut()])
+    assert "发票".encode("gb18030") in printer.receipts[0]
+    assert "发票".encode() in printer.receipts[1]
+    with pytest.raises(ValueError):
+        printer.reconfigure(encoding="latin1")
+    assert printer.encoding == "UTF-8"  # unchanged by the refused setting

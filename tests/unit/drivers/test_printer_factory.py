@@ -17,7 +17,7 @@ def test_none_is_disabled() -> None:
     p = build_printer(PrinterSettings(backend="none"))
     assert isinstance(p, Printer)
     assert p.status().status is DeviceStatus.DISABLED
-    assert not p.preflight().status.usable
+    assert not p.preflight().status.works
     with pytest.raises(PrinterDisabled, match="turned off"):
         p.print_ops([Text("x")])
     with pytest.raises(PrinterDisabled):

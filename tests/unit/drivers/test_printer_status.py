@@ -6,6 +6,7 @@ import pytest
 
 from drivers.base import DeviceStatus
 from drivers.printer.status import NO_ANSWER, STATUS_REQUEST, decode_status, encode_status
+from drivers.problem import Problem
 
 
 def test_request_asks_printer_offline_cause_and_paper() -> None:
@@ -28,20 +29,23 @@ def test_request_asks_printer_offline_cause_and_paper() -> None:
     ],
 )
 def test_decode(answer: str, status: DeviceStatus) -> None:
-    got, message = decode_status(bytes.fromhex(answer))
+    got, problem, detail = decode_status(bytes.fromhex(answer))
     assert got is status
-    assert (message == "") == (status is DeviceStatus.READY)
+    assert (problem is None and detail == "") == (status is DeviceStatus.READY)
+    if problem is not None:
+        assert problem.code.startswith("printer.")
 
 
 def test_silence_is_unknown_never_ready() -> None:
-    assert decode_status(b"") == (DeviceStatus.UNKNOWN, NO_ANSWER)
-    assert not DeviceStatus.UNKNOWN.usable
+    assert decode_status(b"") == (DeviceStatus.UNKNOWN, Problem.of("printer.unknown"), NO_ANSWER)
+    assert not DeviceStatus.UNKNOWN.works
 
 
 def test_partial_or_garbled_answers_are_unknown() -> None:
     assert decode_status(b"\x12")[0] is DeviceStatus.UNKNOWN
-    status, message = decode_status(bytes.fromhex("ff 12 12"))
-    assert status is DeviceStatus.UNKNOWN and "ff 12 12" in message
+    status, problem, detail = decode_status(bytes.fromhex("ff 12 12"))
+    assert status is DeviceStatus.UNKNOWN and "ff 12 12" in detail
+    assert problem == Problem.of("printer.bad_answer")
 
 
 @pytest.mark.parametrize(

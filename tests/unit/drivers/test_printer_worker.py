@@ -12,6 +12,7 @@ from drivers.printer.emulated import EmulatedPrinter
 from drivers.printer.errors import PaperOut
 from drivers.printer.ops import Text
 from drivers.printer.worker import PrinterWorker
+from drivers.problem import Problem
 from tests.helpers.printer import sample_receipt_ops
 
 
@@ -42,8 +43,9 @@ def test_print_runs_on_the_worker_thread(printer: EmulatedPrinter, worker: Print
 def test_status_future(printer: EmulatedPrinter, worker: PrinterWorker) -> None:
     printer.set_paper("near_end")
     event = worker.submit_status().result(timeout=5)
-    assert event == StatusEvent("printer", DeviceStatus.PAPER_LOW, "printer paper is running low")
-    assert worker.submit_preflight().result(timeout=5).status.usable
+    assert event == StatusEvent("printer", DeviceStatus.PAPER_LOW, Problem.of("printer.paper_low"),
+                                "printer paper is running low")
+    assert worker.submit_preflight().result(timeout=5).status.works
 
 
 def test_errors_arrive_through_the_future(printer: EmulatedPrinter, worker: PrinterWorker) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from drivers.base import DeviceStatus
+from drivers.problem import Problem
 from drivers.scanner import EmulatedScanner, Rejected, SerialScanner
 from tests.helpers.devices import Recorder, StatusRecorder
 
@@ -72,7 +73,7 @@ def test_unplug_gives_offline_and_start_reconnects_after_replug(rig: Rig) -> Non
     rig.statuses.wait_for(DeviceStatus.READY)
     rig.emulator.unplug()
     event = rig.statuses.wait_for(DeviceStatus.OFFLINE)
-    assert "中断" in event.message
+    assert event.problem == Problem.of("scanner.lost")
     rig.emulator.replug()
     rig.scanner.url = rig.emulator.port_name  # a fresh pty (the manager uses a stable link)
     rig.scanner.start()
@@ -86,7 +87,7 @@ def test_missing_port_is_offline_not_an_exception(tmp_path) -> None:
     statuses = StatusRecorder()
     scanner.publisher.add_listener(statuses)
     scanner.start()
-    assert "未连接" in statuses.wait_for(DeviceStatus.OFFLINE).message
+    assert statuses.wait_for(DeviceStatus.OFFLINE).problem == Problem.of("scanner.offline")
     assert not scanner.running
     scanner.stop()
 

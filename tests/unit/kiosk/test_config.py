@@ -74,6 +74,7 @@ def test_empty_file_gives_defaults(tmp_path: Path) -> None:
         ("[seller]\nregion_code = 'BJ'", "key 'seller.region_code' has an unexpected form"),
         ("devices = 3", "[devices] must be a table"),
         ("[admin]\npin_hash = '1234'", "key 'admin.pin_hash' has an unexpected form"),
+        ("[devices.camera]\nformats = 'qr,barcode'", "key 'devices.camera.formats' has an unexpected"),
     ],
 )
 def test_each_kind_of_error_names_file_key_and_expectation(
@@ -95,6 +96,12 @@ def test_missing_and_non_utf8_files(tmp_path: Path) -> None:
     bad.write_bytes(b"[seller]\nname = '\xb1\xb1'\n")
     with pytest.raises(ConfigError, match="not UTF-8"):
         load_config(bad)
+
+
+def test_camera_formats_default_to_qr_and_take_a_list(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, "")).devices.camera.formats == "qr"
+    cfg = load_config(write(tmp_path, "[devices.camera]\nformats = 'qr, code128'"))
+    assert cfg.devices.camera.formats == "qr, code128"
 
 
 def test_integers_are_accepted_for_float_keys(tmp_path: Path) -> None:

@@ -75,14 +75,16 @@ def test_apply_printer_encoding_changes_the_next_job_only() -> None:
     printer.print_ops([Text("发票"), Cut()])
     assert "发票".encode("gb18030") in printer.receipts[0]
     assert "发票".encode() in printer.receipts[1]
-    assert apply_printer_encoding(DisabledPrinter(), "UTF-8") is False
+    disabled = DisabledPrinter()
+    assert apply_printer_encoding(disabled, "UTF-8") is True  # kept for when it is turned on
+    assert disabled.encoding == "UTF-8"
 
 
 def test_save_encoding_persists_applies_and_audits(rig) -> None:
     service, devices, _ = rig
     assert service.save_encoding("Big5") is True
     assert overrides(service.db) == {"devices.printer.encoding": "Big5"}
-    assert devices.printer.renderer.encoder.profile.name == "Big5"
+    assert devices.printer.encoding == "Big5"
     again = DiagnosticsService(service.config, devices, gateway=service.gateway)
     try:
         assert again.encoding == "Big5"  # survives a restart

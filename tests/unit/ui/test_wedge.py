@@ -8,8 +8,8 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit
 
 from drivers.base import DeviceStatus
-from drivers.scanner.wedge_qt import WedgeScanner
 from tests.helpers.devices import Recorder
+from ui.wedge import WedgeScanner
 
 
 def send_keys(target: QLineEdit, text: str, start_ms: int, step_ms: int) -> int:
@@ -90,3 +90,21 @@ def test_stop_removes_the_filter(qtbot, edit, wedge) -> None:
     with qtbot.assertNotEmitted(wedge.codeScanned):
         send_keys(edit, "ABCDEF\r", 10_000, 2)
     assert edit.text() == "ABCDEF"
+
+
+def test_the_device_manager_opens_the_wedge_it_is_handed(qtbot) -> None:
+    from drivers.manager import DeviceManager
+    from kiosk.config import config_from_dict
+
+    cfg = config_from_dict({"devices": {
+        "printer": {"backend": "none"}, "scanner": {"backend": "wedge"},
+        "idcard": {"backend": "none"}, "camera": {"backend": "none"}}}).devices
+    mgr = DeviceManager(cfg, wedge=lambda interval_ms: WedgeScanner(max_interval_ms=interval_ms))
+    mgr.start()
+    try:
+        assert isinstance(mgr.scanner, WedgeScanner)
+        assert mgr.statuses()["scanner"].status == DeviceStatus.READY
+        assert mgr.scanner.running
+    finally:
+        mgr.stop()
+    assert not mgr.scanner.running

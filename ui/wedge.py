@@ -1,5 +1,11 @@
 """The keyboard-wedge scanner: an application-wide Qt event filter feeding :class:`WedgeDetector`.
 
+UI glue, so it lives in ``ui/`` (drivers import no Qt): it offers the
+:class:`drivers.contract.Scanning` contract, and the composition root hands
+it to :class:`drivers.manager.DeviceManager` as ``wedge=WedgeScanner`` for the
+``wedge:`` scheme. The timing rule itself is the pure
+:class:`drivers.scanner.wedge.WedgeDetector`.
+
 Installed on the ``QCoreApplication`` instance it sees every key press
 whatever widget or QML item has focus. Keys of a possible scan burst are held
 (swallowed); a finished scan (fast burst + Enter) is emitted as a code and
@@ -23,10 +29,11 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent, QWindow
 
 from drivers.base import DeviceStatus, StatusPublisher
-from drivers.scanner.base import CodeCallback, ErrorCallback
+from drivers.contract import CodeCallback, RejectedCallback
+from drivers.problem import Problem
 from drivers.scanner.wedge import WedgeDetector
 
-log = logging.getLogger("drivers.scanner")
+log = logging.getLogger("ui.wedge")
 
 _ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 _COMMAND_MODIFIERS = (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier
@@ -53,7 +60,7 @@ class WedgeScanner(QObject):
         self.detector = WedgeDetector(min_length, max_interval_ms)
         self.publisher = StatusPublisher(self.name)
         self._codes: list[CodeCallback] = []
-        self._errors: list[ErrorCallback] = []
+        self._errors: list[RejectedCallback] = []
         self._held: list[_HeldKey] = []
         self._replaying = False
         self._installed_on: QCoreApplication | None = None
@@ -68,7 +75,7 @@ class WedgeScanner(QObject):
     def on_code(self, callback: CodeCallback) -> None:
         self._codes.append(callback)
 
-    def on_error(self, callback: ErrorCallback) -> None:
+    def on_error(self, callback: RejectedCallback) -> None:
         self._errors.append(callback)  # a wedge has no line errors; kept for the interface
 
     @property
@@ -78,7 +85,8 @@ class WedgeScanner(QObject):
     def start(self) -> None:
         app = QCoreApplication.instance()
         if app is None:
-            self.publisher.publish(DeviceStatus.ERROR, "键盘式扫码器需要 Qt 应用程序 (no Qt application)")
+            self.publisher.publish(DeviceStatus.ERROR, Problem.of("scanner.needs_qt"),
+                                   "no Qt application")
             return
         if self._installed_on is None:
             app.installEventFilter(self)
