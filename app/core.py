@@ -181,7 +181,10 @@ def build_core(
         find_order=orders.get,
         issue=issuing.issue,
         find_invoice_for_order=issuing.find_invoice_for_order,
-        printer=PrinterPort(printer, receipt_ops or _receipt_ops(config)) if printer else None,
+        # The receipt reads its paper (columns) from the printer itself.
+        printer=(PrinterPort(printer, receipt_ops,
+                             fetch_base_url=config.platform.download_base_url)
+                 if printer else None),
         send_mail=send_mail,
         flush_mail=flush_mail,
         authenticate=accounts.authenticate,
@@ -238,16 +241,3 @@ class MailNotSent(ProblemError):
         words = text_for(self.problem)
         self.message_zh = words.zh
         self.message_en = words.en
-
-
-def _receipt_ops(config: Config) -> Callable[[Invoice], Sequence[Op]]:
-    """The courtesy receipt's printer operations (``kiosk.documents.receipt_ops``)."""
-    width = config.devices.printer.paper_width_mm
-
-    def build(invoice: Invoice) -> Sequence[Op]:
-        from kiosk.documents.receipt import receipt_ops
-
-        return receipt_ops(invoice, paper_width_mm=width,
-                           fetch_url=invoice.download_url or config.platform.download_base_url)
-
-    return build

@@ -34,6 +34,7 @@ from ui.i18n import Languages
 from ui.main_window import MainWindow
 from ui.runner import QtRunner
 from ui.voice import VoiceKit, install_voice
+from ui.wedge import WedgeScanner
 
 if TYPE_CHECKING:  # built later, on demand (kept off the path to the first frame)
     from app.systemd import SystemdIntegration
@@ -146,7 +147,10 @@ def build_gui(
     large = config.ui.large_text if large_text is None else large_text
     theme.apply(app, large)
     if devices is None:
-        devices = DeviceManager(config.devices)
+        # A keyboard-wedge scanner is a Qt event filter (ui.wedge): drivers import no Qt,
+        # so the composition root hands the manager its factory.
+        devices = DeviceManager(config.devices,
+                                wedge=lambda ms: WedgeScanner(max_interval_ms=ms))
     renderer = ProcessDocumentRenderer() if documents_process else None
     core = build_core(config, runner=runner, printer=devices.printer_worker, gateway=gateway,
                       warm_up=False, renderer=renderer)

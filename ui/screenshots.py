@@ -16,7 +16,8 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDeadlineTimer
 
-from kiosk.flow.states import Screen, Text
+from kiosk.flow.states import Screen
+from kiosk.messages import Text
 from kiosk.model import BuyerType
 from kiosk.orderqr import make_order_qr
 

@@ -66,7 +66,8 @@ def _el(parent: ET.Element | None, tag: str, text: str | None = None,
 
 
 def _xml(root: ET.Element) -> bytes:
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return data
 
 
 def _width(text: str, size: float) -> list[float]:
