@@ -13,6 +13,7 @@ issuing service and the mail outbox run on pool threads.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,6 +22,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.core import PUMP_INTERVAL_S, Core, build_core, pump_on, serve_downloads, warm_up_imports
+from drivers.contract import Frame
 from drivers.manager import DeviceManager
 from kiosk.config import Config
 from kiosk.demo_secrets import demo_secret_problem
@@ -33,7 +35,7 @@ from ui.devices import DeviceBridge
 from ui.i18n import Languages
 from ui.main_window import MainWindow
 from ui.runner import QtRunner
-from ui.voice import VoiceKit, install_voice
+from ui.voice import VoiceKit, install_presence, install_voice
 from ui.wedge import WedgeScanner
 
 if TYPE_CHECKING:  # built later, on demand (kept off the path to the first frame)
@@ -176,10 +178,19 @@ def build_gui(
             "event": "app.demo_secrets", "problem": str(demo_problem)})
         core.session.out_of_service(text_for(demo_problem))
     kit: VoiceKit | None = None
-    if voice:  # spoken guidance (issue 17, docs/voice.md); presence needs a camera hook
+    if voice:  # spoken guidance (issue 17, docs/voice.md)
         kit = install_voice(window, core.session, config.voice, config.data_path,
                             language=languages.current, language_changed=window.languageChanged,
                             area=window.stack, prepare=config.voice.enabled)
+        # Presence looks only at the frames the paused camera drops (nobody scanning).
+        presence = install_presence(window, core.session, config.presence, kit.guide)
+        if presence is not None:
+            monitor = presence.monitor
+
+            def look(frame: Frame) -> None:
+                monitor.offer(frame, time.monotonic())
+
+            devices.camera.on_idle_frame(look)
     pump = QTimer(window)
     pump.setInterval(PUMP_INTERVAL_S * 1000)
     pump.timeout.connect(lambda: pump_on(core, runner))

@@ -89,6 +89,9 @@ class Frames(Device, Protocol):
 
     def on_preview(self, callback: FrameCallback) -> None: ...
 
+    def on_idle_frame(self, callback: FrameCallback) -> None:
+        """Frames read while paused (nobody scanning): for a presence sensor, never decoded."""
+
     def pause(self) -> None: ...
 
     def resume(self) -> None: ...

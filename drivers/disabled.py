@@ -76,6 +76,9 @@ class DisabledCamera(_Inactive):
     def on_preview(self, callback: FrameCallback) -> None:
         pass
 
+    def on_idle_frame(self, callback: FrameCallback) -> None:
+        pass
+
     def pause(self) -> None:
         pass
 

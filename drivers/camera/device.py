@@ -58,6 +58,7 @@ class CameraDevice:
         self.publisher = StatusPublisher(self.name)
         self._codes: list[Callable[[str], None]] = []
         self._previews: list[PreviewCallback] = []
+        self._idle: list[FrameCallback] = []
         self._stop = threading.Event()
         self._active = threading.Event()
         self._active.set()
@@ -70,6 +71,12 @@ class CameraDevice:
 
     def on_preview(self, callback: PreviewCallback) -> None:
         self._previews.append(callback)
+
+    def on_idle_frame(self, callback: FrameCallback) -> None:
+        """``callback(frame)`` for each frame read while paused (a presence sensor looks
+        at them; they are neither decoded nor previewed). Called on the worker thread
+        with the source's own frame: a callback that keeps it must copy it."""
+        self._idle.append(callback)
 
     @property
     def active(self) -> bool:
@@ -139,7 +146,11 @@ class CameraDevice:
                                            "the source gave no frame")
                 return
             if not self._active.is_set():
-                continue  # paused: frames are read (the camera stays live) and dropped
+                # paused: frames are read (the camera stays live), shown to an idle
+                # watcher if any, and dropped
+                if self._idle:
+                    self._call(self._idle, frame)
+                continue
             now = time.monotonic()
             gray: Frame = (frame if frame.ndim == 2
                            else np.asarray(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY), np.uint8))

@@ -72,3 +72,13 @@ def test_the_pump_makes_the_daily_backup_unless_switched_off(tmp_path: Path, kee
         assert len(backups) == 1
     else:
         assert first["backup"] == second["backup"] == 0 and not backups
+
+
+@pytest.mark.qt_log_ignore("PulseAudioService")
+def test_presence_watches_the_frames_the_paused_camera_drops(qtbot: Any, tmp_path: Path) -> None:
+    gui = kiosk_gui(qtbot, tmp_path, voice=True, presence={"enabled": True})
+    try:
+        camera = gui.devices.camera
+        assert len(camera._idle) == 1  # the presence monitor's look at each idle frame
+    finally:
+        gui.close()

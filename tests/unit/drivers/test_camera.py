@@ -228,6 +228,29 @@ def test_paused_camera_neither_decodes_nor_previews() -> None:
         r.device.stop()
 
 
+def test_idle_frames_go_to_a_watcher_only_while_paused() -> None:
+    """The presence sensor sees the frames a paused camera drops, never decoded ones."""
+    r = CameraRig(preview_fps=50.0)
+    idle = Recorder()
+    r.device.on_idle_frame(idle)
+    r.device.pause()
+    r.camera.show_code("NOT-FOR-PRESENCE")
+    r.device.start()
+    try:
+        r.statuses.wait_for(DeviceStatus.READY)
+        frame = idle.get()
+        assert isinstance(frame, np.ndarray) and frame.ndim == 3
+        assert r.device.frames_decoded == 0
+        r.device.resume()
+        assert r.codes.get() == "NOT-FOR-PRESENCE"
+        while idle.items.qsize():  # frames read before resume() took effect
+            idle.items.get_nowait()
+        assert r.camera.wait_frames(5)
+        idle.assert_nothing(within=0.05)
+    finally:
+        r.device.stop()
+
+
 def _code128_frame(text: str) -> np.ndarray:
     """A Code 128 symbol drawn by zxing-cpp's writer on a grey 1280x720 frame."""
     import zxingcpp
