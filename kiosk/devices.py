@@ -68,7 +68,7 @@ class CustomerSession(Protocol):
 
     def idcard_read(self, name: str, id_number: str) -> None: ...
 
-    def idcard_failed(self, message: str = "") -> None: ...
+    def idcard_failed(self, message: Problem | str = "") -> None: ...
 
     def printer_status(self, usable: bool) -> None: ...
 
@@ -148,7 +148,7 @@ class DeviceCoordinator:
 
     def card_failed(self, problem: Problem) -> None:
         if not self._suspended:
-            self.session.idcard_failed(str(problem))
+            self.session.idcard_failed(problem)
 
     def status(self, event: StatusEvent) -> None:
         if event.device == "printer":

@@ -52,7 +52,7 @@ from kiosk.flow.request import RequestBuilder
 from kiosk.flow.states import OVERLAYS, Screen, SessionData
 from kiosk.flow.transitions import BACK, Intent
 from kiosk.flow.views import View, view_for
-from kiosk.messages import Text
+from kiosk.messages import Problem, Text
 from kiosk.model import BuyerType
 
 __all__ = ["Listener", "Session"]
@@ -134,7 +134,7 @@ class Session:
     def idcard_read(self, name: str, id_number: str) -> None:
         self.identify.idcard_read(name, id_number)
 
-    def idcard_failed(self, message: str = "") -> None:
+    def idcard_failed(self, message: Problem | str = "") -> None:
         self.identify.idcard_failed(message)
 
     def printer_status(self, usable: bool) -> None:

@@ -12,7 +12,11 @@ from kiosk.flow.states import BuyerDraft, Identity, IdMethod, Screen
 from kiosk.flow.transitions import Intent
 from kiosk.flow.words import say, text_of
 from kiosk.masking import mask_name
+from kiosk.messages import Problem, text_for
 from kiosk.model import BuyerType
+
+# Reader problems whose own words help the person more than "place the card again".
+PERSON_FACING_CARD_PROBLEMS = frozenset({"idcard.card_type_unsupported"})
 
 WAYS: dict[str, Screen] = {"type": Screen.ORDERS, "idcard": Screen.IDCARD_CONSENT,
                            "login": Screen.LOGIN, "qr": Screen.IDENTIFY,
@@ -99,11 +103,18 @@ class IdentifyStep:
         core.log("identified", "identified by ID card", method="idcard", holder=mask_name(name))
         core.go(Screen.ORDERS)
 
-    def idcard_failed(self, message: str = "") -> None:
-        """The reader could not read the card: say so, stay on the reading screen."""
+    def idcard_failed(self, problem: Problem | str = "") -> None:
+        """The reader could not read the card: say so, stay on the reading screen. A card
+        the reader cannot decode at all (another kind of permit) is told as such: lifting
+        and placing it again would not help."""
         if self.core.screen is Screen.IDCARD_READING:
-            self.core.log("idcard_failed", "ID card read failed")
-            self.core.notice(say("flow.idcard_failed"))
+            code = problem.code if isinstance(problem, Problem) else ""
+            self.core.log("idcard_failed", "ID card read failed", problem=code)
+            if code in PERSON_FACING_CARD_PROBLEMS:
+                assert isinstance(problem, Problem)
+                self.core.notice(text_for(problem))
+            else:
+                self.core.notice(say("flow.idcard_failed"))
 
     def _load_titles(self) -> None:
         identity = self.core.data.identity

@@ -159,7 +159,7 @@ def test_suspension_holds_off_every_customer_input() -> None:
     coordinator.card_failed(Problem.of("idcard.read_failed"))
     assert session.calls[len(before):] == [
         ("code_scanned", ("X", "scanner")), ("code_unreadable", ("not_utf8", "scanner")),
-        ("idcard_read", ("张伟", "110101199003071233")), ("idcard_failed", ("idcard.read_failed",))]
+        ("idcard_read", ("张伟", "110101199003071233")), ("idcard_failed", (Problem.of("idcard.read_failed"),))]
 
 
 def test_status_events_become_usable_flags_for_printer_and_camera_only() -> None:

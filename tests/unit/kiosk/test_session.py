@@ -497,6 +497,22 @@ def test_unreadable_scan_and_failed_card_read_are_explained(kiosk: FakeKiosk) ->
     assert s.data.notice is not None and "ID card" in s.data.notice.en
 
 
+def test_a_card_kind_the_reader_cannot_decode_says_so_not_place_it_again(
+        kiosk: FakeKiosk) -> None:
+    """Issue 14 item 3: an unsupported card type asks for another way to identify."""
+    from kiosk.messages import Problem
+
+    s = kiosk.session()
+    s.identify.begin("idcard")
+    s.identify.accept_terms()
+    s.identify.consent_idcard(True)
+    s.idcard_failed(Problem.of("idcard.card_type_unsupported", mark="X"))
+    assert s.screen is Screen.IDCARD_READING
+    assert s.data.notice is not None and "其他方式" in s.data.notice.zh
+    s.idcard_failed(Problem.of("idcard.read_failed"))
+    assert s.data.notice is not None and "ID card" in s.data.notice.en
+
+
 def test_overlays_cover_a_screen_and_go_back_to_it(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
