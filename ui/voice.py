@@ -127,6 +127,9 @@ class _FooterCentre(QObject):
         super().__init__(controls)
         self.area, self.controls = area, controls
         area.installEventFilter(self)
+        resized = getattr(controls, "resized", None)
+        if resized is not None:
+            resized.connect(self.place)
         self.place()
 
     def place(self) -> None:

@@ -19,7 +19,12 @@ MIN_TOUCH_PX = 64
 
 
 class SpeakerControls(QWidget):
+    """Voice on/off; while the voice is on, also "repeat" and the volume. With the voice
+    off (the default) only the one toggle shows, so the footer keeps its room (large
+    text in English left the primary action no margin beside all three)."""
+
     repeatRequested = Signal()
+    resized = Signal()  # the controls changed size: their placer re-centres them
     mutedChanged = Signal(bool)  # True: the person switched the voice off
     volumeChanged = Signal(int)  # percent
 
@@ -60,6 +65,7 @@ class SpeakerControls(QWidget):
         self.toggle.setChecked(not muted)
         self.toggle.blockSignals(False)
         self.retranslate()
+        self.resized.emit()
 
     def set_volume(self, percent: int) -> None:
         self.volume.blockSignals(True)
@@ -79,6 +85,8 @@ class SpeakerControls(QWidget):
         self.repeat.setText(words(Problem.of("voice.ui.repeat"), self.language))
         self.repeat.setIcon(style.standardIcon(QStyle.StandardPixmap.SP_MediaVolume))
         on = self.toggle.isChecked()
+        for extra in (self.repeat, self.volume):
+            extra.setVisible(on)
         self.toggle.setText(words(Problem.of("voice.ui.voice_on" if on else "voice.ui.voice_off"),
                                   self.language))
         self.toggle.setIcon(style.standardIcon(
@@ -88,4 +96,5 @@ class SpeakerControls(QWidget):
 
     def _toggled(self, on: bool) -> None:
         self.retranslate()
+        self.resized.emit()
         self.mutedChanged.emit(not on)

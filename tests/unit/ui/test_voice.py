@@ -155,6 +155,20 @@ def test_the_controls_widget_alone(qtbot: Any) -> None:
     assert min(w.minimumHeight() for w in (controls.repeat, controls.toggle)) >= 64
 
 
+def test_with_the_voice_off_only_its_switch_takes_footer_room(qtbot: Any) -> None:
+    controls = SpeakerControls(language="en")
+    qtbot.addWidget(controls)
+    controls.show()
+    controls.set_muted(True)
+    assert controls.toggle.isVisible()
+    assert not controls.repeat.isVisible() and not controls.volume.isVisible()
+    narrow = controls.sizeHint().width()
+    with qtbot.waitSignal(controls.resized):
+        controls.toggle.click()  # voice on: repeat and volume appear
+    assert controls.repeat.isVisible() and controls.volume.isVisible()
+    assert controls.sizeHint().width() > narrow
+
+
 def test_presence_from_a_camera_thread_greets_on_the_gui_thread(qtbot: Any, gui: Any) -> None:
     from kiosk.config import PresenceConfig
     from tests.helpers.faces import astronaut, frame_with_face
