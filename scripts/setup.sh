@@ -36,7 +36,10 @@ pkgs=(python3 python3-venv libegl1 libgl1 libopengl0 libfontconfig1 libxkbcommon
       libwayland-client0 libwayland-cursor0 libwayland-egl1
       fonts-noto-cjk fonts-wqy-microhei espeak-ng)
 [ "$with_pyzbar" = 1 ] && pkgs+=(libzbar0)
-[ "$with_test" = 1 ] && pkgs+=(systemd poppler-utils openssl)
+# postgresql: initdb/pg_ctl for the fleet tests' throwaway cluster (skipped when
+# PostgreSQL's binaries are already on PATH); prometheus: promtool checks the alert rules.
+[ "$with_test" = 1 ] && pkgs+=(systemd poppler-utils openssl prometheus)
+[ "$with_test" = 1 ] && ! command -v initdb >/dev/null && pkgs+=(postgresql)
 
 missing=()
 for p in "${pkgs[@]}"; do
