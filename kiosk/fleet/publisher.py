@@ -31,6 +31,7 @@ from kiosk.fleet import transport
 from kiosk.fleet.metrics import KioskMetrics
 from kiosk.fleet.outbox import FleetOutbox
 from kiosk.fleet.records import kiosk_id_or_host
+from kiosk.fleet.updates import UpdateStore
 
 log = logging.getLogger("kiosk.fleet.publisher")
 
@@ -47,12 +48,14 @@ class FleetPublisher:
     def __init__(
         self, db_path: str | Path, fleet: FleetConfig, *,
         status: StatusSource | None = None, metrics: KioskMetrics | None = None,
+        updates: UpdateStore | None = None,
     ) -> None:
         self.fleet = fleet
         self.kiosk_id = kiosk_id_or_host(fleet.kiosk_id)
         self.outbox = FleetOutbox(db_path, self.kiosk_id)
         self.status = status
         self.metrics = metrics
+        self.updates = updates
         self.connected = False
         self.last_error = ""
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -136,9 +139,23 @@ class FleetPublisher:
         self._set_connected(False, "stopped")
 
     async def _serve(self, nc: Client, js: JetStreamContext) -> None:
+        watching: asyncio.Task[None] | None = None
+        if self.updates is not None:
+            watching = asyncio.create_task(self._watch_updates(js))
+        try:
+            await self._publish_loop(nc, js, watching)
+        finally:
+            if watching is not None:
+                watching.cancel()
+                await asyncio.gather(watching, return_exceptions=True)
+
+    async def _publish_loop(self, nc: Client, js: JetStreamContext,
+                            watching: asyncio.Task[None] | None) -> None:
         next_beat = 0.0
         loop = asyncio.get_running_loop()
         while not self._stopping.is_set():
+            if watching is not None and watching.done() and not watching.cancelled():
+                watching.result()  # a failed watcher reconnects everything
             if nc.is_closed or not nc.is_connected:
                 raise ConnectionError("connection lost")
             await asyncio.to_thread(self.outbox.harvest)
@@ -168,6 +185,20 @@ class FleetPublisher:
             if self.metrics is not None:
                 self.metrics.publish_backlog.set(self.outbox.backlog())
         return len([r for r in records if r.seq <= done])
+
+    async def _watch_updates(self, js: JetStreamContext) -> None:
+        """Apply each update of the bucket as it comes (the current ones first)."""
+        assert self.updates is not None
+        kv = await transport.ensure_bucket(js, self.fleet)
+        watcher: Any = await kv.watchall()
+        async for entry in watcher:
+            if entry is None:  # the marker after the current values
+                continue
+            raw = None if entry.operation in ("DEL", "PURGE") else bytes(entry.value or b"")
+            outcome = await asyncio.to_thread(
+                self.updates.apply, str(entry.key), int(entry.revision), raw)
+            if outcome is not None:
+                self.record("update_result", outcome.to_record())
 
     async def _heartbeat(self, nc: Client) -> None:
         body: dict[str, Any] = {
