@@ -213,6 +213,12 @@ class FleetPublisher:
                 log.exception("fleet status source failed", extra={"event": "fleet.status_failed"})
         await nc.publish(transport.heartbeat_subject(self.fleet, self.kiosk_id),
                          json.dumps(body, ensure_ascii=False, default=str).encode("utf-8"))
+        if self.metrics is not None and self.fleet.metrics_textfile:
+            try:
+                await asyncio.to_thread(self.metrics.write_textfile, self.fleet.metrics_textfile)
+            except OSError as err:
+                log.warning("cannot write the metrics textfile: %s", err,
+                            extra={"event": "fleet.textfile_failed"})
 
     async def _sleep(self, seconds: float) -> None:
         assert self._wake is not None
