@@ -99,6 +99,10 @@ class CentralService:
                     msgs = await sub.fetch(c.batch, timeout=FETCH_TIMEOUT_S)
                 except (NatsTimeout, TimeoutError):  # fetch raises either
                     continue
+                except NatsError as err:  # NATS restarting: the client redials by itself
+                    log.warning("fetch failed: %s", err, extra={"event": "central.fetch_failed"})
+                    await asyncio.sleep(FETCH_TIMEOUT_S)
+                    continue
                 store = await self._handle(store, msgs)
         finally:
             await nc.close()
@@ -120,18 +124,26 @@ class CentralService:
         except psycopg.Error as err:
             log.error("central store write failed: %s", err, extra={
                 "event": "central.write_failed", "error": str(err)})
-            for msg in msgs:
-                await msg.nak(delay=1.0)
+            try:
+                for msg in msgs:
+                    await msg.nak(delay=1.0)
+            except NatsError:
+                pass  # not acknowledged either way: redelivered after ack_wait
             if store.conn.closed or store.conn.broken:
                 store.close()
                 store = await asyncio.to_thread(CentralStore, self.fleet.central.database_url)
             return store
-        # Committed: now, and only now, acknowledge.
-        for msg in msgs:
-            if id(msg) in bad:
-                await msg.term()
-            else:
-                await msg.ack()
+        # Committed: now, and only now, acknowledge. A lost ack means a redelivery,
+        # which the UNIQUE(kiosk_id, seq) constraint turns into a no-op.
+        try:
+            for msg in msgs:
+                if id(msg) in bad:
+                    await msg.term()
+                else:
+                    await msg.ack()
+        except NatsError as err:
+            log.warning("ack failed (will be redelivered): %s", err,
+                        extra={"event": "central.ack_failed"})
         self.stats.batches += 1
         self.stats.stored += result.stored
         self.stats.duplicates += result.duplicates

@@ -133,6 +133,8 @@ class FleetOutbox:
 
     def harvest(self, limit: int = HARVEST_BATCH) -> int:
         """Copy newly written audit rows, invoices and red forms into the queue; returns how many."""
+        if not self._anything_new():
+            return 0  # the common case: no write lock, no fsync
         added = 0
         with self._tx() as conn:
             tables = self._tables(conn)
@@ -169,6 +171,21 @@ class FleetOutbox:
                 self._set(conn, "harvest.red_forms", last)
                 added += len(rows)
         return added
+
+    _SOURCES = (("audit_log", "seq"), ("issued_invoices", "rowid"), ("red_forms", "rowid"))
+
+    def _anything_new(self) -> bool:
+        with self._lock:
+            conn = self.db.conn
+            tables = self._tables(conn)
+            for table, key in self._SOURCES:
+                if table in tables and conn.execute(
+                        f"SELECT EXISTS(SELECT 1 FROM {table} WHERE {key} > ?)",
+                        [self._get(conn, f"harvest.{table}")]).fetchone()[0]:
+                    return True
+            if conn.in_transaction:
+                conn.commit()  # end the implicit read transaction (WAL snapshot)
+        return False
 
     def pending(self, limit: int = 100) -> list[Record]:
         """The oldest records not yet acknowledged by JetStream, in seq order."""

@@ -168,75 +168,97 @@ class CentralStore:
         self.conn.close()
 
     def write(self, records: Sequence[Record]) -> WriteResult:
-        """Store a batch in one transaction (the caller acks after this returns)."""
-        stored = dups = 0
+        """Store a batch in one transaction (the caller acks after this returns).
+
+        A handful of statements per batch, not per record: one multi-row insert
+        into ``records`` tells which records are new, and the typed rows of the
+        new ones go in pipelined (``executemany``).
+        """
+        ordered = sorted({(r.kiosk_id, r.seq): r for r in records}.values(),
+                         key=lambda r: (r.kiosk_id, r.seq))
+        kiosk_ids = sorted({r.kiosk_id for r in ordered})
         breaks: list[str] = []
-        ordered = sorted(records, key=lambda r: (r.kiosk_id, r.seq))
         with self.conn.transaction():
-            for kiosk_id in sorted({r.kiosk_id for r in ordered}):
-                self.conn.execute("INSERT INTO kiosks(kiosk_id) VALUES (%s) "
-                                  "ON CONFLICT DO NOTHING", [kiosk_id])
-                self.conn.execute("SELECT 1 FROM kiosks WHERE kiosk_id = %s FOR UPDATE",
-                                  [kiosk_id])
-            touched_audit: set[str] = set()
-            for rec in ordered:
-                cur = self.conn.execute(
-                    "INSERT INTO records(kiosk_id, seq, kind, ts, payload) "
-                    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT ON CONSTRAINT records_kiosk_seq "
-                    "DO NOTHING", [rec.kiosk_id, rec.seq, rec.kind, rec.ts, Jsonb(rec.payload)])
-                if cur.rowcount == 0:
-                    dups += 1
-                    continue
-                stored += 1
-                self.conn.execute(
-                    "UPDATE kiosks SET records = records + 1, last_seq = greatest(last_seq, %s),"
+            if not ordered:
+                return WriteResult(0, len(records), [])
+            self.conn.execute("INSERT INTO kiosks(kiosk_id) SELECT unnest(%s::text[]) "
+                              "ON CONFLICT DO NOTHING", [kiosk_ids])
+            self.conn.execute("SELECT 1 FROM kiosks WHERE kiosk_id = ANY(%s) "
+                              "ORDER BY kiosk_id FOR UPDATE", [kiosk_ids])
+            inserted = {(k, int(q)) for k, q in self.conn.execute(
+                "INSERT INTO records(kiosk_id, seq, kind, ts, payload)"
+                " SELECT k, s, kd, t::timestamptz, p::jsonb FROM"
+                " unnest(%s::text[], %s::bigint[], %s::text[], %s::text[], %s::text[])"
+                " AS u(k, s, kd, t, p)"
+                " ON CONFLICT ON CONSTRAINT records_kiosk_seq DO NOTHING RETURNING kiosk_id, seq",
+                [[r.kiosk_id for r in ordered], [r.seq for r in ordered],
+                 [r.kind for r in ordered], [r.ts for r in ordered],
+                 [json.dumps(r.payload, ensure_ascii=False) for r in ordered]]).fetchall()}
+            new = [r for r in ordered if (r.kiosk_id, r.seq) in inserted]
+            per_kiosk: dict[str, tuple[int, int]] = {}
+            for r in new:
+                n, top = per_kiosk.get(r.kiosk_id, (0, 0))
+                per_kiosk[r.kiosk_id] = (n + 1, max(top, r.seq))
+            with self.conn.cursor() as cur:
+                cur.executemany(
+                    "UPDATE kiosks SET records = records + %s, last_seq = greatest(last_seq, %s),"
                     " last_contact = greatest(last_contact, now()) WHERE kiosk_id = %s",
-                    [rec.seq, rec.kiosk_id])
-                if rec.kind == "invoice":
-                    self._invoice(rec)
-                elif rec.kind == "audit":
-                    error = self._audit(rec)
+                    [(n, top, k) for k, (n, top) in per_kiosk.items()])
+                invoices = [self._invoice_row(r) for r in new if r.kind == "invoice"]
+                if invoices:
+                    cur.executemany(
+                        "INSERT INTO invoices(kiosk_id, seq, number, colour, kind, issued_at, day,"
+                        " total, original_number, order_nos, data)"
+                        " VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING",
+                        invoices)
+                audits = [r for r in new if r.kind == "audit"]
+                rows = []
+                for r in audits:
+                    row, error = self._audit_row(r)
+                    if row is not None:
+                        rows.append(row)
                     if error:
-                        breaks.append(error)
-                    touched_audit.add(rec.kiosk_id)
-                elif rec.kind == "update_result":
-                    p = rec.payload
-                    self.conn.execute(
+                        breaks.append(self._break(r.kiosk_id, error))
+                if rows:
+                    cur.executemany(
+                        "INSERT INTO audit_entries(kiosk_id, audit_seq, ts, action, actor, data,"
+                        " prev_hash, hash) VALUES (%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING",
+                        rows)
+                results = [(str(r.payload.get("key", "")), int(r.payload.get("revision", 0) or 0),
+                            r.kiosk_id, "applied" if r.payload.get("ok") else "rejected",
+                            str(r.payload.get("error", "")))
+                           for r in new if r.kind == "update_result"]
+                if results:
+                    cur.executemany(
                         "INSERT INTO update_history(key, revision, kiosk_id, event, detail) "
-                        "VALUES (%s, %s, %s, %s, %s)",
-                        [str(p.get("key", "")), int(p.get("revision", 0) or 0), rec.kiosk_id,
-                         "applied" if p.get("ok") else "rejected", str(p.get("error", ""))])
-            for kiosk_id in sorted(touched_audit):
+                        "VALUES (%s, %s, %s, %s, %s)", results)
+            for kiosk_id in sorted({r.kiosk_id for r in audits}):
                 error = self._advance_chain(kiosk_id)
                 if error:
                     breaks.append(error)
-        return WriteResult(stored, dups, breaks)
+        return WriteResult(len(new), len(records) - len(new), breaks)
 
-    def _invoice(self, rec: Record) -> None:
+    @staticmethod
+    def _invoice_row(rec: Record) -> tuple[Any, ...]:
         d = rec.payload
-        self.conn.execute(
-            "INSERT INTO invoices(kiosk_id, seq, number, colour, kind, issued_at, day, total,"
-            " original_number, order_nos, data) VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)"
-            " ON CONFLICT DO NOTHING",
-            [rec.kiosk_id, rec.seq, str(d.get("number", "")), str(d.get("colour", "blue")),
-             str(d.get("kind", "")), d.get("issued_at"), _day(d.get("issued_at")),
-             _invoice_total(d), str(d.get("original_number", "")),
-             [str(o) for o in d.get("order_nos") or []], Jsonb(d)])
+        return (rec.kiosk_id, rec.seq, str(d.get("number", "")), str(d.get("colour", "blue")),
+                str(d.get("kind", "")), d.get("issued_at"), _day(d.get("issued_at")),
+                _invoice_total(d), str(d.get("original_number", "")),
+                [str(o) for o in d.get("order_nos") or []], Jsonb(d))
 
-    def _audit(self, rec: Record) -> str:
+    @staticmethod
+    def _audit_row(rec: Record) -> tuple[tuple[Any, ...] | None, str]:
+        """The audit_entries row and "" or the reason its own hash is wrong."""
         p = rec.payload
         try:
             seq, ts, action, actor = int(p["seq"]), str(p["ts"]), str(p["action"]), str(p["actor"])
             data, prev, digest = str(p["data"]), str(p["prev_hash"]), str(p["hash"])
         except (KeyError, TypeError, ValueError):
-            return self._break(rec.kiosk_id, f"record {rec.seq}: malformed audit entry")
-        self.conn.execute(
-            "INSERT INTO audit_entries(kiosk_id, audit_seq, ts, action, actor, data, prev_hash,"
-            " hash) VALUES (%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING",
-            [rec.kiosk_id, seq, ts, action, actor, data, prev, digest])
+            return None, f"record {rec.seq}: malformed audit entry"
+        row = (rec.kiosk_id, seq, ts, action, actor, data, prev, digest)
         if row_hash(prev, seq, ts, action, actor, data) != digest:
-            return self._break(rec.kiosk_id, f"audit seq {seq} ({action}) does not match its hash")
-        return ""
+            return row, f"audit seq {seq} ({action}) does not match its hash"
+        return row, ""
 
     def _advance_chain(self, kiosk_id: str) -> str:
         row = self.conn.execute(
