@@ -38,6 +38,18 @@ def register(sub: Any) -> None:
                      help="the day (default: today)")
     inv.add_argument("--json", action="store_true", help="one JSON object a line")
     inv.set_defaults(func=invoices_cmd)
+    agent = fsub.add_parser("agent", help="run this kiosk's fleet side (publisher, updates, "
+                                          "metrics) as its own process")
+    agent.set_defaults(func=agent_cmd)
+    demo = fsub.add_parser("demo", help="start NATS, PostgreSQL, the central service and three "
+                                        "kiosks on this machine (./start.sh --fleet)")
+    demo.add_argument("--dir", type=Path, help="demo folder (default: a new temporary one)")
+    demo.add_argument("--http-port", type=int, default=8480, help="back-office port (8480)")
+    demo.add_argument("--every", type=float, default=4.0, metavar="S",
+                      help="seconds between walk-ins (4)")
+    demo.add_argument("--walk-ins", type=int, default=0, metavar="N",
+                      help="stop after N walk-ins (default: run until Ctrl-C)")
+    demo.set_defaults(func=demo_cmd)
 
 
 def _store(ctx: Any) -> Any:
@@ -153,4 +165,56 @@ def invoices_cmd(args: argparse.Namespace, ctx: Any) -> int:
     if not args.json:
         total = sum((r["total"] for r in rows), start=0)
         ctx.out(f"{day.isoformat()}: {len(rows)} invoices, total {total}")
+    return 0
+
+
+def agent_cmd(args: argparse.Namespace, ctx: Any) -> int:
+    import logging
+    import signal
+    import sys
+    import threading
+
+    from kiosk import storage
+    from kiosk.fleet.wiring import start_fleet
+
+    config = ctx.config
+    if not config.fleet.enabled:
+        raise CommandError(f"{config.source}: [fleet] enabled = false: nothing to do")
+    logging.basicConfig(level=config.logging.level, stream=sys.stderr,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    fleet = start_fleet(config, config.data_path / storage.DB_FILE)
+    assert fleet is not None
+    ctx.out(f"{fleet.publisher.kiosk_id}: publishing to {config.fleet.nats_url}")
+    sys.stdout.flush()
+    stop.wait()
+    fleet.stop()
+    return 0
+
+
+def demo_cmd(args: argparse.Namespace, ctx: Any) -> int:
+    import signal
+    import sys
+    import tempfile
+    import threading
+
+    from kiosk.fleet.demo import run_demo
+    from kiosk.fleet.devservers import ServerError
+
+    root = args.dir or Path(tempfile.mkdtemp(prefix="kiosk-fleet-demo-"))
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+
+    def say(line: str) -> None:
+        ctx.out(line)
+        sys.stdout.flush()
+
+    say(f"demo fleet in {root} (Ctrl-C stops it)")
+    try:
+        run_demo(root, args.http_port, args.walk_ins, args.every, stop, say)
+    except (ServerError, RuntimeError, OSError) as err:
+        raise CommandError(f"demo fleet: {err}") from None
     return 0
