@@ -40,9 +40,10 @@ pkgs=(python3 python3-venv libegl1 libgl1 libopengl0 libfontconfig1 libxkbcommon
       libwayland-client0 libwayland-cursor0 libwayland-egl1
       fonts-noto-cjk fonts-wqy-microhei espeak-ng)
 [ "$with_pyzbar" = 1 ] && pkgs+=(libzbar0)
-# prometheus: promtool checks the fleet's alert rules. postgresql: initdb/pg_ctl
+# prometheus: promtool checks the fleet's alert rules; chromium + its driver: the
+# back-office page's browser test (Selenium). postgresql: initdb/pg_ctl
 # for the fleet's throwaway cluster (skipped when PostgreSQL is already on PATH).
-[ "$with_test" = 1 ] && pkgs+=(systemd poppler-utils openssl prometheus)
+[ "$with_test" = 1 ] && pkgs+=(systemd poppler-utils openssl prometheus chromium chromium-driver)
 [ "$with_fleet" = 1 ] && ! command -v initdb >/dev/null && pkgs+=(postgresql)
 
 missing=()

@@ -52,6 +52,21 @@ http_port = {http_port}
 """
 
 
+def _seed_orders(data: Path) -> list[str]:
+    """Seed a kiosk's demo orders (as `kiosk orders seed-demo` does); their numbers."""
+    from kiosk import storage
+    from kiosk.demo import seed_demo_orders
+    from kiosk.orders import OrderStore
+
+    db = storage.open_database(data / storage.DB_FILE)
+    try:
+        store = OrderStore(db)
+        seed_demo_orders(store)
+        return sorted(o.order_no for o in store.list())
+    finally:
+        db.conn.close()
+
+
 @dataclass
 class DemoKiosk:
     name: str
@@ -109,10 +124,7 @@ class Demo:
             config = folder / "kiosk.toml"
             config.write_text(_kiosk_toml(n, self.nats.url, db_url, self.http_port),
                               encoding="utf-8")
-            self.kiosk(config, "orders", "seed-demo")
-            orders = [json.loads(line)["order_no"] for line in
-                      self.kiosk(config, "orders", "list", "--json").splitlines()]
-            self.kiosks.append(DemoKiosk(f"kiosk-{n}", config, orders))
+            self.kiosks.append(DemoKiosk(f"kiosk-{n}", config, _seed_orders(folder / "data")))
         central = self.kiosks[0].config
         self._spawn(central, "central", "serve", wait_line="consuming")
         for k in self.kiosks:
