@@ -262,8 +262,10 @@ def _stream_messages(url: str, stream: str) -> int:
 
 def simulate(args: argparse.Namespace, say: Callable[[str], None] = print) -> Result:
     """Start NATS and PostgreSQL, run the fleet, measure; everything is removed after."""
-    logging.getLogger("nats").setLevel(logging.CRITICAL)  # each refused redial, with traceback
-    logging.getLogger("kiosk").setLevel(logging.ERROR)
+    quiet = {"nats": logging.CRITICAL, "kiosk": logging.ERROR}  # each redial logs a traceback
+    before = {name: logging.getLogger(name).level for name in quiet}
+    for name, level in quiet.items():
+        logging.getLogger(name).setLevel(level)
     root = Path(tempfile.mkdtemp(prefix="bench-fleet-"))
     nats = NatsServer(root / "nats", port=free_port())
     (root / "nats").mkdir()
@@ -277,6 +279,8 @@ def simulate(args: argparse.Namespace, say: Callable[[str], None] = print) -> Re
         nats.stop()
         pg.remove()
         shutil.rmtree(root, ignore_errors=True)
+        for name, level in before.items():
+            logging.getLogger(name).setLevel(level)
 
 
 def report(res: Result, say: Callable[[str], None] = print) -> None:
