@@ -263,6 +263,40 @@ class PresenceConfig:
 
 
 @dataclass(frozen=True)
+class FleetCentralConfig:
+    """The central service (``kiosk central serve``): PostgreSQL, consumer, back-office page."""
+
+    database_url: str = field(
+        default="postgresql://kiosk@127.0.0.1:5432/kiosk_fleet", metadata={"secret": True}
+    )
+    consumer: str = field(default="central", metadata={"pattern": r"^[A-Za-z0-9_-]{1,64}$"})
+    batch: int = field(default=200, metadata=_range(1, 10_000))
+    ack_wait_s: float = field(default=30.0, metadata=_range(1, 3600))
+    http_host: str = "127.0.0.1"
+    http_port: int = field(default=8480, metadata=_range(0, 65535))
+
+
+@dataclass(frozen=True)
+class FleetConfig:
+    """Many kiosks, one back office (docs/fleet.md). Off by default: a kiosk is an island."""
+
+    enabled: bool = False
+    # This terminal's name in the fleet; "" = the host name. Letters, digits, - and _.
+    kiosk_id: str = field(default="", metadata={"pattern": r"^[A-Za-z0-9_-]{0,64}$"})
+    nats_url: str = "nats://127.0.0.1:4222"
+    stream: str = field(default="KIOSK_FLEET", metadata={"pattern": r"^[A-Za-z0-9_-]{1,64}$"})
+    subject_prefix: str = field(default="fleet", metadata={"pattern": r"^[A-Za-z0-9_-]{1,32}$"})
+    updates_bucket: str = field(
+        default="kiosk_updates", metadata={"pattern": r"^[A-Za-z0-9_-]{1,64}$"}
+    )
+    retry_s: float = field(default=5.0, metadata=_range(0.1, 3600))
+    heartbeat_s: float = field(default=30.0, metadata=_range(1, 3600))
+    metrics_port: int = field(default=0, metadata=_range(0, 65535))  # 0 = no HTTP endpoint
+    metrics_textfile: str = ""  # node exporter textfile collector path, "" = none
+    central: FleetCentralConfig = field(default_factory=FleetCentralConfig)
+
+
+@dataclass(frozen=True)
 class Config:
     kiosk: KioskConfig = field(default_factory=KioskConfig)
     seller: SellerConfig = field(default_factory=SellerConfig)
@@ -276,6 +310,7 @@ class Config:
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     voice: VoiceConfig = field(default_factory=VoiceConfig)
     presence: PresenceConfig = field(default_factory=PresenceConfig)
+    fleet: FleetConfig = field(default_factory=FleetConfig)
     # Not keys of the file: where it came from, and the resolved data folder.
     source: str = field(default="<defaults>", metadata={"internal": True})
     base_dir: Path = field(default=Path("."), metadata={"internal": True})  # the file's folder

