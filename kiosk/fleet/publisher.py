@@ -39,6 +39,7 @@ BATCH = 100
 POLL_S = 1.0  # how often new audit/invoice rows are looked for without a wake()
 PUBLISH_TIMEOUT_S = 5.0
 
+STOP_GRACE_S = 1.0  # a publisher between sends stops well within this
 StatusSource = Callable[[], dict[str, Any]]
 
 
@@ -62,6 +63,7 @@ class FleetPublisher:
         self._wake: asyncio.Event | None = None
         self._stopping = threading.Event()
         self._thread: threading.Thread | None = None
+        self._task: asyncio.Task[Any] | None = None
         self._ready = threading.Event()
         self._progress = threading.Condition()
 
@@ -85,10 +87,17 @@ class FleetPublisher:
         self._ready.wait(5)
 
     def stop(self, timeout: float = 5.0) -> None:
+        """Stop publishing. A publisher between sends stops at once; one stuck inside the
+        NATS client (an unreachable server it keeps dialling) is cancelled: nothing is
+        lost, since a record is marked sent only after JetStream acknowledged it."""
         self._stopping.set()
         self.wake()
         if self._thread is not None:
-            self._thread.join(timeout)
+            self._thread.join(min(timeout, STOP_GRACE_S))
+            loop, task = self._loop, self._task
+            if self._thread.is_alive() and loop is not None and task is not None:
+                loop.call_soon_threadsafe(task.cancel)
+                self._thread.join(timeout)
         self.outbox.close()
 
     def backlog(self) -> int:
@@ -106,11 +115,15 @@ class FleetPublisher:
     # --- the publishing thread -------------------------------------------------------
 
     def _main(self) -> None:
-        asyncio.run(self.run())
+        try:
+            asyncio.run(self.run())
+        except asyncio.CancelledError:  # stop() cancelled a stuck connect or send
+            self._set_connected(False, "stopped")
 
     async def run(self) -> None:
         """Connect, publish, wait; reconnect after any NATS failure until stopped."""
         self._loop = asyncio.get_running_loop()
+        self._task = asyncio.current_task()
         self._wake = asyncio.Event()
         self._ready.set()
         while not self._stopping.is_set():

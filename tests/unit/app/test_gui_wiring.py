@@ -82,3 +82,25 @@ def test_presence_watches_the_frames_the_paused_camera_drops(qtbot: Any, tmp_pat
         assert len(camera._idle) == 1  # the presence monitor's look at each idle frame
     finally:
         gui.close()
+
+
+def test_a_fleet_kiosk_publishes_from_start_and_stops_with_the_window(
+        qtbot: Any, tmp_path: Path) -> None:
+    """[fleet] on: the root starts the publisher (it keeps trying while NATS is away,
+    never blocking the window) and stops it at close."""
+    import socket
+    import threading
+
+    with socket.socket() as s:  # a port nobody listens on: the fleet is "offline"
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    gui = kiosk_gui(qtbot, tmp_path, fleet={"enabled": True, "kiosk_id": "test-kiosk",
+                                            "nats_url": f"nats://127.0.0.1:{port}",
+                                            "retry_s": 0.2})
+    try:
+        publishers = [t for t in threading.enumerate() if t.name == "fleet-publisher"]
+        assert publishers and all(t.is_alive() for t in publishers)
+        assert gui.core.session.screen is Screen.ATTRACT
+    finally:
+        gui.close()
+    assert not any(t.is_alive() for t in publishers)
