@@ -41,7 +41,7 @@ from kiosk.platform.gateway import InvoiceDocuments, IssuingGateway
 
 log = logging.getLogger("kiosk.platform.downloads")
 
-TOKEN_RE = re.compile(r"^/i/([A-Za-z0-9_-]{32})(\.pdf|\.xml)?$")
+TOKEN_RE = re.compile(r"^/i/([A-Za-z0-9_-]{32})(\.pdf|\.xml|\.ofd)?$")
 READ_DEADLINE_S = 20.0  # a whole request (line, headers, body) must arrive within this
 IDLE_TIMEOUT_S = 30.0  # a kept-alive connection with no new request is closed after this
 
@@ -50,6 +50,10 @@ class TokenLookup(Protocol):
     """What downloads need of a platform: the invoice and documents behind a token."""
 
     def by_token(self, token: str) -> tuple[Invoice, InvoiceDocuments] | None: ...
+
+    def ofd_copy(self, invoice: Invoice) -> bytes:
+        """The invoice's OFD copy (GB/T 33190), marked as a copy (issue 14 item 6)."""
+        ...
 
 
 class _DeadlineReader(io.RawIOBase):
@@ -258,6 +262,15 @@ class DownloadHandler(BaseHTTPRequestHandler):
         elif suffix == ".xml":
             self.send_body(200, docs.xml, "application/xml",
                            {"Content-Disposition": f'attachment; filename="{invoice.number}.xml"'})
+        elif suffix == ".ofd":
+            try:
+                ofd = self.server.platform.ofd_copy(invoice)
+            except Exception:
+                log.exception("OFD copy failed", extra={"event": "platform.http.ofd_error"})
+                self.send_text(500, "发票文件暂时无法生成 / document not available")
+                return
+            self.send_body(200, ofd, "application/ofd",
+                           {"Content-Disposition": f'attachment; filename="{invoice.number}.ofd"'})
         else:
             self.send_body(200, download_page(invoice, m.group(1)), "text/html; charset=utf-8",
                            {"Referrer-Policy": "no-referrer"})
@@ -280,6 +293,7 @@ def download_page(invoice: Invoice, token: str) -> bytes:
 价税合计 Total: ￥{e(str(invoice.total))}</p>
 <p><a href="/i/{token}.pdf">下载 PDF / Download PDF</a></p>
 <p><a href="/i/{token}.xml">下载 XML（法定数据文件）/ Download XML</a></p>
+<p><a href="/i/{token}.ofd">下载 OFD（版式副本）/ Download OFD (copy)</a></p>
 </body></html>
 """.encode()
 

@@ -30,6 +30,7 @@ import logging
 import queue
 import secrets
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from decimal import Decimal
@@ -75,6 +76,7 @@ def now() -> dt.datetime:
 
 
 SANDBOX_WATERMARK = "样票 SANDBOX"
+OFD_CACHE_SIZE = 16
 
 
 class SandboxPlatform:
@@ -111,6 +113,8 @@ class SandboxPlatform:
         self.download_base_url = download_base_url.rstrip("/")
         # Where its PDFs are drawn: the kiosk's GUI process passes a child-process renderer.
         self.renderer: DocumentRenderer = renderer or InlineRenderer()
+        self._ofd_cache: dict[str, bytes] = {}
+        self._ofd_lock = threading.Lock()
         self.faults = Faults()
         self._pool: queue.SimpleQueue[sqlite_utils.Database] = queue.SimpleQueue()
         with self._db() as db:
@@ -355,6 +359,20 @@ class SandboxPlatform:
             db.conn.execute("INSERT OR IGNORE INTO documents(number, xml, pdf) VALUES (?, ?, ?)",
                             [number, xml, pdf])
         return InvoiceDocuments(number, pdf=pdf, xml=xml)
+
+    def ofd_copy(self, invoice: Invoice) -> bytes:
+        """The OFD copy of a sandbox invoice, watermarked like its PDF; drawn once per
+        process and kept (a few recent ones: each is a font subset, ~1 s to draw)."""
+        with self._ofd_lock:
+            cached = self._ofd_cache.get(invoice.number)
+        if cached is not None:
+            return cached
+        data = self.renderer.ofd(invoice, watermark=SANDBOX_WATERMARK)
+        with self._ofd_lock:
+            self._ofd_cache[invoice.number] = data
+            while len(self._ofd_cache) > OFD_CACHE_SIZE:
+                self._ofd_cache.pop(next(iter(self._ofd_cache)))
+        return data
 
     def by_token(self, token: str) -> tuple[Invoice, InvoiceDocuments] | None:
         """The invoice and its documents behind a download token (the token is the secret)."""

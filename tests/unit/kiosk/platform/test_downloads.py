@@ -105,3 +105,24 @@ def test_the_download_port_still_serves_downloads(served: tuple[Config, SandboxP
         assert resp.read(5) == b"<?xml"
     with urllib.request.urlopen(invoice.download_url, timeout=30) as resp:
         assert invoice.number in resp.read().decode()
+
+
+def test_the_download_page_offers_the_ofd_copy_beside_pdf_and_xml(
+        served: tuple[Config, SandboxPlatform, int]) -> None:
+    """Issue 14 item 6: the OFD copy is offered in downloads, marked as a sandbox copy,
+    with its watermark and the invoice number on the page."""
+    import io
+    import zipfile
+
+    _config, sandbox, _port = served
+    invoice = sandbox.issue(sample_request())
+    with urllib.request.urlopen(invoice.download_url, timeout=30) as resp:
+        assert ".ofd" in resp.read().decode()
+    with urllib.request.urlopen(invoice.download_url + ".ofd", timeout=60) as resp:
+        assert resp.headers["Content-Type"] == "application/ofd"
+        ofd = resp.read()
+    with zipfile.ZipFile(io.BytesIO(ofd)) as z:
+        assert "OFD.xml" in z.namelist()
+        pages = "".join(z.read(n).decode() for n in z.namelist() if n.endswith("Content.xml"))
+    assert "样票" in pages and invoice.number in pages
+    assert sandbox.ofd_copy(invoice) == ofd  # drawn once, then kept
