@@ -37,7 +37,7 @@ from ui.devices import DeviceBridge
 from ui.i18n import Languages
 from ui.main_window import MainWindow
 from ui.runner import QtRunner
-from ui.voice import VoiceKit, install_presence, install_voice
+from ui.voice import PresenceRelay, VoiceKit, install_presence, install_voice
 from ui.wedge import WedgeScanner
 
 if TYPE_CHECKING:  # built later, on demand (kept off the path to the first frame)
@@ -65,6 +65,7 @@ class Gui:
     control: ControlServer | None = None
     diagnostics: DiagnosticsMode | None = None
     voice: VoiceKit | None = None
+    presence: PresenceRelay | None = None
     closed: bool = False
 
     def close(self) -> None:
@@ -187,6 +188,7 @@ def build_gui(
             "event": "app.demo_secrets", "problem": str(demo_problem)})
         core.session.out_of_service(text_for(demo_problem))
     kit: VoiceKit | None = None
+    presence: PresenceRelay | None = None
     if voice:  # spoken guidance (issue 17, docs/voice.md)
         kit = install_voice(window, core.session, config.voice, config.data_path,
                             language=languages.current, language_changed=window.languageChanged,
@@ -194,6 +196,7 @@ def build_gui(
         # Presence looks only at the frames the paused camera drops (nobody scanning).
         presence = install_presence(window, core.session, config.presence, kit.guide)
         if presence is not None:
+            presence.changed.connect(window.set_presence)  # the attract screen wakes
             monitor = presence.monitor
 
             def look(frame: Frame) -> None:
@@ -214,4 +217,4 @@ def build_gui(
         devices.start()
     log.info("kiosk window built", extra={"event": "app.gui_built", "lang": languages.current,
                                           "large_text": large})
-    return Gui(core, app, window, runner, devices, bridge, pump, voice=kit)
+    return Gui(core, app, window, runner, devices, bridge, pump, voice=kit, presence=presence)

@@ -164,6 +164,12 @@ class MainWindow(QWidget):
             self.stack.setCurrentWidget(page)
             self.screenShown.emit(self.session.screen.value)
 
+    def set_presence(self, present: bool) -> None:
+        """The presence sensor: someone stepped up (True) or left (False)."""
+        attract = self.pages[Screen.ATTRACT]
+        assert isinstance(attract, AttractPage)
+        attract.set_awake(present)
+
     def show_preview(self, image: QImage) -> None:
         """A camera frame (only sent while the user has the camera on) to the page's view."""
         view = getattr(self.current, "preview", None)

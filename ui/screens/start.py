@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
+from kiosk.messages import Problem, words
 from ui.screens.base import Page, button, label
 
 
@@ -16,6 +17,13 @@ class AttractPage(Page):
         self.back.hide()
         self.primary.hide()
         self.body.addStretch(1)
+        # Presence (issue 17): a greeting when someone steps up to the resting kiosk.
+        self.awake = False
+        self.greeting = label("title")
+        self.greeting.setObjectName("greeting")
+        self.greeting.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.greeting.hide()
+        self.body.addWidget(self.greeting)
         self.big = label("title")
         self.big.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.sub = label("big")
@@ -40,7 +48,15 @@ class AttractPage(Page):
         self.business.clicked.connect(lambda: s.identify.begin("business"))
         self.body.addStretch(1)
 
+    def set_awake(self, awake: bool) -> None:
+        """Someone is in front of the kiosk (presence on): greet them in green above the
+        call to scan; no one (off): the page goes back to its resting look."""
+        self.awake = awake
+        self.greeting.setText(words(Problem.of("voice.screen.attract"), self.lang))
+        self.greeting.setVisible(awake)
+
     def texts(self) -> None:
+        self.greeting.setText(words(Problem.of("voice.screen.attract"), self.lang))
         self.big.setText(self.tr("Scan your receipt's QR code to get an invoice"))
         self.sub.setText(self.tr("Hold the QR code on your receipt under the scanner below"))
         self.type_no.setText(self.tr("Type the order number"))

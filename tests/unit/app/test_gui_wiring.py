@@ -80,6 +80,13 @@ def test_presence_watches_the_frames_the_paused_camera_drops(qtbot: Any, tmp_pat
     try:
         camera = gui.devices.camera
         assert len(camera._idle) == 1  # the presence monitor's look at each idle frame
+        attract = gui.window.pages[Screen.ATTRACT]
+        assert gui.presence is not None and not attract.greeting.isVisible()
+        gui.presence.changed.emit(True)  # someone stepped up: greeted, the page lights up
+        assert attract.awake and attract.greeting.isVisible()
+        assert "扫描" in attract.greeting.text()
+        gui.presence.changed.emit(False)
+        assert not attract.awake and not attract.greeting.isVisible()
     finally:
         gui.close()
 
