@@ -12,6 +12,7 @@ from __future__ import annotations
 from app.gui import Gui
 from kiosk.diagnostics import DiagnosticsService, apply_printer_encoding
 from ui.diagnostics.mode import DiagnosticsMode
+from ui.diagnostics.voice import VoicePage
 
 
 def install_diagnostics(gui: Gui) -> DiagnosticsMode:
@@ -24,6 +25,9 @@ def install_diagnostics(gui: Gui) -> DiagnosticsMode:
     if service.encoding != core.config.devices.printer.encoding:
         apply_printer_encoding(gui.devices.printer, service.encoding)
     mode = DiagnosticsMode(service, gui.window)
+    voice_page = mode.pages["voice"]
+    assert isinstance(voice_page, VoicePage)
+    voice_page.attach(gui.voice, gui.presence)  # speaker test, engines, presence preview
     gui.window.diagnosticsRequested.connect(mode.open)
 
     def suspend_customer_input(on: bool) -> None:
