@@ -27,7 +27,6 @@ from drivers.manager import DeviceManager
 from kiosk.config import Config
 from kiosk.demo_secrets import demo_secret_problem
 from kiosk.documents.renderer import ProcessDocumentRenderer
-from kiosk.fleet.wiring import start_fleet
 from kiosk.messages import text_for
 from kiosk.overrides import effective_config
 from kiosk.platform.gateway import IssuingGateway
@@ -177,11 +176,14 @@ def build_gui(
     bridge.preview.connect(window.show_preview)
     # The fleet (issue 16, docs/fleet.md): records to JetStream, updates, metrics; None
     # when [fleet] is off. Its heartbeat reads the screen and the devices' states.
-    fleet = start_fleet(config, config.data_path / DB_FILE, status=lambda: {
-        "state": core.session.screen.value,
-        "devices": {name: event.status.value for name, event in devices.statuses().items()}})
-    if fleet is not None:
-        core.closers.append(fleet.stop)
+    if config.fleet.enabled:  # imported only then: nats-py costs ~0.13 s before the frame
+        from kiosk.fleet.wiring import start_fleet
+
+        fleet = start_fleet(config, config.data_path / DB_FILE, status=lambda: {
+            "state": core.session.screen.value,
+            "devices": {name: event.status.value for name, event in devices.statuses().items()}})
+        if fleet is not None:
+            core.closers.append(fleet.stop)
     demo_problem = demo_secret_problem(config)
     if demo_problem is not None:  # a demo secret on a real kiosk: the technician must fix it
         log.error("demo secret on a non-demo kiosk", extra={
