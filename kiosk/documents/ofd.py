@@ -245,7 +245,11 @@ def _remark(invoice: Invoice) -> str:
 
 def _font_subset(font: CjkFont, chars: set[str]) -> bytes:
     """The CJK font cut down to ``chars`` (CFF outlines kept: an .otf)."""
-    ttf = TTFont(str(font.path), fontNumber=font.collection_index, lazy=True)
+    # recalcTimestamp off: fontTools would stamp head.modified with the time of saving,
+    # and the same invoice must give the same bytes (found by the renderer's test when the
+    # child and this process drew it in different seconds).
+    ttf = TTFont(str(font.path), fontNumber=font.collection_index, lazy=True,
+                 recalcTimestamp=False)
     for table in ("GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx", "DSIG"):
         if table in ttf:  # horizontal text without shaping: dropped before the (slow) subset
             del ttf[table]

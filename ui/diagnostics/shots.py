@@ -91,7 +91,7 @@ def save_screens(gui: Any, mode: Any, folder: Path) -> list[Path]:
         emulators.camera.show_code("SO20260315001")
         _until(lambda: bool(camera.found) and camera.camera_fps > 0, 15000)
     shot("camera")
-    for name in ("platform", "system", "config", "logs"):
+    for name in ("platform", "voice", "system", "config", "logs"):
         mode.show_page(name)
         shot(name)
     mode.leave()
