@@ -30,7 +30,6 @@ from kiosk.documents.renderer import ProcessDocumentRenderer
 from kiosk.messages import text_for
 from kiosk.overrides import effective_config
 from kiosk.platform.gateway import IssuingGateway
-from kiosk.storage import DB_FILE
 from ui import theme
 from ui.devices import DeviceBridge
 from ui.i18n import Languages
@@ -40,6 +39,7 @@ from ui.voice import PresenceRelay, VoiceKit, install_presence, install_voice
 from ui.wedge import WedgeScanner
 
 if TYPE_CHECKING:  # built later, on demand (kept off the path to the first frame)
+    from app.fleet import FleetGui
     from app.systemd import SystemdIntegration
     from ui.control import ControlServer
     from ui.diagnostics.mode import DiagnosticsMode
@@ -65,6 +65,7 @@ class Gui:
     diagnostics: DiagnosticsMode | None = None
     voice: VoiceKit | None = None
     presence: PresenceRelay | None = None
+    fleet: FleetGui | None = None
     closed: bool = False
 
     def close(self) -> None:
@@ -148,6 +149,10 @@ def build_gui(
     """
     runner = QtRunner(parent=app)
     config = effective_config(config)
+    if config.fleet.enabled:  # the back office's last good configuration override
+        from kiosk.fleet.wiring import config_with_overrides
+
+        config = config_with_overrides(config)
     large = config.ui.large_text if large_text is None else large_text
     theme.apply(app, large)
     if devices is None:
@@ -174,16 +179,13 @@ def build_gui(
     )
     bridge = DeviceBridge(core.session, devices, window)
     bridge.preview.connect(window.show_preview)
-    # The fleet (issue 16, docs/fleet.md): records to JetStream, updates, metrics; None
-    # when [fleet] is off. Its heartbeat reads the screen and the devices' states.
+    # The fleet (issue 16, docs/fleet.md): records to JetStream, updates put in force,
+    # metrics fed; None when [fleet] is off.
+    fleet: FleetGui | None = None
     if config.fleet.enabled:  # imported only then: nats-py costs ~0.13 s before the frame
-        from kiosk.fleet.wiring import start_fleet
+        from app.fleet import install_fleet
 
-        fleet = start_fleet(config, config.data_path / DB_FILE, status=lambda: {
-            "state": core.session.screen.value,
-            "devices": {name: event.status.value for name, event in devices.statuses().items()}})
-        if fleet is not None:
-            core.closers.append(fleet.stop)
+        fleet = install_fleet(core, devices, app, runner)
     demo_problem = demo_secret_problem(config)
     if demo_problem is not None:  # a demo secret on a real kiosk: the technician must fix it
         log.error("demo secret on a non-demo kiosk", extra={
@@ -219,4 +221,5 @@ def build_gui(
         devices.start()
     log.info("kiosk window built", extra={"event": "app.gui_built", "lang": languages.current,
                                           "large_text": large})
-    return Gui(core, app, window, runner, devices, bridge, pump, voice=kit, presence=presence)
+    return Gui(core, app, window, runner, devices, bridge, pump, voice=kit, presence=presence,
+               fleet=fleet)

@@ -32,7 +32,7 @@ import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
 from kiosk.model import OrderLine
-from kiosk.rules.fields import is_valid_tax_code
+from kiosk.rules.fields import is_valid_tax_code, tax_code_refusal
 from kiosk.rules.tax import CENT, RATE_MARKS, VENDOR_LIMITS, is_known_rate, plain_decimal
 
 log = logging.getLogger("kiosk.catalogue")
@@ -118,6 +118,9 @@ def validate_item(item: CatalogueItem) -> None:
         raise ValueError(f"rate mark {item.rate_mark!r} needs rate 0 and one of {RATE_MARKS}")
     if not is_known_rate(item.rate, item.rate_mark):
         raise ValueError(f"unknown rate {item.rate} {item.rate_mark}")
+    refusal = tax_code_refusal(item.tax_code, item.short_name)
+    if refusal is not None:
+        raise ValueError(refusal)
 
 
 class Catalogue:
@@ -129,21 +132,34 @@ class Catalogue:
     def add(self, item: CatalogueItem) -> None:
         """Insert or replace one item (validated first)."""
         validate_item(item)
-        search = _fold(" ".join((item.name, item.short_name, item.code, item.spec)))
         with self.db.conn:
-            self.db.execute(
-                "INSERT INTO catalogue_items(code, name, short_name, tax_code, unit, spec,"
-                " unit_price, rate, rate_mark, search_text, initials)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(code) DO UPDATE SET"
-                " name=excluded.name, short_name=excluded.short_name,"
-                " tax_code=excluded.tax_code, unit=excluded.unit, spec=excluded.spec,"
-                " unit_price=excluded.unit_price, rate=excluded.rate,"
-                " rate_mark=excluded.rate_mark, search_text=excluded.search_text,"
-                " initials=excluded.initials",
-                [item.code, item.name, item.short_name, item.tax_code, item.unit, item.spec,
-                 str(item.unit_price), str(item.rate), item.rate_mark, search,
-                 pinyin_initials(item.name) + " " + pinyin_initials(item.short_name)],
-            )
+            self._insert(item)
+
+    def _insert(self, item: CatalogueItem) -> None:
+        search = _fold(" ".join((item.name, item.short_name, item.code, item.spec)))
+        self.db.execute(
+            "INSERT INTO catalogue_items(code, name, short_name, tax_code, unit, spec,"
+            " unit_price, rate, rate_mark, search_text, initials)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(code) DO UPDATE SET"
+            " name=excluded.name, short_name=excluded.short_name,"
+            " tax_code=excluded.tax_code, unit=excluded.unit, spec=excluded.spec,"
+            " unit_price=excluded.unit_price, rate=excluded.rate,"
+            " rate_mark=excluded.rate_mark, search_text=excluded.search_text,"
+            " initials=excluded.initials",
+            [item.code, item.name, item.short_name, item.tax_code, item.unit, item.spec,
+             str(item.unit_price), str(item.rate), item.rate_mark, search,
+             pinyin_initials(item.name) + " " + pinyin_initials(item.short_name)],
+        )
+
+    def replace_all(self, items: list[CatalogueItem]) -> None:
+        """Make ``items`` the whole catalogue in one transaction (a pushed catalogue, issue
+        16): a reader sees the old catalogue or the new one; a bad item changes nothing."""
+        for item in items:
+            validate_item(item)
+        with self.db.conn:
+            self.db.execute("DELETE FROM catalogue_items")
+            for item in items:
+                self._insert(item)
 
     def get(self, code: str) -> CatalogueItem | None:
         rows = list(self.db.query(f"SELECT {_COLUMNS} FROM catalogue_items WHERE code = ?",

@@ -321,16 +321,24 @@ class Config:
         redacted: dict[str, Any] = _redact(self)
         return redacted
 
+    def as_data(self) -> dict[str, Any]:
+        """The effective configuration as the file's data (secrets kept): what a remote
+        override merges over."""
+        data: dict[str, Any] = _redact(self, keep_secrets=True)
+        return data
 
-def _redact(obj: Any) -> Any:
+
+def _redact(obj: Any, keep_secrets: bool = False) -> Any:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(obj):
         if f.metadata.get("internal"):
             continue
         value = getattr(obj, f.name)
         if dataclasses.is_dataclass(value):
-            out[f.name] = _redact(value)
-        elif f.metadata.get("secret") and value:
+            out[f.name] = _redact(value, keep_secrets)
+        elif isinstance(value, tuple):
+            out[f.name] = list(value)
+        elif f.metadata.get("secret") and value and not keep_secrets:
             out[f.name] = "***"
         else:
             out[f.name] = value

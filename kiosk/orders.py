@@ -35,7 +35,8 @@ from sqlite_utils.migrations import Migrations
 
 from kiosk.model import Order, OrderLine
 from kiosk.rules import RATE_MARKS, VENDOR_LIMITS, is_known_rate, is_valid_tax_code
-from kiosk.rules.fields import non_gbk_chars
+from kiosk.rules.fields import non_gbk_chars, tax_code_refusal
+from kiosk.rules.tax import rates_in_force
 from kiosk.rules.text import describe_chars, forbidden_chars, is_clean_text
 
 log = logging.getLogger("kiosk.orders")
@@ -169,8 +170,9 @@ def parse_rate(value: Any) -> tuple[Decimal, str]:
         return Decimal("0"), value.strip()
     rate = parse_decimal(value, "rate", places=4)
     if not is_known_rate(rate):
-        raise ValueError(f'rate "{value}" is not a rate in force (use "0.13", "0.09", "0.06", '
-                         f'"0.03", "0.01", "0", "免税" or "不征税")')
+        listed = ", ".join(f'"{r.rate}"' if not r.mark else f'"{r.mark}"'
+                           for r in rates_in_force())
+        raise ValueError(f'rate "{value}" is not a rate in force (use {listed})')
     return rate, ""
 
 
@@ -192,6 +194,8 @@ def parse_line(raw: Any, where: str, errors: list[str]) -> OrderLine | None:
     if not isinstance(tax_code, str) or not is_valid_tax_code(tax_code):
         shown = _show(tax_code) if isinstance(tax_code, str) else repr(tax_code)
         errors.append(f"{where}: tax_code {shown} must be 19 digits, the first 1-6")
+    elif (refusal := tax_code_refusal(tax_code, short_name)) is not None:
+        errors.append(f"{where}: {refusal}")
     numbers: dict[str, Decimal] = {}
     for key, places in (("quantity", 13), ("unit_price", 13), ("amount", 2)):
         try:

@@ -155,6 +155,13 @@ class Session:
     def back_in_service(self) -> None:
         self.devices.back_in_service()
 
+    def set_announcements(self, texts: tuple[Text, ...]) -> None:
+        """The back office's current announcements (issue 16), shown on the attract screen."""
+        if texts != self.core.announcements:
+            self.core.announcements = texts
+            if self.core.screen is Screen.ATTRACT:
+                self.core.changed()
+
     def tick(self) -> None:
         """Called about once a second by the UI: the idle timer and the countdown."""
         self.overlays.tick()

@@ -38,6 +38,18 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     yield data
 
 
+@pytest.fixture(autouse=True)
+def built_in_tax_tables() -> Iterator[None]:
+    """A test that puts a pushed rate or tax-code table in force (kiosk.fleet.policy) must
+    not leave it to the next one."""
+    yield
+    from kiosk.rules.fields import set_tax_codes_in_force
+    from kiosk.rules.tax import set_rates_in_force
+
+    set_rates_in_force(None)
+    set_tax_codes_in_force(None)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def keyboard_engine_first(request: pytest.FixtureRequest) -> Iterator[None]:
     """Load the virtual keyboard before any test focuses a text field.

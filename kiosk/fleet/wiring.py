@@ -14,17 +14,19 @@ update, ``updates.listeners`` to be told of a new catalogue/announcement/...,
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import Config
+from kiosk.config import Config, ConfigError, config_from_dict
 from kiosk.fleet.metrics import KioskMetrics
+from kiosk.fleet.policy import FleetPolicy
 from kiosk.fleet.publisher import FleetPublisher, StatusSource
 from kiosk.fleet.records import kiosk_id_or_host
-from kiosk.fleet.updates import UpdateStore
+from kiosk.fleet.updates import NAMES, UpdateStore, merge
 
 log = logging.getLogger("kiosk.fleet")
 
@@ -46,9 +48,34 @@ def _file_data(config: Config) -> dict[str, Any]:
         return {}  # built from a dict (tests) or defaults: overrides merge over nothing
 
 
+def config_with_overrides(config: Config) -> Config:
+    """``config`` with the last good remote ``config`` override merged over its file (the
+    override was checked with the same schema when it arrived; a file changed since then
+    that no longer takes it keeps the file's values and says so)."""
+    if not config.fleet.enabled:
+        return config
+    store = UpdateStore(config.data_path / "fleet", kiosk_id_or_host(config.fleet.kiosk_id), {})
+    over = store.current("config")
+    if not isinstance(over, dict) or not over:
+        return config
+    try:
+        merged = config_from_dict(merge(config.as_data(), over), source=config.source,
+                                  base_dir=config.base_dir)
+    except ConfigError as err:
+        log.error("remote configuration override not applied: %s", err, extra={
+            "event": "fleet.override_refused", "error": str(err)})
+        return config
+    log.info("remote configuration override applied", extra={
+        "event": "fleet.override_applied", "sections": sorted(over)})
+    return dataclasses.replace(merged, data_path=config.data_path)
+
+
 def start_fleet(config: Config, db_path: str | Path, *,
-                status: StatusSource | None = None) -> Fleet | None:
-    """Start publishing, watching updates and exposing metrics; None if the fleet is off."""
+                status: StatusSource | None = None,
+                policy: FleetPolicy | None = None) -> Fleet | None:
+    """Start publishing, watching updates and exposing metrics; None if the fleet is off.
+    ``policy`` puts applied updates in force: the stored ones at once, before anything
+    is published, then each new one as it arrives."""
     fleet = config.fleet
     if not fleet.enabled:
         return None
@@ -57,6 +84,9 @@ def start_fleet(config: Config, db_path: str | Path, *,
     if fleet.metrics_port:
         metrics.serve(fleet.metrics_port)
     updates = UpdateStore(config.data_path / "fleet", kiosk_id, _file_data(config))
+    if policy is not None:
+        policy.replay(updates.current, NAMES)
+        updates.listeners.append(policy.on_update)
     publisher = FleetPublisher(db_path, fleet, status=status, metrics=metrics, updates=updates)
     publisher.start()
     log.info("fleet on as %s", kiosk_id, extra={"event": "fleet.started", "kiosk": kiosk_id,

@@ -51,6 +51,7 @@ class FlowCore:
         self.printer_ok = True
         self.camera_ok = True
         self.out_of_service_reason: Text | None = None
+        self.announcements: tuple[Text, ...] = ()  # the back office's, for the attract screen
         self._listeners: list[Callable[[], None]] = []
         self._intents: list[Intent] = []
 

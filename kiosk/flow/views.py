@@ -171,6 +171,12 @@ class IdleView:
 
 
 @dataclass(frozen=True)
+class AttractView:
+    frame: Frame
+    announcements: tuple[Text, ...] = ()  # the back office's (issue 16), newest policy first
+
+
+@dataclass(frozen=True)
 class OutOfServiceView:
     frame: Frame
     reason: Text | None = None
@@ -184,7 +190,7 @@ class PlainView:
 
 
 View = (OrdersView | CatalogueView | BuyerView | OptionsView | ReviewView | ResultView
-        | QueuedView | IdleView | OutOfServiceView | PlainView)
+        | QueuedView | IdleView | AttractView | OutOfServiceView | PlainView)
 
 
 def _frame(core: FlowCore) -> Frame:
@@ -278,6 +284,10 @@ def idle_view(core: FlowCore) -> IdleView:
     return IdleView(_frame(core), core.countdown_left())
 
 
+def attract_view(core: FlowCore) -> AttractView:
+    return AttractView(_frame(core), core.announcements)
+
+
 def out_of_service_view(core: FlowCore) -> OutOfServiceView:
     return OutOfServiceView(_frame(core), core.out_of_service_reason)
 
@@ -287,7 +297,7 @@ _BUILDERS: dict[Screen, Callable[[FlowCore], View]] = {
     Screen.OPTIONS: options_view, Screen.REVIEW: review_view, Screen.RESULT: result_view,
     Screen.ALREADY_INVOICED: result_view, Screen.PRINTER_PROBLEM: result_view,
     Screen.PLATFORM_QUEUED: queued_view, Screen.IDLE_WARNING: idle_view,
-    Screen.OUT_OF_SERVICE: out_of_service_view,
+    Screen.OUT_OF_SERVICE: out_of_service_view, Screen.ATTRACT: attract_view,
 }
 
 

@@ -21,6 +21,8 @@ __all__ = [
     "is_valid_bank_account",
     "item_full_name",
     "is_valid_tax_code",
+    "set_tax_codes_in_force",
+    "tax_code_refusal",
     "TAX_CODE_CATEGORIES",
 ]
 
@@ -126,3 +128,28 @@ def item_full_name(short: str, name: str) -> str:
 def is_valid_tax_code(code: str) -> bool:
     """19 ASCII digits, first digit 1-6 (goods ... non-taxable items)."""
     return len(code) == 19 and code.isascii() and code.isdigit() and code[0] in TAX_CODE_CATEGORIES
+
+
+# The tax classification codes in force: none (any well-formed code) unless the back
+# office pushed a table (kiosk.fleet.policy, issue 16); then a line's code must be in it
+# and its 简称 must be the table's. Swapped whole, like the rate table.
+_codes_in_force: dict[str, str] | None = None
+
+
+def set_tax_codes_in_force(codes: dict[str, str] | None) -> None:
+    """Put a pushed ``{code: short_name}`` table in force, or none (None)."""
+    global _codes_in_force
+    _codes_in_force = None if codes is None else dict(codes)
+
+
+def tax_code_refusal(code: str, short_name: str) -> str | None:
+    """Why ``code``/``short_name`` is refused by the table in force, or None."""
+    table = _codes_in_force
+    if table is None:
+        return None
+    expected = table.get(code)
+    if expected is None:
+        return f"tax code {code} is not in the tax-code table in force"
+    if short_name.strip().strip("*") != expected:
+        return f"tax code {code} is {expected!r} in the table in force, not {short_name!r}"
+    return None

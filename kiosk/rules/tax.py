@@ -21,6 +21,8 @@ __all__ = [
     "TaxRate",
     "RATES",
     "RATE_MARKS",
+    "rates_in_force",
+    "set_rates_in_force",
     "EXEMPT",
     "NOT_TAXABLE",
     "rate_label",
@@ -98,8 +100,24 @@ def rate_label(rate: Decimal, mark: str = "") -> str:
     return f"{plain_decimal(rate * 100):f}%"
 
 
+# The rate table in force: the built-in RATES unless the back office pushed a table
+# (kiosk.fleet.policy, issue 16). One tuple swapped whole, so a reader on any thread sees
+# the old table or the new one, never a mix.
+_in_force: tuple[TaxRate, ...] = RATES
+
+
+def rates_in_force() -> tuple[TaxRate, ...]:
+    return _in_force
+
+
+def set_rates_in_force(rates: tuple[TaxRate, ...] | None) -> None:
+    """Put a pushed rate table in force (the whole table), or the built-in one (None)."""
+    global _in_force
+    _in_force = RATES if rates is None else tuple(rates)
+
+
 def is_known_rate(rate: Decimal, mark: str = "") -> bool:
-    return any(r.rate == rate and r.mark == mark for r in RATES)
+    return any(r.rate == rate and r.mark == mark for r in _in_force)
 
 
 def _dec(value: object) -> Decimal:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
+from kiosk.flow.views import AttractView, View
 from kiosk.messages import Problem, words
 from ui.screens.base import Page, button, label
 
@@ -24,6 +25,13 @@ class AttractPage(Page):
         self.greeting.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.greeting.hide()
         self.body.addWidget(self.greeting)
+        # The back office's announcements (issue 16), above the call to scan.
+        self.announcement = label("big")
+        self.announcement.setObjectName("announcement")
+        self.announcement.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.announcement.setWordWrap(True)
+        self.announcement.hide()
+        self.body.addWidget(self.announcement)
         self.big = label("title")
         self.big.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.sub = label("big")
@@ -54,6 +62,11 @@ class AttractPage(Page):
         self.awake = awake
         self.greeting.setText(words(Problem.of("voice.screen.attract"), self.lang))
         self.greeting.setVisible(awake)
+
+    def render_view(self, view: View, before: View | None) -> None:
+        texts = view.announcements if isinstance(view, AttractView) else ()
+        self.announcement.setText("\n".join(t.get(self.lang) for t in texts))
+        self.announcement.setVisible(bool(texts))
 
     def texts(self) -> None:
         self.greeting.setText(words(Problem.of("voice.screen.attract"), self.lang))

@@ -111,3 +111,46 @@ def test_a_fleet_kiosk_publishes_from_start_and_stops_with_the_window(
     finally:
         gui.close()
     assert not any(t.is_alive() for t in publishers)
+
+
+def test_a_fleet_kiosk_puts_stored_updates_in_force_and_feeds_its_metrics(
+        qtbot: Any, tmp_path: Path) -> None:
+    """Updates applied before a restart are in force from the first frame (catalogue,
+    announcement on the attract screen), and a press on the window counts as a touch."""
+    import json
+    import socket
+
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    from kiosk.fleet.updates import UpdateStore
+    from tests.helpers.app import make_config
+
+    store = UpdateStore(make_config(tmp_path).data_path / "fleet", "test-kiosk", {})
+    item = {"code": "P1", "name": "停车费", "short_name": "经营租赁",
+            "tax_code": "3040502020200000000", "unit": "小时", "unit_price": "5", "rate": "0.09"}
+    assert store.apply("catalogue", 1, json.dumps({"items": [item]}).encode()).ok  # type: ignore[union-attr]
+    assert store.apply("announcements.test-kiosk", 2, json.dumps({"items": [
+        {"id": "a", "zh": "今晚系统维护", "en": "Maintenance tonight"}]}).encode()).ok  # type: ignore[union-attr]
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    gui = kiosk_gui(qtbot, tmp_path, fleet={"enabled": True, "kiosk_id": "test-kiosk",
+                                            "nats_url": f"nats://127.0.0.1:{port}",
+                                            "retry_s": 0.2})
+    try:
+        assert gui.fleet is not None
+        assert [i.code for i in gui.core.catalogue.search("")] == ["P1"]
+        page = gui.window.pages[Screen.ATTRACT]
+        qtbot.waitUntil(lambda: page.announcement.isVisible(), timeout=10_000)
+        assert page.announcement.text() == "今晚系统维护"
+        metrics = gui.fleet.fleet.metrics
+        before = metrics.registry.get_sample_value("kiosk_touches_total") or 0
+        QTest.mouseClick(gui.window.windowHandle(), Qt.MouseButton.LeftButton, pos=QPoint(5, 5))
+        assert metrics.registry.get_sample_value("kiosk_touches_total") == before + 1
+        gui.fleet.sample(gui.core, gui.devices, gui.runner)
+        state = gui.devices.statuses()["printer"].status.value
+        assert metrics.registry.get_sample_value(
+            "kiosk_device_state", {"device": "printer", "state": state}) == 1
+    finally:
+        gui.close()
