@@ -62,6 +62,8 @@ class Core:
     session: Session
     closers: list[Callable[[], None]] = field(default_factory=list)
     pumping: bool = False  # a pump job is on the pool
+    # More work for the pump's pool thread (the fleet's daily report); each may block.
+    pump_jobs: list[Callable[[], object]] = field(default_factory=list)
 
     @property
     def gateway(self) -> IssuingGateway:
@@ -94,6 +96,11 @@ class Core:
         except Exception:
             log.exception("daily backup failed", extra={"event": "app.backup_failed"})
             backup = None
+        for job in self.pump_jobs:
+            try:
+                job()
+            except Exception:  # the next pump tries again; issuing is not affected
+                log.exception("pump job failed", extra={"event": "app.pump_job_failed"})
         done = {"requests": len(outcomes), "mail_sent": len(report.sent),
                 "mail_later": len(report.retry_later), "backup": int(backup is not None)}
         if outcomes or report.sent or report.retry_later or backup is not None:

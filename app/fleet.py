@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QApplication
 
 from app.core import Core
 from drivers.manager import DeviceManager
+from kiosk.fleet.daily import send_daily_reports
 from kiosk.fleet.feed import MetricsFeed
 from kiosk.fleet.policy import FleetPolicy
 from kiosk.fleet.wiring import Fleet, start_fleet
@@ -124,5 +125,8 @@ def install_fleet(core: Core, devices: DeviceManager, app: QApplication,
     for timer in handle.timers:
         timer.start()
     policy.apply_to(session)  # closed hours show from the first frame
+    # The day's reconciliation goes to the back office after midnight (the pump's thread).
+    core.pump_jobs.append(lambda: send_daily_reports(core.db, core.gateway,
+                                                     fleet.publisher.record))
     core.closers.append(handle.stop)
     return handle

@@ -291,6 +291,8 @@ class FleetConfig:
     )
     retry_s: float = field(default=5.0, metadata=_range(0.1, 3600))
     heartbeat_s: float = field(default=30.0, metadata=_range(1, 3600))
+    # Days the stream keeps a record for the central service (0 = no age limit).
+    stream_max_age_days: float = field(default=30.0, metadata=_range(0, 3650))
     metrics_port: int = field(default=0, metadata=_range(0, 65535))  # 0 = no HTTP endpoint
     metrics_textfile: str = ""  # node exporter textfile collector path, "" = none
     central: FleetCentralConfig = field(default_factory=FleetCentralConfig)

@@ -102,6 +102,8 @@ class DailyReport:
     differences: list[Difference]
     coverage: str  # listing | lookup
     notes: list[str] = field(default_factory=list)
+    platform_numbers: tuple[str, ...] = ()  # what the platform has for the day (the fleet's
+    # back office reconciles the invoices it received against it)
 
     @property
     def ok(self) -> bool:
@@ -115,7 +117,8 @@ class DailyReport:
         return {"day": self.day.isoformat(), "timezone": "UTC+08:00", "ok": self.ok,
                 "coverage": self.coverage, "kiosk": totals(self.kiosk),
                 "platform": totals(self.platform),
-                "differences": [asdict(d) for d in self.differences], "notes": self.notes}
+                "differences": [asdict(d) for d in self.differences], "notes": self.notes,
+                "platform_numbers": list(self.platform_numbers)}
 
 
 # --- reading the two sides ---------------------------------------------------------------
@@ -229,7 +232,7 @@ def daily_report(db: sqlite_utils.Database, gateway: Any, day: dt.date) -> Daily
         diffs.append(Difference("no_audit_row", number,
                                 "recorded as issued but the audit trail has no row for it"))
     return DailyReport(day, totals_of(mine.values()), totals_of(theirs.values()), diffs,
-                       coverage, notes)
+                       coverage, notes, tuple(sorted(theirs)))
 
 
 def _day_mismatch(found: Invoice, mine: Summary) -> Difference:

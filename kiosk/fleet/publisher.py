@@ -28,6 +28,7 @@ from nats.js import JetStreamContext
 
 from kiosk.config import FleetConfig
 from kiosk.fleet import transport
+from kiosk.fleet.logfeed import LogFeed
 from kiosk.fleet.metrics import KioskMetrics
 from kiosk.fleet.outbox import FleetOutbox
 from kiosk.fleet.records import kiosk_id_or_host
@@ -49,7 +50,7 @@ class FleetPublisher:
     def __init__(
         self, db_path: str | Path, fleet: FleetConfig, *,
         status: StatusSource | None = None, metrics: KioskMetrics | None = None,
-        updates: UpdateStore | None = None,
+        updates: UpdateStore | None = None, log_feed: LogFeed | None = None,
     ) -> None:
         self.fleet = fleet
         self.kiosk_id = kiosk_id_or_host(fleet.kiosk_id)
@@ -57,6 +58,7 @@ class FleetPublisher:
         self.status = status
         self.metrics = metrics
         self.updates = updates
+        self.log_feed = log_feed
         self.connected = False
         self.last_error = ""
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -99,6 +101,15 @@ class FleetPublisher:
                 loop.call_soon_threadsafe(task.cancel)
                 self._thread.join(timeout)
         self.outbox.close()
+
+    def keep_log_events(self) -> int:
+        """Move the warnings and errors logged since the last call into the outbox."""
+        if self.log_feed is None:
+            return 0
+        events = self.log_feed.drain()
+        for event in events:
+            self.outbox.record("log_event", event)
+        return len(events)
 
     def backlog(self) -> int:
         return self.outbox.backlog()
@@ -148,6 +159,7 @@ class FleetPublisher:
                         await nc.close()
                     except (NatsError, OSError):  # already gone
                         pass
+            await asyncio.to_thread(self.keep_log_events)  # offline too: queued for later
             await self._sleep(self.fleet.retry_s)
         self._set_connected(False, "stopped")
 
@@ -171,6 +183,7 @@ class FleetPublisher:
                 watching.result()  # a failed watcher reconnects everything
             if nc.is_closed or not nc.is_connected:
                 raise ConnectionError("connection lost")
+            await asyncio.to_thread(self.keep_log_events)
             await asyncio.to_thread(self.outbox.harvest)
             sent = await self.publish_pending(js)
             if loop.time() >= next_beat:

@@ -20,7 +20,7 @@ VERSION = 1
 # What a kiosk publishes. ``audit``: one audit_log row with its hash chain;
 # ``invoice``: an issued blue or red invoice; ``red_form``: a red-letter form;
 # ``daily_report``; ``update_result``: what became of a remote update.
-KINDS = ("audit", "invoice", "red_form", "daily_report", "update_result")
+KINDS = ("audit", "invoice", "red_form", "daily_report", "update_result", "log_event")
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

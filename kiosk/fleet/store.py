@@ -102,6 +102,28 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         detail text NOT NULL DEFAULT ''
     );
     """),
+    (2, "daily reports (reconciliation against the platform) and log events", """
+    CREATE TABLE daily_reports (
+        kiosk_id text NOT NULL,
+        day date NOT NULL,
+        seq bigint NOT NULL,
+        ok boolean NOT NULL,
+        platform_numbers text[] NOT NULL DEFAULT '{}',
+        data jsonb NOT NULL,
+        UNIQUE (kiosk_id, day)
+    );
+    CREATE TABLE log_events (
+        kiosk_id text NOT NULL,
+        seq bigint NOT NULL,
+        ts timestamptz NOT NULL,
+        level text NOT NULL,
+        logger text NOT NULL,
+        event text NOT NULL,
+        message text NOT NULL,
+        UNIQUE (kiosk_id, seq)
+    );
+    CREATE INDEX log_events_kiosk_ts ON log_events (kiosk_id, ts DESC);
+    """),
 )
 
 
@@ -232,6 +254,24 @@ class CentralStore:
                     cur.executemany(
                         "INSERT INTO update_history(key, revision, kiosk_id, event, detail) "
                         "VALUES (%s, %s, %s, %s, %s)", results)
+                reports = [row for r in new if r.kind == "daily_report"
+                           if (row := self._report_row(r)) is not None]
+                if reports:  # a resent report of the same day (a crash before it was
+                    # marked sent) replaces the older one
+                    cur.executemany(
+                        "INSERT INTO daily_reports(kiosk_id, day, seq, ok, platform_numbers,"
+                        " data) VALUES (%s,%s,%s,%s,%s,%s) ON CONFLICT (kiosk_id, day) DO UPDATE"
+                        " SET seq = excluded.seq, ok = excluded.ok, data = excluded.data,"
+                        " platform_numbers = excluded.platform_numbers"
+                        " WHERE daily_reports.seq < excluded.seq", reports)
+                events = [(r.kiosk_id, r.seq, str(r.payload.get("ts") or r.ts),
+                           str(r.payload.get("level", "")), str(r.payload.get("logger", "")),
+                           str(r.payload.get("event", "")), str(r.payload.get("message", "")))
+                          for r in new if r.kind == "log_event"]
+                if events:
+                    cur.executemany(
+                        "INSERT INTO log_events(kiosk_id, seq, ts, level, logger, event, message)"
+                        " VALUES (%s,%s,%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING", events)
             for kiosk_id in sorted({r.kiosk_id for r in audits}):
                 error = self._advance_chain(kiosk_id)
                 if error:
@@ -245,6 +285,17 @@ class CentralStore:
                 str(d.get("kind", "")), d.get("issued_at"), _day(d.get("issued_at")),
                 _invoice_total(d), str(d.get("original_number", "")),
                 [str(o) for o in d.get("order_nos") or []], Jsonb(d))
+
+    @staticmethod
+    def _report_row(rec: Record) -> tuple[Any, ...] | None:
+        d = rec.payload
+        day = _day(d.get("day"))
+        if day is None:
+            log.warning("daily report without a day from %s seq %d", rec.kiosk_id, rec.seq,
+                        extra={"event": "central.bad_report", "kiosk": rec.kiosk_id})
+            return None
+        return (rec.kiosk_id, day, rec.seq, bool(d.get("ok")),
+                [str(n) for n in d.get("platform_numbers") or []], Jsonb(d))
 
     @staticmethod
     def _audit_row(rec: Record) -> tuple[tuple[Any, ...] | None, str]:
@@ -332,6 +383,28 @@ class CentralStore:
         return self.query("SELECT * FROM audit_entries WHERE kiosk_id = %s"
                           " ORDER BY audit_seq DESC LIMIT %s", [kiosk_id, last])
 
+    def log_events(self, kiosk_id: str, last: int = 30) -> list[dict[str, Any]]:
+        return self.query("SELECT * FROM log_events WHERE kiosk_id = %s"
+                          " ORDER BY ts DESC, seq DESC LIMIT %s", [kiosk_id, last])
+
+    def reconciliation(self, day: dt.date) -> Reconciliation:
+        """The day's invoices received from the kiosks against the platform's listing, as
+        the kiosks' daily reports carry it (kiosks sharing a seller list the same numbers:
+        the union is the platform's day)."""
+        reports = self.query("SELECT kiosk_id, ok, platform_numbers, data FROM daily_reports"
+                             " WHERE day = %s ORDER BY kiosk_id", [day])
+        listed = {str(n) for r in reports for n in r["platform_numbers"]}
+        received = {str(r["number"]) for r in self.query(
+            "SELECT number FROM invoices WHERE day = %s", [day])}
+        reported = {r["kiosk_id"] for r in reports}
+        silent = sorted({str(k["kiosk_id"]) for k in self.query(
+            "SELECT DISTINCT kiosk_id FROM invoices WHERE day = %s", [day])} - reported)
+        return Reconciliation(
+            day, [str(r["kiosk_id"]) for r in reports],
+            [str(r["kiosk_id"]) for r in reports if not r["ok"]],
+            sorted(listed - received) if reports else [],
+            sorted(received - listed) if reports else [], silent)
+
     def updates(self, limit: int = 50) -> list[dict[str, Any]]:
         return self.query("SELECT * FROM update_history ORDER BY id DESC LIMIT %s", [limit])
 
@@ -339,6 +412,21 @@ class CentralStore:
         row = self.query("SELECT count(*) AS records, count(DISTINCT kiosk_id) AS kiosks"
                          " FROM records")[0]
         return {"records": int(row["records"]), "kiosks": int(row["kiosks"])}
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    day: dt.date
+    reported: list[str]  # kiosks whose daily report of the day arrived
+    kiosk_differences: list[str]  # kiosks whose own report found differences
+    not_received: list[str]  # on the platform, never received from any kiosk
+    not_on_platform: list[str]  # received from a kiosk, not on the platform's listing
+    no_report: list[str]  # kiosks that issued that day but sent no report (yet)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.reported) and not (self.kiosk_differences or self.not_received
+                                            or self.not_on_platform or self.no_report)
 
 
 def dumps(value: Any) -> str:

@@ -36,15 +36,30 @@ async def connect(url: str, *, name: str, reconnect: bool = True) -> Client:
     )
 
 
+def max_age_s(fleet: FleetConfig) -> float:
+    """How long the stream keeps a record (0: until the limits say otherwise)."""
+    return fleet.stream_max_age_days * 86400.0
+
+
 async def ensure_stream(js: JetStreamContext, fleet: FleetConfig) -> None:
-    """Create the records stream unless it exists."""
+    """Create the records stream unless it exists; bring its age limit to the config's.
+
+    Records older than ``stream_max_age_days`` are dropped by the server: the central
+    store has long had them (a kiosk offline for longer still has its own outbox and
+    publishes again when it returns; only what it sent and the back office never
+    consumed in that time could be lost, which the central page shows as a gap)."""
     try:
-        await js.stream_info(fleet.stream)
+        info = await js.stream_info(fleet.stream)
     except NotFoundError:
         await js.add_stream(StreamConfig(
             name=fleet.stream, subjects=[f"{fleet.subject_prefix}.>"],
             storage=StorageType.FILE, duplicate_window=DUPLICATE_WINDOW_S,
+            max_age=max_age_s(fleet),
         ))
+        return
+    if abs((info.config.max_age or 0.0) - max_age_s(fleet)) > 1e-3:
+        info.config.max_age = max_age_s(fleet)
+        await js.update_stream(info.config)
 
 
 async def ensure_bucket(js: JetStreamContext, fleet: FleetConfig) -> KeyValue:

@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import psycopg
 
 from kiosk.config import FleetConfig
-from kiosk.fleet.store import CentralStore, dumps
+from kiosk.fleet.store import CentralStore, Reconciliation, dumps
 
 log = logging.getLogger("kiosk.fleet.web")
 
@@ -82,13 +82,33 @@ def render_index(store: CentralStore, day: dt.date, q: str) -> bytes:
         [_e(u["at"].isoformat(timespec="seconds")), _e(u["key"]), _e(u["revision"]),
          _e(u["kiosk_id"]), _e(u["event"]), _e(u["detail"])] for u in store.updates()))
     what = f"search: {_e(q)}" if q else f"invoices of {day.isoformat()}"
+    recon = _reconciliation(store.reconciliation(day))
     form = ('<form method="get" action="/"><input name="q" placeholder="invoice or order number"'
             f' value="{_e(q)}"> <input name="day" type="date" value="{day.isoformat()}">'
             ' <button type="submit">search</button></form>')
     body = (f"<h2>kiosks</h2>{kiosks}<h2>{what}</h2>{form}"
             f'<p class="summary">{len(invoices)} invoices, total {_e(total)}</p>{inv}'
+            f"<h2>reconciliation with the platform, {day.isoformat()}</h2>{recon}"
             f"<h2>update history</h2>{updates}")
     return _page("自助开票终端 · back office", body)
+
+
+def _numbers(numbers: Sequence[str]) -> str:
+    return ", ".join(_e(n) for n in numbers) if numbers else "none"
+
+
+def _reconciliation(r: Reconciliation) -> str:
+    if not r.reported:
+        return ('<p class="recon">no daily report for this day yet (kiosks send it after '
+                "midnight, Beijing time)</p>")
+    verdict = ('<span class="ok">OK</span>' if r.ok
+               else '<span class="bad">DIFFERENCES</span>')
+    rows = [["reports from", _numbers(r.reported)],
+            ["kiosks whose own report found differences", _numbers(r.kiosk_differences)],
+            ["on the platform, never received from a kiosk", _numbers(r.not_received)],
+            ["received from a kiosk, not on the platform", _numbers(r.not_on_platform)],
+            ["issued that day, no report yet", _numbers(r.no_report)]]
+    return f'<p class="recon">{verdict}</p>' + _table("recon", ["", ""], rows)
 
 
 def render_kiosk(store: CentralStore, kiosk_id: str) -> bytes | None:
@@ -99,10 +119,14 @@ def render_kiosk(store: CentralStore, kiosk_id: str) -> bytes | None:
     audit = _table("audit", ["seq", "ts", "action", "actor", "data"], (
         [_e(a["audit_seq"]), _e(a["ts"]), _e(a["action"]), _e(a["actor"]), _e(a["data"])]
         for a in store.audit(kiosk_id)))
+    events = _table("events", ["time", "level", "event", "message"], (
+        [_e(v["ts"].isoformat(timespec="seconds")), _e(v["level"]), _e(v["event"]),
+         _e(v["message"])] for v in store.log_events(kiosk_id)))
     body = (f'<p><a href="/">all kiosks</a></p><h2>status</h2><pre>{_e(dumps(k["status"]))}'
             f'</pre><p>records {_e(k["records"])}, audit verified through seq '
             f'{_e(k["audit_verified_seq"])}, chain {"OK" if k["chain_ok"] else "BROKEN"}'
-            f' {_e(k["chain_error"])}</p><h2>recent audit entries</h2>{audit}')
+            f' {_e(k["chain_error"])}</p><h2>recent audit entries</h2>{audit}'
+            f"<h2>recent log events</h2>{events}")
     return _page(f"kiosk {kiosk_id}", body)
 
 

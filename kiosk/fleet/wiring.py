@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kiosk.config import Config, ConfigError, config_from_dict
+from kiosk.fleet.logfeed import LogFeed
 from kiosk.fleet.metrics import KioskMetrics
 from kiosk.fleet.policy import FleetPolicy
 from kiosk.fleet.publisher import FleetPublisher, StatusSource
@@ -38,6 +39,8 @@ class Fleet:
     metrics: KioskMetrics
 
     def stop(self) -> None:
+        if self.publisher.log_feed is not None:
+            self.publisher.log_feed.uninstall()
         self.publisher.stop()
 
 
@@ -87,7 +90,9 @@ def start_fleet(config: Config, db_path: str | Path, *,
     if policy is not None:
         policy.replay(updates.current, NAMES)
         updates.listeners.append(policy.on_update)
-    publisher = FleetPublisher(db_path, fleet, status=status, metrics=metrics, updates=updates)
+    log_feed = LogFeed().install()
+    publisher = FleetPublisher(db_path, fleet, status=status, metrics=metrics, updates=updates,
+                               log_feed=log_feed)
     publisher.start()
     log.info("fleet on as %s", kiosk_id, extra={"event": "fleet.started", "kiosk": kiosk_id,
                                                 "nats": fleet.nats_url})

@@ -57,7 +57,7 @@ def test_central_migrate_reports_once(tmp_path: Path, fleet_config: FleetConfig)
                            text=True, timeout=60)
     again = subprocess.run(env.argv("central", "migrate"), env=env.environ(), capture_output=True,
                            text=True, timeout=60)
-    assert first.stdout.strip() == "applied migrations: 1", first.stderr
+    assert first.stdout.strip() == "applied migrations: 1, 2", first.stderr
     assert again.stdout.strip() == "schema up to date"
 
 
