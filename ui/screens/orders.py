@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.flow.states import Screen
 from kiosk.flow.views import CatalogueView, OrdersView, View
+from kiosk.rules.tax import rate_label, rates_in_force
 from ui.screens.base import Page, button, label
 from ui.widgets.lines import LinesTable
 
@@ -154,8 +155,6 @@ class OrdersPage(Page):
 class CataloguePage(Page):
     """A business account picks goods or services, with quantity, price or amount, rate."""
 
-    RATES = ("0.13", "0.09", "0.06", "0.03", "0.01", "0")
-
     def build(self) -> None:
         self.head = label("title")
         self.search = input_edit()
@@ -166,7 +165,8 @@ class CataloguePage(Page):
         self.amount = input_edit()
         self.rate = QComboBox()
         self.rate.setMinimumHeight(64)
-        self.rate.addItems([f"{Decimal(r) * 100:.0f}%" for r in self.RATES])
+        self._rates: tuple[str, ...] = ()
+        self._fill_rates()
         self.add = button()
         self.table = LinesTable(3)
         self.total = label("big")
@@ -198,7 +198,16 @@ class CataloguePage(Page):
         self.primary.clicked.connect(self.session.catalogue.next)
         self._items: list[Any] = []
 
+    def _fill_rates(self) -> None:
+        """The rates in force (the back office may push a new table: issue 16)."""
+        rates = tuple(str(r.rate) for r in rates_in_force() if not r.mark)
+        if rates != self._rates:
+            self._rates = rates
+            self.rate.clear()
+            self.rate.addItems([rate_label(Decimal(r)) for r in rates])
+
     def _search(self, text: str) -> None:
+        self._fill_rates()
         self._items = self.session.catalogue.search(text)
         self.results.clear()
         for item in self._items:
@@ -212,8 +221,8 @@ class CataloguePage(Page):
             if price is not None:
                 self.price.setText(str(price))
             rate = str(getattr(item, "rate", ""))
-            if rate in self.RATES:
-                self.rate.setCurrentIndex(self.RATES.index(rate))
+            if rate in self._rates:
+                self.rate.setCurrentIndex(self._rates.index(rate))
 
     def _add(self) -> None:
         row = self.results.currentRow()
@@ -226,7 +235,7 @@ class CataloguePage(Page):
         except InvalidOperation:
             qty, price, amount = Decimal(0), None, None
         self.session.catalogue.add(self._items[row], qty, unit_price=price, amount=amount,
-                                   rate=Decimal(self.RATES[self.rate.currentIndex()]))
+                                   rate=Decimal(self._rates[self.rate.currentIndex()]))
 
     def help(self) -> str:
         return self.tr("Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.")

@@ -336,3 +336,33 @@ def test_a_too_long_buyer_name_is_refused_on_the_buyer_screen(qtbot: Any, gui: A
     assert not page.problem_labels["name"].isVisible()
     click(page.primary)
     assert s.screen is Screen.OPTIONS
+
+
+def test_the_catalogue_offers_the_rates_in_force(qtbot: Any, gui: Any) -> None:
+    """A rate table pushed by the back office (issue 16) is what the rate list offers, and
+    a picked item's new rate goes onto the line."""
+    from decimal import Decimal
+
+    from kiosk.catalogue import CatalogueItem
+    from kiosk.rules.tax import RATES, TaxRate, set_rates_in_force
+
+    set_rates_in_force((*RATES, TaxRate(Decimal("0.05"), "", "5%", "新税率", "a new rate")))
+    gui.core.catalogue.replace_all([CatalogueItem(
+        "P5", "停车费", "经营租赁", "3040502020200000000", "小时", "", Decimal("10"),
+        Decimal("0.05"))])
+    win, click, s = gui.window, Clicker(qtbot), gui.core.session
+    click(win.pages[Screen.ATTRACT].business)
+    click(win.pages[Screen.TERMS].primary)
+    login = win.pages[Screen.LOGIN]
+    login.user.insert("shop")
+    login.password.insert("shop1234")
+    click(login.primary)
+    wait_screen(qtbot, gui, Screen.CATALOGUE)
+    page = win.pages[Screen.CATALOGUE]
+    page.search.setText("停车")
+    rates = [page.rate.itemText(i) for i in range(page.rate.count())]
+    assert "5%" in rates and "13%" in rates
+    page.results.setCurrentRow(0)
+    assert page.rate.currentText() == "5%"
+    click(page.add)
+    assert s.data.catalogue_lines[0].rate == Decimal("0.05")
