@@ -5,7 +5,7 @@ or above is masked by the same filter as the log files (:class:`kiosk.logs.
 MaskingFilter`: no ID number, phone or e-mail leaves the kiosk), reduced to
 its time, level, logger, event and message, and kept in a bounded queue that
 the publisher drains into the fleet outbox (so it survives being offline like
-every other record). The fleet's own loggers are left out: "back office
+every other record). The fleet's own loggers (and the NATS client's) are left out: "back office
 unreachable" would otherwise queue a record per retry while offline, and the
 heartbeat already shows it. A burst beyond :data:`PER_MINUTE` is counted, not
 kept, and the count rides on the next event that gets through.
@@ -38,7 +38,7 @@ class LogFeed(logging.Handler):
         self.dropped = 0
 
     def emit(self, record: logging.LogRecord) -> None:
-        if record.name.startswith("kiosk.fleet"):
+        if record.name.startswith(("kiosk.fleet", "nats")):
             return
         now = self.clock()
         with self._lock:

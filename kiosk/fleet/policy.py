@@ -92,27 +92,26 @@ class OpeningHours:
     closed all day) and ``closed`` windows with their reason."""
 
     weekly: dict[str, tuple[tuple[dt.time, dt.time], ...]]
-    closed: tuple[tuple[dt.datetime, dt.datetime, str], ...]
+    closed: tuple[tuple[dt.datetime, dt.datetime, str, str], ...]  # from, until, zh, en
 
     @classmethod
     def of(cls, value: dict[str, Any]) -> OpeningHours:
         weekly = {}
         for day, spans in value.get("weekly", {}).items():
             weekly[day] = tuple((_hm(s.split("-")[0]), _hm(s.split("-")[1])) for s in spans)
-        closed = tuple((_when(c["from"]), _when(c["until"]), str(c.get("reason", "")))
+        closed = tuple((_when(c["from"]), _when(c["until"]), str(c.get("reason", "")),
+                        str(c.get("reason_en") or c.get("reason", "")))
                        for c in value.get("closed", []))
         return cls(weekly, closed)
 
     def closed_reason(self, now: dt.datetime) -> Text | None:
         """Why the kiosk is closed at ``now`` (with when it opens), or None when open."""
         now = now.astimezone(CHINA)
-        for start, until, reason in self.closed:
+        for start, until, zh, en in self.closed:
             if start <= now < until:
-                back = until.astimezone(CHINA)
-                why = f"：{reason}" if reason else ""
-                why_en = f": {reason}" if reason else ""
-                return Text(f"暂停服务{why}。{back:%m-%d %H:%M} 恢复。",
-                            f"Closed{why_en}. Open again {back:%m-%d %H:%M}.")
+                back = f"{until.astimezone(CHINA):%m-%d %H:%M}"
+                return Text(f"{zh}，{back} 恢复服务。" if zh else f"{back} 恢复服务。",
+                            f"{en}: open again {back}." if en else f"Open again {back}.")
         spans = self.weekly.get(_DAYS[now.weekday()])
         if spans is None:
             return None

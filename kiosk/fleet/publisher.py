@@ -149,8 +149,12 @@ class FleetPublisher:
                                                    "url": self.fleet.nats_url})
                 await self._serve(nc, js)
             except (NatsError, OSError, TimeoutError) as err:
+                was_up, before = self.connected, self.last_error
                 self._set_connected(False, f"{type(err).__name__}: {err}")
-                log.warning("fleet unreachable: %s", self.last_error, extra={
+                # Said when it changes, not at every retry of a kiosk offline for days.
+                level = logging.WARNING if was_up or before != self.last_error \
+                    else logging.DEBUG
+                log.log(level, "fleet unreachable: %s", self.last_error, extra={
                     "event": "fleet.unreachable", "error": self.last_error,
                     "backlog": self.outbox.backlog()})
             finally:

@@ -10,6 +10,8 @@ once; older resends are caught by the central store's ``UNIQUE(kiosk_id, seq)``.
 
 from __future__ import annotations
 
+import logging
+
 import nats
 from nats.aio.client import Client
 from nats.js import JetStreamContext
@@ -18,6 +20,8 @@ from nats.js.errors import NotFoundError
 from nats.js.kv import KeyValue
 
 from kiosk.config import FleetConfig
+
+log = logging.getLogger("kiosk.fleet.transport")
 
 DUPLICATE_WINDOW_S = 2 * 3600.0
 UPDATES_HISTORY = 20  # revisions of each update key kept (the update history)
@@ -28,11 +32,22 @@ def heartbeat_subject(fleet: FleetConfig, kiosk_id: str) -> str:
     return f"{fleet.subject_prefix}_{STATUS_PREFIX}.{kiosk_id}"
 
 
+async def _quiet(err: Exception) -> None:
+    """nats-py logs every failed dial as an ERROR with a traceback (its default error
+    callback): an offline kiosk would write one every few seconds for days. The callers
+    say once, in their own words, that the back office is unreachable."""
+    log.debug("nats: %s", err)
+
+
 async def connect(url: str, *, name: str, reconnect: bool = True) -> Client:
-    """One connection; with ``reconnect`` the client keeps redialling by itself."""
+    """One connection; with ``reconnect`` the client keeps redialling by itself. Without,
+    a server that does not answer raises ``NoServersError`` after a second dial (nats-py
+    reads ``max_reconnect_attempts=0`` as "no limit" even for the first connect: the
+    publisher then never got to its own retry loop, or said it was offline)."""
     return await nats.connect(
         url, name=name, connect_timeout=2, allow_reconnect=reconnect,
-        max_reconnect_attempts=-1 if reconnect else 0, reconnect_time_wait=1,
+        max_reconnect_attempts=-1 if reconnect else 1, reconnect_time_wait=1,
+        error_cb=_quiet,
     )
 
 

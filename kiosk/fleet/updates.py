@@ -7,7 +7,7 @@ kiosk, ``<name>.<kiosk_id>`` for one kiosk and wins over the fleet-wide one:
 * ``tax_rates``      ``{"rates": [{rate, mark, label, use_zh, use_en}]}``
 * ``tax_codes``      ``{"codes": [{code, short_name}]}``
 * ``announcements``  ``{"items": [{id, zh, en, from, until}]}``
-* ``hours``          ``{"weekly": {"mon": ["08:30-17:00"], ...}, "closed": [{from, until, reason}]}``
+* ``hours``          ``{"weekly": {"mon": ["08:30-17:00"], ...}, "closed": [{from, until, reason, reason_en}]}``
 * ``config``         configuration overrides as TOML text, checked with the SAME
   schema as kiosk.toml (:func:`kiosk.config.config_from_dict`) merged over the
   kiosk's own file; ``[fleet]`` and ``[storage]`` cannot be overridden remotely

@@ -178,3 +178,35 @@ def test_the_stream_has_an_age_limit_and_follows_the_config(fleet_config: FleetC
             await nc.close()
 
     assert asyncio.run(main()) == [30 * 86400.0, 7 * 86400.0, 7 * 86400.0]
+
+
+def test_an_offline_kiosk_says_so_once_not_at_every_retry(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """nats-py logged each failed dial as an ERROR with a traceback, and the publisher a
+    warning per retry: days offline filled the log (and would have filled the fleet's log
+    events)."""
+    import dataclasses
+    import socket
+    import time
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    config = dataclasses.replace(FleetConfig(), enabled=True, kiosk_id="k1", retry_s=0.1,
+                                 nats_url=f"nats://127.0.0.1:{port}")
+    caplog.set_level(logging.DEBUG)
+    pub = FleetPublisher(tmp_path / "kiosk.db", config)
+    pub.start()
+    try:
+        deadline = time.monotonic() + WAIT_S
+
+        def tries() -> int:
+            return sum(r.__dict__.get("event") == "fleet.unreachable" for r in caplog.records)
+
+        while tries() < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert tries() >= 4
+    finally:
+        pub.stop()
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.__dict__.get("event") for r in warnings] == ["fleet.unreachable"]

@@ -180,10 +180,12 @@ def test_a_closed_window_names_its_reason_and_another_fault_is_left_alone(
     store, policy, _ = kiosk_with_policy(tmp_path, clock)
     session = FakeKiosk().session()
     store.apply("hours", 1, j({"closed": [{"from": "2026-10-01T00:00", "until": "2026-10-08T00:00",
-                                          "reason": "国庆假期"}]}))
+                                          "reason": "国庆假期",
+                                          "reason_en": "National Day holiday"}]}))
     policy.apply_to(session)
     reason = session.out_of_service_reason
-    assert reason is not None and reason.zh == "暂停服务：国庆假期。10-08 00:00 恢复。"
+    assert reason is not None and reason.zh == "国庆假期，10-08 00:00 恢复服务。"
+    assert reason.en == "National Day holiday: open again 10-08 00:00."
 
     # out of service for another reason (a technician's): opening time does not lift it
     other = FakeKiosk().session()
