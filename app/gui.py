@@ -149,10 +149,10 @@ def build_gui(
     """
     runner = QtRunner(parent=app)
     config = effective_config(config)
-    if config.fleet.enabled:  # the back office's last good configuration override
-        from kiosk.fleet.wiring import config_with_overrides
+    if config.fleet.enabled:  # the back office's last good override and tax tables
+        from kiosk.fleet.policy import in_force_at_start
 
-        config = config_with_overrides(config)
+        config = in_force_at_start(config)
     large = config.ui.large_text if large_text is None else large_text
     theme.apply(app, large)
     if devices is None:

@@ -61,6 +61,10 @@ class Context:
         """The configuration, loaded on first use (a ConfigError reaches main)."""
         if self._config is None:
             self._config = load_config(self.config_path)
+            if self._config.fleet.enabled:  # what the back office pushed applies here too
+                from kiosk.fleet.policy import in_force_at_start
+
+                self._config = in_force_at_start(self._config)
             _cache_printer_profiles(self._config)
         return self._config
 

@@ -175,6 +175,8 @@ def agent_cmd(args: argparse.Namespace, ctx: Any) -> int:
     import threading
 
     from kiosk import storage
+    from kiosk.catalogue import Catalogue
+    from kiosk.fleet.policy import FleetPolicy
     from kiosk.fleet.wiring import start_fleet
 
     config = ctx.config
@@ -185,7 +187,10 @@ def agent_cmd(args: argparse.Namespace, ctx: Any) -> int:
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
-    fleet = start_fleet(config, config.data_path / storage.DB_FILE)
+    # The catalogue and tax tables a push changes are put in force here too (the kiosk's
+    # own process reads its catalogue table; announcements and hours need `kiosk run`).
+    policy = FleetPolicy(Catalogue(storage.open_database(config.data_path / storage.DB_FILE)))
+    fleet = start_fleet(config, config.data_path / storage.DB_FILE, policy=policy)
     assert fleet is not None
     ctx.out(f"{fleet.publisher.kiosk_id}: publishing to {config.fleet.nats_url}")
     sys.stdout.flush()

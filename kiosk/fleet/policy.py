@@ -16,7 +16,7 @@ of each update; :class:`FleetPolicy` is its listener and puts each one in force:
   out-of-service screen with the reason and the time it opens, and comes back
   by itself; a person in the middle of a session is never cut off;
 * ``config``: overrides are merged over ``kiosk.toml`` at start-up
-  (:func:`kiosk.fleet.wiring.config_with_overrides`); a new one restarts the
+  (:func:`in_force_at_start`, also for every command); a new one restarts the
   kiosk at the next quiet moment when systemd is there to start it again.
 
 A deleted update brings back the built-in behaviour. Listeners run on the
@@ -26,6 +26,7 @@ publisher's thread; what the session sees is applied on the UI thread by
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import logging
 import threading
@@ -35,6 +36,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from kiosk.catalogue import Catalogue, CatalogueItem
+from kiosk.config import Config, ConfigError, config_from_dict
+from kiosk.fleet.records import kiosk_id_or_host
+from kiosk.fleet.updates import UpdateStore, merge
 from kiosk.flow.states import Screen
 from kiosk.messages import Text
 from kiosk.rules.fields import set_tax_codes_in_force
@@ -141,6 +145,51 @@ def _hm(text: str) -> dt.time:
     return dt.time(23, 59, 59, 999999) if hours == "24" else dt.time(int(hours), int(minutes))
 
 
+def config_with_overrides(config: Config) -> Config:
+    """``config`` with the last good remote ``config`` override merged over its file (the
+    override was checked with the same schema when it arrived; a file changed since then
+    that no longer takes it keeps the file's values and says so)."""
+    if not config.fleet.enabled:
+        return config
+    store = UpdateStore(config.data_path / "fleet", kiosk_id_or_host(config.fleet.kiosk_id), {})
+    over = store.current("config")
+    if not isinstance(over, dict) or not over:
+        return config
+    try:
+        merged = config_from_dict(merge(config.as_data(), over), source=config.source,
+                                  base_dir=config.base_dir)
+    except ConfigError as err:
+        log.error("remote configuration override not applied: %s", err, extra={
+            "event": "fleet.override_refused", "error": str(err)})
+        return config
+    log.info("remote configuration override applied", extra={
+        "event": "fleet.override_applied", "sections": sorted(over)})
+    return dataclasses.replace(merged, data_path=config.data_path)
+
+
+def in_force_at_start(config: Config) -> Config:
+    """What every process of a fleet kiosk starts with (``kiosk run`` and each command):
+    the stored configuration override merged in, the stored rate and tax-code tables in
+    force (so ``kiosk orders import`` accepts what the running kiosk accepts)."""
+    if not config.fleet.enabled:
+        return config
+    store = UpdateStore(config.data_path / "fleet", kiosk_id_or_host(config.fleet.kiosk_id), {})
+    rates, codes = store.current("tax_rates"), store.current("tax_codes")
+    try:
+        if isinstance(rates, dict):
+            set_rates_in_force(rate_table(rates))
+        if isinstance(codes, dict):
+            set_tax_codes_in_force(code_table(codes))
+    except (KeyError, TypeError, ValueError, ArithmeticError) as err:
+        log.error("stored tax tables not put in force: %s", err, extra={
+            "event": "fleet.policy_failed"})
+    return config_with_overrides(config)
+
+
+def code_table(value: dict[str, Any]) -> dict[str, str]:
+    return {str(c["code"]): str(c["short_name"]).strip().strip("*") for c in value["codes"]}
+
+
 class FleetPolicy:
     """The applied updates in force in this kiosk. ``on_update`` is the update store's
     listener (any thread); ``apply_to`` brings the session up to date (UI thread)."""
@@ -170,8 +219,7 @@ class FleetPolicy:
         elif name == "tax_rates":
             set_rates_in_force(None if value is None else rate_table(value))
         elif name == "tax_codes":
-            set_tax_codes_in_force(None if value is None else {
-                str(c["code"]): str(c["short_name"]).strip().strip("*") for c in value["codes"]})
+            set_tax_codes_in_force(None if value is None else code_table(value))
         elif name == "announcements":
             with self._lock:
                 self._announcements = () if value is None else announcements_of(value)

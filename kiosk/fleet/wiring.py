@@ -14,20 +14,19 @@ update, ``updates.listeners`` to be told of a new catalogue/announcement/...,
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kiosk.config import Config, ConfigError, config_from_dict
+from kiosk.config import Config
 from kiosk.fleet.logfeed import LogFeed
 from kiosk.fleet.metrics import KioskMetrics
 from kiosk.fleet.policy import FleetPolicy
 from kiosk.fleet.publisher import FleetPublisher, StatusSource
 from kiosk.fleet.records import kiosk_id_or_host
-from kiosk.fleet.updates import NAMES, UpdateStore, merge
+from kiosk.fleet.updates import NAMES, UpdateStore
 
 log = logging.getLogger("kiosk.fleet")
 
@@ -49,28 +48,6 @@ def _file_data(config: Config) -> dict[str, Any]:
         return tomllib.loads(Path(config.source).read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError):
         return {}  # built from a dict (tests) or defaults: overrides merge over nothing
-
-
-def config_with_overrides(config: Config) -> Config:
-    """``config`` with the last good remote ``config`` override merged over its file (the
-    override was checked with the same schema when it arrived; a file changed since then
-    that no longer takes it keeps the file's values and says so)."""
-    if not config.fleet.enabled:
-        return config
-    store = UpdateStore(config.data_path / "fleet", kiosk_id_or_host(config.fleet.kiosk_id), {})
-    over = store.current("config")
-    if not isinstance(over, dict) or not over:
-        return config
-    try:
-        merged = config_from_dict(merge(config.as_data(), over), source=config.source,
-                                  base_dir=config.base_dir)
-    except ConfigError as err:
-        log.error("remote configuration override not applied: %s", err, extra={
-            "event": "fleet.override_refused", "error": str(err)})
-        return config
-    log.info("remote configuration override applied", extra={
-        "event": "fleet.override_applied", "sections": sorted(over)})
-    return dataclasses.replace(merged, data_path=config.data_path)
 
 
 def start_fleet(config: Config, db_path: str | Path, *,

@@ -14,9 +14,8 @@ import pytest
 
 from kiosk.catalogue import Catalogue, CatalogueItem
 from kiosk.config import config_from_dict
-from kiosk.fleet.policy import CHINA, FleetPolicy
+from kiosk.fleet.policy import CHINA, FleetPolicy, config_with_overrides
 from kiosk.fleet.updates import UpdateStore
-from kiosk.fleet.wiring import config_with_overrides
 from kiosk.flow.states import Screen
 from kiosk.flow.views import AttractView
 from kiosk.orders import parse_line
@@ -237,3 +236,26 @@ def test_stored_updates_are_in_force_from_the_start(tmp_path: Path) -> None:
     policy.replay(UpdateStore(tmp_path / "fleet", "k1", {}).current,
                   ("catalogue", "tax_rates", "config"))
     assert is_known_rate(Decimal("0.05"))
+
+
+def test_commands_of_a_fleet_kiosk_use_the_pushed_tables(
+        tmp_path: Path, isolated_data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`kiosk orders import` in its own process accepts what the running kiosk accepts."""
+    from kiosk.cli import main
+    from tests.unit.kiosk.test_orders import _line, _order
+
+    toml = Path("kiosk.toml").read_text(encoding="utf-8").replace(
+        "enabled = false\n# This terminal's name", "enabled = true\n# This terminal's name", 1
+    ).replace('kiosk_id = ""', 'kiosk_id = "k1"', 1)
+    config = tmp_path / "fleet.toml"
+    config.write_text(toml, encoding="utf-8")
+    orders = tmp_path / "orders.json"
+    orders.write_text(json.dumps([_order("A5", lines=[_line(rate="0.05", amount="76.00")])],
+                                 ensure_ascii=False), encoding="utf-8")
+
+    assert main(["--config", str(config), "orders", "import", str(orders)]) == 1
+    assert 'rate "0.05" is not a rate in force' in capsys.readouterr().err
+    UpdateStore(isolated_data_dir / "fleet", "k1", {}).apply("tax_rates", 1, j(RATES))
+    set_rates_in_force(None)  # as in a fresh process
+    assert main(["--config", str(config), "orders", "import", str(orders)]) == 0
+    assert "imported 1 order(s)" in capsys.readouterr().out
