@@ -21,14 +21,20 @@ methods on the :class:`Session` itself, whose names and signatures are a contrac
 The machine never blocks: issuing, printing and mail go to a
 :class:`~kiosk.flow.ports.Runner` and come back through ``done`` callbacks.
 
-Touch budget (design target, counted in tests): a scanned receipt QR on the
-attract screen opens ORDERS at once, with the privacy notice summarised there,
-so "accept & continue" is both the consent and the first touch. Defaults are
-preselected (person "个人", ordinary, electronic), so a walk-in personal invoice
-is: accept & continue -> next (buyer) -> issue = 3 touches, and the receipt
-prints by itself when the printer's preflight is good. A company with a
-remembered title: accept, pick the title (goes on to OPTIONS), special, next,
-issue = 5; with a scanned title code the scan does the filling (4).
+Touch budget (counted on the real window in tests/unit/ui/test_touches.py): a
+scanned receipt QR opens REVIEW at once with the defaults preselected (个人,
+ordinary, electronic) and every figure read back, so a walk-in personal
+e-invoice is one touch (confirm & issue) and the receipt prints by itself when
+the printer's preflight is good. A company's title code scanned before or after
+the receipt fills the title (read back in large type on the review): one touch.
+An identified person's remembered titles are buttons on the review: pick one,
+confirm = two. The title, the options and the items are each one touch away.
+
+The privacy notice comes where personal data is first asked for, not before: a
+个人 title asks for none. "Change title" (and the options for a person, for the
+mailing address) opens the notice first when it is not yet accepted, as do the
+ways to identify; on the result screen the notice is summarised beside the
+e-mail field and sending accepts it.
 
 Privacy: everything personal sits in one :class:`SessionData`, replaced whole by
 :meth:`Session.wipe` on finish and on idle timeout. Every transition is logged
@@ -53,7 +59,6 @@ from kiosk.flow.states import OVERLAYS, Screen, SessionData
 from kiosk.flow.transitions import BACK, Intent
 from kiosk.flow.views import View, view_for
 from kiosk.messages import Problem, Text
-from kiosk.model import BuyerType
 
 __all__ = ["Listener", "Session"]
 
@@ -77,8 +82,8 @@ class Session:
         self.core = FlowCore(clock=clock, idle_timeout_s=idle_timeout_s, countdown_s=countdown_s)
         build_request = RequestBuilder(self.core, drawer=drawer, seller_tax_id=seller_tax_id)
         self.buyer = BuyerStep(self.core, build_request)
-        self.orders = OrdersStep(self.core, services, use_buyer=self.buyer.use_buyer)
-        self.identify = IdentifyStep(self.core, services, orders_next=self.orders.next)
+        self.orders = OrdersStep(self.core, services, offer_title=self.buyer.offer_title)
+        self.identify = IdentifyStep(self.core, services, settle_offer=self.buyer.settle_offer)
         self.catalogue = CatalogueStep(self.core, services)
         self.review = IssueStep(self.core, services, runner or InlineRunner(),
                                 build_request=build_request,
@@ -188,10 +193,11 @@ class Session:
         prev = BACK.get(screen)
         if screen is Screen.BAD_QR and data.orders:
             prev = Screen.ORDERS
-        if screen is Screen.BUYER and data.catalogue_lines:
+        if screen in (Screen.BUYER, Screen.REVIEW) and data.catalogue_lines:
             prev = Screen.CATALOGUE
-        if screen is Screen.REVIEW and data.buyer.type is BuyerType.COMPANY:
-            prev = Screen.OPTIONS
+        if screen is Screen.TERMS and data.terms_from is not None:
+            prev = data.terms_from  # "not now": back where the notice was opened
+            data.terms_from = data.pending_after_terms = data.title_offer = None
         if prev is Screen.ATTRACT:
             core.wipe("back")
         elif prev is not None:

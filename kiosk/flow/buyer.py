@@ -75,21 +75,103 @@ class BuyerStep:
         self.next()
 
     def use_title(self, index: int) -> None:
-        """A remembered title picked: fill the buyer and go on to the options."""
-        self.core.touch()
-        self.use_buyer(self.core.data.titles[index], "remembered")
+        """A remembered title picked (on the review or the title screen): the person chose
+        it, so it replaces the buyer without asking; the review reads it back."""
+        core = self.core
+        core.touch()
+        if core.screen not in (Screen.BUYER, Screen.REVIEW) or not (
+                0 <= index < len(core.data.titles)):
+            return
+        self.use_buyer(core.data.titles[index], "remembered")
 
     def use_buyer(self, buyer: Buyer, source: str) -> None:
         """A whole title from a remembered title or a scanned title code."""
         core = self.core
-        core.data.buyer = BuyerDraft.from_buyer(buyer)
-        core.data.tax_id_feedback = classify_tax_id(buyer.tax_id) if buyer.tax_id else None
-        core.log("title_used", "title filled", source=source, type=buyer.type.value,
-                 tax_id=mask_tax_id(buyer.tax_id))
-        if core.screen in (Screen.BUYER, Screen.ORDERS):
+        data = core.data
+        self._fill(buyer, source)
+        if core.screen is Screen.BUYER:
             self.next()
+        elif core.screen in (Screen.ATTRACT, Screen.ORDERS) and not data.lines:
+            # Scanned before the receipt: read back, and the receipt is next.
+            core.start()
+            data.notice = say("flow.title_then_receipt", name=buyer.name)
+            if core.screen is Screen.ATTRACT:
+                core.go(Screen.ORDERS)
+            else:
+                core.changed()
+        elif core.screen in (Screen.ORDERS, Screen.OPTIONS):
+            core.go(Screen.REVIEW)  # the review reads the new title back
         else:
             core.changed()
+
+    def _fill(self, buyer: Buyer, source: str) -> None:
+        data = self.core.data
+        data.buyer = BuyerDraft.from_buyer(buyer)
+        data.title_offer = None
+        data.tax_id_feedback = classify_tax_id(buyer.tax_id) if buyer.tax_id else None
+        if data.buyer.type is BuyerType.PERSON:
+            data.kind = InvoiceKind.NORMAL
+        self.core.log("title_used", "title filled", source=source, type=buyer.type.value,
+                      tax_id=mask_tax_id(buyer.tax_id))
+
+    def offer_title(self, buyer: Buyer, source: str) -> None:
+        """A scanned title code. It fills a blank title (个人, nothing typed) at once; a
+        title already on the review (or the options) is replaced only when the person
+        says so (:meth:`take_offer`); a person's own title code waits for the privacy
+        notice when that is not yet accepted."""
+        core = self.core
+        data = core.data
+        if data.buyer.same_title(buyer):
+            data.title_offer = None
+            core.changed()
+            return
+        if buyer.type is BuyerType.PERSON and not data.terms_accepted:
+            data.title_offer = buyer
+            back = Screen.REVIEW if data.lines else Screen.ORDERS
+            data.pending_after_terms = back
+            data.terms_from = back if core.screen in (Screen.REVIEW, Screen.ORDERS) else None
+            core.start()
+            core.log("title_offered", "personal title code: notice first", source=source)
+            core.go(Screen.TERMS, kind="title_qr")
+            return
+        if core.screen in (Screen.REVIEW, Screen.OPTIONS) and not data.buyer.is_blank():
+            data.title_offer = buyer
+            core.log("title_offered", "title code scanned over a title: asking", source=source,
+                     type=buyer.type.value, tax_id=mask_tax_id(buyer.tax_id))
+            if core.screen is Screen.OPTIONS:
+                core.go(Screen.REVIEW)  # the question is asked on the review
+            else:
+                core.changed()
+            return
+        self.use_buyer(buyer, source)
+
+    def settle_offer(self) -> None:
+        """After the notice: a waiting title fills a blank buyer (else it stays offered)."""
+        data = self.core.data
+        offer = data.title_offer
+        if offer is not None and data.buyer.is_blank():
+            self._fill(offer, "title_qr")
+
+    def take_offer(self) -> None:
+        """"Replace the title" on the review: the scanned title replaces the buyer."""
+        core = self.core
+        core.touch()
+        offer = core.data.title_offer
+        if offer is None:
+            return
+        self._fill(offer, "title_qr_confirmed")
+        core.data.notice = None
+        core.changed()
+
+    def keep_title(self) -> None:
+        """"Keep the title": the scanned title is dropped."""
+        core = self.core
+        core.touch()
+        if core.data.title_offer is None:
+            return
+        core.data.title_offer = None
+        core.log("title_kept", "scanned title not used")
+        core.changed()
 
     def problem(self) -> Text | None:
         """Why the buyer cannot go on yet (None when it can): the buyer's own checks,
@@ -106,7 +188,7 @@ class BuyerStep:
     def next(self) -> None:
         core = self.core
         core.touch()
-        if core.screen not in (Screen.BUYER, Screen.ORDERS, Screen.REVIEW) or not core.data.lines:
+        if core.screen not in (Screen.BUYER, Screen.REVIEW) or not core.data.lines:
             return
         problem = self.problem()
         if problem is not None:
@@ -122,9 +204,11 @@ class BuyerStep:
         b = core.data.buyer
         if b.type is BuyerType.PERSON:
             core.data.kind = InvoiceKind.NORMAL  # a natural person gets an ordinary invoice
-            core.go(Screen.REVIEW, buyer=b.type.value)
+        # Back to the review, which reads the title back; the options are one touch away.
+        if core.screen is Screen.REVIEW:
+            core.changed()
         else:
-            core.go(Screen.OPTIONS, buyer=b.type.value, tax_id=mask_tax_id(b.tax_id))
+            core.go(Screen.REVIEW, buyer=b.type.value, tax_id=mask_tax_id(b.tax_id))
 
     # --- the options -------------------------------------------------------------------
 

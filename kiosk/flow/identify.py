@@ -27,10 +27,10 @@ class IdentifyStep:
     """The attract screen's ways in, the privacy notice, ID card and account login."""
 
     def __init__(self, core: FlowCore, ports: AccountPorts,
-                 orders_next: Callable[[], None]) -> None:
+                 settle_offer: Callable[[], None]) -> None:
         self.core = core
         self.ports = ports
-        self._orders_next = orders_next
+        self._settle_offer = settle_offer  # a title code that waited for the notice
 
     @intent(Intent.BEGIN)
     def begin(self, way: str) -> None:
@@ -48,7 +48,7 @@ class IdentifyStep:
 
     @intent(Intent.ACCEPT_TERMS)
     def accept_terms(self) -> None:
-        """The privacy notice accepted (on TERMS, or the summary on ORDERS)."""
+        """The privacy notice accepted on TERMS: on to the way or screen chosen before it."""
         core = self.core
         core.touch()
         core.start()
@@ -56,16 +56,16 @@ class IdentifyStep:
         core.log("terms_accepted", "terms accepted")
         if core.screen is Screen.TERMS:
             nxt = core.data.pending_after_terms or Screen.IDENTIFY
-            core.data.pending_after_terms = None
+            core.data.pending_after_terms = core.data.terms_from = None
+            self._settle_offer()
             core.go(nxt)
-        elif core.screen is Screen.ORDERS:
-            self._orders_next()
 
     @intent(Intent.SHOW_TERMS)
     def show_terms(self) -> None:
-        """The full notice from the summary on ORDERS; accepting it comes back to ORDERS."""
+        """The full notice from its summary (beside the result's e-mail field); accepting
+        it, or going back, returns there."""
         self.core.touch()
-        self.core.data.pending_after_terms = self.core.screen
+        self.core.data.pending_after_terms = self.core.data.terms_from = self.core.screen
         self.core.go(Screen.TERMS)
 
     @intent(Intent.CHOOSE)

@@ -46,10 +46,22 @@ class IssueStep:
 
     @intent(Intent.EDIT)
     def edit(self, screen: Screen) -> None:
-        """From REVIEW (or REJECTED): change the orders, the buyer or the options."""
-        self.core.touch()
-        if screen in (Screen.ORDERS, Screen.BUYER, Screen.OPTIONS, Screen.CATALOGUE):
-            self.core.go(screen)
+        """From REVIEW (or REJECTED): change the orders, the buyer or the options. Where
+        personal data is asked for (the title; a person's mailing address) the privacy
+        notice comes first when it is not yet accepted; accepting goes on there."""
+        core = self.core
+        core.touch()
+        if screen not in (Screen.ORDERS, Screen.BUYER, Screen.OPTIONS, Screen.CATALOGUE):
+            return
+        data = core.data
+        asks_personal = screen is Screen.BUYER or (
+            screen is Screen.OPTIONS and data.buyer.type is BuyerType.PERSON)
+        if asks_personal and not data.terms_accepted:
+            data.pending_after_terms = screen
+            data.terms_from = core.screen
+            core.go(Screen.TERMS, then=screen.value)
+            return
+        core.go(screen)
 
     @intent(Intent.CONFIRM)
     def confirm(self) -> None:
@@ -57,6 +69,9 @@ class IssueStep:
         core = self.core
         core.touch()
         if core.screen is not Screen.REVIEW or not core.data.lines:
+            return
+        if core.data.title_offer is not None:  # "replace the title?" is still open
+            core.notice(say("flow.title_offer_open"))
             return
         problem = self._buyer_problem()
         if problem is not None:
@@ -239,6 +254,9 @@ class IssueStep:
         if not is_valid_email(address.strip()):
             core.notice(say("flow.bad_email"))
             return
+        if not core.data.terms_accepted:  # summarised beside the field: sending accepts it
+            core.data.terms_accepted = True
+            core.log("terms_accepted", "terms accepted with the e-mail address")
         core.data.mailing = True
         session_id = core.data.session_id
         core.log("mailing", "sending invoice by e-mail", invoice=invoice.number)

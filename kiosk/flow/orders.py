@@ -1,6 +1,9 @@
 """Codes from the scanner or the camera, and the orders they add: what a scanned
 code means depends on the screen (an order, a personal code, a buyer-title code,
 or a foreign or unreadable code that is explained on BAD_QR).
+
+A scanned receipt opens the review at once (everything read back, one touch to
+issue); a typed order number stays on the orders screen, where the keypad is.
 """
 
 from __future__ import annotations
@@ -17,16 +20,18 @@ from kiosk.model import Buyer, Order
 
 MAX_ORDERS = 20
 QUIET = (Screen.ISSUING, Screen.OUT_OF_SERVICE)  # where codes are not heard
+# Where a buyer-title code is heard: before the receipt (attract, orders) or after it.
+TITLE_SCREENS = (Screen.ATTRACT, Screen.ORDERS, Screen.BUYER, Screen.OPTIONS, Screen.REVIEW)
 
 
 class OrdersStep:
     """Scanned and typed codes, and the list of orders an invoice covers."""
 
     def __init__(self, core: FlowCore, ports: OrderPorts,
-                 use_buyer: Callable[[Buyer, str], None]) -> None:
+                 offer_title: Callable[[Buyer, str], None]) -> None:
         self.core = core
         self.ports = ports
-        self._use_buyer = use_buyer
+        self._offer_title = offer_title
 
     # --- codes from the scanner or the camera ----------------------------------------
 
@@ -49,8 +54,9 @@ class OrdersStep:
             return
         if core.screen is Screen.IDENTIFY and self._personal_code(text):
             return
-        if core.screen in (Screen.BUYER, Screen.OPTIONS, Screen.ORDERS, Screen.REVIEW):
-            if self._title_code(text):
+        if core.screen in TITLE_SCREENS:
+            # Before a walk-in starts only a usable title is taken (else: explained as foreign).
+            if self._title_code(text, need_buyer=core.screen is Screen.ATTRACT):
                 return
         core.start()
         self._bad_qr(say("flow.code_foreign"), source, kind="foreign")
@@ -115,17 +121,29 @@ class OrdersStep:
         data.notice = None
         core.log("order_added", "order added", order_no=order.order_no, source=source,
                  orders=len(data.orders), total=str(data.total))
-        core.go(Screen.ORDERS)
+        # A scan opens (or updates) the review; typing stays where the keypad is.
+        target = Screen.ORDERS if source == "keypad" else Screen.REVIEW
+        if core.screen is target:
+            core.changed()
+        else:
+            core.go(target)
 
     def remove(self, order_no: str) -> None:
-        self.core.touch()
-        self.core.data.orders = [o for o in self.core.data.orders if o.order_no != order_no]
-        self.core.log("order_removed", "order removed", order_no=order_no)
-        self.core.changed()
+        """A wrongly added order taken out of the merge (the totals follow)."""
+        core = self.core
+        core.touch()
+        before = len(core.data.orders)
+        core.data.orders = [o for o in core.data.orders if o.order_no != order_no]
+        if len(core.data.orders) == before:
+            return
+        core.data.notice = None
+        core.log("order_removed", "order removed", order_no=order_no,
+                 orders=len(core.data.orders), total=str(core.data.total))
+        core.changed()
 
     @intent(Intent.ORDERS_NEXT)
     def next(self) -> None:
-        """"Accept & continue" on ORDERS: consent (if not yet given) and on to the buyer."""
+        """"Continue" on ORDERS: on to the review (nothing personal is asked on the way)."""
         core = self.core
         core.touch()
         if core.screen is not Screen.ORDERS:
@@ -133,11 +151,8 @@ class OrdersStep:
         if not core.data.orders:
             core.notice(say("flow.no_orders"))
             return
-        if not core.data.terms_accepted:
-            core.data.terms_accepted = True
-            core.log("terms_accepted", "terms accepted with the order")
         core.data.notice = None
-        core.go(Screen.BUYER)
+        core.go(Screen.REVIEW)
 
     # --- title codes ------------------------------------------------------------------
 
@@ -161,13 +176,15 @@ class OrdersStep:
         core.go(Screen.ORDERS)
         return True
 
-    def _title_code(self, text: str) -> bool:
+    def _title_code(self, text: str, need_buyer: bool = False) -> bool:
         """A buyer-title code scanned on a buyer screen: fill the title. True if handled."""
         parse = self.ports.parse_title_qr
         if parse is None:
             return False
         result = parse(text)
         if result is None or result.reason == "not_a_title_code":
+            return False
+        if need_buyer and result.buyer is None:
             return False
         core = self.core
         core.data.title_qr_note = text_of(result, say("flow.title_code_read"))
@@ -177,5 +194,5 @@ class OrdersStep:
             core.data.notice = core.data.title_qr_note
             core.changed()
             return True
-        self._use_buyer(result.buyer, "title_qr")
+        self._offer_title(result.buyer, "title_qr")
         return True

@@ -91,6 +91,16 @@ class BuyerDraft:
     show_address_bank: bool = False
     tax_id_confirmed: bool = False
 
+    def is_blank(self) -> bool:
+        """The walk-in default (个人, nothing typed): replacing it loses nothing."""
+        return (self.type is BuyerType.PERSON and self.name.strip() in ("", "个人")
+                and not any((self.tax_id.strip(), self.address.strip(), self.phone.strip(),
+                             self.bank.strip(), self.account.strip(), self.email.strip())))
+
+    def same_title(self, buyer: Buyer) -> bool:
+        return (self.type, self.name.strip(), self.tax_id.strip().upper()) == (
+            buyer.type, buyer.name.strip(), buyer.tax_id.strip().upper())
+
     def freeze(self) -> Buyer:
         return Buyer(
             type=self.type, name=self.name.strip(), tax_id=self.tax_id.strip().upper(),
@@ -125,6 +135,7 @@ class SessionData:
     terms_accepted: bool = False
     identity: Identity | None = None
     pending_after_terms: Screen | None = None
+    terms_from: Screen | None = None  # the screen that opened the notice: back goes there
     orders: list[Order] = field(default_factory=list)
     catalogue_lines: list[OrderLine] = field(default_factory=list)
     buyer: BuyerDraft = field(default_factory=BuyerDraft)
@@ -143,6 +154,7 @@ class SessionData:
     mailing: bool = False
     notice: Text | None = None  # the message of the current screen (error, hint)
     title_qr_note: Text | None = None  # what a scanned title code was
+    title_offer: Buyer | None = None  # a scanned title waiting for "replace the title?"
     tax_id_feedback: TaxIdCheck | None = None  # the latest check of the typed tax ID
     login_failures: int = 0
     camera_on: bool = False  # the camera is in use: its notice shows

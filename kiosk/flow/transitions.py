@@ -64,16 +64,24 @@ WAYS_IN = frozenset({S.TERMS, S.ORDERS, S.IDCARD_CONSENT, S.LOGIN, S.IDENTIFY})
 ISSUE_RESULTS = frozenset({S.RESULT, S.ALREADY_INVOICED, S.PLATFORM_QUEUED, S.REJECTED,
                            S.RESULT_UNKNOWN})
 
-# The screen "back" leads to from each screen (ATTRACT means: wipe). BUYER goes back
-# to CATALOGUE on a catalogue sale, REVIEW to OPTIONS for a company, BAD_QR to
-# ORDERS when orders are listed (kiosk.session.Session.back).
+# The screen "back" leads to from each screen (ATTRACT means: wipe). The review is the
+# hub of a walk-in (a scanned receipt opens it): the title and the options go back to
+# it, it goes back to the orders. BUYER goes back to CATALOGUE on a catalogue sale,
+# REVIEW to CATALOGUE on one too, BAD_QR to ORDERS when orders are listed, TERMS to
+# the screen that opened it (kiosk.session.Session.back).
 BACK: dict[Screen, Screen] = {
     S.TERMS: S.ATTRACT, S.IDENTIFY: S.ATTRACT, S.IDCARD_CONSENT: S.IDENTIFY,
     S.IDCARD_READING: S.IDENTIFY, S.LOGIN: S.IDENTIFY, S.ORDERS: S.ATTRACT,
-    S.CATALOGUE: S.ATTRACT, S.BUYER: S.ORDERS, S.OPTIONS: S.BUYER, S.REVIEW: S.BUYER,
+    S.CATALOGUE: S.ATTRACT, S.BUYER: S.REVIEW, S.OPTIONS: S.REVIEW, S.REVIEW: S.ORDERS,
     S.BAD_QR: S.ATTRACT, S.CAMERA_UNAVAILABLE: S.ORDERS, S.REJECTED: S.REVIEW,
     S.PRINTER_PROBLEM: S.RESULT,
 }
+# Screens that ask for personal data: the privacy notice comes first (when not yet
+# accepted). The title asks for a name, phone, e-mail; the options for a person's
+# mailing address. The review asks for nothing (个人 collects no personal data).
+NOTICE_BEFORE = frozenset({S.BUYER, S.OPTIONS})
+# Where the full notice opened from a screen returns on "back".
+TERMS_RETURNS = frozenset({S.REVIEW, S.RESULT, S.ORDERS, S.REJECTED})
 
 
 @dataclass(frozen=True)
@@ -94,27 +102,34 @@ def _rule(intent: Intent, sources: Iterable[Screen], targets: Iterable[Screen],
 RULES: tuple[Rule, ...] = (
     _rule(Intent.BEGIN, {S.ATTRACT, S.BAD_QR, S.CAMERA_UNAVAILABLE}, WAYS_IN,
           "terms first unless accepted; then the chosen way"),
-    _rule(Intent.ACCEPT_TERMS, {S.TERMS}, WAYS_IN - {S.TERMS},
-          "on to the way chosen before the notice"),
-    _rule(Intent.SHOW_TERMS, {S.ORDERS}, {S.TERMS}, "the full notice; accepting comes back"),
+    _rule(Intent.ACCEPT_TERMS, {S.TERMS},
+          (WAYS_IN - {S.TERMS}) | NOTICE_BEFORE | TERMS_RETURNS,
+          "on to the way or the screen chosen before the notice"),
+    _rule(Intent.SHOW_TERMS, {S.RESULT}, {S.TERMS},
+          "the full notice beside the e-mail field; accepting comes back"),
     _rule(Intent.CHOOSE, {S.IDENTIFY}, {S.IDCARD_CONSENT, S.LOGIN, S.ORDERS}),
     _rule(Intent.CONSENT_IDCARD, {S.IDCARD_CONSENT}, {S.IDCARD_READING, S.IDENTIFY}),
     _rule(Intent.IDCARD_READ, {S.IDCARD_READING}, {S.ORDERS}, "ignored on any other screen"),
     _rule(Intent.LOGIN, {S.LOGIN}, {S.ORDERS, S.CATALOGUE}, "a business account: catalogue"),
-    _rule(Intent.CODE_SCANNED, LIVE, {S.ORDERS, S.ALREADY_INVOICED, S.BAD_QR},
-          "an order code after a result wipes first; title codes fill the buyer"),
+    _rule(Intent.CODE_SCANNED, LIVE, {S.ORDERS, S.REVIEW, S.ALREADY_INVOICED, S.BAD_QR,
+                                      S.TERMS},
+          "a receipt opens the review (an order code after a result wipes first); a title "
+          "code fills the buyer, or asks first on the review; a person's title code before "
+          "consent: the notice"),
     _rule(Intent.CODE_UNREADABLE, LIVE, {S.BAD_QR}),
     _rule(Intent.TYPE_ORDER, {S.ORDERS, S.ATTRACT, S.BAD_QR}, {S.ORDERS, S.ALREADY_INVOICED}),
-    _rule(Intent.ORDERS_NEXT, {S.ORDERS}, {S.BUYER}, "accept & continue: consent + next"),
+    _rule(Intent.ORDERS_NEXT, {S.ORDERS}, {S.REVIEW}, "continue: nothing personal asked yet"),
     _rule(Intent.USE_CAMERA, {S.ATTRACT, S.ORDERS, S.BAD_QR, S.CAMERA_UNAVAILABLE},
           {S.ORDERS, S.CAMERA_UNAVAILABLE}),
     _rule(Intent.CAMERA_LOST, ALL - {S.OUT_OF_SERVICE}, {S.CAMERA_UNAVAILABLE},
           "only while the camera is in use"),
     _rule(Intent.CATALOGUE_NEXT, {S.CATALOGUE}, {S.BUYER}),
-    _rule(Intent.BUYER_NEXT, {S.ORDERS, S.BUYER, S.REVIEW}, {S.BUYER, S.OPTIONS, S.REVIEW},
-          "a person goes to review, a company to options; a problem stays on buyer"),
+    _rule(Intent.BUYER_NEXT, {S.BUYER, S.REVIEW}, {S.BUYER, S.REVIEW},
+          "back to the review; a problem stays on (or goes to) buyer"),
     _rule(Intent.OPTIONS_NEXT, {S.OPTIONS}, {S.REVIEW}),
-    _rule(Intent.EDIT, {S.REVIEW, S.REJECTED}, {S.ORDERS, S.CATALOGUE, S.BUYER, S.OPTIONS}),
+    _rule(Intent.EDIT, {S.REVIEW, S.REJECTED},
+          {S.ORDERS, S.CATALOGUE, S.BUYER, S.OPTIONS, S.TERMS},
+          "the notice first where personal data is asked and it is not yet accepted"),
     _rule(Intent.CONFIRM, {S.REVIEW}, {S.ISSUING, S.BUYER}, "a buyer problem goes back"),
     _rule(Intent.RETRY, {S.RESULT_UNKNOWN, S.PLATFORM_QUEUED}, {S.ISSUING},
           "the SAME request id"),
@@ -129,8 +144,8 @@ RULES: tuple[Rule, ...] = (
     *(_rule(Intent.BACK, {source}, {target}) for source, target in BACK.items()
       if target is not S.ATTRACT),
     _rule(Intent.BACK, {S.BAD_QR}, {S.ORDERS}, "when orders are listed (else a wipe)"),
-    _rule(Intent.BACK, {S.BUYER}, {S.CATALOGUE}, "a catalogue sale"),
-    _rule(Intent.BACK, {S.REVIEW}, {S.OPTIONS}, "a company"),
+    _rule(Intent.BACK, {S.BUYER, S.REVIEW}, {S.CATALOGUE}, "a catalogue sale"),
+    _rule(Intent.BACK, {S.TERMS}, TERMS_RETURNS, "opened from a screen: back to it"),
     _rule(Intent.WIPE, ALL - {S.OUT_OF_SERVICE}, {S.ATTRACT},
           "finish, back to the start, idle timeout, a new scan on a result, diagnostics"),
     _rule(Intent.OUT_OF_SERVICE, ALL, {S.OUT_OF_SERVICE}),

@@ -73,12 +73,20 @@ class Row:
 
 
 @dataclass(frozen=True)
+class OrderEntry:
+    """One merged order as the orders screen lists it, with its own remove button."""
+
+    order_no: str
+    total: str
+
+
+@dataclass(frozen=True)
 class OrdersView:
     frame: Frame
     rows: tuple[Row, ...] = ()
     order_nos: tuple[str, ...] = ()
     total: str = money(ZERO)
-    terms_accepted: bool = False  # the privacy summary shows until accepted
+    orders: tuple[OrderEntry, ...] = ()  # each one removable (a wrongly added receipt)
     camera_on: bool = False
     next: Action = ENABLED
 
@@ -126,10 +134,23 @@ class OptionsView:
 
 
 @dataclass(frozen=True)
+class TitleOffer:
+    """A scanned title that would replace the one on the review: both read back."""
+
+    old_name: str
+    old_tax_id: str  # masked; "" for none
+    new_name: str
+    new_tax_id: str  # masked; "" for none
+
+
+@dataclass(frozen=True)
 class ReviewView:
     frame: Frame
     buyer_name: str = ""
     buyer_tax_id: str = ""  # masked; "" for none
+    buyer_type: BuyerType = BuyerType.PERSON
+    titles: tuple[str, ...] = ()  # remembered titles (names): one touch fills the buyer
+    offer: TitleOffer | None = None  # "replace the title?" after a title code was scanned
     rows: tuple[Row, ...] = ()
     net: Decimal = ZERO
     tax: Decimal = ZERO
@@ -156,6 +177,7 @@ class ResultView:
     send: Action = ENABLED
     reprint: Action = ENABLED  # needs a usable printer
     retry_print: Action = ENABLED  # after a failed print: try again (not while printing)
+    terms_accepted: bool = True  # else the notice is summarised beside the e-mail field
 
 
 @dataclass(frozen=True)
@@ -206,8 +228,10 @@ def _rows(lines: tuple[OrderLine, ...] | list[OrderLine]) -> tuple[Row, ...]:
 def orders_view(core: FlowCore) -> OrdersView:
     data = core.data
     lines = [line for order in data.orders for line in order.lines]
+    entries = tuple(OrderEntry(o.order_no, money(sum((x.amount for x in o.lines), ZERO)))
+                    for o in data.orders)
     return OrdersView(_frame(core), _rows(lines), data.order_nos, money(data.total),
-                      data.terms_accepted, data.camera_on,
+                      entries, data.camera_on,
                       refused(None if data.orders else say("flow.no_orders")))
 
 
@@ -252,13 +276,22 @@ def review_view(core: FlowCore, today: dt.date | None = None) -> ReviewView:
     tax = sum((x.tax for x in lines), ZERO)
     rows = tuple(Row(x.name, f"{x.quantity.normalize():f}", money(x.amount),
                      rate_label(x.rate, x.rate_mark), money(x.tax)) for x in lines)
+    offer = data.title_offer
     return ReviewView(
-        _frame(core), b.name, mask_tax_id(b.tax_id.upper()) if b.tax_id.strip() else "",
+        _frame(core), b.name, _masked(b.tax_id), b.type,
+        tuple(t.name[:16] for t in data.titles[:4]),
+        TitleOffer(b.name, _masked(b.tax_id), offer.name, _masked(offer.tax_id))
+        if offer is not None else None,
         rows, net, tax, net + tax, amount_in_words(net + tax), data.kind, data.medium,
         data.medium is Medium.PAPER and data.paper_by_post,
         (today or dt.date.today()).isoformat(),
         Screen.CATALOGUE if data.catalogue_lines else Screen.ORDERS,
-        refused(None if data.lines else say("flow.no_orders")))
+        refused(say("flow.no_orders") if not data.lines
+                else say("flow.title_offer_open") if offer is not None else None))
+
+
+def _masked(tax_id: str) -> str:
+    return mask_tax_id(tax_id.strip().upper()) if tax_id.strip() else ""
 
 
 def result_view(core: FlowCore) -> ResultView:
@@ -272,7 +305,8 @@ def result_view(core: FlowCore) -> ResultView:
     return ResultView(
         _frame(core), inv.number, inv.download_url, data.printing, data.printed, data.mailing,
         bool(data.mail_sent_to), data.buyer.email,
-        Action(enabled=not data.mailing), reprint, Action(enabled=not data.printing))
+        Action(enabled=not data.mailing), reprint, Action(enabled=not data.printing),
+        data.terms_accepted)
 
 
 def queued_view(core: FlowCore) -> QueuedView:

@@ -21,6 +21,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
                           "This is not one of our order codes; scan the order QR code on your "
                           "receipt"),
     "flow.title_code_read": ("已识别开票抬头二维码", "Title code read"),
+    "flow.title_offer_open": ("请先选择使用哪个抬头", "First choose which title to use"),
+    "flow.title_then_receipt": ("已读取抬头：{name}。请扫描小票二维码",
+                                "Title read: {name}. Now scan your receipt's QR code"),
     # identification
     "flow.personal_qr_hint": ("请将个人二维码对准扫码口", "Hold your personal QR code to the scanner"),
     "flow.idcard_failed": ("未能读取身份证，请拿起后重新放稳在读卡区",

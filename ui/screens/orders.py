@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPushButton,
     QVBoxLayout,
 )
 
@@ -48,12 +49,11 @@ class OrdersPage(Page):
         left.addWidget(self.table)
         left.addWidget(self.total)
         left.addWidget(self.numbers)
-        self.privacy = label("hint")
-        self.full_terms = button("link")
-        self.full_terms.setMinimumHeight(48)
-        self.full_terms.clicked.connect(self.session.identify.show_terms)
-        right.addWidget(self.privacy)
-        right.addWidget(self.full_terms, 0, Qt.AlignmentFlag.AlignLeft)
+        # The merged orders, each with its own remove button (a wrongly added receipt).
+        self.merged = QVBoxLayout()
+        self.merged.setSpacing(8)
+        right.addLayout(self.merged)
+        self.remove_buttons: dict[str, QPushButton] = {}
         self.camera_toggle = button()
         self.camera_toggle.clicked.connect(self._camera)
         left.addWidget(self.camera_toggle, 0, Qt.AlignmentFlag.AlignLeft)
@@ -102,7 +102,7 @@ class OrdersPage(Page):
             self.session.use_camera()
 
     def help(self) -> str:
-        return self.tr("Scan each receipt's QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Go back and start again.")
+        return self.tr("Scan each receipt's QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.")
 
     def title(self) -> str:
         return self.tr("Your orders")
@@ -112,19 +112,16 @@ class OrdersPage(Page):
         self.table.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Qty"), self.tr("Amount")])
         self.order_no.setPlaceholderText(self.tr("Or type an order number"))
         self.add.setText(self.tr("Add"))
-        self.privacy.setText(self.tr(
-            "By continuing you accept our privacy notice: we use what you enter only to issue "
-            "and deliver this invoice, and the kiosk forgets it when you finish."))
-        self.full_terms.setText(self.tr("Read the full privacy notice"))
+        if isinstance(self.shown, OrdersView):
+            self._show_merged(self.shown)
         self.camera_notice.setText(self.tr("● The camera is on: hold your receipt's QR code "
                                            "in front of it."))
         self.refresh_buttons()
 
     def refresh_buttons(self) -> None:
         view = self.shown if isinstance(self.shown, OrdersView) else None
-        accepted = view is not None and view.terms_accepted
         camera_on = view is not None and view.camera_on
-        self.primary.setText(self.tr("Continue") if accepted else self.tr("Accept and continue"))
+        self.primary.setText(self.tr("Continue"))
         self.camera_toggle.setText(self.tr("Turn the camera off") if camera_on
                                    else self.tr("Scan with the camera"))
 
@@ -140,16 +137,33 @@ class OrdersPage(Page):
             self.total.setText(self.tr("Total: %1 (orders: %2)")
                                .replace("%1", view.total).replace("%2", str(len(view.order_nos))))
             self.total.setVisible(bool(rows))
+        if old is None or old.orders != view.orders:
+            self._show_merged(view)
         if len(view.order_nos) != self._shown_orders:
             self._keypad_open = False  # an order arrived: the keypad makes room for it
             self._shown_orders = len(view.order_nos)
         self.keypad.setVisible(not view.order_nos or self._keypad_open)
         self.primary.setEnabled(view.next.enabled)
-        self.privacy.setVisible(not view.terms_accepted)
-        self.full_terms.setVisible(not view.terms_accepted)
         self.camera_notice.setVisible(view.camera_on)
         self.preview.setVisible(view.camera_on)
         self.refresh_buttons()
+
+    def _show_merged(self, view: OrdersView) -> None:
+        """One row per merged order: its number, its total, a remove button (when more
+        than one order or any: removing the last one leaves the list empty)."""
+        while self.merged.count():
+            item = self.merged.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        self.remove_buttons = {}
+        for entry in view.orders:
+            btn = button()
+            btn.setText(self.tr("Remove %1 (%2)").replace("%1", entry.order_no)
+                        .replace("%2", entry.total))
+            btn.clicked.connect(lambda _=False, n=entry.order_no: self.session.orders.remove(n))
+            self.merged.addWidget(btn)
+            self.remove_buttons[entry.order_no] = btn
 
 
 class CataloguePage(Page):

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
 
 from kiosk.flow.states import Screen
 from kiosk.flow.views import ResultView, ReviewView, View, money
@@ -16,8 +16,14 @@ from ui.widgets.qr import qr_pixmap
 
 
 class ReviewPage(Page):
+    """The hub of a walk-in: a scanned receipt opens it with every figure and the buyer
+    read back (the title in large type), one touch to issue, and the title, the options
+    and the items one touch away. A title code scanned over a title asks first."""
+
     def build(self) -> None:
         s = self.session
+        self.offer = self._offer_panel()
+        self.body.addWidget(self.offer)
         self.buyer_name = label("title")
         self.buyer_tax = label("big")
         self.body.addWidget(self.buyer_name)
@@ -41,9 +47,50 @@ class ReviewPage(Page):
         for b in (self.edit_buyer, self.edit_options, self.edit_orders):
             edits.addWidget(b)
         edits.addStretch(1)
-        self.body.insertLayout(2, edits)  # under the title read-back: in view without scrolling
+        self.body.insertLayout(3, edits)  # under the title read-back: in view without scrolling
+        # Remembered titles of an identified person: one touch fills the buyer.
+        self.titles_label = label("hint")
+        self.titles_row = QHBoxLayout()
+        self.title_buttons: list[QPushButton] = []
+        self.titles_row.addWidget(self.titles_label)
+        self.titles_row.addStretch(1)
+        self.body.insertLayout(4, self.titles_row)
         self.body.addStretch(1)
         self.primary.clicked.connect(s.review.confirm)
+
+    def _offer_panel(self) -> QFrame:
+        """"Replace the title?": the title on the review and the scanned one, side by side."""
+        panel = QFrame()
+        panel.setObjectName("card")
+        panel.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        box = QVBoxLayout(panel)
+        self.offer_head = label("warn")
+        self.offer_old = label("big")
+        self.offer_new = label("big")
+        self.take_offer, self.keep_title = button("primary"), button()
+        self.take_offer.clicked.connect(self.session.buyer.take_offer)
+        self.keep_title.clicked.connect(self.session.buyer.keep_title)
+        row = QHBoxLayout()
+        row.addWidget(self.keep_title)
+        row.addWidget(self.take_offer)
+        row.addStretch(1)
+        for w in (self.offer_head, self.offer_old, self.offer_new):
+            box.addWidget(w)
+        box.addLayout(row)
+        panel.hide()
+        return panel
+
+    def _show_titles(self, titles: tuple[str, ...]) -> None:
+        for btn in self.title_buttons:
+            btn.deleteLater()
+        self.title_buttons = []
+        for i, name in enumerate(titles):
+            btn = button()
+            btn.setText(name)
+            btn.clicked.connect(lambda _=False, n=i: self.session.buyer.use_title(n))
+            self.titles_row.insertWidget(1 + i, btn)
+            self.title_buttons.append(btn)
+        self.titles_label.setVisible(bool(titles))
 
     def help(self) -> str:
         return self.tr("Check the name and tax ID letter by letter: an issued invoice cannot be changed, only cancelled by a red-letter invoice. Then tap Confirm and issue.")
@@ -55,15 +102,29 @@ class ReviewPage(Page):
         self.table.setHorizontalHeaderLabels(
             [self.tr("Item"), self.tr("Qty"), self.tr("Net"), self.tr("Rate"), self.tr("Tax")])
         self.edit_buyer.setText(self.tr("Change title"))
-        self.edit_options.setText(self.tr("Change options"))
+        self.edit_options.setText(self.tr("Kind, paper or electronic"))
         self.edit_orders.setText(self.tr("Change items"))
+        self.titles_label.setText(self.tr("Your saved titles:"))
+        self.offer_head.setText(self.tr("You scanned a title code. Replace the title on this "
+                                        "invoice?"))
+        self.take_offer.setText(self.tr("Use the scanned title"))
+        self.keep_title.setText(self.tr("Keep the current title"))
         self.primary.setText(self.tr("Confirm and issue"))
 
     def render_view(self, view: View, before: View | None) -> None:
         assert isinstance(view, ReviewView)
         if view == before:
             return
+        old = before if isinstance(before, ReviewView) else None
         self._items_screen = view.items_screen
+        if old is None or old.titles != view.titles:
+            self._show_titles(view.titles)
+        self.offer.setVisible(view.offer is not None)
+        if view.offer is not None:
+            self.offer_old.setText(self.tr("Now: %1").replace(
+                "%1", self._title_line(view.offer.old_name, view.offer.old_tax_id)))
+            self.offer_new.setText(self.tr("Scanned: %1").replace(
+                "%1", self._title_line(view.offer.new_name, view.offer.new_tax_id)))
         self.buyer_name.setText(view.buyer_name)
         self.buyer_tax.setText(self.tr("Tax ID: %1").replace("%1", view.buyer_tax_id)
                                if view.buyer_tax_id else self.tr("No tax ID (personal)"))
@@ -80,6 +141,10 @@ class ReviewPage(Page):
         self.meta.setText(self.tr("%1 · %2 · Issue date: %3 (today)")
                           .replace("%1", kind).replace("%2", medium).replace("%3", view.issue_date))
         self.primary.setEnabled(view.confirm.enabled)
+
+    def _title_line(self, name: str, tax_id: str) -> str:
+        return (self.tr("%1, tax ID %2").replace("%1", name).replace("%2", tax_id) if tax_id
+                else name)
 
 
 class IssuingPage(Page):
@@ -123,8 +188,13 @@ class ResultPage(Page):
         self.email = input_edit()
         self.send = button()
         self.reprint = button()
-        for w in (self.number, self.status, self.mail_status, self.email, self.send,
-                  self.reprint):
+        # The e-mail address is the first personal data a 个人 walk-in is asked for: the
+        # privacy notice is summarised here until accepted (sending accepts it).
+        self.privacy = label("hint")
+        self.full_terms = button("link")
+        self.full_terms.clicked.connect(self.session.identify.show_terms)
+        for w in (self.number, self.status, self.mail_status, self.email, self.privacy,
+                  self.full_terms, self.send, self.reprint):
             left.addWidget(w)
         left.addStretch(1)
         self.qr = QLabel()
@@ -148,6 +218,10 @@ class ResultPage(Page):
         self.qr_hint.setText(self.tr("Scan with your phone to download the PDF and XML"))
         self.email.setPlaceholderText(self.tr("E-mail address"))
         self.send.setText(self.tr("Send by e-mail"))
+        self.privacy.setText(self.tr(
+            "By sending you accept our privacy notice: we use your address only to deliver "
+            "this invoice, and the kiosk forgets it when you finish."))
+        self.full_terms.setText(self.tr("Read the full privacy notice"))
         self.reprint.setText(self.tr("Print the receipt again"))
         self.primary.setText(self.tr("Finish"))
 
@@ -177,6 +251,8 @@ class ResultPage(Page):
             self.mail_status.setText(self.tr("E-mail sent."))
         self.mail_status.setVisible(view.mailing or view.mail_sent)
         self.send.setEnabled(view.send.enabled)
+        self.privacy.setVisible(not view.terms_accepted)
+        self.full_terms.setVisible(not view.terms_accepted)
         self.reprint.setEnabled(view.reprint.enabled)
         if not self.email.text() and view.email:
             self.email.setText(view.email)

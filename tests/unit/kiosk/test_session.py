@@ -37,6 +37,15 @@ class Touches:
         target(*args)
 
 
+def to_buyer(s: Session) -> None:
+    """"Change title" on the review; the privacy notice first when not yet accepted."""
+    assert s.screen is Screen.REVIEW
+    s.review.edit(Screen.BUYER)
+    if s.screen is Screen.TERMS:
+        s.identify.accept_terms()
+    assert s.screen is Screen.BUYER
+
+
 @pytest.fixture
 def kiosk() -> FakeKiosk:
     return FakeKiosk()
@@ -48,47 +57,51 @@ def events() -> Iterator[EventLog]:
         yield log
 
 
-def test_walk_in_personal_invoice_in_three_touches(kiosk: FakeKiosk) -> None:
+def test_walk_in_personal_invoice_in_one_touch(kiosk: FakeKiosk) -> None:
+    """Issue 11: the scan opens the review with 个人, ordinary, electronic preselected; a
+    个人 title asks for no personal data, so no notice stands in the way."""
     s = kiosk.session()
     touch = Touches(s)
     order = kiosk.orders[0]
     s.code_scanned(kiosk.qr(order), "scanner")  # the scan on the attract screen is not a touch
-    assert s.screen is Screen.ORDERS and s.data.order_nos == (order.order_no,)
-    assert not s.data.terms_accepted  # the notice is on the orders screen, not yet accepted
-    touch("orders.next")  # "accept & continue"
-    assert s.data.terms_accepted and s.screen is Screen.BUYER
+    assert s.screen is Screen.REVIEW and s.data.order_nos == (order.order_no,)
     assert s.data.buyer.type is BuyerType.PERSON and s.data.buyer.name == "个人"
-    touch("buyer.next")
-    assert s.screen is Screen.REVIEW
     assert (s.data.kind, s.data.medium) == (InvoiceKind.NORMAL, Medium.ELECTRONIC)
+    assert not s.data.terms_accepted  # nothing personal was asked
     touch("review.confirm")
     assert s.screen is Screen.RESULT
     assert s.data.invoice is not None and s.data.invoice.buyer.name == "个人"
     assert s.data.printed, "the receipt printed without another touch"
     assert kiosk.printer.receipts == [s.data.invoice]
-    assert touch.count == 3 <= 4
+    assert touch.count == 1
 
 
-def test_company_with_scanned_title_code_in_four_touches(kiosk: FakeKiosk) -> None:
+@pytest.mark.parametrize("title_first", [False, True], ids=["receipt_first", "title_first"])
+def test_company_with_scanned_title_code_in_one_touch(kiosk: FakeKiosk,
+                                                      title_first: bool) -> None:
     s = kiosk.session()
     touch = Touches(s)
-    s.code_scanned(kiosk.qr(kiosk.orders[2]), "scanner")
-    touch("orders.next")
     title = make_title_qr(Buyer(BuyerType.COMPANY, COMPANY, COMPANY_TAX_ID))
-    s.code_scanned(title, "scanner")  # scanned on the buyer screen: fills the title, on to options
-    assert s.screen is Screen.OPTIONS
-    assert (s.data.buyer.type, s.data.buyer.name, s.data.buyer.tax_id) == (
-        BuyerType.COMPANY, COMPANY, COMPANY_TAX_ID)
-    touch("buyer.set_kind", InvoiceKind.SPECIAL)
-    touch("buyer.options_next")
+    receipt = kiosk.qr(kiosk.orders[2])
+    if title_first:
+        s.code_scanned(title, "scanner")  # on the attract screen: read back, receipt next
+        assert s.screen is Screen.ORDERS and s.data.buyer.name == COMPANY
+        assert s.data.notice is not None and COMPANY in s.data.notice.zh
+        s.code_scanned(receipt, "scanner")
+    else:
+        s.code_scanned(receipt, "scanner")
+        s.code_scanned(title, "scanner")  # a blank 个人 title is filled without asking
+    assert s.screen is Screen.REVIEW and s.data.title_offer is None
+    view = s.view()
+    assert (view.buyer_name, view.buyer_type) == (COMPANY, BuyerType.COMPANY)
     touch("review.confirm")
     assert s.screen is Screen.RESULT and s.data.invoice is not None
-    assert s.data.invoice.kind is InvoiceKind.SPECIAL
+    assert s.data.invoice.kind is InvoiceKind.NORMAL
     assert s.data.invoice.buyer.tax_id == COMPANY_TAX_ID
-    assert touch.count == 4 <= 6
+    assert s.data.printed and touch.count == 1
 
 
-def test_company_with_remembered_title_in_five_touches(kiosk: FakeKiosk) -> None:
+def test_company_with_remembered_title_in_two_touches(kiosk: FakeKiosk) -> None:
     kiosk.remember_for_account("demo", Buyer(BuyerType.COMPANY, COMPANY, COMPANY_TAX_ID))
     s = kiosk.session()
     s.identify.begin("login")
@@ -97,22 +110,131 @@ def test_company_with_remembered_title_in_five_touches(kiosk: FakeKiosk) -> None
     assert s.screen is Screen.ORDERS and [t.name for t in s.data.titles] == [COMPANY]
     touch = Touches(s)
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    touch("orders.next")
-    touch("buyer.use_title", 0)  # the saved titles show on the buyer screen whatever the type
-    assert s.screen is Screen.OPTIONS
-    touch("buyer.set_kind", InvoiceKind.SPECIAL)
-    touch("buyer.options_next")
+    assert s.screen is Screen.REVIEW and s.view().titles == (COMPANY,)
+    touch("buyer.use_title", 0)  # the saved titles are buttons on the review
+    assert s.screen is Screen.REVIEW and s.view().buyer_name == COMPANY
     touch("review.confirm")
     assert s.screen is Screen.RESULT and s.data.invoice is not None
-    assert s.data.invoice.kind is InvoiceKind.SPECIAL
-    assert touch.count == 5 <= 6
+    assert s.data.invoice.buyer.tax_id == COMPANY_TAX_ID and s.data.printed
+    assert touch.count == 2
+
+
+def test_special_invoice_is_one_touch_away_from_the_review(kiosk: FakeKiosk) -> None:
+    s = kiosk.session()
+    s.code_scanned(kiosk.qr(kiosk.orders[2]), "scanner")
+    s.code_scanned(make_title_qr(Buyer(BuyerType.COMPANY, COMPANY, COMPANY_TAX_ID)), "scanner")
+    s.review.edit(Screen.OPTIONS)  # a company's options ask nothing personal: no notice
+    assert s.screen is Screen.OPTIONS and not s.data.terms_accepted
+    s.buyer.set_kind(InvoiceKind.SPECIAL)
+    s.buyer.options_next()
+    assert s.screen is Screen.REVIEW and s.view().kind is InvoiceKind.SPECIAL
+    s.back()
+    assert s.screen is Screen.ORDERS  # back from the review: the items
+
+
+def test_privacy_notice_comes_where_personal_data_is_first_asked(kiosk: FakeKiosk) -> None:
+    s = kiosk.session()
+    s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
+    assert s.screen is Screen.REVIEW and not s.data.terms_accepted
+    s.review.edit(Screen.BUYER)  # the title asks for a name, phone, e-mail: notice first
+    assert s.screen is Screen.TERMS
+    s.back()  # "not now": back to the review, nothing lost
+    assert s.screen is Screen.REVIEW and s.data.order_nos and not s.data.terms_accepted
+    s.review.edit(Screen.OPTIONS)  # a person's options ask for a mailing address
+    assert s.screen is Screen.TERMS
+    s.identify.accept_terms()
+    assert s.screen is Screen.OPTIONS and s.data.terms_accepted
+    s.back()
+    s.review.edit(Screen.BUYER)  # accepted once: straight there
+    assert s.screen is Screen.BUYER
+
+
+def test_email_after_a_one_touch_invoice_accepts_the_summarised_notice(
+        kiosk: FakeKiosk) -> None:
+    s = kiosk.session()
+    s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
+    s.review.confirm()
+    assert s.screen is Screen.RESULT and not s.view().terms_accepted  # summary beside e-mail
+    s.identify.show_terms()
+    assert s.screen is Screen.TERMS
+    s.back()
+    assert s.screen is Screen.RESULT
+    s.review.send_email("a@example.com")
+    assert s.data.terms_accepted and s.view().terms_accepted
+
+
+def test_title_code_on_the_review_asks_before_replacing(kiosk: FakeKiosk) -> None:
+    """Defect 11: a title code scanned over a title on the review asks first, showing both."""
+    other = Buyer(BuyerType.COMPANY, "福建另一家有限公司", "91350100M000100Y43")
+    s = kiosk.session()
+    s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
+    s.code_scanned(make_title_qr(Buyer(BuyerType.COMPANY, COMPANY, COMPANY_TAX_ID)), "scanner")
+    assert s.data.buyer.name == COMPANY  # blank 个人: filled without asking
+    s.code_scanned(make_title_qr(other), "scanner")
+    assert s.screen is Screen.REVIEW and s.data.buyer.name == COMPANY  # not replaced
+    view = s.view()
+    assert view.offer is not None
+    assert (view.offer.old_name, view.offer.new_name) == (COMPANY, other.name)
+    assert not view.confirm.enabled and view.confirm.reason is not None
+    s.review.confirm()  # refused while the question is open
+    assert s.screen is Screen.REVIEW and s.data.invoice is None
+    s.buyer.keep_title()
+    assert s.view().offer is None and s.data.buyer.name == COMPANY
+    s.code_scanned(make_title_qr(other), "scanner")
+    s.buyer.take_offer()
+    assert s.view().offer is None and s.data.buyer.tax_id == other.tax_id
+    s.review.confirm()
+    assert s.data.invoice is not None and s.data.invoice.buyer.name == other.name
+
+
+def test_title_code_on_the_options_asks_on_the_review(kiosk: FakeKiosk) -> None:
+    s = kiosk.session()
+    s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
+    s.code_scanned(make_title_qr(Buyer(BuyerType.COMPANY, COMPANY, COMPANY_TAX_ID)), "scanner")
+    s.review.edit(Screen.OPTIONS)
+    s.code_scanned(make_title_qr(Buyer(BuyerType.COMPANY, "福建另一家有限公司",
+                                       "91350100M000100Y43")), "scanner")
+    assert s.screen is Screen.REVIEW and s.view().offer is not None
+    assert s.data.buyer.name == COMPANY
+
+
+def test_personal_title_code_before_consent_shows_the_notice(kiosk: FakeKiosk) -> None:
+    s = kiosk.session()
+    s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
+    s.code_scanned(make_title_qr(Buyer(BuyerType.PERSON, "张三")), "scanner")
+    assert s.screen is Screen.TERMS and s.data.buyer.name == "个人"  # a name: notice first
+    s.identify.accept_terms()
+    assert s.screen is Screen.REVIEW and s.data.buyer.name == "张三"
+
+
+def test_a_wrongly_added_order_is_removed_from_the_merge(kiosk: FakeKiosk) -> None:
+    """Defect 11: remove one order of a merge; the totals and the invoice follow."""
+    s = kiosk.session()
+    a, b = kiosk.orders[0], kiosk.orders[1]
+    s.code_scanned(kiosk.qr(a), "scanner")
+    s.code_scanned(kiosk.qr(b), "scanner")
+    assert s.screen is Screen.REVIEW and s.view().total == a.total + b.total
+    s.review.edit(Screen.ORDERS)
+    view = s.view()
+    assert [e.order_no for e in view.orders] == [a.order_no, b.order_no]
+    s.orders.remove(b.order_no)
+    view = s.view()
+    assert view.order_nos == (a.order_no,) and view.total == f"￥{a.total:,.2f}"
+    s.orders.next()
+    assert s.screen is Screen.REVIEW and s.view().total == a.total
+    s.review.confirm()
+    assert s.data.invoice is not None and s.data.invoice.order_nos == (a.order_no,)
+    assert s.data.invoice.total == a.total
 
 
 def test_several_orders_are_merged_into_one_invoice(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
     a, b = kiosk.orders[0], kiosk.orders[1]
     s.code_scanned(kiosk.qr(a), "scanner")
+    assert s.screen is Screen.REVIEW
+    s.review.edit(Screen.ORDERS)  # "change items": the keypad is on the orders screen
     s.orders.type_order_no(b.order_no)
+    assert s.screen is Screen.ORDERS
     s.code_scanned(kiosk.qr(a), "scanner")  # the same receipt again: not added twice
     assert s.data.order_nos == (a.order_no, b.order_no)
     assert s.data.notice is not None and "already" in s.data.notice.en
@@ -146,7 +268,7 @@ def test_forged_and_foreign_codes_go_to_bad_qr(kiosk: FakeKiosk) -> None:
     s.code_scanned("https://weixin.qq.com/x/whatever", "scanner")
     assert s.screen is Screen.BAD_QR
     s.code_scanned(kiosk.qr(order), "scanner")  # the right code from the failure screen: on we go
-    assert s.screen is Screen.ORDERS
+    assert s.screen is Screen.REVIEW
 
 
 def test_too_many_orders_are_refused(kiosk: FakeKiosk) -> None:
@@ -183,7 +305,7 @@ def test_already_invoiced_order_offers_reprint(kiosk: FakeKiosk) -> None:
 def test_bad_tax_id_blocks_and_a_check_digit_warning_needs_confirmation(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders.next()
+    to_buyer(s)
     s.buyer.set_type(BuyerType.COMPANY)
     s.buyer.set_field("name", COMPANY)
     s.buyer.set_field("tax_id", "12345")
@@ -195,7 +317,7 @@ def test_bad_tax_id_blocks_and_a_check_digit_warning_needs_confirmation(kiosk: F
     s.buyer.next()
     assert s.screen is Screen.BUYER and s.data.tax_id_feedback.needs_confirmation
     s.buyer.confirm_tax_id()
-    assert s.screen is Screen.OPTIONS and s.data.buyer.tax_id_confirmed
+    assert s.screen is Screen.REVIEW and s.data.buyer.tax_id_confirmed
 
 
 def test_special_invoice_only_for_a_company_with_tax_id(kiosk: FakeKiosk) -> None:
@@ -295,7 +417,7 @@ def test_idle_countdown_then_wipe(kiosk: FakeKiosk, events: EventLog) -> None:
     now = [1000.0]
     s = kiosk.session(clock=lambda: now[0], idle_timeout_s=60, countdown_s=10)
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders.next()
+    to_buyer(s)
     s.buyer.set_field("email", "zhang.san@example.com")
     now[0] += 59
     s.tick()
@@ -440,16 +562,16 @@ def test_every_transition_is_a_logged_event_with_the_session_id(
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
     sid = s.data.session_id
-    s.orders.next()
+    to_buyer(s)
     s.buyer.set_field("email", "zhang.san@example.com")
     s.buyer.next()
     s.review.confirm()
     transitions = [e for e in events.events if e["event"] == "session.transition"]
     assert [(e["from"], e["to"]) for e in transitions] == [
-        ("attract", "orders"), ("orders", "buyer"), ("buyer", "review"), ("review", "issuing"),
-        ("issuing", "result")]
+        ("attract", "review"), ("review", "terms"), ("terms", "buyer"), ("buyer", "review"),
+        ("review", "issuing"), ("issuing", "result")]
     assert all(e["session"] == sid for e in transitions)
-    assert transitions[3]["request_id"].startswith("RQ") and transitions[4]["status"] == "issued"
+    assert transitions[4]["request_id"].startswith("RQ") and transitions[5]["status"] == "issued"
     assert "zhang.san@example.com" not in repr(events.events)
 
 
@@ -517,11 +639,11 @@ def test_overlays_cover_a_screen_and_go_back_to_it(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
     s.overlays.open(Screen.SUPPORT)
-    assert s.screen is Screen.SUPPORT and s.covered is Screen.ORDERS
+    assert s.screen is Screen.SUPPORT and s.covered is Screen.REVIEW
     s.overlays.open(Screen.TUTORIAL)
-    assert s.covered is Screen.ORDERS
+    assert s.covered is Screen.REVIEW
     s.back()
-    assert s.screen is Screen.ORDERS and s.covered is None
+    assert s.screen is Screen.REVIEW and s.covered is None
 
 
 def test_camera_and_devices(kiosk: FakeKiosk) -> None:
@@ -563,11 +685,12 @@ def test_photo_is_kept_with_the_invoice_and_codes_on_it_are_ignored(kiosk: FakeK
 def test_paper_invoice_by_post_needs_an_address(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders.next()
+    to_buyer(s)
     s.buyer.set_type(BuyerType.COMPANY)
     s.buyer.set_field("name", COMPANY)
     s.buyer.set_field("tax_id", COMPANY_TAX_ID)
     s.buyer.next()
+    s.review.edit(Screen.OPTIONS)
     s.buyer.set_medium(Medium.PAPER)
     s.buyer.set_paper_delivery(True)
     s.buyer.options_next()
@@ -581,7 +704,7 @@ def test_paper_invoice_by_post_needs_an_address(kiosk: FakeKiosk) -> None:
 def test_a_too_long_buyer_name_is_refused_on_the_buyer_screen(kiosk: FakeKiosk) -> None:
     s = kiosk.session()
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    s.orders.next()
+    to_buyer(s)
     s.buyer.set_type(BuyerType.COMPANY)
     s.buyer.set_field("name", "厦" * 60)  # 120 GBK bytes: the platform allows 100
     s.buyer.set_field("tax_id", COMPANY_TAX_ID)
@@ -596,7 +719,7 @@ def test_a_too_long_buyer_name_is_refused_on_the_buyer_screen(kiosk: FakeKiosk) 
     s.buyer.set_field("name", COMPANY)
     assert s.view().problem("name") is None  # type: ignore[union-attr]
     s.buyer.next()
-    assert s.screen is Screen.OPTIONS
+    assert s.screen is Screen.REVIEW
     assert kiosk.requests == []  # nothing reached the issuing service meanwhile
 
 
@@ -631,7 +754,7 @@ def test_views_say_why_a_special_invoice_is_not_possible(kiosk: FakeKiosk) -> No
     s = kiosk.session()
     exempt = next(o for o in kiosk.orders if any(line.rate_mark for line in o.lines))
     s.code_scanned(kiosk.qr(exempt), "scanner")
-    s.orders.next()
+    to_buyer(s)
     options = s.view(Screen.OPTIONS)
     assert isinstance(options, OptionsView) and not options.special.enabled
     assert options.special.reason is not None and "个人" in options.special.reason.zh
@@ -639,6 +762,7 @@ def test_views_say_why_a_special_invoice_is_not_possible(kiosk: FakeKiosk) -> No
     s.buyer.set_field("name", COMPANY)
     s.buyer.set_field("tax_id", COMPANY_TAX_ID)
     s.buyer.next()
+    s.review.edit(Screen.OPTIONS)
     options = s.view()
     assert isinstance(options, OptionsView) and not options.special.enabled
     assert options.special.reason is not None and "免税" in options.special.reason.zh
@@ -670,8 +794,9 @@ def test_every_screen_has_a_view_at_every_step(kiosk: FakeKiosk) -> None:
     views = [s.view(screen) for screen in Screen]  # nothing entered yet: all empty
     assert all(v.frame.notice is None for v in views)
     s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
-    orders = s.view()
+    orders = s.view(Screen.ORDERS)
     assert isinstance(orders, OrdersView) and orders.next.enabled and len(orders.rows) == 2
+    assert len(orders.orders) == 1
     s.orders.next()
     s.buyer.next()
     s.review.confirm()
