@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 
 from kiosk.flow.checks import FieldProblem
 from kiosk.flow.states import Screen
@@ -15,6 +16,7 @@ from kiosk.flow.views import (
     BuyerView,
     Frame,
     OptionsView,
+    OrderEntry,
     OrdersView,
     ResultView,
     ReviewView,
@@ -117,11 +119,37 @@ def test_orders_page_continue_needs_an_order(qtbot: Any) -> None:
 
     p = page(qtbot, OrdersPage)
     p.show_view(OrdersView(Frame(Screen.ORDERS), next=Action(enabled=False)), "en")
-    assert not p.primary.isEnabled() and p.primary.text() == p.tr("Accept and continue")
+    assert not p.primary.isEnabled() and p.primary.text() == p.tr("Continue")
     p.show_view(OrdersView(Frame(Screen.ORDERS), rows=(Row("*餐饮服务*午餐", "2", "￥76.00"),),
-                           order_nos=("D1",), total="￥76.00", terms_accepted=True), "en")
+                           order_nos=("D1",), total="￥76.00",
+                           orders=(OrderEntry("D1", "￥76.00"),)), "en")
     assert p.primary.isEnabled() and p.primary.text() == p.tr("Continue")
     assert "D1" in p.numbers.text() and p.table.rowCount() == 1
+    assert list(p.remove_buttons) == ["D1"]
+
+
+def test_orders_page_removes_an_order_from_the_merge(qtbot: Any) -> None:
+    """Defect 11: each merged order has a remove button; the session's totals follow."""
+    from ui.screens.orders import OrdersPage
+
+    kiosk = FakeKiosk()
+    s = kiosk.session()
+    a, b = kiosk.orders[0], kiosk.orders[1]
+    s.code_scanned(kiosk.qr(a), "scanner")
+    s.code_scanned(kiosk.qr(b), "scanner")
+    s.review.edit(Screen.ORDERS)
+    p = OrdersPage(s)
+    qtbot.addWidget(p)
+    p.resize(1280, 800)
+    p.show()
+    s.add_listener(lambda session: p.show_view(session.view(Screen.ORDERS), "en"))
+    p.show_view(s.view(), "en")
+    assert set(p.remove_buttons) == {a.order_no, b.order_no}
+    assert f"{a.total + b.total:,.2f}" in p.total.text()
+    qtbot.mouseClick(p.remove_buttons[b.order_no], Qt.MouseButton.LeftButton)
+    assert s.data.order_nos == (a.order_no,)
+    assert list(p.remove_buttons) == [a.order_no]
+    assert f"{a.total:,.2f}" in p.total.text() and p.table.rowCount() == len(a.lines)
 
 
 def test_result_page_disables_a_reprint_without_a_printer(qtbot: Any) -> None:

@@ -45,10 +45,8 @@ def rig(tmp_path: Path) -> Iterator[CoreRig]:
 
 def _walk_personal(rig: CoreRig) -> None:
     s = rig.session
-    s.code_scanned(rig.qr(rig.orders()[0]))
+    s.code_scanned(rig.qr(rig.orders()[0]))  # the review opens at once (issue 11)
     s.touch()
-    s.orders.next()
-    s.buyer.next()
     s.review.confirm()
     assert s.screen is Screen.RESULT
     s.finish()
@@ -61,10 +59,9 @@ def test_the_personal_flow_speaks_each_step(rig: CoreRig, lang: str, readback_st
     guide = VoiceGuide(said, default_on=True, language=lang)
     guide.attach(rig.session)
     _walk_personal(rig)
-    assert said.keys == ["screen.orders", "screen.buyer", "readback", "screen.issuing",
-                         "screen.result"]
+    assert said.keys == ["readback", "screen.issuing", "screen.result"]
     assert all(u.lang == lang[:2] for u in said.utterances)
-    back = said.utterances[2]
+    back = said.utterances[0]
     assert back.text.startswith(readback_start) and not back.fixed
     assert not any(ch.isdigit() for ch in back.text)  # the total in words, no figures
     assert said.cancels >= 1  # back on the attract screen: silence
@@ -76,8 +73,6 @@ def test_the_review_read_back_says_the_session_total(rig: CoreRig) -> None:
     guide.attach(rig.session)
     s = rig.session
     s.code_scanned(rig.qr(rig.orders()[0]))
-    s.orders.next()
-    s.buyer.next()
     from kiosk.voice.prompts import spoken_amount
 
     assert said.utterances[-1].text == (
@@ -92,14 +87,14 @@ def test_muted_by_default_says_nothing_until_switched_on(rig: CoreRig) -> None:
     s.code_scanned(rig.qr(rig.orders()[0]))
     assert said.keys == [] and guide.muted
     guide.repeat()  # the speaker button speaks even when muted
-    assert said.keys == ["screen.orders"]
+    assert said.keys == ["readback"]
     changes: list[bool] = []
     guide.on_mute_changed(changes.append)
     guide.set_muted(False)
-    s.orders.next()
-    assert said.keys == ["screen.orders", "screen.buyer"]
+    s.review.edit(Screen.ORDERS)
+    assert said.keys == ["readback", "screen.orders"]
     guide.set_language("en")  # a language switch says the screen again, in English
-    assert said.utterances[-1].key == "screen.buyer" and said.utterances[-1].lang == "en"
+    assert said.utterances[-1].key == "screen.orders" and said.utterances[-1].lang == "en"
     s.finish()  # the next walk-in starts muted again, as configured
     assert guide.muted and changes == [False, True]
 
@@ -111,8 +106,8 @@ def test_muting_stops_speech(rig: CoreRig) -> None:
     rig.session.code_scanned(rig.qr(rig.orders()[0]))
     guide.set_muted(True)
     assert said.cancels == 1
-    rig.session.orders.next()
-    assert said.keys == ["screen.orders"]
+    rig.session.review.edit(Screen.ORDERS)
+    assert said.keys == ["readback"]
 
 
 def test_presence_greets_only_on_the_attract_screen(rig: CoreRig) -> None:
@@ -124,7 +119,7 @@ def test_presence_greets_only_on_the_attract_screen(rig: CoreRig) -> None:
     assert said.keys == ["screen.attract"]
     rig.session.code_scanned(rig.qr(rig.orders()[0]))
     guide.presence(True)
-    assert said.keys == ["screen.attract", "screen.orders"]
+    assert said.keys == ["screen.attract", "readback"]
     muted = VoiceGuide(Said(), default_on=False)
     muted.attach(rig.session)
     muted.presence(True)
