@@ -4,32 +4,32 @@
 <context>
     <name>AlreadyInvoicedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="121" />
+        <location filename="../../ui/screens/failures.py" line="119"/>
         <source>Already invoiced</source>
         <translation>Already invoiced</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="125" />
+        <location filename="../../ui/screens/failures.py" line="123"/>
         <source>This order already has an invoice</source>
         <translation>This order already has an invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="126" />
+        <location filename="../../ui/screens/failures.py" line="124"/>
         <source>An order is invoiced only once. You can get the same invoice again:</source>
         <translation>An order is invoiced only once. You can get the same invoice again:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="128" />
+        <location filename="../../ui/screens/failures.py" line="126"/>
         <source>Print its receipt again, send it by e-mail, or scan the QR code with your phone.</source>
         <translation>Print its receipt again, send it by e-mail, or scan the QR code with your phone.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="130" />
+        <location filename="../../ui/screens/failures.py" line="128"/>
         <source>Print the receipt again</source>
         <translation>Print the receipt again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="134" />
+        <location filename="../../ui/screens/failures.py" line="134"/>
         <source>Invoice number: %1</source>
         <translation>Invoice number: %1</translation>
     </message>
@@ -37,47 +37,47 @@
 <context>
     <name>AttractPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="46" />
-        <source>Scan your receipt's QR code to get an invoice</source>
-        <translation>Scan your receipt's QR code to get an invoice</translation>
+        <location filename="../../ui/screens/start.py" line="60"/>
+        <source>Scan your receipt&apos;s QR code to get an invoice</source>
+        <translation>Scan your receipt&apos;s QR code to get an invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="47" />
+        <location filename="../../ui/screens/start.py" line="61"/>
         <source>Hold the QR code on your receipt under the scanner below</source>
         <translation>Hold the QR code on your receipt under the scanner below</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="48" />
+        <location filename="../../ui/screens/start.py" line="62"/>
         <source>Type the order number</source>
         <translation>Type the order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="49" />
+        <location filename="../../ui/screens/start.py" line="63"/>
         <source>Scan with the camera</source>
         <translation>Scan with the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="50" />
+        <location filename="../../ui/screens/start.py" line="64"/>
         <source>Use my ID card</source>
         <translation>Use my ID card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="51" />
+        <location filename="../../ui/screens/start.py" line="65"/>
         <source>Log in to my account</source>
         <translation>Log in to my account</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="52" />
+        <location filename="../../ui/screens/start.py" line="66"/>
         <source>Business invoicing</source>
         <translation>Business invoicing</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="53" />
+        <location filename="../../ui/screens/start.py" line="67"/>
         <source>How it works</source>
         <translation>How it works</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="56" />
+        <location filename="../../ui/screens/start.py" line="70"/>
         <source>Scan the QR code printed on your receipt. No receipt code? Type the order number instead.</source>
         <translation>Scan the QR code printed on your receipt. No receipt code? Type the order number instead.</translation>
     </message>
@@ -85,27 +85,27 @@
 <context>
     <name>BadQrPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="149" />
+        <location filename="../../ui/screens/failures.py" line="154"/>
         <source>Code not accepted</source>
         <translation>Code not accepted</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="153" />
+        <location filename="../../ui/screens/failures.py" line="158"/>
         <source>This code cannot be used here</source>
         <translation>This code cannot be used here</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="155" />
+        <location filename="../../ui/screens/failures.py" line="160"/>
         <source>Scan the order QR code on your receipt, or type the order number printed under it.</source>
         <translation>Scan the order QR code on your receipt, or type the order number printed under it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="157" />
+        <location filename="../../ui/screens/failures.py" line="162"/>
         <source>Type the order number</source>
         <translation>Type the order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="158" />
+        <location filename="../../ui/screens/failures.py" line="163"/>
         <source>Try again</source>
         <translation>Try again</translation>
     </message>
@@ -113,113 +113,113 @@
 <context>
     <name>BuyerPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="104" />
-        <source>For yourself, keep "Personal" and tap Next. For a company, tap Company and enter its exact name and tax ID (on its business licence), or scan its invoice-title QR code.</source>
-        <translation>For yourself, keep "Personal" and tap Next. For a company, tap Company and enter its exact name and tax ID (on its business licence), or scan its invoice-title QR code.</translation>
+        <location filename="../../ui/screens/buyer.py" line="114"/>
+        <source>For yourself, keep &quot;Personal&quot; and tap Next. For a company, tap Company and enter its exact name and tax ID (on its business licence), or scan its invoice-title QR code.</source>
+        <translation>For yourself, keep &quot;Personal&quot; and tap Next. For a company, tap Company and enter its exact name and tax ID (on its business licence), or scan its invoice-title QR code.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="107" />
+        <location filename="../../ui/screens/buyer.py" line="117"/>
         <source>Invoice title (buyer)</source>
         <translation>Invoice title (buyer)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="110" />
+        <location filename="../../ui/screens/buyer.py" line="120"/>
         <source>Personal</source>
         <translation>Personal</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="111" />
+        <location filename="../../ui/screens/buyer.py" line="121"/>
         <source>Company</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="112" />
+        <location filename="../../ui/screens/buyer.py" line="122"/>
         <source>Your saved titles:</source>
         <translation>Your saved titles:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="113" />
+        <location filename="../../ui/screens/buyer.py" line="123"/>
         <source>Name on the invoice</source>
         <translation>Name on the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="114" />
-        <location filename="../../ui/screens/buyer.py" line="141" />
+        <location filename="../../ui/screens/buyer.py" line="124"/>
+        <location filename="../../ui/screens/buyer.py" line="148"/>
         <source>Tax ID (unified social credit code)</source>
         <translation>Tax ID (unified social credit code)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="115" />
+        <location filename="../../ui/screens/buyer.py" line="125"/>
         <source>It is correct: use it</source>
         <translation>It is correct: use it</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="116" />
-        <source>Tip: scan a company's invoice-title QR code to fill this in.</source>
-        <translation>Tip: scan a company's invoice-title QR code to fill this in.</translation>
+        <location filename="../../ui/screens/buyer.py" line="126"/>
+        <source>Tip: scan a company&apos;s invoice-title QR code to fill this in.</source>
+        <translation>Tip: scan a company&apos;s invoice-title QR code to fill this in.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="117" />
+        <location filename="../../ui/screens/buyer.py" line="127"/>
         <source>More: address, phone, bank, e-mail</source>
         <translation>More: address, phone, bank, e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="118" />
+        <location filename="../../ui/screens/buyer.py" line="128"/>
         <source>Address</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="118" />
+        <location filename="../../ui/screens/buyer.py" line="128"/>
         <source>Phone</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="119" />
+        <location filename="../../ui/screens/buyer.py" line="129"/>
         <source>Bank</source>
         <translation>Bank</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="119" />
+        <location filename="../../ui/screens/buyer.py" line="129"/>
         <source>Account number</source>
         <translation>Account number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="120" />
+        <location filename="../../ui/screens/buyer.py" line="130"/>
         <source>E-mail for the invoice</source>
         <translation>E-mail for the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="123" />
+        <location filename="../../ui/screens/buyer.py" line="133"/>
         <source>Print address and bank on the invoice</source>
         <translation>Print address and bank on the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="124" />
+        <location filename="../../ui/screens/buyer.py" line="134"/>
         <source>Add a photo of a contract or voucher (optional)</source>
         <translation>Add a photo of a contract or voucher (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="125" />
-        <source>● The camera is on: hold the document in front of it and tap "Take the photo".</source>
-        <translation>● The camera is on: hold the document in front of it and tap "Take the photo".</translation>
+        <location filename="../../ui/screens/buyer.py" line="135"/>
+        <source>● The camera is on: hold the document in front of it and tap &quot;Take the photo&quot;.</source>
+        <translation>● The camera is on: hold the document in front of it and tap &quot;Take the photo&quot;.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="127" />
+        <location filename="../../ui/screens/buyer.py" line="137"/>
         <source>Take the photo</source>
         <translation>Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="128" />
+        <location filename="../../ui/screens/buyer.py" line="138"/>
         <source>Photo attached</source>
         <translation>Photo attached</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="129" />
+        <location filename="../../ui/screens/buyer.py" line="139"/>
         <source>Next</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="142" />
+        <location filename="../../ui/screens/buyer.py" line="149"/>
         <source>Tax ID (optional for a person)</source>
         <translation>Tax ID (optional for a person)</translation>
     </message>
@@ -227,27 +227,27 @@
 <context>
     <name>CameraUnavailablePage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="214" />
+        <location filename="../../ui/screens/failures.py" line="216"/>
         <source>Camera unavailable</source>
         <translation>Camera unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="218" />
+        <location filename="../../ui/screens/failures.py" line="220"/>
         <source>The camera is not available</source>
         <translation>The camera is not available</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="219" />
+        <location filename="../../ui/screens/failures.py" line="221"/>
         <source>Use the scanner below the screen, or type the order number.</source>
         <translation>Use the scanner below the screen, or type the order number.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="221" />
+        <location filename="../../ui/screens/failures.py" line="223"/>
         <source>Type the order number</source>
         <translation>Type the order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="222" />
+        <location filename="../../ui/screens/failures.py" line="224"/>
         <source>Back</source>
         <translation>Back</translation>
     </message>
@@ -255,72 +255,72 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="234" />
+        <location filename="../../ui/screens/orders.py" line="246"/>
         <source>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</source>
         <translation>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="237" />
+        <location filename="../../ui/screens/orders.py" line="249"/>
         <source>Catalogue</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="240" />
+        <location filename="../../ui/screens/orders.py" line="252"/>
         <source>Pick goods or services</source>
         <translation>Pick goods or services</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="241" />
+        <location filename="../../ui/screens/orders.py" line="253"/>
         <source>Search by name or tax code</source>
         <translation>Search by name or tax code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="242" />
+        <location filename="../../ui/screens/orders.py" line="254"/>
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="243" />
+        <location filename="../../ui/screens/orders.py" line="255"/>
         <source>Unit price</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="244" />
+        <location filename="../../ui/screens/orders.py" line="256"/>
         <source>or amount</source>
         <translation>or amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="245" />
+        <location filename="../../ui/screens/orders.py" line="257"/>
         <source>Rate</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="246" />
+        <location filename="../../ui/screens/orders.py" line="258"/>
         <source>Add line</source>
         <translation>Add line</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="247" />
+        <location filename="../../ui/screens/orders.py" line="259"/>
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="248" />
+        <location filename="../../ui/screens/orders.py" line="260"/>
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="248" />
+        <location filename="../../ui/screens/orders.py" line="260"/>
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="248" />
+        <location filename="../../ui/screens/orders.py" line="260"/>
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="254" />
+        <location filename="../../ui/screens/orders.py" line="265"/>
         <source>Total: %1</source>
         <translation>Total: %1</translation>
     </message>
@@ -328,17 +328,17 @@
 <context>
     <name>FailurePage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="60" />
+        <location filename="../../ui/screens/failures.py" line="60"/>
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="61" />
+        <location filename="../../ui/screens/failures.py" line="61"/>
         <source>Send by e-mail</source>
         <translation>Send by e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="62" />
+        <location filename="../../ui/screens/failures.py" line="62"/>
         <source>E-mail address</source>
         <translation>E-mail address</translation>
     </message>
@@ -346,17 +346,17 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="79" />
+        <location filename="../../ui/screens/base.py" line="82"/>
         <source>? Help</source>
         <translation>? Help</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="80" />
+        <location filename="../../ui/screens/base.py" line="83"/>
         <source>Support</source>
         <translation>Support</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="81" />
+        <location filename="../../ui/screens/base.py" line="84"/>
         <source>A+ Large text</source>
         <translation>A+ Large text</translation>
     </message>
@@ -364,27 +364,27 @@
 <context>
     <name>IdcardConsentPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="130" />
+        <location filename="../../ui/screens/start.py" line="144"/>
         <source>Consent to read your ID card</source>
         <translation>Consent to read your ID card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="133" />
+        <location filename="../../ui/screens/start.py" line="147"/>
         <source>May we read your ID card?</source>
         <translation>May we read your ID card?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="135" />
+        <location filename="../../ui/screens/start.py" line="149"/>
         <source>Your ID card holds sensitive personal data. We read only your name and ID number, to fill in the invoice title for you. The photo is not used. Nothing is kept on this kiosk after you finish. You can say no and type your name instead.</source>
         <translation>Your ID card holds sensitive personal data. We read only your name and ID number, to fill in the invoice title for you. The photo is not used. Nothing is kept on this kiosk after you finish. You can say no and type your name instead.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="138" />
+        <location filename="../../ui/screens/start.py" line="152"/>
         <source>I agree: read my card</source>
         <translation>I agree: read my card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="139" />
+        <location filename="../../ui/screens/start.py" line="153"/>
         <source>No, thanks</source>
         <translation>No, thanks</translation>
     </message>
@@ -392,17 +392,17 @@
 <context>
     <name>IdcardReadingPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="152" />
+        <location filename="../../ui/screens/start.py" line="166"/>
         <source>Reading your ID card</source>
         <translation>Reading your ID card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="155" />
+        <location filename="../../ui/screens/start.py" line="169"/>
         <source>Place your ID card on the reader</source>
         <translation>Place your ID card on the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="156" />
+        <location filename="../../ui/screens/start.py" line="170"/>
         <source>Keep it still until the next screen appears.</source>
         <translation>Keep it still until the next screen appears.</translation>
     </message>
@@ -410,32 +410,32 @@
 <context>
     <name>IdentifyPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="106" />
+        <location filename="../../ui/screens/start.py" line="120"/>
         <source>Identify yourself (optional)</source>
         <translation>Identify yourself (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="109" />
+        <location filename="../../ui/screens/start.py" line="123"/>
         <source>Who is the invoice for?</source>
         <translation>Who is the invoice for?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="110" />
+        <location filename="../../ui/screens/start.py" line="124"/>
         <source>ID card on the reader</source>
         <translation>ID card on the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="111" />
+        <location filename="../../ui/screens/start.py" line="125"/>
         <source>My personal QR code</source>
         <translation>My personal QR code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="112" />
+        <location filename="../../ui/screens/start.py" line="126"/>
         <source>Account and password</source>
         <translation>Account and password</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="113" />
+        <location filename="../../ui/screens/start.py" line="127"/>
         <source>Skip: continue without identifying</source>
         <translation>Skip: continue without identifying</translation>
     </message>
@@ -443,27 +443,27 @@
 <context>
     <name>IdleWarningPage</name>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="27" />
+        <location filename="../../ui/screens/overlays.py" line="28"/>
         <source>Are you still there?</source>
         <translation>Are you still there?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="30" />
+        <location filename="../../ui/screens/overlays.py" line="31"/>
         <source>Need more time?</source>
         <translation>Need more time?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="31" />
+        <location filename="../../ui/screens/overlays.py" line="32"/>
         <source>Yes, I need more time</source>
         <translation>Yes, I need more time</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="32" />
+        <location filename="../../ui/screens/overlays.py" line="33"/>
         <source>No, start over</source>
         <translation>No, start over</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="35" />
+        <location filename="../../ui/screens/overlays.py" line="37"/>
         <source>Everything you entered is cleared in %1 s</source>
         <translation>Everything you entered is cleared in %1 s</translation>
     </message>
@@ -471,17 +471,17 @@
 <context>
     <name>IssuingPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="106" />
+        <location filename="../../ui/screens/review.py" line="167"/>
         <source>Issuing</source>
         <translation>Issuing</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="109" />
+        <location filename="../../ui/screens/review.py" line="170"/>
         <source>Issuing your invoice…</source>
         <translation>Issuing your invoice…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="110" />
+        <location filename="../../ui/screens/review.py" line="171"/>
         <source>This takes a few seconds. Please do not leave.</source>
         <translation>This takes a few seconds. Please do not leave.</translation>
     </message>
@@ -489,23 +489,23 @@
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="180" />
-        <location filename="../../ui/screens/start.py" line="186" />
+        <location filename="../../ui/screens/start.py" line="194"/>
+        <location filename="../../ui/screens/start.py" line="200"/>
         <source>Log in</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="183" />
+        <location filename="../../ui/screens/start.py" line="197"/>
         <source>Log in to your account</source>
         <translation>Log in to your account</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="184" />
+        <location filename="../../ui/screens/start.py" line="198"/>
         <source>User name</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="185" />
+        <location filename="../../ui/screens/start.py" line="199"/>
         <source>Password</source>
         <translation>Password</translation>
     </message>
@@ -513,72 +513,73 @@
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="204" />
+        <location filename="../../ui/screens/buyer.py" line="224"/>
         <source>An ordinary invoice suits most needs. A special VAT invoice is for a company that deducts input tax. Electronic invoices arrive at once.</source>
         <translation>An ordinary invoice suits most needs. A special VAT invoice is for a company that deducts input tax. Electronic invoices arrive at once.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="207" />
+        <location filename="../../ui/screens/buyer.py" line="227"/>
         <source>Invoice options</source>
         <translation>Invoice options</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="210" />
+        <location filename="../../ui/screens/buyer.py" line="230"/>
         <source>Type of invoice</source>
         <translation>Type of invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="211" />
+        <location filename="../../ui/screens/buyer.py" line="231"/>
         <source>Ordinary invoice</source>
         <translation>Ordinary invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="212" />
+        <location filename="../../ui/screens/buyer.py" line="232"/>
         <source>Special VAT invoice</source>
         <translation>Special VAT invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="214" />
+        <location filename="../../ui/screens/buyer.py" line="234"/>
+        <location filename="../../ui/screens/buyer.py" line="253"/>
         <source>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</source>
         <translation>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="215" />
+        <location filename="../../ui/screens/buyer.py" line="235"/>
         <source>How you receive it</source>
         <translation>How you receive it</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="216" />
+        <location filename="../../ui/screens/buyer.py" line="236"/>
         <source>Electronic (QR code, e-mail)</source>
         <translation>Electronic (QR code, e-mail)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="217" />
+        <location filename="../../ui/screens/buyer.py" line="237"/>
         <source>Paper invoice</source>
         <translation>Paper invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="218" />
+        <location filename="../../ui/screens/buyer.py" line="238"/>
         <source>Pick up at the counter</source>
         <translation>Pick up at the counter</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="219" />
+        <location filename="../../ui/screens/buyer.py" line="239"/>
         <source>Send by post</source>
         <translation>Send by post</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="220" />
+        <location filename="../../ui/screens/buyer.py" line="240"/>
         <source>Mailing address</source>
         <translation>Mailing address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="222" />
+        <location filename="../../ui/screens/buyer.py" line="242"/>
         <source>A paper invoice is printed on tax stock by staff; this kiosk records your request.</source>
         <translation>A paper invoice is printed on tax stock by staff; this kiosk records your request.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="223" />
+        <location filename="../../ui/screens/buyer.py" line="243"/>
         <source>Next</source>
         <translation>Next</translation>
     </message>
@@ -586,87 +587,77 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="108" />
-        <source>Scan each receipt's QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Go back and start again.</source>
-        <translation>Scan each receipt's QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Go back and start again.</translation>
+        <location filename="../../ui/screens/orders.py" line="104"/>
+        <source>Scan each receipt&apos;s QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</source>
+        <translation>Scan each receipt's QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="111" />
+        <location filename="../../ui/screens/orders.py" line="107"/>
         <source>Your orders</source>
         <translation>Your orders</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="114" />
+        <location filename="../../ui/screens/orders.py" line="110"/>
         <source>Scan more receipts to put them on one invoice</source>
         <translation>Scan more receipts to put them on one invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="115" />
+        <location filename="../../ui/screens/orders.py" line="111"/>
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="115" />
+        <location filename="../../ui/screens/orders.py" line="111"/>
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="115" />
+        <location filename="../../ui/screens/orders.py" line="111"/>
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="116" />
+        <location filename="../../ui/screens/orders.py" line="112"/>
         <source>Or type an order number</source>
         <translation>Or type an order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="117" />
+        <location filename="../../ui/screens/orders.py" line="113"/>
         <source>Add</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="119" />
-        <source>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</source>
-        <translation>By continuing you accept our privacy notice: we use what you enter only to issue and deliver this invoice, and the kiosk forgets it when you finish.</translation>
+        <location filename="../../ui/screens/orders.py" line="161"/>
+        <source>Remove %1 (%2)</source>
+        <translation>Remove %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="121" />
-        <source>Read the full privacy notice</source>
-        <translation>Read the full privacy notice</translation>
+        <location filename="../../ui/screens/orders.py" line="116"/>
+        <source>● The camera is on: hold your receipt&apos;s QR code in front of it.</source>
+        <translation>● The camera is on: hold your receipt&apos;s QR code in front of it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="122" />
-        <source>● The camera is on: hold your receipt's QR code in front of it.</source>
-        <translation>● The camera is on: hold your receipt's QR code in front of it.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/orders.py" line="128" />
+        <location filename="../../ui/screens/orders.py" line="123"/>
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="129" />
-        <source>Accept and continue</source>
-        <translation>Accept and continue</translation>
-    </message>
-    <message>
-        <location filename="../../ui/screens/orders.py" line="130" />
+        <location filename="../../ui/screens/orders.py" line="124"/>
         <source>Turn the camera off</source>
         <translation>Turn the camera off</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="131" />
+        <location filename="../../ui/screens/orders.py" line="125"/>
         <source>Scan with the camera</source>
         <translation>Scan with the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="137" />
+        <location filename="../../ui/screens/orders.py" line="132"/>
         <source>Orders: %1</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="145" />
+        <location filename="../../ui/screens/orders.py" line="136"/>
         <source>Total: %1 (orders: %2)</source>
         <translation>Total: %1 (orders: %2)</translation>
     </message>
@@ -674,12 +665,12 @@
 <context>
     <name>OutOfServicePage</name>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="127" />
+        <location filename="../../ui/screens/overlays.py" line="129"/>
         <source>Out of service</source>
         <translation>Out of service</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="130" />
+        <location filename="../../ui/screens/overlays.py" line="132"/>
         <source>This kiosk is out of service</source>
         <translation>This kiosk is out of service</translation>
     </message>
@@ -687,17 +678,17 @@
 <context>
     <name>Page</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="151" />
+        <location filename="../../ui/screens/base.py" line="156"/>
         <source>Self-service invoicing</source>
         <translation>Self-service invoicing</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="154" />
+        <location filename="../../ui/screens/base.py" line="159"/>
         <source>Follow the steps on the screen. Staff can help you at any time.</source>
         <translation>Follow the steps on the screen. Staff can help you at any time.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="163" />
+        <location filename="../../ui/screens/base.py" line="169"/>
         <source>&lt; Back</source>
         <translation>&lt; Back</translation>
     </message>
@@ -705,27 +696,27 @@
 <context>
     <name>PrinterProblemPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="190" />
+        <location filename="../../ui/screens/failures.py" line="196"/>
         <source>Printer problem</source>
         <translation>Printer problem</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="194" />
+        <location filename="../../ui/screens/failures.py" line="200"/>
         <source>The receipt could not be printed</source>
         <translation>The receipt could not be printed</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="195" />
+        <location filename="../../ui/screens/failures.py" line="201"/>
         <source>Your invoice IS issued. Get it another way:</source>
         <translation>Your invoice IS issued. Get it another way:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="196" />
+        <location filename="../../ui/screens/failures.py" line="202"/>
         <source>Scan the QR code with your phone, or send it by e-mail. Staff have been told about the printer.</source>
         <translation>Scan the QR code with your phone, or send it by e-mail. Staff have been told about the printer.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="198" />
+        <location filename="../../ui/screens/failures.py" line="204"/>
         <source>Try printing again</source>
         <translation>Try printing again</translation>
     </message>
@@ -733,27 +724,27 @@
 <context>
     <name>QueuedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="75" />
+        <location filename="../../ui/screens/failures.py" line="74"/>
         <source>Request queued</source>
         <translation>Request queued</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="79" />
+        <location filename="../../ui/screens/failures.py" line="78"/>
         <source>The tax platform cannot be reached right now</source>
         <translation>The tax platform cannot be reached right now</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="80" />
+        <location filename="../../ui/screens/failures.py" line="79"/>
         <source>Your request is saved and will be sent automatically.</source>
         <translation>Your request is saved and will be sent automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="82" />
+        <location filename="../../ui/screens/failures.py" line="81"/>
         <source>What happens next: the kiosk keeps trying. Keep the claim receipt; with its reference, scan your order again later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</source>
         <translation>What happens next: the kiosk keeps trying. Keep the claim receipt; with its reference, scan your order again later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="90" />
+        <location filename="../../ui/screens/failures.py" line="89"/>
         <source>Claim reference: %1</source>
         <translation>Claim reference: %1</translation>
     </message>
@@ -761,27 +752,27 @@
 <context>
     <name>RejectedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="172" />
+        <location filename="../../ui/screens/failures.py" line="178"/>
         <source>Not accepted</source>
         <translation>Not accepted</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="176" />
+        <location filename="../../ui/screens/failures.py" line="182"/>
         <source>The platform did not accept this invoice</source>
         <translation>The platform did not accept this invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="177" />
+        <location filename="../../ui/screens/failures.py" line="183"/>
         <source>Nothing was issued. The reason is shown below.</source>
         <translation>Nothing was issued. The reason is shown below.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="178" />
+        <location filename="../../ui/screens/failures.py" line="184"/>
         <source>Correct the title and try again, or ask staff.</source>
         <translation>Correct the title and try again, or ask staff.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="179" />
+        <location filename="../../ui/screens/failures.py" line="185"/>
         <source>Correct the title</source>
         <translation>Correct the title</translation>
     </message>
@@ -789,67 +780,77 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="148" />
+        <location filename="../../ui/screens/review.py" line="214"/>
         <source>Your invoice</source>
         <translation>Your invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="151" />
+        <location filename="../../ui/screens/review.py" line="217"/>
         <source>Your invoice has been issued</source>
         <translation>Your invoice has been issued</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="152" />
+        <location filename="../../ui/screens/review.py" line="218"/>
         <source>Scan with your phone to download the PDF and XML</source>
         <translation>Scan with your phone to download the PDF and XML</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="153" />
+        <location filename="../../ui/screens/review.py" line="219"/>
         <source>E-mail address</source>
         <translation>E-mail address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="154" />
+        <location filename="../../ui/screens/review.py" line="220"/>
         <source>Send by e-mail</source>
         <translation>Send by e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="155" />
+        <location filename="../../ui/screens/review.py" line="222"/>
+        <source>By sending you accept our privacy notice: we use your address only to deliver this invoice, and the kiosk forgets it when you finish.</source>
+        <translation>By sending you accept our privacy notice: we use your address only to deliver this invoice, and the kiosk forgets it when you finish.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="224"/>
+        <source>Read the full privacy notice</source>
+        <translation>Read the full privacy notice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="225"/>
         <source>Print the receipt again</source>
         <translation>Print the receipt again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="156" />
+        <location filename="../../ui/screens/review.py" line="226"/>
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="166" />
+        <location filename="../../ui/screens/review.py" line="236"/>
         <source>Invoice number: %1</source>
         <translation>Invoice number: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="173" />
+        <location filename="../../ui/screens/review.py" line="243"/>
         <source>Printing your receipt…</source>
         <translation>Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="175" />
+        <location filename="../../ui/screens/review.py" line="245"/>
         <source>Receipt printed: take it from the slot below.</source>
         <translation>Receipt printed: take it from the slot below.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="177" />
+        <location filename="../../ui/screens/review.py" line="247"/>
         <source>No receipt printed: use the QR code or e-mail.</source>
         <translation>No receipt printed: use the QR code or e-mail.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="179" />
+        <location filename="../../ui/screens/review.py" line="249"/>
         <source>Sending the e-mail…</source>
         <translation>Sending the e-mail…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="181" />
+        <location filename="../../ui/screens/review.py" line="251"/>
         <source>E-mail sent.</source>
         <translation>E-mail sent.</translation>
     </message>
@@ -857,130 +858,165 @@
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="51" />
+        <location filename="../../ui/screens/review.py" line="96"/>
         <source>Check the name and tax ID letter by letter: an issued invoice cannot be changed, only cancelled by a red-letter invoice. Then tap Confirm and issue.</source>
         <translation>Check the name and tax ID letter by letter: an issued invoice cannot be changed, only cancelled by a red-letter invoice. Then tap Confirm and issue.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="54" />
+        <location filename="../../ui/screens/review.py" line="99"/>
         <source>Check and confirm</source>
         <translation>Check and confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="58" />
+        <location filename="../../ui/screens/review.py" line="103"/>
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="58" />
+        <location filename="../../ui/screens/review.py" line="103"/>
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="58" />
+        <location filename="../../ui/screens/review.py" line="103"/>
         <source>Net</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="58" />
+        <location filename="../../ui/screens/review.py" line="103"/>
         <source>Rate</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="58" />
+        <location filename="../../ui/screens/review.py" line="103"/>
         <source>Tax</source>
         <translation>Tax</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="59" />
+        <location filename="../../ui/screens/review.py" line="104"/>
         <source>Change title</source>
         <translation>Change title</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="60" />
-        <source>Change options</source>
-        <translation>Change options</translation>
+        <location filename="../../ui/screens/review.py" line="105"/>
+        <source>Kind, paper or electronic</source>
+        <translation>Kind, paper or electronic</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="61" />
+        <location filename="../../ui/screens/review.py" line="106"/>
         <source>Change items</source>
         <translation>Change items</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="62" />
+        <location filename="../../ui/screens/review.py" line="107"/>
+        <source>Your saved titles:</source>
+        <translation>Your saved titles:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="108"/>
+        <source>You scanned a title code. Replace the title on this invoice?</source>
+        <translation>You scanned a title code. Replace the title on this invoice?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="110"/>
+        <source>Use the scanned title</source>
+        <translation>Use the scanned title</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="111"/>
+        <source>Keep the current title</source>
+        <translation>Keep the current title</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="112"/>
         <source>Confirm and issue</source>
         <translation>Confirm and issue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="68" />
+        <location filename="../../ui/screens/review.py" line="124"/>
+        <source>Now: %1</source>
+        <translation>Now: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="126"/>
+        <source>Scanned: %1</source>
+        <translation>Scanned: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="129"/>
         <source>Tax ID: %1</source>
         <translation>Tax ID: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="69" />
+        <location filename="../../ui/screens/review.py" line="130"/>
         <source>No tax ID (personal)</source>
         <translation>No tax ID (personal)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="75" />
+        <location filename="../../ui/screens/review.py" line="132"/>
         <source>Net %1 + tax %2 = total %3</source>
         <translation>Net %1 + tax %2 = total %3</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="78" />
+        <location filename="../../ui/screens/review.py" line="135"/>
         <source>In words: %1</source>
         <translation>In words: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="79" />
+        <location filename="../../ui/screens/review.py" line="136"/>
         <source>Special VAT invoice</source>
         <translation>Special VAT invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="80" />
+        <location filename="../../ui/screens/review.py" line="137"/>
         <source>Ordinary invoice</source>
         <translation>Ordinary invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="81" />
+        <location filename="../../ui/screens/review.py" line="138"/>
         <source>Electronic</source>
         <translation>Electronic</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="82" />
+        <location filename="../../ui/screens/review.py" line="139"/>
         <source>Paper, by post</source>
         <translation>Paper, by post</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="83" />
+        <location filename="../../ui/screens/review.py" line="140"/>
         <source>Paper, pick up at the counter</source>
         <translation>Paper, pick up at the counter</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="85" />
+        <location filename="../../ui/screens/review.py" line="141"/>
         <source>%1 · %2 · Issue date: %3 (today)</source>
         <translation>%1 · %2 · Issue date: %3 (today)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/review.py" line="146"/>
+        <source>%1, tax ID %2</source>
+        <translation>%1, tax ID %2</translation>
     </message>
 </context>
 <context>
     <name>SupportPage</name>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="55" />
+        <location filename="../../ui/screens/overlays.py" line="57"/>
         <source>Support</source>
         <translation>Support</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="58" />
+        <location filename="../../ui/screens/overlays.py" line="60"/>
         <source>Need help? Call us or ask staff nearby</source>
         <translation>Need help? Call us or ask staff nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="59" />
+        <location filename="../../ui/screens/overlays.py" line="61"/>
         <source>Phone: %1</source>
         <translation>Phone: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="61" />
+        <location filename="../../ui/screens/overlays.py" line="63"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
@@ -988,39 +1024,39 @@
 <context>
     <name>TermsPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="72" />
+        <location filename="../../ui/screens/start.py" line="86"/>
         <source>Terms and privacy</source>
         <translation>Terms and privacy</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="75" />
+        <location filename="../../ui/screens/start.py" line="89"/>
         <source>Before we start: your data</source>
         <translation>Before we start: your data</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="77" />
+        <location filename="../../ui/screens/start.py" line="91"/>
         <source>What we collect: the order numbers you scan, the invoice title you enter (name, tax ID, optional address, phone, bank account, e-mail) and, only with a separate consent, the name and number on your ID card.
 
 Why: to issue the VAT e-invoice you ask for and to deliver it to you.
 
-How long: the screen forgets everything as soon as you finish or walk away. The issued invoice is kept by the seller and the tax platform as the law requires (5 years); the kiosk's logs (6 months) never hold your ID number, phone or e-mail in full.
+How long: the screen forgets everything as soon as you finish or walk away. The issued invoice is kept by the seller and the tax platform as the law requires (5 years); the kiosk&apos;s logs (6 months) never hold your ID number, phone or e-mail in full.
 
 The camera is only used when you choose it, and a notice shows while it is on.</source>
         <translation>What we collect: the order numbers you scan, the invoice title you enter (name, tax ID, optional address, phone, bank account, e-mail) and, only with a separate consent, the name and number on your ID card.
 
 Why: to issue the VAT e-invoice you ask for and to deliver it to you.
 
-How long: the screen forgets everything as soon as you finish or walk away. The issued invoice is kept by the seller and the tax platform as the law requires (5 years); the kiosk's logs (6 months) never hold your ID number, phone or e-mail in full.
+How long: the screen forgets everything as soon as you finish or walk away. The issued invoice is kept by the seller and the tax platform as the law requires (5 years); the kiosk&apos;s logs (6 months) never hold your ID number, phone or e-mail in full.
 
 The camera is only used when you choose it, and a notice shows while it is on.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="86" />
+        <location filename="../../ui/screens/start.py" line="100"/>
         <source>Accept and continue</source>
         <translation>Accept and continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="87" />
+        <location filename="../../ui/screens/start.py" line="101"/>
         <source>Decline</source>
         <translation>Decline</translation>
     </message>
@@ -1028,52 +1064,52 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 <context>
     <name>TutorialPage</name>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="80" />
+        <location filename="../../ui/screens/overlays.py" line="82"/>
         <source>1. Scan</source>
         <translation>1. Scan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="80" />
+        <location filename="../../ui/screens/overlays.py" line="82"/>
         <source>Hold the QR code on your receipt under the scanner. Several receipts can go on one invoice.</source>
         <translation>Hold the QR code on your receipt under the scanner. Several receipts can go on one invoice.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="82" />
+        <location filename="../../ui/screens/overlays.py" line="84"/>
         <source>2. Title</source>
         <translation>2. Title</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="82" />
+        <location filename="../../ui/screens/overlays.py" line="84"/>
         <source>Personal invoices need nothing more. For a company, enter its name and tax ID or scan its title code.</source>
         <translation>Personal invoices need nothing more. For a company, enter its name and tax ID or scan its title code.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="84" />
+        <location filename="../../ui/screens/overlays.py" line="86"/>
         <source>3. Confirm</source>
         <translation>3. Confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="84" />
+        <location filename="../../ui/screens/overlays.py" line="86"/>
         <source>Check the amounts, tap Confirm, and take your receipt with the download QR code.</source>
         <translation>Check the amounts, tap Confirm, and take your receipt with the download QR code.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="97" />
+        <location filename="../../ui/screens/overlays.py" line="99"/>
         <source>How it works</source>
         <translation>How it works</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="105" />
+        <location filename="../../ui/screens/overlays.py" line="107"/>
         <source>Got it</source>
         <translation>Got it</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="105" />
+        <location filename="../../ui/screens/overlays.py" line="107"/>
         <source>Next</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="106" />
+        <location filename="../../ui/screens/overlays.py" line="108"/>
         <source>Close</source>
         <translation>Close</translation>
     </message>
@@ -1081,47 +1117,29 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 <context>
     <name>UnknownPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="101" />
+        <location filename="../../ui/screens/failures.py" line="99"/>
         <source>Result not known yet</source>
         <translation>Result not known yet</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="105" />
+        <location filename="../../ui/screens/failures.py" line="103"/>
         <source>We do not know yet whether the invoice was issued</source>
         <translation>We do not know yet whether the invoice was issued</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="106" />
+        <location filename="../../ui/screens/failures.py" line="104"/>
         <source>The platform did not answer in time.</source>
         <translation>The platform did not answer in time.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="108" />
-        <source>Do not start again with a new request: tap "Check again". The kiosk asks the platform about THIS request first, so you cannot get two invoices.</source>
-        <translation>Do not start again with a new request: tap "Check again". The kiosk asks the platform about THIS request first, so you cannot get two invoices.</translation>
+        <location filename="../../ui/screens/failures.py" line="106"/>
+        <source>Do not start again with a new request: tap &quot;Check again&quot;. The kiosk asks the platform about THIS request first, so you cannot get two invoices.</source>
+        <translation>Do not start again with a new request: tap &quot;Check again&quot;. The kiosk asks the platform about THIS request first, so you cannot get two invoices.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="110" />
+        <location filename="../../ui/screens/failures.py" line="108"/>
         <source>Check again</source>
         <translation>Check again</translation>
-    </message>
-</context>
-<context>
-    <name>_Keypad</name>
-    <message>
-        <location filename="../../ui/widgets/keypad.py" line="81" />
-        <source>Backspace</source>
-        <translation>Backspace</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/keypad.py" line="82" />
-        <source>Clear</source>
-        <translation>Clear</translation>
-    </message>
-    <message>
-        <location filename="../../ui/widgets/keypad.py" line="83" />
-        <source>OK</source>
-        <translation>OK</translation>
     </message>
 </context>
 </TS>

@@ -119,11 +119,8 @@ def order_qr(kiosk: Kiosk, index: int) -> str:
 
 def test_walk_in_personal_invoice_through_the_real_kiosk(kiosk: Kiosk) -> None:
     kiosk.send(cmd="scan", text=order_qr(kiosk, 0))
-    kiosk.wait_event("session.transition", to="orders")
-    for expected in ("buyer", "review"):
-        kiosk.send(cmd="tap", button="primary")
-        kiosk.wait_event("session.transition", to=expected)
-    kiosk.send(cmd="tap", button="primary")  # confirm & issue
+    kiosk.wait_event("session.transition", to="review")  # the scan opens the review
+    kiosk.send(cmd="tap", button="primary")  # confirm & issue: the one touch
     issued = kiosk.wait_event("session.transition", to="result")
     printed = kiosk.wait_event("session.printed")
     assert printed["session"] == issued["session"]
@@ -134,8 +131,8 @@ def test_walk_in_personal_invoice_through_the_real_kiosk(kiosk: Kiosk) -> None:
     assert kiosk.stop() == 0  # the log is complete once the kiosk has exited
     transitions = [(e["from"], e["to"]) for e in kiosk.events()
                    if e["event"] == "session.transition" and e["session"] == issued["session"]]
-    assert transitions == [("attract", "orders"), ("orders", "buyer"), ("buyer", "review"),
-                           ("review", "issuing"), ("issuing", "result")]
+    assert transitions == [("attract", "review"), ("review", "issuing"),
+                           ("issuing", "result")]
     events = json.dumps(kiosk.events(), ensure_ascii=False)
     assert "session.started" in events and '"level": "ERROR"' not in events
 
@@ -146,8 +143,7 @@ def test_paper_out_and_a_forged_code_through_the_real_kiosk(kiosk: Kiosk) -> Non
     kiosk.wait_event("session.transition", to="bad_qr", kind="altered")
     kiosk.send(cmd="paper", state="out")
     kiosk.send(cmd="scan", text=good)
-    kiosk.wait_event("session.transition", to="orders")
-    for _ in range(3):
-        kiosk.send(cmd="tap", button="primary")
+    kiosk.wait_event("session.transition", to="review")
+    kiosk.send(cmd="tap", button="primary")
     kiosk.wait_event("session.transition", to="printer_problem")
     assert kiosk.stop() == 0

@@ -48,15 +48,12 @@ def wait_screen(qtbot: Any, gui: Any, screen: Screen, timeout: int = 15000) -> N
 
 
 def test_walk_in_personal_invoice_by_touch(qtbot: Any, gui: Any) -> None:
-    """Scan on the attract screen, then three touches; the receipt prints by itself."""
+    """Scan on the attract screen, then one touch; the receipt prints by itself (the
+    budgets are counted in test_touches.py)."""
     win, click = gui.window, Clicker(qtbot)
     with qtbot.waitSignal(win.screenShown, timeout=10000) as shown:
         gui.devices.emulators.scanner.scan(qr_for(gui, 0))  # the real pty scanner
-    assert shown.args == ["orders"]
-    click(win.pages[Screen.ORDERS].primary)  # accept & continue
-    assert gui.core.session.screen is Screen.BUYER
-    click(win.pages[Screen.BUYER].primary)  # next: 个人, ordinary, electronic preselected
-    assert gui.core.session.screen is Screen.REVIEW
+    assert shown.args == ["review"]  # 个人, ordinary, electronic preselected
     with qtbot.waitSignal(win.screenShown, timeout=15000,
                           check_params_cb=lambda name: name == "result"):
         click(win.pages[Screen.REVIEW].primary)  # confirm & issue (async)
@@ -65,7 +62,7 @@ def test_walk_in_personal_invoice_by_touch(qtbot: Any, gui: Any) -> None:
     assert gui.devices.emulators.printer.wait_for_receipts(1, timeout=5)
     number = gui.core.session.data.invoice.number
     assert number in win.pages[Screen.RESULT].number.text()
-    assert click.count == 3
+    assert click.count == 1
     click(win.pages[Screen.RESULT].primary)  # finish
     wait_screen(qtbot, gui, Screen.ATTRACT)
 
@@ -73,8 +70,11 @@ def test_walk_in_personal_invoice_by_touch(qtbot: Any, gui: Any) -> None:
 def test_company_invoice_with_typed_title(qtbot: Any, gui: Any) -> None:
     win, click, s = gui.window, Clicker(qtbot), gui.core.session
     gui.devices.emulators.scanner.scan(qr_for(gui, 2))
-    wait_screen(qtbot, gui, Screen.ORDERS)
-    click(win.pages[Screen.ORDERS].primary)
+    wait_screen(qtbot, gui, Screen.REVIEW)
+    click(win.pages[Screen.REVIEW].edit_buyer)  # the title asks for personal data:
+    wait_screen(qtbot, gui, Screen.TERMS)  # the privacy notice first
+    click(win.pages[Screen.TERMS].primary)
+    wait_screen(qtbot, gui, Screen.BUYER)
     page = win.pages[Screen.BUYER]
     click(page.company)
     assert s.data.buyer.type is BuyerType.COMPANY and page.name.text() == ""
@@ -89,6 +89,8 @@ def test_company_invoice_with_typed_title(qtbot: Any, gui: Any) -> None:
     click(page.keypad.key("A"))
     assert page.feedback.property("role") == "ok" and not page.confirm.isVisible()
     click(page.primary)
+    wait_screen(qtbot, gui, Screen.REVIEW)
+    click(win.pages[Screen.REVIEW].edit_options)  # kind, paper or electronic
     wait_screen(qtbot, gui, Screen.OPTIONS)
     click(win.pages[Screen.OPTIONS].special)
     click(win.pages[Screen.OPTIONS].primary)
@@ -152,9 +154,7 @@ def test_paper_out_mid_print_offers_the_qr(qtbot: Any, gui: Any) -> None:
     win, s = gui.window, gui.core.session
     gui.devices.emulators.printer.set_paper("out")
     gui.devices.emulators.scanner.scan(qr_for(gui, 0))
-    wait_screen(qtbot, gui, Screen.ORDERS)
-    s.orders.next()
-    s.buyer.next()
+    wait_screen(qtbot, gui, Screen.REVIEW)
     s.review.confirm()
     wait_screen(qtbot, gui, Screen.PRINTER_PROBLEM)
     page = win.pages[Screen.PRINTER_PROBLEM]
