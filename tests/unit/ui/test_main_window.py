@@ -190,6 +190,8 @@ def test_idle_countdown_wipes_the_screen(qtbot: Any, gui: Any) -> None:
     s.core.clock = lambda: now[0]
     s.core.last_activity = now[0]
     gui.devices.emulators.scanner.scan(qr_for(gui, 0))
+    wait_screen(qtbot, gui, Screen.REVIEW)
+    s.review.edit(Screen.ORDERS)
     wait_screen(qtbot, gui, Screen.ORDERS)
     win.pages[Screen.ORDERS].order_no.setText("D2026")
     win.pages[Screen.RESULT].email.setText("zhang.san@example.com")
@@ -271,8 +273,7 @@ def test_business_flow_by_touch(qtbot: Any, gui: Any) -> None:
     click(buyer.company)
     buyer.name.insert(COMPANY)
     buyer.tax_id.insert(COMPANY_TAX_ID)
-    click(buyer.primary)
-    click(win.pages[Screen.OPTIONS].primary)
+    click(buyer.primary)  # on to the review (the options are one touch away there)
     click(win.pages[Screen.REVIEW].primary)
     wait_screen(qtbot, gui, Screen.RESULT)
     line = s.data.invoice.lines[0]
@@ -288,14 +289,18 @@ def test_garbage_from_the_scanner_is_explained(qtbot: Any, gui: Any) -> None:
 def test_the_next_walk_in_after_a_wipe_starts_from_the_defaults(qtbot: Any, gui: Any) -> None:
     s, win = gui.core.session, gui.window
     gui.devices.emulators.scanner.scan(qr_for(gui, 0))
-    wait_screen(qtbot, gui, Screen.ORDERS)
-    s.orders.next()
+    wait_screen(qtbot, gui, Screen.REVIEW)
+    s.review.edit(Screen.BUYER)
+    s.identify.accept_terms()
+    wait_screen(qtbot, gui, Screen.BUYER)
     win.pages[Screen.BUYER].edits["email"].insert("zhang.san@example.com")
     assert s.data.buyer.email == "zhang.san@example.com"
     s.finish()
     gui.devices.emulators.scanner.scan(qr_for(gui, 1))
-    wait_screen(qtbot, gui, Screen.ORDERS)
-    s.orders.next()
+    wait_screen(qtbot, gui, Screen.REVIEW)
+    s.review.edit(Screen.BUYER)
+    assert s.screen is Screen.TERMS  # a new person: the notice again
+    s.identify.accept_terms()
     assert s.data.buyer.name == "个人" and s.data.buyer.email == ""
     assert win.pages[Screen.BUYER].name.text() == "个人"
 
@@ -304,8 +309,8 @@ def test_language_and_large_text_go_back_to_the_defaults_for_the_next_person(
         qtbot: Any, gui: Any) -> None:
     win, s = gui.window, gui.core.session
     gui.devices.emulators.scanner.scan(qr_for(gui, 0))
-    wait_screen(qtbot, gui, Screen.ORDERS)
-    page = win.pages[Screen.ORDERS]
+    wait_screen(qtbot, gui, Screen.REVIEW)
+    page = win.pages[Screen.REVIEW]
     qtbot.mouseClick(page.header.language, Qt.MouseButton.LeftButton)
     qtbot.mouseClick(page.header.large, Qt.MouseButton.LeftButton)
     assert win.languages.current == "en" and win.large_text
@@ -320,8 +325,10 @@ def test_a_too_long_buyer_name_is_refused_on_the_buyer_screen(qtbot: Any, gui: A
     typed and when Next is tapped, and nothing is written to the outbox or sent."""
     s, win, click = gui.core.session, gui.window, Clicker(qtbot)
     gui.devices.emulators.scanner.scan(qr_for(gui, 0))
-    wait_screen(qtbot, gui, Screen.ORDERS)
-    click(win.pages[Screen.ORDERS].primary)
+    wait_screen(qtbot, gui, Screen.REVIEW)
+    click(win.pages[Screen.REVIEW].edit_buyer)
+    click(win.pages[Screen.TERMS].primary)  # the privacy notice before the title
+    wait_screen(qtbot, gui, Screen.BUYER)
     page = win.pages[Screen.BUYER]
     click(page.company)
     page.name.setText("厦" * 60)  # as typed: every change goes to the flow
@@ -335,7 +342,7 @@ def test_a_too_long_buyer_name_is_refused_on_the_buyer_screen(qtbot: Any, gui: A
     page.name.setText(COMPANY)
     assert not page.problem_labels["name"].isVisible()
     click(page.primary)
-    assert s.screen is Screen.OPTIONS
+    assert s.screen is Screen.REVIEW
 
 
 def test_the_catalogue_offers_the_rates_in_force(qtbot: Any, gui: Any) -> None:

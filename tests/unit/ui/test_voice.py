@@ -22,7 +22,7 @@ from ui.widgets.speaker import SpeakerControls
 
 pytestmark = pytest.mark.qt_log_ignore(*QT_LOG_IGNORE)
 
-PERSONAL_FLOW = ["screen.orders", "screen.buyer", "readback", "screen.issuing", "screen.result"]
+PERSONAL_FLOW = ["readback", "screen.issuing", "screen.result"]  # the scan opens the review
 
 
 @pytest.fixture
@@ -48,13 +48,9 @@ def test_the_personal_flow_by_touch_speaks_each_step(qtbot: Any, gui: Any) -> No
     assert kit.service.prepare().result(120) == 2 * len(Screen)
     try:
         win = gui.window
-        with qtbot.waitSignal(kit.player.played, timeout=10000) as said:
-            gui.devices.emulators.scanner.scan(qr_for(gui, 0))
-        assert said.args == ["screen.orders"]
-        qtbot.mouseClick(win.pages[Screen.ORDERS].primary, Qt.MouseButton.LeftButton)
         with qtbot.waitSignal(kit.player.played, timeout=15000,
                               check_params_cb=lambda key: key == "readback"):
-            qtbot.mouseClick(win.pages[Screen.BUYER].primary, Qt.MouseButton.LeftButton)
+            gui.devices.emulators.scanner.scan(qr_for(gui, 0))
         main = threading.main_thread().name
         assert kit.service.render_threads and main not in kit.service.render_threads
         with wave.open(str(kit.player.last_path), "rb") as wav:
@@ -76,12 +72,14 @@ def test_english_prompts_follow_the_language_switch(qtbot: Any, gui: Any) -> Non
     try:
         gui.window.set_language("en")
         assert kit.guide.language == "en" and kit.controls.repeat.text() == "Repeat"
+        gui.devices.emulators.scanner.scan(qr_for(gui, 0))
+        qtbot.waitUntil(lambda: gui.core.session.screen is Screen.REVIEW, timeout=15000)
         with qtbot.waitSignal(kit.player.played, timeout=10000,
                               check_params_cb=lambda key: key == "screen.orders"):
-            gui.devices.emulators.scanner.scan(qr_for(gui, 0))
+            gui.core.session.review.edit(Screen.ORDERS)
         path = kit.player.last_path
         en = kit.service.cache.path(
-            "Check your order. Accept the privacy notice, then continue.", "espeak-ng", "en")
+            "Check your orders; remove a wrong one, then continue.", "espeak-ng", "en")
         assert path == en
     finally:
         kit.close()
