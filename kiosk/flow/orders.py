@@ -46,9 +46,11 @@ class OrdersStep:
         if source == "camera" and core.data.camera_for_photo:
             return  # photographing a document: a code on it is not a scan
         if self.ports.looks_like_order_code(text):
-            if core.screen is Screen.RESULT or (core.screen in FAILURES
-                                                and core.screen is not Screen.BAD_QR):
-                core.wipe("new_scan")  # the next customer scanned: a fresh session
+            if (core.screen is Screen.RESULT or core.data.invoice is not None
+                    or (core.screen in FAILURES and core.screen is not Screen.BAD_QR)):
+                # The next customer scanned (also after a stray code on a result): a
+                # fresh session, never a merge into an invoiced one.
+                core.wipe("new_scan")
             core.start()
             self._add_order_code(text, source)
             return

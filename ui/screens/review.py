@@ -193,8 +193,8 @@ class ResultPage(Page):
         self.privacy = label("hint")
         self.full_terms = button("link")
         self.full_terms.clicked.connect(self.session.identify.show_terms)
-        for w in (self.number, self.status, self.mail_status, self.email, self.privacy,
-                  self.full_terms, self.send, self.reprint):
+        for w in (self.number, self.status, self.mail_status, self.email, self.send,
+                  self.reprint):
             left.addWidget(w)
         left.addStretch(1)
         self.qr = QLabel()
@@ -203,6 +203,8 @@ class ResultPage(Page):
         self.qr_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         right.addWidget(self.qr)
         right.addWidget(self.qr_hint)
+        right.addWidget(self.privacy)  # beside the e-mail field, the reprint stays in view
+        right.addWidget(self.full_terms)
         right.addStretch(1)
         self.send.clicked.connect(lambda: self.session.review.send_email(self.email.text()))
         self.reprint.clicked.connect(self.session.review.print_receipt)

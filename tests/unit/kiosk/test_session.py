@@ -804,3 +804,18 @@ def test_every_screen_has_a_view_at_every_step(kiosk: FakeKiosk) -> None:
     result = s.view()
     assert isinstance(result, ResultView) and result.printed and result.reprint.enabled
     assert isinstance(s.view(Screen.BUYER), BuyerView)
+
+
+def test_a_receipt_after_a_stray_code_on_the_result_starts_afresh(kiosk: FakeKiosk) -> None:
+    """Seen under Xvfb: result -> a title code (BAD_QR) -> the next receipt merged into the
+    invoiced session's orders. The next receipt is a new walk-in."""
+    s = kiosk.session()
+    first, second = kiosk.orders[0], kiosk.orders[1]
+    s.code_scanned(kiosk.qr(first), "scanner")
+    s.review.confirm()
+    assert s.screen is Screen.RESULT
+    s.code_scanned("https://example.com/not-ours", "scanner")
+    assert s.screen is Screen.BAD_QR
+    s.code_scanned(kiosk.qr(second), "scanner")
+    assert s.screen is Screen.REVIEW and s.data.order_nos == (second.order_no,)
+    assert s.data.invoice is None
