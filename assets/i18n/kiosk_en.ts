@@ -589,7 +589,7 @@
     <message>
         <location filename="../../ui/screens/orders.py" line="104"/>
         <source>Scan each receipt&apos;s QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</source>
-        <translation>Scan each receipt's QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</translation>
+        <translation>Scan each receipt&apos;s QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/orders.py" line="107"/>
@@ -780,77 +780,77 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="214"/>
+        <location filename="../../ui/screens/review.py" line="216"/>
         <source>Your invoice</source>
         <translation>Your invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="217"/>
+        <location filename="../../ui/screens/review.py" line="219"/>
         <source>Your invoice has been issued</source>
         <translation>Your invoice has been issued</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="218"/>
+        <location filename="../../ui/screens/review.py" line="220"/>
         <source>Scan with your phone to download the PDF and XML</source>
         <translation>Scan with your phone to download the PDF and XML</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="219"/>
+        <location filename="../../ui/screens/review.py" line="221"/>
         <source>E-mail address</source>
         <translation>E-mail address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="220"/>
+        <location filename="../../ui/screens/review.py" line="222"/>
         <source>Send by e-mail</source>
         <translation>Send by e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="222"/>
-        <source>By sending you accept our privacy notice: we use your address only to deliver this invoice, and the kiosk forgets it when you finish.</source>
-        <translation>By sending you accept our privacy notice: we use your address only to deliver this invoice, and the kiosk forgets it when you finish.</translation>
+        <location filename="../../ui/screens/review.py" line="224"/>
+        <source>Sending accepts our privacy notice: the address is used only for this invoice.</source>
+        <translation>Sending accepts our privacy notice: the address is used only for this invoice.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="224"/>
+        <location filename="../../ui/screens/review.py" line="225"/>
         <source>Read the full privacy notice</source>
         <translation>Read the full privacy notice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="225"/>
+        <location filename="../../ui/screens/review.py" line="226"/>
         <source>Print the receipt again</source>
         <translation>Print the receipt again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="226"/>
+        <location filename="../../ui/screens/review.py" line="227"/>
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="236"/>
+        <location filename="../../ui/screens/review.py" line="237"/>
         <source>Invoice number: %1</source>
         <translation>Invoice number: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="243"/>
+        <location filename="../../ui/screens/review.py" line="244"/>
         <source>Printing your receipt…</source>
         <translation>Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="245"/>
+        <location filename="../../ui/screens/review.py" line="246"/>
         <source>Receipt printed: take it from the slot below.</source>
         <translation>Receipt printed: take it from the slot below.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="247"/>
+        <location filename="../../ui/screens/review.py" line="248"/>
         <source>No receipt printed: use the QR code or e-mail.</source>
         <translation>No receipt printed: use the QR code or e-mail.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="249"/>
+        <location filename="../../ui/screens/review.py" line="250"/>
         <source>Sending the e-mail…</source>
         <translation>Sending the e-mail…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="251"/>
+        <location filename="../../ui/screens/review.py" line="252"/>
         <source>E-mail sent.</source>
         <translation>E-mail sent.</translation>
     </message>

@@ -780,77 +780,77 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="214"/>
+        <location filename="../../ui/screens/review.py" line="216"/>
         <source>Your invoice</source>
         <translation>您的发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="217"/>
+        <location filename="../../ui/screens/review.py" line="219"/>
         <source>Your invoice has been issued</source>
         <translation>发票开具成功</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="218"/>
+        <location filename="../../ui/screens/review.py" line="220"/>
         <source>Scan with your phone to download the PDF and XML</source>
         <translation>用手机扫码下载 PDF 和 XML 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="219"/>
+        <location filename="../../ui/screens/review.py" line="221"/>
         <source>E-mail address</source>
         <translation>邮箱地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="220"/>
+        <location filename="../../ui/screens/review.py" line="222"/>
         <source>Send by e-mail</source>
         <translation>发送到邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="222"/>
-        <source>By sending you accept our privacy notice: we use your address only to deliver this invoice, and the kiosk forgets it when you finish.</source>
-        <translation>点击发送即表示您同意隐私说明：邮箱地址仅用于发送本张发票，结束后本机即删除。</translation>
+        <location filename="../../ui/screens/review.py" line="224"/>
+        <source>Sending accepts our privacy notice: the address is used only for this invoice.</source>
+        <translation>发送即表示同意隐私说明：邮箱仅用于发送本张发票。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="224"/>
+        <location filename="../../ui/screens/review.py" line="225"/>
         <source>Read the full privacy notice</source>
         <translation>阅读完整隐私说明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="225"/>
+        <location filename="../../ui/screens/review.py" line="226"/>
         <source>Print the receipt again</source>
         <translation>重新打印凭条</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="226"/>
+        <location filename="../../ui/screens/review.py" line="227"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="236"/>
+        <location filename="../../ui/screens/review.py" line="237"/>
         <source>Invoice number: %1</source>
         <translation>发票号码：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="243"/>
+        <location filename="../../ui/screens/review.py" line="244"/>
         <source>Printing your receipt…</source>
         <translation>正在打印凭条…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="245"/>
+        <location filename="../../ui/screens/review.py" line="246"/>
         <source>Receipt printed: take it from the slot below.</source>
         <translation>凭条已打印，请从下方出纸口取走。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="247"/>
+        <location filename="../../ui/screens/review.py" line="248"/>
         <source>No receipt printed: use the QR code or e-mail.</source>
         <translation>未打印凭条，请使用二维码或邮箱获取。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="249"/>
+        <location filename="../../ui/screens/review.py" line="250"/>
         <source>Sending the e-mail…</source>
         <translation>正在发送邮件…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="251"/>
+        <location filename="../../ui/screens/review.py" line="252"/>
         <source>E-mail sent.</source>
         <translation>邮件已发送。</translation>
     </message>

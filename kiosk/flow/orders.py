@@ -125,6 +125,9 @@ class OrdersStep:
                  orders=len(data.orders), total=str(data.total))
         # A scan opens (or updates) the review; typing stays where the keypad is.
         target = Screen.ORDERS if source == "keypad" else Screen.REVIEW
+        if source == "camera" and data.camera_on and target is Screen.REVIEW:
+            data.camera_on = False  # the receipt is read: the camera (and its notice) off
+            core.log("camera_off", "camera off: the receipt was read")
         if core.screen is target:
             core.changed()
         else:

@@ -221,8 +221,7 @@ class ResultPage(Page):
         self.email.setPlaceholderText(self.tr("E-mail address"))
         self.send.setText(self.tr("Send by e-mail"))
         self.privacy.setText(self.tr(
-            "By sending you accept our privacy notice: we use your address only to deliver "
-            "this invoice, and the kiosk forgets it when you finish."))
+            "Sending accepts our privacy notice: the address is used only for this invoice."))
         self.full_terms.setText(self.tr("Read the full privacy notice"))
         self.reprint.setText(self.tr("Print the receipt again"))
         self.primary.setText(self.tr("Finish"))

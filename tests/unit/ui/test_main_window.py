@@ -234,10 +234,11 @@ def test_camera_scan_with_its_notice_and_a_voucher_photo(qtbot: Any, gui: Any) -
     page = win.pages[Screen.ORDERS]
     assert page.camera_notice.isVisible()
     qtbot.waitUntil(lambda: len(s.data.orders) == 1, timeout=15000)  # decoded off the UI thread
-    qtbot.waitUntil(lambda: not page.preview.last.isNull(), timeout=15000)
-    click(page.camera_toggle)  # camera off
+    wait_screen(qtbot, gui, Screen.REVIEW)  # the receipt is read: the review, camera off
     assert not s.data.camera_on and not page.preview.isVisible()
-    click(page.primary)
+    click(win.pages[Screen.REVIEW].edit_buyer)
+    click(win.pages[Screen.TERMS].primary)  # the privacy notice before the title
+    wait_screen(qtbot, gui, Screen.BUYER)
     buyer = win.pages[Screen.BUYER]
     click(buyer.photo)
     assert buyer.camera_notice.isVisible()
@@ -246,7 +247,9 @@ def test_camera_scan_with_its_notice_and_a_voucher_photo(qtbot: Any, gui: Any) -
     click(buyer.take)
     assert s.data.attachment.startswith(b"\x89PNG") and not s.data.camera_on
     click(buyer.primary)
+    assert s.screen is Screen.REVIEW, (s.screen, s.data.notice)
     click(win.pages[Screen.REVIEW].primary)
+    assert s.screen is not Screen.REVIEW, (s.screen, s.data.notice)
     wait_screen(qtbot, gui, Screen.RESULT)
     number = s.data.invoice.number
     saved = gui.core.config.data_path / "documents" / f"{number}.attachment.png"
