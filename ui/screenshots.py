@@ -46,18 +46,23 @@ def _scan_demo(gui: Any, index: int = 0) -> None:
                                             core.config.orders.qr_secret), "scanner")
 
 
+def _to_buyer(gui: Any) -> None:
+    """From the review (a scan opens it): "change title", through the privacy notice."""
+    s = gui.core.session
+    s.review.edit(Screen.BUYER)
+    if s.screen is Screen.TERMS:
+        s.identify.accept_terms()
+
+
 def _to_review(gui: Any, company: bool = False) -> None:
     s = gui.core.session
     _scan_demo(gui, 0)
-    _scan_demo(gui, 2)
-    s.orders.next()
+    _scan_demo(gui, 2)  # each scan opens (updates) the review
     if company:
+        _to_buyer(gui)
         s.buyer.set_type(BuyerType.COMPANY)
         s.buyer.set_field("name", DEMO_COMPANY)
         s.buyer.set_field("tax_id", DEMO_COMPANY_TAX_ID)
-        s.buyer.next()
-        s.buyer.options_next()
-    else:
         s.buyer.next()
 
 
@@ -89,6 +94,7 @@ def prepare_screen(gui: Any, name: str) -> None:
     elif target is Screen.ORDERS:
         _scan_demo(gui, 0)
         _scan_demo(gui, 2)
+        s.review.edit(Screen.ORDERS)  # "change items": the merged orders, each removable
     elif target is Screen.CATALOGUE:
         s.identify.begin("business")
         s.identify.accept_terms()
@@ -98,17 +104,18 @@ def prepare_screen(gui: Any, name: str) -> None:
             s.catalogue.add(item, None)
     elif target is Screen.BUYER:
         _scan_demo(gui, 0)
-        s.orders.next()
+        _to_buyer(gui)
         s.buyer.set_type(BuyerType.COMPANY)
         s.buyer.set_field("name", DEMO_COMPANY)
         s.buyer.set_field("tax_id", DEMO_COMPANY_TAX_ID[:-1] + "B")  # a check-digit warning
     elif target is Screen.OPTIONS:
         _scan_demo(gui, 0)
-        s.orders.next()
+        _to_buyer(gui)
         s.buyer.set_type(BuyerType.COMPANY)
         s.buyer.set_field("name", DEMO_COMPANY)
         s.buyer.set_field("tax_id", DEMO_COMPANY_TAX_ID)
         s.buyer.next()
+        s.review.edit(Screen.OPTIONS)
     elif target is Screen.REVIEW:
         _to_review(gui, company=True)
     elif target is Screen.ISSUING:

@@ -255,72 +255,72 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="246"/>
+        <location filename="../../ui/screens/orders.py" line="252"/>
         <source>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</source>
         <translation>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="249"/>
+        <location filename="../../ui/screens/orders.py" line="255"/>
         <source>Catalogue</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="252"/>
+        <location filename="../../ui/screens/orders.py" line="258"/>
         <source>Pick goods or services</source>
         <translation>Pick goods or services</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="253"/>
+        <location filename="../../ui/screens/orders.py" line="259"/>
         <source>Search by name or tax code</source>
         <translation>Search by name or tax code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="254"/>
+        <location filename="../../ui/screens/orders.py" line="260"/>
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="255"/>
+        <location filename="../../ui/screens/orders.py" line="261"/>
         <source>Unit price</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="256"/>
+        <location filename="../../ui/screens/orders.py" line="262"/>
         <source>or amount</source>
         <translation>or amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="257"/>
+        <location filename="../../ui/screens/orders.py" line="263"/>
         <source>Rate</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="258"/>
+        <location filename="../../ui/screens/orders.py" line="264"/>
         <source>Add line</source>
         <translation>Add line</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="259"/>
+        <location filename="../../ui/screens/orders.py" line="265"/>
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="260"/>
+        <location filename="../../ui/screens/orders.py" line="266"/>
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="260"/>
+        <location filename="../../ui/screens/orders.py" line="266"/>
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="260"/>
+        <location filename="../../ui/screens/orders.py" line="266"/>
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="265"/>
+        <location filename="../../ui/screens/orders.py" line="271"/>
         <source>Total: %1</source>
         <translation>Total: %1</translation>
     </message>
@@ -587,77 +587,77 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="104"/>
+        <location filename="../../ui/screens/orders.py" line="105"/>
         <source>Scan each receipt&apos;s QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</source>
         <translation>Scan each receipt&apos;s QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="107"/>
+        <location filename="../../ui/screens/orders.py" line="108"/>
         <source>Your orders</source>
         <translation>Your orders</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="110"/>
+        <location filename="../../ui/screens/orders.py" line="111"/>
         <source>Scan more receipts to put them on one invoice</source>
         <translation>Scan more receipts to put them on one invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="111"/>
+        <location filename="../../ui/screens/orders.py" line="112"/>
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="111"/>
+        <location filename="../../ui/screens/orders.py" line="112"/>
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="111"/>
+        <location filename="../../ui/screens/orders.py" line="112"/>
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112"/>
+        <location filename="../../ui/screens/orders.py" line="113"/>
         <source>Or type an order number</source>
         <translation>Or type an order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="113"/>
+        <location filename="../../ui/screens/orders.py" line="114"/>
         <source>Add</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="161"/>
-        <source>Remove %1 (%2)</source>
-        <translation>Remove %1 (%2)</translation>
+        <location filename="../../ui/screens/orders.py" line="166"/>
+        <source>Remove</source>
+        <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="116"/>
+        <location filename="../../ui/screens/orders.py" line="117"/>
         <source>● The camera is on: hold your receipt&apos;s QR code in front of it.</source>
         <translation>● The camera is on: hold your receipt&apos;s QR code in front of it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="123"/>
+        <location filename="../../ui/screens/orders.py" line="124"/>
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="124"/>
+        <location filename="../../ui/screens/orders.py" line="125"/>
         <source>Turn the camera off</source>
         <translation>Turn the camera off</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="125"/>
+        <location filename="../../ui/screens/orders.py" line="126"/>
         <source>Scan with the camera</source>
         <translation>Scan with the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="132"/>
+        <location filename="../../ui/screens/orders.py" line="133"/>
         <source>Orders: %1</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="136"/>
+        <location filename="../../ui/screens/orders.py" line="137"/>
         <source>Total: %1 (orders: %2)</source>
         <translation>Total: %1 (orders: %2)</translation>
     </message>

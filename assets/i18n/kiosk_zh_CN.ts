@@ -255,72 +255,72 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="246"/>
+        <location filename="../../ui/screens/orders.py" line="252"/>
         <source>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</source>
         <translation>搜索商品，输入数量和单价（或直接输入金额），核对税率后添加明细。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="249"/>
+        <location filename="../../ui/screens/orders.py" line="255"/>
         <source>Catalogue</source>
         <translation>商品目录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="252"/>
+        <location filename="../../ui/screens/orders.py" line="258"/>
         <source>Pick goods or services</source>
         <translation>选择商品或服务</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="253"/>
+        <location filename="../../ui/screens/orders.py" line="259"/>
         <source>Search by name or tax code</source>
         <translation>按名称或税收分类编码搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="254"/>
+        <location filename="../../ui/screens/orders.py" line="260"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="255"/>
+        <location filename="../../ui/screens/orders.py" line="261"/>
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="256"/>
+        <location filename="../../ui/screens/orders.py" line="262"/>
         <source>or amount</source>
         <translation>或金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="257"/>
+        <location filename="../../ui/screens/orders.py" line="263"/>
         <source>Rate</source>
         <translation>税率</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="258"/>
+        <location filename="../../ui/screens/orders.py" line="264"/>
         <source>Add line</source>
         <translation>添加明细</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="259"/>
+        <location filename="../../ui/screens/orders.py" line="265"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="260"/>
+        <location filename="../../ui/screens/orders.py" line="266"/>
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="260"/>
+        <location filename="../../ui/screens/orders.py" line="266"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="260"/>
+        <location filename="../../ui/screens/orders.py" line="266"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="265"/>
+        <location filename="../../ui/screens/orders.py" line="271"/>
         <source>Total: %1</source>
         <translation>合计：%1</translation>
     </message>
@@ -587,77 +587,77 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="104"/>
+        <location filename="../../ui/screens/orders.py" line="105"/>
         <source>Scan each receipt&apos;s QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</source>
         <translation>扫描每张小票的二维码，或点击输入框输入订单号。多个订单合并开一张发票。加错了订单？点击它旁边的“移除”。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="107"/>
+        <location filename="../../ui/screens/orders.py" line="108"/>
         <source>Your orders</source>
         <translation>您的订单</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="110"/>
+        <location filename="../../ui/screens/orders.py" line="111"/>
         <source>Scan more receipts to put them on one invoice</source>
         <translation>继续扫描其他小票，可合并开一张发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="111"/>
+        <location filename="../../ui/screens/orders.py" line="112"/>
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="111"/>
+        <location filename="../../ui/screens/orders.py" line="112"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="111"/>
+        <location filename="../../ui/screens/orders.py" line="112"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112"/>
+        <location filename="../../ui/screens/orders.py" line="113"/>
         <source>Or type an order number</source>
         <translation>或输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="113"/>
+        <location filename="../../ui/screens/orders.py" line="114"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="161"/>
-        <source>Remove %1 (%2)</source>
-        <translation>移除 %1（%2）</translation>
+        <location filename="../../ui/screens/orders.py" line="166"/>
+        <source>Remove</source>
+        <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="116"/>
+        <location filename="../../ui/screens/orders.py" line="117"/>
         <source>● The camera is on: hold your receipt&apos;s QR code in front of it.</source>
         <translation>● 摄像头已开启：请将小票二维码对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="123"/>
+        <location filename="../../ui/screens/orders.py" line="124"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="124"/>
+        <location filename="../../ui/screens/orders.py" line="125"/>
         <source>Turn the camera off</source>
         <translation>关闭摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="125"/>
+        <location filename="../../ui/screens/orders.py" line="126"/>
         <source>Scan with the camera</source>
         <translation>用摄像头扫码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="132"/>
+        <location filename="../../ui/screens/orders.py" line="133"/>
         <source>Orders: %1</source>
         <translation>订单：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="136"/>
+        <location filename="../../ui/screens/orders.py" line="137"/>
         <source>Total: %1 (orders: %2)</source>
         <translation>合计：%1（%2 个订单）</translation>
     </message>

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QVBoxLayout,
+    QWidget,
 )
 
 from kiosk.flow.states import Screen
@@ -149,8 +150,7 @@ class OrdersPage(Page):
         self.refresh_buttons()
 
     def _show_merged(self, view: OrdersView) -> None:
-        """One row per merged order: its number, its total, a remove button (when more
-        than one order or any: removing the last one leaves the list empty)."""
+        """One row per merged order: its number and total, and a remove button."""
         while self.merged.count():
             item = self.merged.takeAt(0)
             widget = item.widget() if item is not None else None
@@ -158,11 +158,17 @@ class OrdersPage(Page):
                 widget.deleteLater()
         self.remove_buttons = {}
         for entry in view.orders:
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            what = label()
+            what.setText(f"{entry.order_no}  {entry.total}")
             btn = button()
-            btn.setText(self.tr("Remove %1 (%2)").replace("%1", entry.order_no)
-                        .replace("%2", entry.total))
+            btn.setText(self.tr("Remove"))
             btn.clicked.connect(lambda _=False, n=entry.order_no: self.session.orders.remove(n))
-            self.merged.addWidget(btn)
+            line.addWidget(what, 1)
+            line.addWidget(btn)
+            self.merged.addWidget(row)
             self.remove_buttons[entry.order_no] = btn
 
 
