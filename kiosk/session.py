@@ -31,9 +31,9 @@ An identified person's remembered titles are buttons on the review: pick one,
 confirm = two. The title, the options and the items are each one touch away.
 
 The privacy notice comes where personal data is first asked for, not before: a
-个人 title asks for none. "Change title" (and the options for a person, for the
-mailing address) opens the notice first when it is not yet accepted, as do the
-ways to identify; on the result screen the notice is summarised beside the
+个人 title asks for none. "Change title" and, on the options, a person's "by post"
+(a mailing address) open the notice first when it is not yet accepted, as do
+the ways to identify; on the result screen the notice is summarised beside the
 e-mail field and sending accepts it.
 
 Privacy: everything personal sits in one :class:`SessionData`, replaced whole by
@@ -198,6 +198,8 @@ class Session:
         if screen is Screen.TERMS and data.terms_from is not None:
             prev = data.terms_from  # "not now": back where the notice was opened
             data.terms_from = data.pending_after_terms = data.title_offer = None
+            if prev is Screen.OPTIONS:
+                data.paper_by_post = False  # no address without the notice: picked up
         if prev is Screen.ATTRACT:
             core.wipe("back")
         elif prev is not None:

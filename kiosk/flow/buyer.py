@@ -237,12 +237,23 @@ class BuyerStep:
         self.core.data.notice = None
         self.core.changed()
 
+    @intent(Intent.BY_POST)
     def set_paper_delivery(self, by_post: bool, address: str | None = None) -> None:
-        self.core.touch()
-        self.core.data.paper_by_post = by_post
+        """Paper picked up, or by post to ``address``. A person's mailing address is
+        personal data: the privacy notice comes first when it is not yet accepted
+        ("not now" goes back to the options, picked up)."""
+        core = self.core
+        core.touch()
+        data = core.data
+        data.paper_by_post = by_post
         if address is not None:
-            self.core.data.paper_delivery = address
-        self.core.changed()
+            data.paper_delivery = address
+        if (by_post and not data.terms_accepted and data.buyer.type is BuyerType.PERSON
+                and core.screen is Screen.OPTIONS):
+            data.pending_after_terms = data.terms_from = Screen.OPTIONS
+            core.go(Screen.TERMS, then="by_post")
+            return
+        core.changed()
 
     @intent(Intent.OPTIONS_NEXT)
     def options_next(self) -> None:

@@ -46,17 +46,15 @@ class IssueStep:
 
     @intent(Intent.EDIT)
     def edit(self, screen: Screen) -> None:
-        """From REVIEW (or REJECTED): change the orders, the buyer or the options. Where
-        personal data is asked for (the title; a person's mailing address) the privacy
-        notice comes first when it is not yet accepted; accepting goes on there."""
+        """From REVIEW (or REJECTED): change the orders, the buyer or the options. The
+        title asks for personal data: the privacy notice comes first when it is not yet
+        accepted; accepting goes on to the title."""
         core = self.core
         core.touch()
         if screen not in (Screen.ORDERS, Screen.BUYER, Screen.OPTIONS, Screen.CATALOGUE):
             return
         data = core.data
-        asks_personal = screen is Screen.BUYER or (
-            screen is Screen.OPTIONS and data.buyer.type is BuyerType.PERSON)
-        if asks_personal and not data.terms_accepted:
+        if screen is Screen.BUYER and not data.terms_accepted:
             data.pending_after_terms = screen
             data.terms_from = core.screen
             core.go(Screen.TERMS, then=screen.value)

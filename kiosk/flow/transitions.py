@@ -42,6 +42,7 @@ class Intent(StrEnum):
     CATALOGUE_NEXT = "catalogue.next"
     BUYER_NEXT = "buyer.next"
     OPTIONS_NEXT = "options.next"
+    BY_POST = "options.by_post"
     EDIT = "review.edit"
     CONFIRM = "review.confirm"
     RETRY = "review.retry"
@@ -76,12 +77,13 @@ BACK: dict[Screen, Screen] = {
     S.BAD_QR: S.ATTRACT, S.CAMERA_UNAVAILABLE: S.ORDERS, S.REJECTED: S.REVIEW,
     S.PRINTER_PROBLEM: S.RESULT,
 }
-# Screens that ask for personal data: the privacy notice comes first (when not yet
-# accepted). The title asks for a name, phone, e-mail; the options for a person's
-# mailing address. The review asks for nothing (个人 collects no personal data).
+# Where personal data is asked for, the privacy notice comes first (when not yet
+# accepted): the title screen (a name, phone, e-mail), and on the options a person's
+# choice of "by post" (a mailing address). The review asks for nothing (个人 collects
+# no personal data), nor do the options otherwise.
 NOTICE_BEFORE = frozenset({S.BUYER, S.OPTIONS})
-# Where the full notice opened from a screen returns on "back".
-TERMS_RETURNS = frozenset({S.REVIEW, S.RESULT, S.ORDERS, S.REJECTED})
+# Where the notice opened from a screen returns on "back" ("not now").
+TERMS_RETURNS = frozenset({S.REVIEW, S.RESULT, S.ORDERS, S.REJECTED, S.OPTIONS})
 
 
 @dataclass(frozen=True)
@@ -127,9 +129,11 @@ RULES: tuple[Rule, ...] = (
     _rule(Intent.BUYER_NEXT, {S.BUYER, S.REVIEW}, {S.BUYER, S.REVIEW},
           "back to the review; a problem stays on (or goes to) buyer"),
     _rule(Intent.OPTIONS_NEXT, {S.OPTIONS}, {S.REVIEW}),
+    _rule(Intent.BY_POST, {S.OPTIONS}, {S.TERMS},
+          "a person's mailing address: the notice first when not yet accepted"),
     _rule(Intent.EDIT, {S.REVIEW, S.REJECTED},
           {S.ORDERS, S.CATALOGUE, S.BUYER, S.OPTIONS, S.TERMS},
-          "the notice first where personal data is asked and it is not yet accepted"),
+          "the notice first before the title when it is not yet accepted"),
     _rule(Intent.CONFIRM, {S.REVIEW}, {S.ISSUING, S.BUYER}, "a buyer problem goes back"),
     _rule(Intent.RETRY, {S.RESULT_UNKNOWN, S.PLATFORM_QUEUED}, {S.ISSUING},
           "the SAME request id"),

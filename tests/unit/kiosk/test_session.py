@@ -140,11 +140,18 @@ def test_privacy_notice_comes_where_personal_data_is_first_asked(kiosk: FakeKios
     assert s.screen is Screen.TERMS
     s.back()  # "not now": back to the review, nothing lost
     assert s.screen is Screen.REVIEW and s.data.order_nos and not s.data.terms_accepted
-    s.review.edit(Screen.OPTIONS)  # a person's options ask for a mailing address
+    s.review.edit(Screen.OPTIONS)  # kind, paper or electronic: nothing personal yet
+    assert s.screen is Screen.OPTIONS
+    s.buyer.set_medium(Medium.PAPER)
+    s.buyer.set_paper_delivery(True)  # by post: a person's mailing address
     assert s.screen is Screen.TERMS
+    s.back()  # "not now": the options again, picked up at the counter
+    assert s.screen is Screen.OPTIONS and not s.data.paper_by_post
+    s.buyer.set_paper_delivery(True)
     s.identify.accept_terms()
-    assert s.screen is Screen.OPTIONS and s.data.terms_accepted
-    s.back()
+    assert s.screen is Screen.OPTIONS and s.data.terms_accepted and s.data.paper_by_post
+    s.buyer.set_paper_delivery(True, "厦门市思明区示例路1号")
+    s.buyer.options_next()
     s.review.edit(Screen.BUYER)  # accepted once: straight there
     assert s.screen is Screen.BUYER
 
