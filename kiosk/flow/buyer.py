@@ -129,7 +129,8 @@ class BuyerStep:
             data.title_offer = buyer
             back = Screen.REVIEW if data.lines else Screen.ORDERS
             data.pending_after_terms = back
-            data.terms_from = back if core.screen in (Screen.REVIEW, Screen.ORDERS) else None
+            # "Not now" goes back to the walk-in (before it began: a wipe).
+            data.terms_from = None if core.screen is Screen.ATTRACT else back
             core.start()
             core.log("title_offered", "personal title code: notice first", source=source)
             core.go(Screen.TERMS, kind="title_qr")

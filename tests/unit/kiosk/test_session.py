@@ -214,6 +214,18 @@ def test_personal_title_code_before_consent_shows_the_notice(kiosk: FakeKiosk) -
     assert s.screen is Screen.REVIEW and s.data.buyer.name == "张三"
 
 
+def test_personal_title_code_on_the_options_declined_keeps_the_walk_in(
+        kiosk: FakeKiosk) -> None:
+    s = kiosk.session()
+    s.code_scanned(kiosk.qr(kiosk.orders[0]), "scanner")
+    s.review.edit(Screen.OPTIONS)  # no notice needed for the options
+    s.code_scanned(make_title_qr(Buyer(BuyerType.PERSON, "张三")), "scanner")
+    assert s.screen is Screen.TERMS
+    s.back()  # "not now": the walk-in goes on, the scanned name is dropped
+    assert s.screen is Screen.REVIEW and s.data.order_nos and s.data.buyer.name == "个人"
+    assert s.data.title_offer is None
+
+
 def test_a_wrongly_added_order_is_removed_from_the_merge(kiosk: FakeKiosk) -> None:
     """Defect 11: remove one order of a merge; the totals and the invoice follow."""
     s = kiosk.session()
