@@ -22,6 +22,7 @@ from drivers.printer.ops import Op
 from drivers.printer.worker import PrinterWorker
 from kiosk.accounts import AccountStore, seed_demo_accounts
 from kiosk.catalogue import Catalogue, seed_demo_catalogue
+from kiosk.claims import ClaimDesk
 from kiosk.config import Config
 from kiosk.corrections import CorrectionsService
 from kiosk.dbcheck import backup_if_due
@@ -34,8 +35,15 @@ from kiosk.issuing import IssuingService
 from kiosk.mail import MailOutbox
 from kiosk.messages import Problem, ProblemError, text_for
 from kiosk.model import Buyer, Invoice
-from kiosk.orderqr import looks_like_order_qr, resolve_order_qr
+from kiosk.orderqr import (
+    looks_like_claim_qr,
+    looks_like_order_qr,
+    make_claim_qr,
+    resolve_order_qr,
+    verify_claim_qr,
+)
 from kiosk.orders import OrderStore
+from kiosk.outcomes import IssueOutcome
 from kiosk.platform.gateway import IssuingGateway
 from kiosk.recorder import write_atomic
 from kiosk.services import CoreServices, build_services
@@ -64,6 +72,7 @@ class Core:
     pumping: bool = False  # a pump job is on the pool
     # More work for the pump's pool thread (the fleet's daily report); each may block.
     pump_jobs: list[Callable[[], object]] = field(default_factory=list)
+    settled: list[IssueOutcome] = field(default_factory=list)  # the last pump's outcomes
 
     @property
     def gateway(self) -> IssuingGateway:
@@ -88,6 +97,7 @@ class Core:
         the walk-in flow uses (one request moves at a time; each thread has its own
         connection)."""
         outcomes = self.issuing.resolve_pending(force=force)
+        self.settled = outcomes  # pump_on hands them to the session on the UI thread
         report = self.mail.drain(force=force)
         storage = self.config.storage
         try:  # the daily backup (issue 15): cheap when not due, never blocks issuing
@@ -149,6 +159,7 @@ def build_core(
     issuing, mail, gateway = core_services.issuing, core_services.mail, core_services.gateway
     documents_dir = issuing.documents_dir
     secret = config.orders.qr_secret
+    claims = ClaimDesk(issuing)  # claim slips scanned here, "e-mail me when it is issued"
 
     def send_mail(invoice: Invoice, to: str) -> None:
         paths = issuing.documents_for(invoice.number)
@@ -190,7 +201,8 @@ def build_core(
         find_invoice_for_order=issuing.find_invoice_for_order,
         # The receipt reads its paper (columns) from the printer itself.
         printer=(PrinterPort(printer, receipt_ops,
-                             fetch_base_url=config.platform.download_base_url)
+                             fetch_base_url=config.platform.download_base_url,
+                             claim_qr=lambda request_id: make_claim_qr(request_id, secret))
                  if printer else None),
         send_mail=send_mail,
         flush_mail=flush_mail,
@@ -200,6 +212,10 @@ def build_core(
         parse_title_qr=parse_title_qr,
         catalogue_search=catalogue.search,
         save_attachment=save_attachment,
+        looks_like_claim_code=looks_like_claim_qr,
+        resolve_claim_code=lambda text: verify_claim_qr(text, secret),
+        claim=claims.claim,
+        mail_when_issued=claims.mail_when_issued,
     )
     session = Session(
         services, runner=runner, idle_timeout_s=config.ui.idle_timeout_s,
@@ -226,6 +242,9 @@ def pump_on(core: Core, runner: Runner) -> None:
         core.pumping = False
         if error is not None:
             log.error("pump failed", exc_info=error, extra={"event": "app.pump_error"})
+        settled, core.settled = core.settled, []
+        if settled:  # a person may be waiting on the queued screen for one of them
+            core.session.settled(settled)
 
     runner.submit("pump", core.pump, done)
 

@@ -177,6 +177,8 @@ def build_gui(
         large_text=large, support_phone=config.ui.support_phone,
         support_text=config.ui.support_text, keyboard=keyboard,
     )
+    core.session.set_language(languages.current)  # a claim slip prints in it
+    window.languageChanged.connect(core.session.set_language)
     bridge = DeviceBridge(core.session, devices, window)
     bridge.preview.connect(window.show_preview)
     # The fleet (issue 16, docs/fleet.md): records to JetStream, updates put in force,

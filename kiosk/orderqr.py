@@ -12,6 +12,17 @@ Format (version 1), plain ASCII text, at most 90 characters::
   ``HMAC-SHA256(secret, "KO1|<order_no>|<amount>")`` (UTF-8), where ``secret``
   is ``[orders] qr_secret``, shared with the point of sale.
 
+The claim slip a kiosk prints when the platform is unreachable carries its own
+code, signed with the same secret (so any kiosk of the shop accepts it)::
+
+    KC1|<request_id>|<sig>
+
+- ``request_id``: ``RQ`` + 30 upper-case hex digits (:func:`kiosk.rules.request_id_for`);
+- ``sig``: as above, over ``"KC1|<request_id>"``.
+
+:func:`looks_like_claim_qr` routes it; :func:`verify_claim_qr` checks it and gives
+back the request id.
+
 A typical payload is ~50 characters, a version-3 QR at level M: small enough to
 print at 1 mm modules on a 58 mm receipt. 128 bits of HMAC cannot be forged.
 
@@ -51,6 +62,9 @@ _PAYLOAD_RE = re.compile(
     r"\|(?P<sig>[A-Za-z0-9_-]{22})$"
 )
 _ORDER_NO_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+CLAIM_MAGIC = "KC"
+CLAIM_PREFIX = f"{CLAIM_MAGIC}{VERSION}|"
+_CLAIM_RE = re.compile(r"^KC1\|(?P<request>RQ[0-9A-F]{30})\|(?P<sig>[A-Za-z0-9_-]{22})$")
 
 
 class QrProblem(StrEnum):
@@ -114,9 +128,13 @@ def _canonical_amount(amount: Decimal | str) -> str:
 
 
 def _sign(secret: str, order_no: str, amount: str) -> str:
+    return _mac(secret, f"{MAGIC}{VERSION}|{order_no}|{amount}")
+
+
+def _mac(secret: str, text: str) -> str:
     if not secret:
         raise ValueError("the order QR secret is empty: set [orders] qr_secret")
-    message = f"{MAGIC}{VERSION}|{order_no}|{amount}".encode()
+    message = text.encode()
     digest = hmac.new(secret.encode("utf-8"), message, hashlib.sha256).digest()[:SIG_BYTES]
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
@@ -132,6 +150,34 @@ def make_order_qr(order_no: str, amount: Decimal | str, secret: str) -> str:
 def looks_like_order_qr(payload: str) -> bool:
     """Cheap routing test for a scanned code: does it claim to be ours?"""
     return payload.strip().startswith(MAGIC) and "|" in payload[:6]
+
+
+def make_claim_qr(request_id: str, secret: str) -> str:
+    """The payload of a claim slip's QR code for the queued request ``request_id``."""
+    if not re.fullmatch(r"RQ[0-9A-F]{30}", request_id):
+        raise ValueError(f"{request_id!r} is not a request id (RQ + 30 hex digits)")
+    return f"{CLAIM_PREFIX}{request_id}|{_mac(secret, CLAIM_PREFIX + request_id)}"
+
+
+def looks_like_claim_qr(payload: str) -> bool:
+    """Does this scanned code claim to be a claim slip's code (``KC1|...``)?"""
+    return payload.strip(" \r\n\t").startswith(CLAIM_PREFIX)
+
+
+def verify_claim_qr(payload: str, secret: str) -> str:
+    """Check a claim slip's code; returns the request id or raises :class:`OrderQrError`
+    (``MALFORMED`` when the fields do not parse, ``ALTERED`` when the signature is wrong:
+    a slip of another shop, or a forged one)."""
+    text = payload.strip(" \r\n\t")
+    if len(text) > MAX_LENGTH or any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in text):
+        raise OrderQrError(QrProblem.MALFORMED, "claim code too long or with control characters")
+    match = _CLAIM_RE.fullmatch(text)
+    if match is None:
+        raise OrderQrError(QrProblem.MALFORMED, "KC1 prefix but the fields do not parse")
+    request_id = match["request"]
+    if not hmac.compare_digest(match["sig"], _mac(secret, CLAIM_PREFIX + request_id)):
+        raise OrderQrError(QrProblem.ALTERED, "claim signature mismatch")
+    return request_id
 
 
 def verify_order_qr(payload: str, secret: str) -> OrderRef:

@@ -44,7 +44,8 @@ as a ``session.*`` JSON event with the session id and masked data only.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from kiosk.flow.buyer import BuyerStep
 from kiosk.flow.catalogue import CatalogueStep
@@ -59,6 +60,9 @@ from kiosk.flow.states import OVERLAYS, Screen, SessionData
 from kiosk.flow.transitions import BACK, Intent
 from kiosk.flow.views import View, view_for
 from kiosk.messages import Problem, Text
+
+if TYPE_CHECKING:
+    from kiosk.outcomes import IssueOutcome
 
 __all__ = ["Listener", "Session"]
 
@@ -131,7 +135,18 @@ class Session:
         self.core.touch()
 
     def code_scanned(self, text: str, source: str = "scanner") -> None:
+        if self.review.claim_scanned(text.strip(), source):  # a claim slip's code
+            return
         self.orders.code_scanned(text, source)
+
+    def settled(self, outcomes: Sequence[IssueOutcome]) -> None:
+        """The pump finished pending requests (on the UI thread): the person still waiting
+        on the queued screen sees the result at once."""
+        self.review.settled(outcomes)
+
+    def set_language(self, lang: str) -> None:
+        """The language on screen (``zh_CN``/``en``): what is printed for the person."""
+        self.core.lang = "en" if lang.startswith("en") else "zh"
 
     def code_unreadable(self, reason: str, source: str = "scanner") -> None:
         self.orders.code_unreadable(reason, source)

@@ -14,14 +14,17 @@ yen ``￥`` (U+FFE5, GBK A3 A4), never U+00A5, which GBK lacks.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from drivers.printer.ops import Align, Cut, Feed, Op, Qr, Rule, Text
 from drivers.printer.paper import Paper
 from kiosk.documents.text import display_width, money, pad_between, sanitize_text, wrap_text
 from kiosk.masking import mask_name, mask_tax_id
+from kiosk.messages import Problem, words
 from kiosk.model import BuyerType, Colour, Invoice, InvoiceLine
 from kiosk.rules import amount_in_words, plain_decimal, rate_label
 
-__all__ = ["receipt_ops", "columns_for", "op_width", "ops_to_text", "YEN"]
+__all__ = ["receipt_ops", "claim_ops", "columns_for", "op_width", "ops_to_text", "YEN"]
 
 YEN = "\uffe5"  # ￥ full-width
 _GENERIC_PERSON = "个人"  # the title of an anonymous personal invoice: not personal data
@@ -50,14 +53,16 @@ class _Layout:
         for line in wrap_text(s, self.cols, printer=True):
             self.ops.append(Text(line, align=align, bold=bold))
 
-    def field(self, label: str, value: str) -> None:
-        """``label`` + value on one line, or the value wrapped under the label."""
+    def field(self, label: str, value: str, *, bold: bool = False) -> None:
+        """``label`` + value on one line, or the value wrapped under the label (indented
+        unless only the full width keeps it whole, as a 32-character reference on 58 mm)."""
         if _w(label) + _w(value) <= self.cols:
-            self.ops.append(Text(label + value))
-        else:
-            self.ops.append(Text(label))
-            for line in wrap_text(value, self.cols - 2, printer=True):
-                self.ops.append(Text("  " + line))
+            self.ops.append(Text(label + value, bold=bold))
+            return
+        self.ops.append(Text(label))
+        indent = "  " if _w(value) + 2 <= self.cols or " " in value else ""
+        for line in wrap_text(value, self.cols - len(indent), printer=True):
+            self.ops.append(Text(indent + line, bold=bold))
 
     def both(self, left: str, right: str, bold: bool = False) -> None:
         for line in pad_between(left, right, self.cols, printer=True):
@@ -130,6 +135,40 @@ def receipt_ops(invoice: Invoice, *, fetch_url: str, paper: Paper | None = None,
         lay.text(url, Align.CENTER)
     lay.text("电子发票已开具，以税务平台数据为准。", Align.LEFT)
     lay.text("The e-invoice itself is the XML/PDF file.", Align.LEFT)
+    lay.ops.append(Feed(2))
+    lay.ops.append(Cut())
+    return lay.ops
+
+
+def claim_ops(request_id: str, qr: str, order_nos: tuple[str, ...], total: Decimal, *,
+              paper: Paper, lang: str = "zh") -> list[Op]:
+    """The claim slip of a queued request, in the person's language (``zh``/``en``).
+
+    The reference as text and as the signed claim code ``qr``
+    (:func:`kiosk.orderqr.make_claim_qr`), the orders and total, what happens next and
+    how to claim the invoice at any kiosk of the shop. No buyer data goes on it. Every
+    sentence wraps whole words (Latin) or between characters (CJK) to the paper's
+    columns; nothing is cut short.
+    """
+    lay = _Layout(paper.columns)
+
+    def say(code: str) -> str:
+        return words(Problem.of(f"flow.slip.{code}"), lang)
+
+    lay.ops.append(Text(say("title"), align=Align.CENTER, bold=True, width=2, height=2)
+                   if _w(say("title")) * 2 <= paper.columns else
+                   Text(say("title"), align=Align.CENTER, bold=True))
+    lay.text(say("not_invoice"), Align.CENTER, bold=True)
+    lay.ops.append(Rule("="))
+    lay.text(say("saved"))
+    lay.ops.append(Rule("-"))
+    lay.field(say("reference"), sanitize_text(request_id), bold=True)
+    lay.field(say("orders"), sanitize_text(", ".join(order_nos)))
+    lay.both(say("total"), money(total, YEN), bold=True)
+    lay.ops.append(Feed(1))
+    lay.ops.append(Qr(sanitize_text(qr), size=paper.qr_module, align=Align.CENTER))
+    lay.ops.append(Feed(1))
+    lay.text(say("scan"))
     lay.ops.append(Feed(2))
     lay.ops.append(Cut())
     return lay.ops

@@ -83,11 +83,19 @@ def _tokens(s: str) -> list[str]:
     return tokens
 
 
+# Closing punctuation that may not begin a line (the common core of the Chinese and
+# Japanese line-breaking rules, GB/T 15834 and JIS X 4051's "no line start" class).
+NO_LINE_START = frozenset("，。、；：？！）》」』】〕〉”’…,.;:?!)]}%")
+
+
 def wrap_text(s: str, width: int, *, printer: bool = False) -> list[str]:
     """Wrap to lines of at most ``width`` columns; never splits a wide character.
 
-    ASCII words move whole to the next line when they fit there; a word longer
-    than a line is split between characters. Returns ``[""]`` for empty text.
+    Latin words move whole to the next line when they fit there; a word longer
+    than a line is split between characters. CJK text breaks between any two
+    characters, except before closing punctuation (:data:`NO_LINE_START`): the
+    character before it moves down with it. Returns ``[""]`` for empty text.
+    (By hand: the standard library's textwrap counts characters, not printer columns.)
     """
     if width < 2:
         raise ValueError("width must be at least 2 columns (one CJK character)")
@@ -106,9 +114,13 @@ def wrap_text(s: str, width: int, *, printer: bool = False) -> list[str]:
             line = ""
             continue
         if w(tok) <= width:
+            carry = ""
+            if tok[0] in NO_LINE_START and len(line.rstrip()) > 1 and line[-1] != " " \
+                    and w(line[-1] + tok) <= width:
+                carry, line = line[-1], line[:-1]  # no line starts with "，" or "。"
             if line.strip():
                 lines.append(line.rstrip())
-            line = tok
+            line = carry + tok
             continue
         for ch in tok:  # a word longer than a line: split it between characters
             if w(line) + w(ch) > width:

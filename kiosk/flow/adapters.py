@@ -19,7 +19,7 @@ from typing import Protocol
 from drivers.base import DeviceStatus
 from drivers.printer.errors import PrinterError
 from drivers.printer.interface import Printer
-from drivers.printer.ops import Align, Cut, Feed, Op, Qr, Rule, Text
+from drivers.printer.ops import Op
 from drivers.printer.paper import Paper
 from drivers.problem import Problem
 from kiosk.messages import join, text_for
@@ -62,12 +62,15 @@ class PrinterPort:
     ``receipt_ops(invoice)``, when given, lays the receipt out (the composition root's
     old shape); otherwise :func:`kiosk.documents.receipt_ops` does, on the printer's
     own paper, with the QR pointing at the invoice's download URL or ``fetch_base_url``.
+    ``claim_qr(request_id)`` makes a claim slip's signed code.
     """
 
     def __init__(self, worker: PrinterWorkerLike,
                  receipt_ops: Callable[[Invoice], Sequence[Op]] | None = None,
-                 *, fetch_base_url: str = "", timeout_s: float = PRINT_TIMEOUT_S) -> None:
+                 *, fetch_base_url: str = "", timeout_s: float = PRINT_TIMEOUT_S,
+                 claim_qr: Callable[[str], str] | None = None) -> None:
         self.worker = worker
+        self.claim_qr = claim_qr
         self.receipt_ops = receipt_ops
         self.fetch_base_url = fetch_base_url
         self.timeout_s = timeout_s
@@ -91,34 +94,11 @@ class PrinterPort:
         self._print(receipt_ops(invoice, paper=self.paper,
                                 fetch_url=invoice.download_url or self.fetch_base_url))
 
-    def print_claim(self, request: InvoiceRequest, message_zh: str) -> None:
-        self._print(claim_ops(request, message_zh, self.paper))
+    def print_claim(self, request_id: str, request: InvoiceRequest, lang: str) -> None:
+        """The claim slip of a queued request (:func:`kiosk.documents.receipt.claim_ops`), its
+        QR the signed claim code (``claim_qr``: the composition root's, from the shop's key)."""
+        from kiosk.documents.receipt import claim_ops
 
-
-def claim_ops(request: InvoiceRequest, message_zh: str, paper: Paper | None = None) -> list[Op]:
-    """The claim receipt for a queued request: its reference as text and QR, what next.
-
-    Only the reference, orders and total: no buyer data goes on this slip. Its
-    sentences wrap to the paper's columns (the printer's paper; 80 mm if none given).
-    """
-    from kiosk.documents.text import wrap_text  # lazily: kiosk.documents loads the PDF stack
-
-    columns = (paper or Paper.for_width(80)).columns
-
-    def para(*lines: str) -> list[Op]:  # each line as written, wrapped on narrow paper
-        return [Text(part, align=Align.LEFT)
-                for line in lines for part in wrap_text(line, columns, printer=True)]
-
-    return [
-        Text("开票申请凭条", align=Align.CENTER, bold=True, width=2, height=2),
-        Rule(),
-        *para("开票平台暂时无法连接，您的申请已保存，", "终端将自动重试。"),
-        Text(f"凭条编号: {request.request_id}", bold=True),
-        Text(f"订单: {', '.join(request.order_nos)}"),
-        Text(f"价税合计: ￥{request.total}"),
-        Qr(request.request_id, size=6),
-        *para("稍后请再次扫描订单二维码，或凭此凭条", "联系工作人员领取发票。"),
-        *([Text(message_zh[:60])] if message_zh else []),
-        Feed(2),
-        Cut(),
-    ]
+        qr = self.claim_qr(request_id) if self.claim_qr is not None else request_id
+        self._print(claim_ops(request_id, qr, request.order_nos, request.total,
+                              paper=self.paper, lang=lang))

@@ -52,6 +52,7 @@ class FlowCore:
         self.camera_ok = True
         self.out_of_service_reason: Text | None = None
         self.announcements: tuple[Text, ...] = ()  # the back office's, for the attract screen
+        self.lang = "zh"  # the language on screen ("zh" or "en"): what gets printed for a person
         self._listeners: list[Callable[[], None]] = []
         self._intents: list[Intent] = []
 

@@ -5,7 +5,7 @@ claim receipt when the platform queued the request, a retry with the same id.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from kiosk.flow.checks import request_problems
 from kiosk.flow.core import FlowCore, intent, log
@@ -141,6 +141,9 @@ class IssueStep:
             self._save_attachment(invoice)
             self._deliver(invoice)
         elif status is IssueStatus.QUEUED:
+            data.claim_id = outcome.request_id or (data.request.request_id
+                                                   if data.request else "")
+            data.claim_local = True
             self._print_claim()
 
     def _save_attachment(self, invoice: Invoice) -> None:
@@ -225,12 +228,12 @@ class IssueStep:
         printer = self.ports.printer
         data = self.core.data
         request = data.request
-        if printer is None or request is None:
+        if printer is None or request is None or not data.claim_id:
             return
         session_id = data.session_id
-        message = data.notice.zh if data.notice else ""
+        rid, lang = data.claim_id, self.core.lang
         data.printing = True
-        self.runner.submit("print_claim", lambda: printer.print_claim(request, message),
+        self.runner.submit("print_claim", lambda: printer.print_claim(rid, request, lang),
                            lambda _r, error: self._claim_printed(session_id, error))
 
     def _claim_printed(self, session_id: str, error: BaseException | None) -> None:
@@ -240,6 +243,135 @@ class IssueStep:
         data.printing = False
         data.printed = error is None
         self.core.log("claim_printed", "claim receipt printed", ok=error is None)
+        self.core.changed()
+
+    # --- the queued request: issued in the background, claimed with its slip ------------
+
+    @intent(Intent.SETTLED)
+    def settled(self, outcomes: Sequence[IssueOutcome]) -> None:
+        """The pump finished pending requests: if one is the request this person is still
+        waiting for on the queued screen, show its result (and print its receipt)."""
+        core = self.core
+        data = core.data
+        if core.screen is not Screen.PLATFORM_QUEUED or not data.claim_id:
+            return
+        outcome = next((o for o in outcomes if o.request_id == data.claim_id), None)
+        if outcome is None or outcome.status in (IssueStatus.QUEUED, IssueStatus.UNKNOWN):
+            return
+        data.outcome = outcome
+        invoice = outcome.invoice
+        if outcome.status in (IssueStatus.ISSUED, IssueStatus.ALREADY_INVOICED) and invoice:
+            data.invoice = invoice
+            data.printed = False
+            data.notice = say("flow.issued_while_waiting")
+            screen = (Screen.RESULT if outcome.status is IssueStatus.ISSUED
+                      else Screen.ALREADY_INVOICED)
+            core.go(screen, status=outcome.status.value, invoice=invoice.number, settled=True)
+            if screen is Screen.RESULT:
+                self._remember_title()
+                self._deliver(invoice)
+        elif outcome.status is IssueStatus.REJECTED:
+            data.notice = text_of(outcome, None)
+            core.go(Screen.REJECTED, status=outcome.status.value, settled=True)
+
+    @intent(Intent.CLAIM)
+    def claim_scanned(self, text: str, source: str = "scanner") -> bool:
+        """A scanned code that may be a claim slip's: look its request up (off the UI
+        thread). True when it was a claim code (handled), False for any other code."""
+        looks, resolve, claim = (self.ports.looks_like_claim_code,
+                                 self.ports.resolve_claim_code, self.ports.claim)
+        if looks is None or resolve is None or claim is None or not looks(text):
+            return False
+        core = self.core
+        if core.screen in (Screen.ISSUING, Screen.OUT_OF_SERVICE):
+            return True
+        core.touch()
+        try:
+            request_id = resolve(text)
+        except Exception as err:
+            core.start()
+            core.data.notice = text_of(err, say("flow.code_not_read"))
+            core.go(Screen.BAD_QR, source=source,
+                    kind="claim:" + str(getattr(err, "kind", type(err).__name__)))
+            return True
+        data = core.data
+        same = core.screen is Screen.PLATFORM_QUEUED and data.claim_id == request_id
+        if not same and (core.screen is not Screen.ATTRACT or data.session_id):
+            core.wipe("claim_scan")  # whoever was here before: a fresh session
+        core.start()
+        data = core.data
+        data.claim_id = request_id
+        data.notice = say("flow.claim_checking")
+        core.go(Screen.ISSUING, claim=request_id, source=source)
+        session_id = data.session_id
+        self.runner.submit("claim", lambda: claim(request_id),
+                           lambda outcome, error: self._claimed(session_id, outcome, error))
+        return True
+
+    @intent(Intent.CLAIMED)
+    def _claimed(self, session_id: str, outcome: IssueOutcome | None,
+                 error: BaseException | None) -> None:
+        core = self.core
+        data = core.data
+        if session_id != data.session_id or core.screen is not Screen.ISSUING:
+            return
+        if error is not None or outcome is None:
+            log.error("claim lookup raised", exc_info=error,
+                      extra={"event": "session.claim_error", "session": session_id})
+            data.notice = say("claims.cannot_check")
+            core.go(Screen.PLATFORM_QUEUED, status="error", claim=data.claim_id)
+            return
+        data.outcome = outcome
+        invoice = outcome.invoice
+        status = outcome.status
+        if status in (IssueStatus.ISSUED, IssueStatus.ALREADY_INVOICED) and invoice is not None:
+            data.invoice = invoice
+            data.notice = None
+            core.go(Screen.RESULT, status=status.value, invoice=invoice.number, claim=True)
+            self._deliver(invoice)
+            return
+        data.notice = text_of(outcome, None)
+        if status is IssueStatus.REJECTED:
+            core.go(Screen.REJECTED, status=status.value, claim=True)
+            return
+        # Still queued (or not known now): said in plain words; an e-mail can be left
+        # when this kiosk holds the request (its outbox sends it once issued).
+        data.claim_local = (outcome.problem is not None
+                            and outcome.problem.code == "claims.still_queued")
+        core.go(Screen.PLATFORM_QUEUED, status=status.value, claim=True)
+
+    def mail_when_issued(self, address: str) -> None:
+        """On the queued screen: "e-mail me when it is issued"."""
+        core = self.core
+        core.touch()
+        data = core.data
+        port = self.ports.mail_when_issued
+        if (core.screen is not Screen.PLATFORM_QUEUED or port is None or not data.claim_id
+                or not data.claim_local or data.mailing):
+            return
+        address = address.strip()
+        if not is_valid_email(address):
+            core.notice(say("flow.bad_email"))
+            return
+        data.mailing = True
+        session_id, request_id = data.session_id, data.claim_id
+        core.log("mail_when_issued", "e-mail wanted once issued", request_id=request_id)
+        core.changed()
+        self.runner.submit("mail_when_issued", lambda: port(request_id, address),
+                           lambda ok, error: self._mail_promised(session_id, address,
+                                                                 bool(ok) and error is None))
+
+    def _mail_promised(self, session_id: str, address: str, ok: bool) -> None:
+        data = self.core.data
+        if session_id != data.session_id:
+            return
+        data.mailing = False
+        if ok:
+            data.mail_promised_to = address
+            data.buyer.email = address  # the result screen sends what the outbox queued
+            data.notice = say("flow.mail_when_issued", address=address)
+        else:
+            data.notice = say("flow.mail_when_issued_failed")
         self.core.changed()
 
     def send_email(self, address: str) -> None:

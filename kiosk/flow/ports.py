@@ -79,7 +79,7 @@ class ReceiptPrinter(Protocol):
 
     def print_invoice(self, invoice: Invoice) -> None: ...
 
-    def print_claim(self, request: InvoiceRequest, message_zh: str) -> None: ...
+    def print_claim(self, request_id: str, request: InvoiceRequest, lang: str) -> None: ...
 
 
 # --- the narrow ports each step controller is given -----------------------------------
@@ -131,6 +131,14 @@ class IssuePorts(Protocol):
     def remember_title(self) -> Callable[[Identity, Buyer], None] | None: ...
     @property
     def save_attachment(self) -> Callable[[str, bytes], None] | None: ...
+    @property
+    def looks_like_claim_code(self) -> Callable[[str], bool] | None: ...
+    @property
+    def resolve_claim_code(self) -> Callable[[str], str] | None: ...
+    @property
+    def claim(self) -> Callable[[str], IssueOutcome] | None: ...
+    @property
+    def mail_when_issued(self) -> Callable[[str, str], bool] | None: ...
 
 
 @dataclass
@@ -163,3 +171,10 @@ class Services:
     save_attachment: Callable[[str, bytes], None] | None = None
     # The business catalogue: search text -> items.
     catalogue_search: Callable[[str], Sequence[CatalogueItem]] | None = None
+    # Claim slips (kiosk.claims): is this a slip's code; its request id (raises an error
+    # with its words when forged or of another shop); blocking: what became of a request;
+    # blocking: e-mail a queued request's invoice to an address once issued.
+    looks_like_claim_code: Callable[[str], bool] | None = None
+    resolve_claim_code: Callable[[str], str] | None = None
+    claim: Callable[[str], IssueOutcome] | None = None
+    mail_when_issued: Callable[[str, str], bool] | None = None

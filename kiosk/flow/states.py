@@ -148,6 +148,9 @@ class SessionData:
     request: InvoiceRequest | None = None  # the request sent
     outcome: IssueOutcome | None = None  # the issuing service's outcome
     invoice: Invoice | None = None
+    claim_id: str = ""  # the queued request a claim slip names (printed, or scanned)
+    claim_local: bool = False  # this kiosk holds that request (an e-mail can be added)
+    mail_promised_to: str = ""  # e-mailed there once the queued request is issued
     printed: bool = False
     printing: bool = False
     mail_sent_to: str = ""

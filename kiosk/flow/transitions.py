@@ -35,6 +35,9 @@ class Intent(StrEnum):
     LOGIN = "identify.login"
     CODE_SCANNED = "device.code_scanned"
     CODE_UNREADABLE = "device.code_unreadable"
+    CLAIM = "device.claim_scanned"
+    CLAIMED = "async.claimed"
+    SETTLED = "async.settled"
     TYPE_ORDER = "orders.type_order_no"
     ORDERS_NEXT = "orders.next"
     USE_CAMERA = "device.use_camera"
@@ -119,6 +122,12 @@ RULES: tuple[Rule, ...] = (
           "code fills the buyer, or asks first on the review; a person's title code before "
           "consent: the notice"),
     _rule(Intent.CODE_UNREADABLE, LIVE, {S.BAD_QR}),
+    _rule(Intent.CLAIM, LIVE, {S.ISSUING, S.BAD_QR},
+          "a claim slip's code: looked up (a fresh session unless it is this one's)"),
+    _rule(Intent.CLAIMED, {S.ISSUING}, {S.RESULT, S.PLATFORM_QUEUED, S.REJECTED},
+          "issued: the receipt prints; else said in plain words"),
+    _rule(Intent.SETTLED, {S.PLATFORM_QUEUED}, {S.RESULT, S.ALREADY_INVOICED, S.REJECTED},
+          "the pump issued the queued request while the person waits"),
     _rule(Intent.TYPE_ORDER, {S.ORDERS, S.ATTRACT, S.BAD_QR}, {S.ORDERS, S.ALREADY_INVOICED}),
     _rule(Intent.ORDERS_NEXT, {S.ORDERS}, {S.REVIEW}, "continue: nothing personal asked yet"),
     _rule(Intent.USE_CAMERA, {S.ATTRACT, S.ORDERS, S.BAD_QR, S.CAMERA_UNAVAILABLE},

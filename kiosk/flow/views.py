@@ -184,6 +184,11 @@ class ResultView:
 class QueuedView:
     frame: Frame
     reference: str = ""  # the claim reference (the request id), "" when none
+    email: str = ""  # the buyer's address, to prefill "e-mail me when it is issued"
+    mail: Action = HIDDEN  # shown when this kiosk holds the request; off while saving
+    mail_promised_to: str = ""  # the address the invoice will be e-mailed to
+    printing: bool = False  # the claim slip is printing
+    printed: bool = False  # the claim slip is out
 
 
 @dataclass(frozen=True)
@@ -310,8 +315,12 @@ def result_view(core: FlowCore) -> ResultView:
 
 
 def queued_view(core: FlowCore) -> QueuedView:
-    request = core.data.request
-    return QueuedView(_frame(core), request.request_id if request is not None else "")
+    data = core.data
+    request = data.request
+    reference = data.claim_id or (request.request_id if request is not None else "")
+    mail = (Action(enabled=not data.mailing) if data.claim_local and reference else HIDDEN)
+    return QueuedView(_frame(core), reference, data.buyer.email, mail, data.mail_promised_to,
+                      data.printing, data.printed)
 
 
 def idle_view(core: FlowCore) -> IdleView:

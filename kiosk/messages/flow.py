@@ -68,4 +68,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "it"),
     "flow.mail_failed": ("邮件发送失败，请扫描二维码下载", "The e-mail failed; scan the QR code instead"),
     "flow.no_invoice_yet": ("还没有开具发票", "No invoice has been issued yet"),
+    # the platform unreachable: the queued screen, the claim slip, a slip scanned again
+    "flow.mail_when_issued": ("发票开具后将发送到 {address}",
+                              "The invoice will be e-mailed to {address} once it is issued"),
+    "flow.mail_when_issued_failed": ("未能保存邮箱，请稍后凭凭条再试",
+                                     "The address could not be saved; try again later with the "
+                                     "slip"),
+    "flow.issued_while_waiting": ("平台已恢复，您的发票已开具", "The platform is back: your invoice "
+                                  "has been issued"),
+    "flow.claim_checking": ("正在查询凭条对应的发票…", "Looking up the invoice of this slip…"),
+    "claims.still_queued": ("发票还没有开具：开票平台仍无法连接，终端会自动重试。请稍后再扫描"
+                                "凭条，或留下邮箱，开具后发送给您",
+                                "The invoice is not issued yet: the platform still cannot be "
+                                "reached and the kiosk keeps trying. Scan the slip again later, or "
+                                "leave an e-mail address and it will be sent to you"),
+    "claims.elsewhere": ("发票还没有开具：接收申请的终端会自动重试。请稍后再扫描凭条",
+                             "The invoice is not issued yet: the kiosk that took your request "
+                             "keeps trying. Scan the slip again later"),
+    "claims.cannot_check": ("现在无法向开票平台查询，请稍后再扫描凭条",
+                                "The platform cannot be asked right now; scan the slip again "
+                                "later"),
+    "flow.slip.title": ("开票申请凭条", "Invoice claim slip"),
+    "flow.slip.not_invoice": ("本凭条不是发票", "This slip is not an invoice"),
+    "flow.slip.saved": ("开票平台暂时无法连接，您的申请已保存，终端将自动重试，不会重复开票。",
+                        "The tax platform could not be reached. Your request is saved and the "
+                        "kiosk keeps trying; you will never get two invoices."),
+    "flow.slip.reference": ("凭条编号：", "Reference: "),
+    "flow.slip.orders": ("订单：", "Orders: "),
+    "flow.slip.total": ("价税合计：", "Total: "),
+    "flow.slip.scan": ("稍后在本店任一自助开票终端扫描此二维码领取发票，或凭此凭条联系工作人员。",
+                       "Later, scan this QR code at any self-service invoicing kiosk of this "
+                       "shop to get your invoice, or show this slip to staff."),
 }

@@ -55,7 +55,7 @@ class FakePrinter:
     """A receipt printer port: records what it printed; ``fail`` makes prints raise."""
 
     receipts: list[Invoice] = field(default_factory=list)
-    claims: list[tuple[InvoiceRequest, str]] = field(default_factory=list)
+    claims: list[tuple[InvoiceRequest, str]] = field(default_factory=list)  # (request, lang)
     fail: str = ""
 
     def print_invoice(self, invoice: Invoice) -> None:
@@ -63,10 +63,11 @@ class FakePrinter:
             raise PrinterFailed(self.fail)
         self.receipts.append(invoice)
 
-    def print_claim(self, request: InvoiceRequest, message_zh: str) -> None:
+    def print_claim(self, request_id: str, request: InvoiceRequest, lang: str) -> None:
         if self.fail:
             raise PrinterFailed(self.fail)
-        self.claims.append((request, message_zh))
+        assert request_id == request.request_id
+        self.claims.append((request, lang))
 
 
 class EventLog(logging.Handler):

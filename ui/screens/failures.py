@@ -24,6 +24,7 @@ class FailurePage(Page):
         columns.addLayout(left, 3)
         columns.addLayout(right, 2)
         self.body.addLayout(columns)
+        self.left = left
         self.text = label("big")
         self.next = label()
         self.reference = label("big")
@@ -70,6 +71,20 @@ class FailurePage(Page):
 
 
 class QueuedPage(FailurePage):
+    """The platform is unreachable: the request is kept, a claim slip prints, and the
+    person may leave an e-mail address for the invoice to follow. When the pump issues
+    the request while the person is still here, the flow moves on to the result."""
+
+    def configure(self) -> None:
+        super().configure()
+        self.send.clicked.disconnect()
+        self.send.clicked.connect(
+            lambda: self.session.review.mail_when_issued(self.email.text()))
+        self.email.returnPressed.connect(self.send.click)
+        self.mail_label = label()
+        self.left.insertWidget(self.left.indexOf(self.reference) + 1, self.mail_label)
+        self.mail_label.hide()
+
     def title(self) -> str:
         return self.tr("Request queued")
 
@@ -78,15 +93,24 @@ class QueuedPage(FailurePage):
         self.head.setText(self.tr("The tax platform cannot be reached right now"))
         self.text.setText(self.tr("Your request is saved and will be sent automatically."))
         self.next.setText(self.tr(
-            "What happens next: the kiosk keeps trying. Keep the claim receipt; with its "
-            "reference, scan your order again later (or ask staff) to get the invoice. You will "
-            "never be charged twice and never get two invoices."))
+            "What happens next: the kiosk keeps trying, and this screen shows your invoice "
+            "as soon as it is issued. You can also leave now: scan the claim slip at any of "
+            "our kiosks later (or ask staff) to get the invoice. You will never be charged "
+            "twice and never get two invoices."))
+        self.mail_label.setText(self.tr("E-mail me the invoice when it is issued:"))
+        self.send.setText(self.tr("E-mail me"))
 
     def render_view(self, view: View, before: View | None) -> None:
         assert isinstance(view, QueuedView)
         self.reference.setVisible(bool(view.reference))
         if view.reference:
             self.reference.setText(self.tr("Claim reference: %1").replace("%1", view.reference))
+        offer = view.mail.visible and not view.mail_promised_to
+        for w in (self.mail_label, self.email, self.send):
+            w.setVisible(offer)
+        self.send.setEnabled(view.mail.enabled)
+        if not isinstance(before, QueuedView) or before.reference != view.reference:
+            self.email.setText(view.email)  # never the previous person's address
 
 
 class UnknownPage(FailurePage):

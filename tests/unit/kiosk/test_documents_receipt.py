@@ -77,6 +77,14 @@ def test_wrap_never_splits_a_cjk_char() -> None:
         wrap_text("中", 1)
 
 
+def test_wrap_never_starts_a_line_with_closing_punctuation() -> None:
+    """A line of CJK text breaks before a character, not before "，" or "。": the
+    character before the stop goes down with it (defect 7's slip)."""
+    assert wrap_text("已保存，终端", 6) == ["已保", "存，终", "端"]
+    assert wrap_text("开票平台暂时无法连接。请稍后", 20) == ["开票平台暂时无法连", "接。请稍后"]
+    assert wrap_text("平台：RQ1", 4) == ["平", "台：", "RQ1"]
+
+
 mixed = st.text(alphabet=st.sampled_from(list("abcXYZ019 -*()（）：中文发票名称餐饮服务¥￥×·é")),
                 max_size=120)
 

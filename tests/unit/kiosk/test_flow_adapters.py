@@ -8,11 +8,10 @@ import pytest
 
 from drivers.base import DeviceStatus
 from drivers.printer.emulated import EmulatedPrinter
-from drivers.printer.ops import Qr, Rule, Text
 from drivers.printer.worker import PrinterWorker
 from drivers.problem import Problem
 from kiosk.documents.text import display_width
-from kiosk.flow.adapters import PrinterPort, ReceiptNotPrinted, claim_ops
+from kiosk.flow.adapters import PrinterPort, ReceiptNotPrinted
 from tests.helpers.invoices import sample_invoice, sample_request
 
 
@@ -54,15 +53,39 @@ def test_a_refused_print_carries_the_printers_problem(port) -> None:
     assert printer.receipts == []
 
 
-def test_claim_slips_wrap_to_the_paper_and_keep_80_mm_as_it_was() -> None:
-    from drivers.printer.paper import Paper
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("width", [58, 80])
+def test_a_claim_slip_prints_whole_sentences_in_the_persons_language_with_a_signed_code(
+        lang: str, width: int) -> None:
+    """Defect 7: the slip was cut mid-word ("...填写了邮"), Chinese only, and its QR (the
+    bare request id) was refused by the kiosk itself."""
+    from drivers.printer.parse import QR_STORE, TEXT, parse_all
+    from kiosk.documents.text import NO_LINE_START
+    from kiosk.messages import Problem, words
+    from kiosk.orderqr import make_claim_qr, verify_claim_qr
 
-    request = sample_request()
-    wide = claim_ops(request, "", Paper.for_width(80))
-    narrow = claim_ops(request, "", Paper.for_width(58))
-    assert [op.text for op in wide if isinstance(op, Text)][1] == "开票平台暂时无法连接，您的申请已保存，"
-    for op in narrow:
-        if isinstance(op, Text) and op.width == 1:
-            assert display_width(op.text, printer=True) <= 32 or op.text.startswith(("凭条", "订单"))
-    assert len(narrow) > len(wide)
-    assert any(isinstance(op, Qr) for op in narrow) and any(isinstance(op, Rule) for op in narrow)
+    printer = EmulatedPrinter(paper_width_mm=width, status_timeout_s=0.2)
+    worker = PrinterWorker(printer).start()
+    try:
+        request = sample_request(order_nos=("SO20260315001", "SO20260315002"))
+        port = PrinterPort(worker, claim_qr=lambda rid: make_claim_qr(rid, "shop-key"))
+        port.print_claim(request.request_id, request, lang)
+        assert printer.wait_for_receipts(1, timeout=5)
+        tokens = parse_all(printer.receipts[0])
+    finally:
+        worker.stop()
+    lines = [t.data.decode("gb18030") for t in tokens if t.kind == TEXT]
+    columns = 32 if width == 58 else 48
+    title = words(Problem.of("flow.slip.title"), lang)
+    for line in lines:
+        if line != title:  # the title is printed double width and checked as such
+            assert display_width(line, printer=True) <= columns, line
+        assert line[:1] not in NO_LINE_START, line
+    flowing = ("" if lang == "zh" else " ").join(line.strip() for line in lines)
+    for code in ("saved", "scan", "not_invoice"):
+        assert words(Problem.of(f"flow.slip.{code}"), lang) in flowing
+    assert request.request_id in flowing and "SO20260315002" in flowing
+    other = "en" if lang == "zh" else "zh"
+    assert words(Problem.of("flow.slip.saved"), other) not in flowing
+    codes = [t.data.decode("ascii") for t in tokens if t.kind == QR_STORE]
+    assert [verify_claim_qr(code, "shop-key") for code in codes] == [request.request_id]

@@ -17,8 +17,12 @@ from kiosk.orderqr import (
     MAX_LENGTH,
     OrderQrError,
     QrProblem,
+    looks_like_claim_qr,
+    looks_like_order_qr,
+    make_claim_qr,
     make_order_qr,
     resolve_order_qr,
+    verify_claim_qr,
     verify_order_qr,
 )
 from kiosk.orders import OrderStore
@@ -120,3 +124,26 @@ def test_cli_qr_png_decodes_back(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert ref.order_no == order_no
     assert main(["orders", "qr", "NOSUCH", "--out", str(tmp_path / "n.png")]) == 1
     assert not (tmp_path / "n.png").exists()
+
+
+def test_a_claim_slips_code_is_signed_with_the_shops_key() -> None:
+    """Any kiosk of the shop (same key) reads the slip's code back to its request id; a
+    slip of another shop or an edited one is refused in words, never as "not ours"."""
+    rid = "RQ" + "0123456789ABCDEF0123456789ABCD"
+    code = make_claim_qr(rid, SECRET)
+    assert code.startswith("KC1|") and len(code) <= MAX_LENGTH
+    assert looks_like_claim_qr(code + "\r\n") and not looks_like_order_qr(code)
+    assert verify_claim_qr(code + "\r\n", SECRET) == rid
+    with pytest.raises(OrderQrError) as other_shop:
+        verify_claim_qr(make_claim_qr(rid, SECRET + "-other"), SECRET)
+    assert other_shop.value.kind is QrProblem.ALTERED
+    edited = code.replace(rid, rid[:-1] + "E")
+    with pytest.raises(OrderQrError) as err:
+        verify_claim_qr(edited, SECRET)
+    assert err.value.kind is QrProblem.ALTERED
+    for bad in ("KC1|RQ12|x", "KC1|" + rid, "KC1|" + rid + "|\x1b" + "a" * 21):
+        with pytest.raises(OrderQrError) as err:
+            verify_claim_qr(bad, SECRET)
+        assert err.value.kind is QrProblem.MALFORMED
+    with pytest.raises(ValueError):
+        make_claim_qr("SO2026", SECRET)
