@@ -232,8 +232,10 @@ def build_core(
     return core
 
 
-def pump_on(core: Core, runner: Runner) -> None:
-    """Queue one pump job unless one is still running (a slow platform must not pile up)."""
+def pump_on(core: Core, runner: Runner, *, force: bool = False) -> None:
+    """Queue one pump job unless one is still running (a slow platform must not pile up).
+    What it settled goes to the session on the runner's (UI) thread: a person still on
+    the queued screen sees the result (``force``: retry queued requests not yet due)."""
     if core.pumping:
         return
     core.pumping = True
@@ -246,7 +248,7 @@ def pump_on(core: Core, runner: Runner) -> None:
         if settled:  # a person may be waiting on the queued screen for one of them
             core.session.settled(settled)
 
-    runner.submit("pump", core.pump, done)
+    runner.submit("pump", lambda: core.pump(force=force), done)
 
 
 def warm_up_imports() -> None:

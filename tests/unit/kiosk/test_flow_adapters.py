@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -72,6 +73,9 @@ def test_a_claim_slip_prints_whole_sentences_in_the_persons_language_with_a_sign
         port.print_claim(request.request_id, request, lang)
         assert printer.wait_for_receipts(1, timeout=5)
         tokens = parse_all(printer.receipts[0])
+        if os.environ.get("KIOSK_SHOTS_DIR"):  # keep the rendered slip for a look
+            printer.render_png(os.path.join(os.environ["KIOSK_SHOTS_DIR"],
+                                            f"slip-{lang}-{width}mm.png"))
     finally:
         worker.stop()
     lines = [t.data.decode("gb18030") for t in tokens if t.kind == TEXT]
