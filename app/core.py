@@ -26,7 +26,7 @@ from kiosk.claims import ClaimDesk
 from kiosk.config import Config
 from kiosk.corrections import CorrectionsService
 from kiosk.dbcheck import backup_if_due
-from kiosk.demo import seed_demo_orders
+from kiosk.demo import seed_demo_orders, seed_demo_titles
 from kiosk.documents.renderer import DocumentRenderer
 from kiosk.flow.adapters import PrinterPort
 from kiosk.flow.ports import Runner, Services
@@ -154,6 +154,7 @@ def build_core(
     if config.orders.seed_demo:
         seed_demo_orders(orders)
         seed_demo_accounts(accounts)
+        seed_demo_titles(accounts)
         seed_demo_catalogue(catalogue)
     core_services = build_services(config, db, gateway=gateway, renderer=renderer)
     issuing, mail, gateway = core_services.issuing, core_services.mail, core_services.gateway

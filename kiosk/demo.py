@@ -18,14 +18,29 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from kiosk.model import Order, OrderLine
+from kiosk.model import Buyer, BuyerType, Order, OrderLine
 from kiosk.orders import OrderStore
 from kiosk.storage import get_meta, set_meta
+
+if TYPE_CHECKING:
+    from kiosk.accounts import AccountStore
 
 log = logging.getLogger("kiosk.demo")
 
 SEEDED_KEY = "orders.demo_seeded"
+TITLES_SEEDED_KEY = "accounts.demo_titles_seeded"
+DEMO_TITLE_USER = "demo"
+# The demo person's remembered titles (README: "a person, with remembered titles"):
+# two companies the person invoices for, with valid credit codes.
+DEMO_TITLES: tuple[Buyer, ...] = (
+    Buyer(type=BuyerType.COMPANY, name="厦门示例贸易有限公司", tax_id="91350200776049653A",
+          address="厦门市思明区湖滨南路100号", phone="0592-5551234", bank="中国银行厦门分行",
+          account="410012345678901234"),
+    Buyer(type=BuyerType.COMPANY, name="北京示例科技有限公司", tax_id="91110108MA01X7Q296",
+          address="北京市海淀区中关村大街1号", phone="010-62345678"),
+)
 CHINA = dt.timezone(dt.timedelta(hours=8))
 
 
@@ -96,3 +111,23 @@ def seed_demo_orders(
     set_meta(store.db, SEEDED_KEY, clock().isoformat(timespec="seconds"))
     log.info("demo orders seeded", extra={"event": "orders.demo_seeded", "orders": seeded})
     return seeded
+
+
+def seed_demo_titles(accounts: AccountStore) -> int:
+    """Give the demo person (``demo``) its remembered titles, once: a ``meta`` key records
+    it, so titles the person later forgot are not brought back. Returns how many."""
+    if get_meta(accounts.db, TITLES_SEEDED_KEY):
+        return 0
+    account = accounts.find(DEMO_TITLE_USER)
+    if account is None:
+        return 0
+    known = {t.tax_id for t in accounts.titles_for(account.id)}
+    added = 0
+    for title in reversed(DEMO_TITLES):  # the most recent is listed first
+        if title.tax_id not in known:
+            accounts.remember_title(account.id, title)
+            added += 1
+    set_meta(accounts.db, TITLES_SEEDED_KEY, str(added))
+    log.info("demo titles seeded", extra={"event": "accounts.demo_titles_seeded",
+                                          "titles": added})
+    return added
