@@ -172,7 +172,8 @@ def _maybe_simulator(gui: Gui, args: argparse.Namespace) -> None:
 
     core = gui.core
     panel = SimulatorPanel(gui.devices,
-                           sample_codes(core.orders.list(8), core.config.orders.qr_secret))
+                           sample_codes(core.orders.list(8), core.config.orders.qr_secret),
+                           platform_faults=getattr(core.gateway, "faults", None))
     gui.simulator = panel
     geo = gui.window.frameGeometry()
     panel.move(geo.right() + 8, geo.top())

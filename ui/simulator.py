@@ -13,7 +13,14 @@ devices exactly as it would to hardware.
 - Camera: hold the chosen sample code in front of it (``show_code``),
   clear the view, unplug / replug.
 - Printer: paper ok / near end / out (``set_paper``), cover open / closed,
-  offline / online.
+  offline / online, "paper runs out during the next print"
+  (``run_out_during_next_print``: the roll ends a few lines into the next receipt).
+- Receipt: what the emulated printer printed last, rendered from its bytes by the
+  renderer diagnostics uses (:meth:`~drivers.printer.emulated.EmulatorControls.last_receipt_image`,
+  on a pool thread), refreshed when a receipt is cut.
+- Platform: "platform unreachable" switches the embedded sandbox's ``unavailable``
+  fault (:class:`kiosk.platform.faults.Faults`, passed as ``platform_faults``); the
+  group is disabled when the platform is not the sandbox.
 
 Sample codes: :func:`sample_codes` builds them from orders and the
 ``[orders] qr_secret`` (genuine order QRs, one with a forged signature, one
@@ -34,8 +41,10 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QGridLayout,
     QGroupBox,
@@ -50,6 +59,8 @@ from PySide6.QtWidgets import (
 from kiosk.model import Buyer, BuyerType, Order
 from kiosk.orderqr import make_order_qr
 from kiosk.titleqr import make_title_qr
+from ui.diagnostics.common import pil_to_qimage
+from ui.runner import QtRunner
 
 log = logging.getLogger("ui.simulator")
 
@@ -121,15 +132,21 @@ class SimulatorPanel(QWidget):
     """
 
     acted = Signal(str)  # a short description of what was done (or why it failed)
+    receiptShown = Signal(int)  # the number of receipts printed when the view was drawn
 
     def __init__(self, devices: Any, samples: Sequence[SampleCode] | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, platform_faults: Any | None = None,
+                 receipt_poll_ms: int = 300) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("simulatorPanel")
         self.emulators = _emulators(devices)
+        self.platform_faults = platform_faults
         self.samples = list(samples) if samples is not None else default_samples()
         self.buttons: dict[str, QPushButton] = {}
         self._titled: list[tuple[QGroupBox, str]] = []
+        self._receipts_seen = 0
+        self._rendering = False
+        self._runner = QtRunner(parent=self)
 
         inner = QWidget()
         body = QVBoxLayout(inner)
@@ -137,6 +154,8 @@ class SimulatorPanel(QWidget):
         body.addWidget(self._scanner_group())
         body.addWidget(self._camera_group())
         body.addWidget(self._printer_group())
+        body.addWidget(self._platform_group())
+        body.addWidget(self._receipt_group())
         body.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -149,6 +168,11 @@ class SimulatorPanel(QWidget):
         outer.addWidget(self.status)
         self._retranslate()
         self.resize(560, 860)
+        self._poll = QTimer(self)  # a receipt cut on the emulated printer: draw it
+        self._poll.setInterval(receipt_poll_ms)
+        self._poll.timeout.connect(self._check_receipts)
+        if self.emulators.printer is not None:
+            self._poll.start()
 
     # -- building helpers --------------------------------------------------------------
 
@@ -267,14 +291,82 @@ class SimulatorPanel(QWidget):
                                     "printer offline"), 2, 0)
         grid.addWidget(self._button("printer_online", "", lambda: emu.set_offline(False),
                                     "printer online"), 2, 1)
+        grid.addWidget(self._button("printer_runs_out", "", emu.run_out_during_next_print,
+                                    "paper will run out during the next print"), 3, 0, 1, 3)
         return box
+
+    def _platform_group(self) -> QGroupBox:
+        faults = self.platform_faults
+        box, grid = self._group("platform", faults,
+                                "The platform is not the embedded sandbox: nothing to simulate.")
+        if faults is None:
+            return box
+        self.platform_down = QCheckBox()
+        self.platform_down.setObjectName("platform_unreachable")
+        self.platform_down.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.platform_down.setChecked(bool(faults.settings.unavailable))
+        self.platform_down.toggled.connect(self._platform_toggled)
+        grid.addWidget(self.platform_down, 0, 0)
+        return box
+
+    def _platform_toggled(self, down: bool) -> None:
+        assert self.platform_faults is not None
+        faults = self.platform_faults
+        self._do("platform unreachable" if down else "platform reachable again",
+                 lambda: faults.set(unavailable=down))
+
+    def _receipt_group(self) -> QGroupBox:
+        emu = self.emulators.printer
+        box, grid = self._group("receipt", emu, "Printer is real or off: look at its paper.")
+        self.receipt = QLabel()
+        self.receipt.setObjectName("simulator_receipt")
+        self.receipt.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.receipt.setMinimumHeight(120)
+        self.receipt_image: QImage | None = None
+        if emu is not None:
+            grid.addWidget(self.receipt, 0, 0)
+        return box
+
+    # -- the receipt view ------------------------------------------------------------------
+
+    def _check_receipts(self) -> None:
+        """On the poll timer: a new receipt was cut -> render it off the UI thread."""
+        emu = self.emulators.printer
+        if emu is None or self._rendering:
+            return
+        count = len(emu.receipts)
+        if count == self._receipts_seen:
+            return
+        self._rendering = True
+        # The renderer diagnostics uses (drivers.printer.render), on the pool: text and QR
+        # drawing is CPU work that must not stall the kiosk window in this process.
+        self._runner.submit("simulator.receipt", emu.last_receipt_image,
+                      lambda image, error: self._receipt_ready(count, image, error))
+
+    def _receipt_ready(self, count: int, image: Any, error: BaseException | None) -> None:
+        self._rendering = False
+        self._receipts_seen = count
+        if error is not None or image is None:
+            self.receipt.setText(f"✗ {error}")
+            log.warning("receipt not rendered: %s", error,
+                        extra={"event": "simulator.receipt_failed"})
+            return
+        self.receipt_image = pil_to_qimage(image)
+        width = max(200, self.receipt.width() - 8)
+        shown = self.receipt_image
+        if shown.width() > width:
+            shown = shown.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
+        self.receipt.setPixmap(QPixmap.fromImage(shown))
+        self.receiptShown.emit(count)
 
     # -- language -------------------------------------------------------------------------
 
     def _retranslate(self) -> None:
         self.setWindowTitle(self.tr("Device simulator"))
         titles = {"idcard": self.tr("ID card reader"), "scanner": self.tr("QR scanner"),
-                  "camera": self.tr("Camera"), "printer": self.tr("Receipt printer")}
+                  "camera": self.tr("Camera"), "printer": self.tr("Receipt printer"),
+                  "platform": self.tr("Tax platform (sandbox)"),
+                  "receipt": self.tr("Last receipt printed")}
         for box, key in self._titled:
             box.setTitle(titles[key])
         texts = {
@@ -289,12 +381,17 @@ class SimulatorPanel(QWidget):
             "printer_cover_open": self.tr("Open cover"),
             "printer_cover_close": self.tr("Close cover"),
             "printer_offline": self.tr("Offline"), "printer_online": self.tr("Online"),
+            "printer_runs_out": self.tr("Paper runs out during the next print"),
         }
         for name, text in texts.items():
             if name in self.buttons:
                 self.buttons[name].setText(text)
         if hasattr(self, "typed"):
             self.typed.setPlaceholderText(self.tr("type a code to scan"))
+        if hasattr(self, "platform_down"):
+            self.platform_down.setText(self.tr("Platform unreachable"))
+        if self.emulators.printer is not None and self.receipt.pixmap().isNull():
+            self.receipt.setText(self.tr("Nothing printed yet."))
         if not self.status.text():
             self.status.setText(self.tr("Ready."))
 

@@ -38,6 +38,9 @@ class EmulatorControls:
     def set_slow(self, seconds: float) -> None:
         self.emulator.set_slow(seconds)
 
+    def run_out_during_next_print(self, lines: int = 6) -> None:
+        self.emulator.run_out_during_next_print(lines)
+
     @property
     def received(self) -> bytes:
         return bytes(self.emulator.received)

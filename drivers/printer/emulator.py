@@ -3,8 +3,9 @@
 It receives bytes, keeps every one of them (``received``), answers DLE EOT from
 its simulated state and puts printed content on "paper" (``receipts``, one per
 cut, plus the uncut ``page``). Faults: paper ok/near_end/out, cover open,
-offline (powered off: nothing is received, nothing answered) and slow (answers
-are late; the link applies the delay).
+offline (powered off: nothing is received, nothing answered), slow (answers
+are late; the link applies the delay) and :meth:`~PrinterEmulator.run_out_during_next_print`
+(the roll ends after a few lines of the next job).
 
 What it does with print data while paper is out or the cover is open follows
 real printers (Epson TM series and the common Chinese clones): the printer goes
@@ -22,7 +23,7 @@ from typing import Literal
 
 from PIL import Image
 
-from drivers.printer.parse import CUT, STATUS, EscPosParser
+from drivers.printer.parse import CUT, LF, STATUS, EscPosParser
 from drivers.printer.status import encode_status
 
 PaperState = Literal["ok", "near_end", "out"]
@@ -46,6 +47,7 @@ class PrinterEmulator:
         self.cover_open = False
         self.offline = False
         self.slow_s = 0.0
+        self.runs_out_after: int | None = None  # lines the roll still has (armed fault)
 
     # -- faults -------------------------------------------------------------------------
     def set_paper(self, state: PaperState) -> None:
@@ -63,6 +65,14 @@ class PrinterEmulator:
     def set_offline(self, offline: bool) -> None:
         with self._lock:
             self.offline = offline
+
+    def run_out_during_next_print(self, lines: int = 6) -> None:
+        """The roll ends after ``lines`` printed lines of the next job: paper goes out
+        mid-receipt and the rest is held until paper is loaded again."""
+        if lines < 1:
+            raise ValueError("the roll must have at least one line left")
+        with self._lock:
+            self.runs_out_after = lines
 
     def set_slow(self, seconds: float) -> None:
         with self._lock:
@@ -91,6 +101,11 @@ class PrinterEmulator:
                     self.held += token.raw
                 else:
                     self._print(token.raw, token.kind == CUT)
+                    if token.kind == LF and self.runs_out_after is not None:
+                        self.runs_out_after -= 1
+                        if self.runs_out_after <= 0:  # the end of the roll, mid-receipt
+                            self.runs_out_after = None
+                            self.paper = "out"
         return bytes(answers)
 
     def _print(self, raw: bytes, cut: bool) -> None:
