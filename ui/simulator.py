@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -150,24 +151,34 @@ class SimulatorPanel(QWidget):
 
         inner = QWidget()
         body = QVBoxLayout(inner)
-        body.addWidget(self._idcard_group())
-        body.addWidget(self._scanner_group())
-        body.addWidget(self._camera_group())
-        body.addWidget(self._printer_group())
         body.addWidget(self._platform_group())
-        body.addWidget(self._receipt_group())
+        body.addWidget(self._printer_group())
+        body.addWidget(self._scanner_group())
+        body.addWidget(self._idcard_group())
+        body.addWidget(self._camera_group())
         body.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(inner)
+        # The receipt under the controls, in its own scroll area: a long receipt scrolls
+        # there while every control stays in reach.
+        paper = QScrollArea()
+        paper.setWidgetResizable(True)
+        paper.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        paper.setWidget(self._receipt_group())
+        self.paper = paper
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(scroll)
+        split.addWidget(paper)
+        split.setSizes([560, 400])
         self.status = QLabel()
         self.status.setObjectName("simulatorStatus")
         self.status.setWordWrap(True)
         outer = QVBoxLayout(self)
-        outer.addWidget(scroll, 1)
+        outer.addWidget(split, 1)
         outer.addWidget(self.status)
         self._retranslate()
-        self.resize(560, 860)
+        self.resize(560, 1000)
         self._poll = QTimer(self)  # a receipt cut on the emulated printer: draw it
         self._poll.setInterval(receipt_poll_ms)
         self._poll.timeout.connect(self._check_receipts)
@@ -352,7 +363,7 @@ class SimulatorPanel(QWidget):
                         extra={"event": "simulator.receipt_failed"})
             return
         self.receipt_image = pil_to_qimage(image)
-        width = max(200, self.receipt.width() - 8)
+        width = max(200, self.paper.viewport().width() - 24)
         shown = self.receipt_image
         if shown.width() > width:
             shown = shown.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)

@@ -739,9 +739,24 @@
         <translation>Your request is saved and will be sent automatically.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="81"/>
-        <source>What happens next: the kiosk keeps trying. Keep the claim receipt; with its reference, scan your order again later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</source>
-        <translation>What happens next: the kiosk keeps trying. Keep the claim receipt; with its reference, scan your order again later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</translation>
+        <location filename="../../ui/screens/failures.py" line="82" />
+        <source>What happens next: the kiosk keeps trying, and this screen shows your invoice as soon as it is issued. You can also leave now: scan the claim slip at any of our kiosks later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</source>
+        <translation>What happens next: the kiosk keeps trying, and this screen shows your invoice as soon as it is issued. You can also leave now: scan the claim slip at any of our kiosks later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="95" />
+        <source>E-mail me the invoice when it is issued:</source>
+        <translation>E-mail me the invoice when it is issued:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="96" />
+        <source>E-mail me</source>
+        <translation>E-mail me</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="113" />
+        <source>The invoice will be e-mailed to %1 as soon as it is issued.</source>
+        <translation>The invoice will be e-mailed to %1 as soon as it is issued.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/failures.py" line="89"/>

@@ -739,9 +739,24 @@
         <translation>您的开票申请已保存，将自动提交。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="81"/>
-        <source>What happens next: the kiosk keeps trying. Keep the claim receipt; with its reference, scan your order again later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</source>
-        <translation>接下来：终端会自动重试。请保留申请凭条，稍后再次扫描订单（或凭凭条编号联系工作人员）即可取得发票。不会重复收费，也不会重复开票。</translation>
+        <location filename="../../ui/screens/failures.py" line="82" />
+        <source>What happens next: the kiosk keeps trying, and this screen shows your invoice as soon as it is issued. You can also leave now: scan the claim slip at any of our kiosks later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</source>
+        <translation>接下来：终端会自动重试，发票一开具，本屏幕就会显示。您也可以先离开：稍后在本店任一自助开票终端扫描申请凭条（或联系工作人员）即可取得发票。不会重复收费，也不会重复开票。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="95" />
+        <source>E-mail me the invoice when it is issued:</source>
+        <translation>发票开具后发送到我的邮箱：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="96" />
+        <source>E-mail me</source>
+        <translation>发送到邮箱</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/failures.py" line="113" />
+        <source>The invoice will be e-mailed to %1 as soon as it is issued.</source>
+        <translation>发票开具后将发送到 %1。</translation>
     </message>
     <message>
         <location filename="../../ui/screens/failures.py" line="89"/>

@@ -144,6 +144,7 @@ class IssueStep:
             data.claim_id = outcome.request_id or (data.request.request_id
                                                    if data.request else "")
             data.claim_local = True
+            data.notice = None  # the page and the slip say it all; the notice is for news
             self._print_claim()
 
     def _save_attachment(self, invoice: Invoice) -> None:
@@ -263,7 +264,7 @@ class IssueStep:
         if outcome.status in (IssueStatus.ISSUED, IssueStatus.ALREADY_INVOICED) and invoice:
             data.invoice = invoice
             data.printed = False
-            data.notice = say("flow.issued_while_waiting")
+            data.notice = None  # the result page says it was issued
             screen = (Screen.RESULT if outcome.status is IssueStatus.ISSUED
                       else Screen.ALREADY_INVOICED)
             core.go(screen, status=outcome.status.value, invoice=invoice.number, settled=True)
@@ -366,10 +367,10 @@ class IssueStep:
         if session_id != data.session_id:
             return
         data.mailing = False
-        if ok:
+        if ok:  # the queued page says where it will go (QueuedView.mail_promised_to)
             data.mail_promised_to = address
             data.buyer.email = address  # the result screen sends what the outbox queued
-            data.notice = say("flow.mail_when_issued", address=address)
+            data.notice = None
         else:
             data.notice = say("flow.mail_when_issued_failed")
         self.core.changed()

@@ -69,13 +69,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "flow.mail_failed": ("邮件发送失败，请扫描二维码下载", "The e-mail failed; scan the QR code instead"),
     "flow.no_invoice_yet": ("还没有开具发票", "No invoice has been issued yet"),
     # the platform unreachable: the queued screen, the claim slip, a slip scanned again
-    "flow.mail_when_issued": ("发票开具后将发送到 {address}",
-                              "The invoice will be e-mailed to {address} once it is issued"),
     "flow.mail_when_issued_failed": ("未能保存邮箱，请稍后凭凭条再试",
                                      "The address could not be saved; try again later with the "
                                      "slip"),
-    "flow.issued_while_waiting": ("平台已恢复，您的发票已开具", "The platform is back: your invoice "
-                                  "has been issued"),
     "flow.claim_checking": ("正在查询凭条对应的发票…", "Looking up the invoice of this slip…"),
     "claims.still_queued": ("发票还没有开具：开票平台仍无法连接，终端会自动重试。请稍后再扫描"
                                 "凭条，或留下邮箱，开具后发送给您",

@@ -97,7 +97,6 @@ class QueuedPage(FailurePage):
             "as soon as it is issued. You can also leave now: scan the claim slip at any of "
             "our kiosks later (or ask staff) to get the invoice. You will never be charged "
             "twice and never get two invoices."))
-        self.mail_label.setText(self.tr("E-mail me the invoice when it is issued:"))
         self.send.setText(self.tr("E-mail me"))
 
     def render_view(self, view: View, before: View | None) -> None:
@@ -106,8 +105,15 @@ class QueuedPage(FailurePage):
         if view.reference:
             self.reference.setText(self.tr("Claim reference: %1").replace("%1", view.reference))
         offer = view.mail.visible and not view.mail_promised_to
-        for w in (self.mail_label, self.email, self.send):
+        for w in (self.email, self.send):
             w.setVisible(offer)
+        self.mail_label.setVisible(view.mail.visible)
+        self.mail_label.setProperty("role", "ok" if view.mail_promised_to else "")
+        self.mail_label.style().polish(self.mail_label)
+        self.mail_label.setText(
+            self.tr("The invoice will be e-mailed to %1 as soon as it is issued.").replace(
+                "%1", view.mail_promised_to) if view.mail_promised_to
+            else self.tr("E-mail me the invoice when it is issued:"))
         self.send.setEnabled(view.mail.enabled)
         if not isinstance(before, QueuedView) or before.reference != view.reference:
             self.email.setText(view.email)  # never the previous person's address
