@@ -217,6 +217,7 @@ def build_core(
         resolve_claim_code=lambda text: verify_claim_qr(text, secret),
         claim=claims.claim,
         mail_when_issued=claims.mail_when_issued,
+        claim_code=lambda request_id: make_claim_qr(request_id, secret),
     )
     session = Session(
         services, runner=runner, idle_timeout_s=config.ui.idle_timeout_s,

@@ -754,6 +754,11 @@
         <translation>E-mail me</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/failures.py" line="104" />
+        <source>The code on your claim slip. No slip? Take a photo of this code.</source>
+        <translation>The code on your claim slip. No slip? Take a photo of this code.</translation>
+    </message>
+    <message>
         <location filename="../../ui/screens/failures.py" line="113" />
         <source>The invoice will be e-mailed to %1 as soon as it is issued.</source>
         <translation>The invoice will be e-mailed to %1 as soon as it is issued.</translation>

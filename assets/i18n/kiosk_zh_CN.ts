@@ -754,6 +754,11 @@
         <translation>发送到邮箱</translation>
     </message>
     <message>
+        <location filename="../../ui/screens/failures.py" line="104" />
+        <source>The code on your claim slip. No slip? Take a photo of this code.</source>
+        <translation>这是申请凭条上的二维码。没有拿到凭条？请用手机拍下此码。</translation>
+    </message>
+    <message>
         <location filename="../../ui/screens/failures.py" line="113" />
         <source>The invoice will be e-mailed to %1 as soon as it is issued.</source>
         <translation>发票开具后将发送到 %1。</translation>

@@ -144,6 +144,8 @@ class IssueStep:
             data.claim_id = outcome.request_id or (data.request.request_id
                                                    if data.request else "")
             data.claim_local = True
+            data.claim_code = (self.ports.claim_code(data.claim_id)
+                               if self.ports.claim_code is not None and data.claim_id else "")
             data.notice = None  # the page and the slip say it all; the notice is for news
             self._print_claim()
 
@@ -301,7 +303,7 @@ class IssueStep:
             core.wipe("claim_scan")  # whoever was here before: a fresh session
         core.start()
         data = core.data
-        data.claim_id = request_id
+        data.claim_id, data.claim_code = request_id, text
         data.notice = say("flow.claim_checking")
         core.go(Screen.ISSUING, claim=request_id, source=source)
         session_id = data.session_id

@@ -139,6 +139,8 @@ class IssuePorts(Protocol):
     def claim(self) -> Callable[[str], IssueOutcome] | None: ...
     @property
     def mail_when_issued(self) -> Callable[[str, str], bool] | None: ...
+    @property
+    def claim_code(self) -> Callable[[str], str] | None: ...
 
 
 @dataclass
@@ -178,3 +180,5 @@ class Services:
     resolve_claim_code: Callable[[str], str] | None = None
     claim: Callable[[str], IssueOutcome] | None = None
     mail_when_issued: Callable[[str, str], bool] | None = None
+    # A request id -> its claim slip's signed code (kiosk.orderqr.make_claim_qr).
+    claim_code: Callable[[str], str] | None = None

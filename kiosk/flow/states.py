@@ -150,6 +150,7 @@ class SessionData:
     invoice: Invoice | None = None
     claim_id: str = ""  # the queued request a claim slip names (printed, or scanned)
     claim_local: bool = False  # this kiosk holds that request (an e-mail can be added)
+    claim_code: str = ""  # the slip's signed code (shown on screen too, for a phone)
     mail_promised_to: str = ""  # e-mailed there once the queued request is issued
     printed: bool = False
     printing: bool = False

@@ -189,6 +189,7 @@ class QueuedView:
     mail_promised_to: str = ""  # the address the invoice will be e-mailed to
     printing: bool = False  # the claim slip is printing
     printed: bool = False  # the claim slip is out
+    claim_code: str = ""  # the slip's code, shown as a QR for a phone to keep
 
 
 @dataclass(frozen=True)
@@ -320,7 +321,7 @@ def queued_view(core: FlowCore) -> QueuedView:
     reference = data.claim_id or (request.request_id if request is not None else "")
     mail = (Action(enabled=not data.mailing) if data.claim_local and reference else HIDDEN)
     return QueuedView(_frame(core), reference, data.buyer.email, mail, data.mail_promised_to,
-                      data.printing, data.printed)
+                      data.printing, data.printed, data.claim_code)
 
 
 def idle_view(core: FlowCore) -> IdleView:

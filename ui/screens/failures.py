@@ -24,7 +24,7 @@ class FailurePage(Page):
         columns.addLayout(left, 3)
         columns.addLayout(right, 2)
         self.body.addLayout(columns)
-        self.left = left
+        self.columns, self.left, self.right = columns, left, right
         self.text = label("big")
         self.next = label()
         self.reference = label("big")
@@ -84,6 +84,11 @@ class QueuedPage(FailurePage):
         self.mail_label = label()
         self.left.insertWidget(self.left.indexOf(self.reference) + 1, self.mail_label)
         self.mail_label.hide()
+        self.qr_caption = label("hint")
+        self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.right.insertWidget(self.right.indexOf(self.qr) + 1, self.qr_caption)
+        self.qr_caption.hide()
+        self.shown_code = ""
 
     def title(self) -> str:
         return self.tr("Request queued")
@@ -98,6 +103,8 @@ class QueuedPage(FailurePage):
             "our kiosks later (or ask staff) to get the invoice. You will never be charged "
             "twice and never get two invoices."))
         self.send.setText(self.tr("E-mail me"))
+        self.qr_caption.setText(self.tr("The code on your claim slip. No slip? Take a photo "
+                                        "of this code."))
 
     def render_view(self, view: View, before: View | None) -> None:
         assert isinstance(view, QueuedView)
@@ -117,6 +124,12 @@ class QueuedPage(FailurePage):
         self.send.setEnabled(view.mail.enabled)
         if not isinstance(before, QueuedView) or before.reference != view.reference:
             self.email.setText(view.email)  # never the previous person's address
+        if view.claim_code != self.shown_code:
+            self.shown_code = view.claim_code
+            if view.claim_code:
+                self.qr.setPixmap(qr_pixmap(view.claim_code, 220))
+        self.qr.setVisible(bool(view.claim_code))
+        self.qr_caption.setVisible(bool(view.claim_code))
 
 
 class UnknownPage(FailurePage):

@@ -49,6 +49,8 @@ def test_the_queued_page_takes_an_address_for_the_invoice_to_follow(
     queue(rig)
     assert not page.email.isHidden() and not page.send.isHidden() and page.send.isEnabled()
     assert s.data.claim_id in page.reference.text()
+    assert not page.qr.isHidden() and not page.qr.pixmap().isNull()  # the slip's code
+    assert not page.qr_caption.isHidden()
     assert page.notice.isHidden()  # no red notice repeating the page
     qtbot.keyClicks(page.email, "buyer@example.com")
     qtbot.mouseClick(page.send, Qt.MouseButton.LeftButton)
