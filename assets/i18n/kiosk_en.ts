@@ -734,14 +734,9 @@
         <translation>The tax platform cannot be reached right now</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="79"/>
-        <source>Your request is saved and will be sent automatically.</source>
-        <translation>Your request is saved and will be sent automatically.</translation>
-    </message>
-    <message>
         <location filename="../../ui/screens/failures.py" line="82" />
-        <source>What happens next: the kiosk keeps trying, and this screen shows your invoice as soon as it is issued. You can also leave now: scan the claim slip at any of our kiosks later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</source>
-        <translation>What happens next: the kiosk keeps trying, and this screen shows your invoice as soon as it is issued. You can also leave now: scan the claim slip at any of our kiosks later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</translation>
+        <source>Your request is saved and the kiosk keeps trying; this screen shows your invoice as soon as it is issued. Or leave now and scan your claim slip at any of our kiosks later. You will never get two invoices.</source>
+        <translation>Your request is saved and the kiosk keeps trying; this screen shows your invoice as soon as it is issued. Or leave now and scan your claim slip at any of our kiosks later. You will never get two invoices.</translation>
     </message>
     <message>
         <location filename="../../ui/screens/failures.py" line="95" />

@@ -734,14 +734,9 @@
         <translation>暂时无法连接开票平台</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="79"/>
-        <source>Your request is saved and will be sent automatically.</source>
-        <translation>您的开票申请已保存，将自动提交。</translation>
-    </message>
-    <message>
         <location filename="../../ui/screens/failures.py" line="82" />
-        <source>What happens next: the kiosk keeps trying, and this screen shows your invoice as soon as it is issued. You can also leave now: scan the claim slip at any of our kiosks later (or ask staff) to get the invoice. You will never be charged twice and never get two invoices.</source>
-        <translation>接下来：终端会自动重试，发票一开具，本屏幕就会显示。您也可以先离开：稍后在本店任一自助开票终端扫描申请凭条（或联系工作人员）即可取得发票。不会重复收费，也不会重复开票。</translation>
+        <source>Your request is saved and the kiosk keeps trying; this screen shows your invoice as soon as it is issued. Or leave now and scan your claim slip at any of our kiosks later. You will never get two invoices.</source>
+        <translation>您的申请已保存，终端会自动重试，发票一开具，本屏幕就会显示。您也可以先离开，稍后在本店任一自助开票终端扫描申请凭条。不会重复开票。</translation>
     </message>
     <message>
         <location filename="../../ui/screens/failures.py" line="95" />

@@ -82,12 +82,17 @@ class QueuedPage(FailurePage):
             lambda: self.session.review.mail_when_issued(self.email.text()))
         self.email.returnPressed.connect(self.send.click)
         self.mail_label = label()
-        self.left.insertWidget(self.left.indexOf(self.reference) + 1, self.mail_label)
+        self.left.insertWidget(self.left.indexOf(self.next) + 1, self.mail_label)
         self.mail_label.hide()
         self.qr_caption = label("hint")
         self.qr_caption.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.right.insertWidget(self.right.indexOf(self.qr) + 1, self.qr_caption)
         self.qr_caption.hide()
+        # The reference goes with the slip's code, on its own line (32 characters).
+        self.left.removeWidget(self.reference)
+        self.reference.setProperty("role", "")
+        self.reference.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.right.insertWidget(self.right.indexOf(self.qr_caption) + 1, self.reference)
         self.shown_code = ""
 
     def title(self) -> str:
@@ -96,12 +101,11 @@ class QueuedPage(FailurePage):
     def texts(self) -> None:
         super().texts()
         self.head.setText(self.tr("The tax platform cannot be reached right now"))
-        self.text.setText(self.tr("Your request is saved and will be sent automatically."))
+        self.text.hide()  # one paragraph says it all (large text must fit without scrolling)
         self.next.setText(self.tr(
-            "What happens next: the kiosk keeps trying, and this screen shows your invoice "
-            "as soon as it is issued. You can also leave now: scan the claim slip at any of "
-            "our kiosks later (or ask staff) to get the invoice. You will never be charged "
-            "twice and never get two invoices."))
+            "Your request is saved and the kiosk keeps trying; this screen shows your invoice "
+            "as soon as it is issued. Or leave now and scan your claim slip at any of our "
+            "kiosks later. You will never get two invoices."))
         self.send.setText(self.tr("E-mail me"))
         self.qr_caption.setText(self.tr("The code on your claim slip. No slip? Take a photo "
                                         "of this code."))
@@ -110,7 +114,7 @@ class QueuedPage(FailurePage):
         assert isinstance(view, QueuedView)
         self.reference.setVisible(bool(view.reference))
         if view.reference:
-            self.reference.setText(self.tr("Claim reference: %1").replace("%1", view.reference))
+            self.reference.setText(self.tr("Claim reference: %1").replace("%1", "\n" + view.reference))
         offer = view.mail.visible and not view.mail_promised_to
         for w in (self.email, self.send):
             w.setVisible(offer)
