@@ -99,6 +99,6 @@ class PrinterPort:
         QR the signed claim code (``claim_qr``: the composition root's, from the shop's key)."""
         from kiosk.documents.receipt import claim_ops
 
-        qr = self.claim_qr(request_id) if self.claim_qr is not None else request_id
+        qr = self.claim_qr(request_id) if self.claim_qr is not None else ""
         self._print(claim_ops(request_id, qr, request.order_nos, request.total,
                               paper=self.paper, lang=lang))
