@@ -145,7 +145,8 @@ class SimulatorPanel(QWidget):
         self.samples = list(samples) if samples is not None else default_samples()
         self.buttons: dict[str, QPushButton] = {}
         self._titled: list[tuple[QGroupBox, str]] = []
-        self._receipts_seen = 0
+        self._receipts_seen = (0, 0)
+        self.receipt_partial = False
         self._rendering = False
         self._runner = QtRunner(parent=self)
 
@@ -334,29 +335,59 @@ class SimulatorPanel(QWidget):
         self.receipt.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.receipt.setMinimumHeight(120)
         self.receipt_image: QImage | None = None
+        self.receipt_note = QLabel()
+        self.receipt_note.setObjectName("simulator_receipt_note")
+        self.receipt_note.setWordWrap(True)
+        self.receipt_note.setStyleSheet("color: #b00020; font-weight: bold;")
+        self.receipt_note.hide()
         if emu is not None:
-            grid.addWidget(self.receipt, 0, 0)
+            grid.addWidget(self.receipt_note, 0, 0)
+            grid.addWidget(self.receipt, 1, 0)
         return box
 
     # -- the receipt view ------------------------------------------------------------------
 
+    @staticmethod
+    def _paper_state(emu: Any) -> tuple[int, int]:
+        """(receipts cut, bytes on the uncut page while the printer cannot print)."""
+        mech = getattr(emu, "emulator", None)  # the mechanism behind either emulator
+        stuck = len(mech.page) if mech is not None and not mech.can_print else 0
+        return len(emu.receipts), stuck
+
+    @staticmethod
+    def _render(emu: Any, stuck: bool) -> Any:
+        if not stuck:
+            return emu.last_receipt_image()
+        from drivers.printer.render import render_escpos
+
+        mech = emu.emulator  # paper ran out mid-receipt: what made it onto the paper
+        return render_escpos(bytes(mech.page), paper_width_mm=mech.paper_width_mm,
+                             encoding=mech.encoding)
+
     def _check_receipts(self) -> None:
-        """On the poll timer: a new receipt was cut -> render it off the UI thread."""
+        """On the poll timer: a new receipt was cut, or a receipt stopped half-way (paper
+        out, cover open) -> render it off the UI thread."""
         emu = self.emulators.printer
         if emu is None or self._rendering:
             return
-        count = len(emu.receipts)
-        if count == self._receipts_seen:
+        state = self._paper_state(emu)
+        if state == self._receipts_seen or state == (0, 0):
             return
         self._rendering = True
+        stuck = state[1] > 0
         # The renderer diagnostics uses (drivers.printer.render), on the pool: text and QR
         # drawing is CPU work that must not stall the kiosk window in this process.
-        self._runner.submit("simulator.receipt", emu.last_receipt_image,
-                      lambda image, error: self._receipt_ready(count, image, error))
+        self._runner.submit("simulator.receipt", lambda: self._render(emu, stuck),
+                            lambda image, error: self._receipt_ready(state, image, error))
 
-    def _receipt_ready(self, count: int, image: Any, error: BaseException | None) -> None:
+    def _receipt_ready(self, state: tuple[int, int], image: Any,
+                       error: BaseException | None) -> None:
         self._rendering = False
-        self._receipts_seen = count
+        self._receipts_seen = state
+        self.receipt_partial = state[1] > 0
+        self.receipt_note.setText(self.tr("Printing stopped here: the receipt is not cut yet.")
+                                  if self.receipt_partial else "")
+        self.receipt_note.setVisible(self.receipt_partial)
         if error is not None or image is None:
             self.receipt.setText(f"✗ {error}")
             log.warning("receipt not rendered: %s", error,
@@ -368,7 +399,7 @@ class SimulatorPanel(QWidget):
         if shown.width() > width:
             shown = shown.scaledToWidth(width, Qt.TransformationMode.SmoothTransformation)
         self.receipt.setPixmap(QPixmap.fromImage(shown))
-        self.receiptShown.emit(count)
+        self.receiptShown.emit(state[0])
 
     # -- language -------------------------------------------------------------------------
 

@@ -74,9 +74,11 @@ def test_paper_runs_out_during_the_next_print(qtbot: QtBot, rig: CoreRig,
     assert s.data.invoice is not None and s.data.notice is not None
     assert "incomplete" in s.data.notice.en or "不完整" in s.data.notice.zh
     assert rig.printer.emulator.paper == "out" and rig.printer.receipts == []
+    qtbot.waitUntil(lambda: panel.receipt_partial, timeout=20000)  # what made it out
+    assert not panel.receipt_note.isHidden() and not panel.receipt.pixmap().isNull()
     with qtbot.waitSignal(panel.receiptShown, timeout=20000):
         _click(qtbot, panel, "printer_paper_ok")  # a new roll: the rest of it prints
-    assert len(rig.printer.receipts) == 1
+    assert len(rig.printer.receipts) == 1 and panel.receipt_note.isHidden()
     s.review.print_receipt()  # and a whole one on request
     assert s.screen is Screen.RESULT and len(rig.printer.receipts) == 2
 
