@@ -343,6 +343,7 @@ class SimulatorPanel(QWidget):
         if emu is not None:
             grid.addWidget(self.receipt_note, 0, 0)
             grid.addWidget(self.receipt, 1, 0)
+            grid.setRowStretch(1, 1)  # the note sits on the paper, not half-way down
         return box
 
     # -- the receipt view ------------------------------------------------------------------
