@@ -173,3 +173,19 @@ def test_the_slip_is_accepted_at_any_kiosk_of_the_shop(rig: CoreRig, tmp_path: P
         assert "altered" in s2.data.notice.en
     finally:
         other.close()
+
+
+def test_an_address_left_just_after_the_pump_issued_still_gets_the_files(rig: CoreRig) -> None:
+    """The race: the pump issued the request a moment before the person tapped "e-mail
+    me" (the screen had not moved yet). The mail is queued with the official files."""
+    from kiosk.claims import ClaimDesk
+
+    rid = queue_one(rig)
+    rig.core.gateway.faults.clear()
+    rig.core.pump(force=True)  # issued; the session has not heard of it yet
+    desk = ClaimDesk(rig.core.issuing)
+    assert desk.mail_when_issued(rid, "late@example.com")
+    rig.core.mail.drain(force=True)
+    sent = rig.core.mail.entries("sent")
+    assert [m.recipient for m in sent] == ["late@example.com"]
+    assert not desk.mail_when_issued("RQ" + "F" * 30, "x@example.com")  # not this kiosk's
