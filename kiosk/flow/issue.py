@@ -88,6 +88,7 @@ class IssueStep:
                 core.changed()
             return
         core.data.request = request
+        core.data.notice = None  # ISSUING's headline is the notice when there is one
         core.go(Screen.ISSUING, request_id=request.request_id, orders=list(request.order_nos),
                 kind=request.kind.value, medium=request.medium.value,
                 buyer=request.buyer.type.value, tax_id=mask_tax_id(request.buyer.tax_id),
@@ -102,6 +103,7 @@ class IssueStep:
         request = core.data.request
         if request is None:
             return
+        core.data.notice = None
         core.go(Screen.ISSUING, request_id=request.request_id, retry=True)
         self._submit(request)
 

@@ -170,6 +170,15 @@ class IssuingPage(Page):
         self.head.setText(self.tr("Issuing your invoice…"))
         self.text.setText(self.tr("This takes a few seconds. Please do not leave."))
 
+    def render_view(self, view: View, before: View | None) -> None:
+        """A claim slip being looked up says so as the headline (the flow's notice)."""
+        notice = view.frame.notice
+        if notice is not None:
+            self.head.setText(notice.get(self.lang))
+            self.notice.hide()
+        elif before is not None and before.frame.notice is not None:
+            self.head.setText(self.tr("Issuing your invoice…"))
+
 
 class ResultPage(Page):
     def build(self) -> None:

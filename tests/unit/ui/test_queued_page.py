@@ -61,3 +61,18 @@ def test_the_queued_page_takes_an_address_for_the_invoice_to_follow(
     s.finish()
     queue(rig, 1)
     assert page.email.text() == "" and not page.email.isHidden()
+
+
+def test_a_slip_being_looked_up_says_so_on_the_issuing_page(qtbot: Any) -> None:
+    from kiosk.flow.views import Frame, PlainView
+    from kiosk.flow.words import say
+    from tests.helpers.fake_services import FakeKiosk
+    from ui.screens.review import IssuingPage
+
+    page = IssuingPage(FakeKiosk().session())
+    qtbot.addWidget(page)
+    checking = say("flow.claim_checking")
+    page.show_view(PlainView(Frame(Screen.ISSUING, checking)), "en")
+    assert page.head.text() == checking.en and page.notice.isHidden()
+    page.show_view(PlainView(Frame(Screen.ISSUING)), "en")
+    assert page.head.text() == page.tr("Issuing your invoice…")
