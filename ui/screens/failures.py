@@ -94,6 +94,7 @@ class QueuedPage(FailurePage):
         self.reference.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.right.insertWidget(self.right.indexOf(self.qr_caption) + 1, self.reference)
         self.shown_code = ""
+        self.back.hide()  # the request is saved: nothing to go back to (it did nothing)
 
     def title(self) -> str:
         return self.tr("Request queued")

@@ -52,6 +52,7 @@ def test_the_queued_page_takes_an_address_for_the_invoice_to_follow(
     assert not page.qr.isHidden() and not page.qr.pixmap().isNull()  # the slip's code
     assert not page.qr_caption.isHidden()
     assert page.notice.isHidden()  # no red notice repeating the page
+    assert page.back.isHidden()  # "back" from a saved request went nowhere
     qtbot.keyClicks(page.email, "buyer@example.com")
     qtbot.mouseClick(page.send, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.email.isHidden(), timeout=10000)
