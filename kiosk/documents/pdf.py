@@ -192,7 +192,8 @@ def _draw_header(pdf: _InvoicePdf, invoice: Invoice, qr_png: Image.Image, page: 
     for y in (17.0, 18.0):
         pdf.line(left, y, left + tw + 4, y)
     date = invoice.issued_at.strftime("%Y年%m月%d日")
-    for i, (label, value) in enumerate((("发票号码：", invoice.number), ("开票日期：", date))):
+    number = sanitize_text(invoice.number)  # received from the platform: never a control byte
+    for i, (label, value) in enumerate((("发票号码：", number), ("开票日期：", date))):
         y = 11.0 + i * 6
         pdf.text_at(146, y, 18, label, size=LABEL_PT, colour=BROWN)
         pdf.text_at(163, y, 40, value, size=VALUE_PT)
@@ -308,7 +309,7 @@ def invoice_to_pdf(invoice: Invoice, *, font: CjkFont | None = None, watermark: 
     the composition root passes it for invoices from the sandbox platform.
     """
     pdf = _InvoicePdf(font or find_cjk_font())
-    pdf.set_title(f"{invoice.kind.invoice_title} {invoice.number}")
+    pdf.set_title(f"{invoice.kind.invoice_title} {sanitize_text(invoice.number)}")
     pdf.set_creator("fapiao-kiosk")
     pdf.set_creation_date(invoice.issued_at.replace(tzinfo=invoice.issued_at.tzinfo or dt.UTC))
     pdf.add_page()  # fpdf measures text only with a page open
@@ -331,7 +332,7 @@ def invoice_to_pdf(invoice: Invoice, *, font: CjkFont | None = None, watermark: 
             pdf.text_at(X1 - 60, FRAME_BOTTOM + 2, 60, "（续下页）", size=LABEL_PT, colour=BROWN,
                         align="R")
     if invoice.colour is Colour.RED:
-        pdf.set_subject(f"红字发票，冲销 {invoice.original_number}")
+        pdf.set_subject(f"红字发票，冲销 {sanitize_text(invoice.original_number)}")
     return bytes(pdf.output())
 
 

@@ -28,7 +28,9 @@ def invoice_qr_payload(invoice: Invoice) -> str:
     fields = ["01", _TYPE_CODES[invoice.kind], "", invoice.number, f"{invoice.total:.2f}",
               invoice.issued_at.strftime("%Y%m%d"), ""]
     head = ",".join(fields)
-    return f"{head},{zlib.crc32(head.encode('ascii')) & 0xFFFF:04X}"
+    # UTF-8, not ASCII: a number the platform sent with non-ASCII digits crashed the PDF
+    # (issue 15); for a valid (ASCII) number the bytes, and so the check, are the same.
+    return f"{head},{zlib.crc32(head.encode('utf-8', 'replace')) & 0xFFFF:04X}"
 
 
 def qr_image(data: str, box_size: int = 8, border: int = 1) -> Image.Image:

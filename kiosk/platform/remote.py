@@ -35,6 +35,13 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from kiosk.model import Invoice, InvoiceLine, InvoiceRequest, RedLetterForm, RedReason
+from kiosk.platform.answers import (
+    BadAnswer,
+    checked,
+    clean_message,
+    decimal_from,
+    error_from_answer,
+)
 from kiosk.platform.codec import CodecError, from_data, to_data
 from kiosk.platform.gateway import (
     InvoiceDocuments,
@@ -42,7 +49,6 @@ from kiosk.platform.gateway import (
     PlatformHealth,
     PlatformTimeout,
     PlatformUnavailable,
-    error_from_payload,
 )
 from kiosk.platform.signing import sign_headers
 
@@ -150,13 +156,13 @@ class RemoteGateway:
         """The JSON answer, or the PlatformError it carries (returned, not raised)."""
         try:
             data = json.loads(raw)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply
             data = None
         if status == 200 and isinstance(data, dict):
             return data
         err_body = data.get("error") if isinstance(data, dict) else None
         if isinstance(err_body, dict):
-            err = error_from_payload(err_body)
+            err = error_from_answer(err_body)  # texts cleaned (issue 15: answers pass the rule)
             if err.code == "INTERNAL" and not safe:  # it broke mid-way: the outcome is unknown
                 return PlatformTimeout(err.message_zh, err.message_en, code="INTERNAL")
             return err
@@ -175,25 +181,34 @@ class RemoteGateway:
 
     @staticmethod
     def _invoice(data: Any) -> Invoice | None:
+        """The invoice in an answer, checked by :mod:`kiosk.platform.answers`; BadAnswer if not."""
         try:
-            return None if data is None else from_data(Invoice, data, "invoice")
-        except CodecError as err:
-            raise PlatformError(message_en=f"unreadable invoice from the platform: {err}",
-                                code="BAD_ANSWER") from None
+            return None if data is None else checked(from_data(Invoice, data, "invoice"), "invoice")
+        except (CodecError, ArithmeticError, TypeError, RecursionError) as err:
+            raise BadAnswer(message_en=f"unreadable invoice from the platform: "
+                            f"{clean_message(err)}") from None
 
     @staticmethod
     def _form(data: Any) -> RedLetterForm:
         try:
-            return from_data(RedLetterForm, data, "form")
-        except CodecError as err:
-            raise PlatformError(message_en=f"unreadable form from the platform: {err}",
-                                code="BAD_ANSWER") from None
+            return checked(from_data(RedLetterForm, data, "form"), "form")
+        except (CodecError, ArithmeticError, TypeError, RecursionError) as err:
+            raise BadAnswer(message_en=f"unreadable form from the platform: "
+                            f"{clean_message(err)}") from None
+
+    @staticmethod
+    def _key(answer: Any, key: str) -> Any:
+        """``answer[key]``, or BadAnswer when the answer lacks it."""
+        if not isinstance(answer, dict) or key not in answer:
+            raise BadAnswer(message_en=f"the platform's answer has no {key!r}")
+        return answer[key]
 
     # --- the gateway --------------------------------------------------------------
     def issue(self, request: InvoiceRequest) -> Invoice:
         answer = self._call("POST", "/v1/invoices", {"request": to_data(request)}, safe=False)
-        invoice = self._invoice(answer.get("invoice"))
-        assert invoice is not None
+        invoice = self._invoice(self._key(answer, "invoice"))
+        if invoice is None:
+            raise BadAnswer(message_en="the platform answered an issue without an invoice")
         return invoice
 
     def query_request(self, request_id: str) -> Invoice | None:
@@ -218,7 +233,8 @@ class RemoteGateway:
         return [inv for inv in out if inv is not None]
 
     def remaining_quota(self) -> Decimal:
-        return Decimal(self._call("GET", "/v1/quota", safe=True)["remaining"])
+        return decimal_from(self._key(self._call("GET", "/v1/quota", safe=True), "remaining"),
+                            "remaining")
 
     def file_red_form(
         self,
@@ -233,11 +249,12 @@ class RemoteGateway:
             "filed_by": filed_by,
             "lines": None if lines is None else [to_data(ln) for ln in lines],
         }
-        return self._form(self._call("POST", "/v1/red-forms", payload, safe=False)["form"])
+        return self._form(self._key(self._call("POST", "/v1/red-forms", payload, safe=False),
+                                    "form"))
 
     def _form_action(self, form_number: str, action: str) -> RedLetterForm:
         path = f"/v1/red-forms/{self._part(form_number)}/{action}"
-        return self._form(self._call("POST", path, {}, safe=False)["form"])
+        return self._form(self._key(self._call("POST", path, {}, safe=False), "form"))
 
     def confirm_red_form(self, form_number: str) -> RedLetterForm:
         return self._form_action(form_number, "confirm")
@@ -250,28 +267,40 @@ class RemoteGateway:
 
     def query_red_form(self, form_number: str) -> RedLetterForm:
         path = f"/v1/red-forms/{self._part(form_number)}"
-        return self._form(self._call("GET", path, safe=True)["form"])
+        return self._form(self._key(self._call("GET", path, safe=True), "form"))
 
     def issue_red_invoice(self, form_number: str) -> Invoice:
         path = f"/v1/red-forms/{self._part(form_number)}/red-invoice"
-        invoice = self._invoice(self._call("POST", path, {}, safe=False).get("invoice"))
-        assert invoice is not None
+        invoice = self._invoice(self._key(self._call("POST", path, {}, safe=False), "invoice"))
+        if invoice is None:
+            raise BadAnswer(message_en="the platform answered a red issue without an invoice")
         return invoice
 
     def documents(self, number: str) -> InvoiceDocuments:
         answer = self._call("GET", f"/v1/invoices/{self._part(number)}/documents", safe=True)
-        return InvoiceDocuments(str(answer["number"]), pdf=base64.b64decode(answer["pdf"]),
-                                xml=base64.b64decode(answer["xml"]))
+        if self._key(answer, "number") != number:
+            raise BadAnswer(message_en="the platform sent the documents of another invoice")
+        try:
+            pdf = base64.b64decode(self._key(answer, "pdf"), validate=True)
+            xml = base64.b64decode(self._key(answer, "xml"), validate=True)
+        except (ValueError, TypeError):  # binascii.Error is a ValueError
+            raise BadAnswer(message_en="the platform's documents are not base64") from None
+        return InvoiceDocuments(number, pdf=pdf, xml=xml)
 
     def health(self) -> PlatformHealth:
         t0 = time.perf_counter()
-        checked = dt.datetime.now(dt.UTC)
+        checked_at = dt.datetime.now(dt.UTC)
         try:
             answer = self._call("GET", "/v1/health", safe=True)
         except PlatformError as err:
             return PlatformHealth(False, (time.perf_counter() - t0) * 1000, err.message_en, None,
-                                  checked)
+                                  checked_at)
         quota = answer.get("quota")
+        try:
+            remaining = None if quota is None else decimal_from(quota, "quota")
+        except BadAnswer as err:
+            return PlatformHealth(False, (time.perf_counter() - t0) * 1000, err.message_en, None,
+                                  checked_at)
         return PlatformHealth(
-            bool(answer.get("ok")), (time.perf_counter() - t0) * 1000, str(answer.get("message", "")),
-            None if quota is None else Decimal(str(quota)), checked)
+            answer.get("ok") is True, (time.perf_counter() - t0) * 1000,
+            clean_message(answer.get("message", "")), remaining, checked_at)

@@ -217,3 +217,12 @@ def test_pagination_properties(depths: list[int], last_capacity: float) -> None:
     assert all(sum(r.height for r in page) <= FRAME_BOTTOM - ITEMS_TOP + 1e-9 for page in pages)
     assert sum(r.height for r in pages[-1]) <= last_capacity + 1e-9
     assert all(pages[:-1]) and (rows == [] or pages[-1])
+
+
+def test_a_non_ascii_invoice_number_does_not_crash_the_pdf() -> None:
+    """Issue 15 item 9: a platform-supplied number with Arabic-Indic digits (or a control
+    byte) crashed the QR payload's CRC; the PDF is built and the number shown cleaned."""
+    for number in ("26١١٢000000000000001", "2611200000\x1b000000001"):
+        (text,) = pages_text(invoice_to_pdf(replace(sample_invoice(1), number=number)))
+        assert "\x1b" not in text
+    assert invoice_qr_payload(replace(sample_invoice(1), number="26١١٢0")).count(",") == 7
