@@ -129,7 +129,7 @@ def create_whole(path: Path, sets: list[Migrations] | None = None) -> bool:
     try:
         db = storage.connect(tmp)
         try:
-            storage.migrate(db, sets)
+            storage.migrate(db, sets, lock=False)  # a private file: nobody else sees it yet
             db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             db.close()

@@ -21,8 +21,10 @@ The path is always injected; nothing here knows where the data folder is.
 
 from __future__ import annotations
 
+import fcntl
 import importlib
 import logging
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -170,8 +172,58 @@ def connect(path: str | Path) -> Database:
     return Database(path)
 
 
-def migrate(db: sqlite_utils.Database, sets: list[Migrations] | None = None) -> list[str]:
-    """Apply pending migrations of every set; returns the names applied."""
+_held = threading.local()  # the lock files this thread holds (migration_lock is re-entrant)
+
+
+@contextmanager
+def migration_lock(path: str | Path) -> Iterator[None]:
+    """Hold ``<path>-lock`` exclusively (``flock``) while a database file is created/migrated.
+
+    Two processes starting on a fresh data folder used to create the same schema at once
+    ("table sequences already exists", "database is locked": issue 15). SQLite's own locks
+    cannot cover "look whether the file exists, then create and migrate it", so the OS
+    file lock (stdlib ``fcntl``; released by the kernel if the holder is killed) does.
+    Re-entrant within a thread; other threads and processes wait for it.
+    """
+    lock = Path(path).with_name(Path(path).name + "-lock")
+    held: set[str] = getattr(_held, "paths", set())
+    _held.paths = held
+    key = str(lock.resolve())
+    if key in held:
+        yield
+        return
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        held.add(key)
+        try:
+            yield
+        finally:
+            held.discard(key)
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
+
+
+def _db_file(db: sqlite_utils.Database) -> str:
+    """The main file of ``db`` ("" for an in-memory database)."""
+    for row in db.conn.execute("PRAGMA database_list"):
+        if row[1] == "main":
+            return str(row[2] or "")
+    return ""
+
+
+def migrate(db: sqlite_utils.Database, sets: list[Migrations] | None = None, *,
+            lock: bool = True) -> list[str]:
+    """Apply pending migrations of every set; returns the names applied.
+
+    Under :func:`migration_lock` of the database's file unless ``lock`` is False (a
+    private file no other process can see yet, as :func:`kiosk.dbcheck.create_whole` makes).
+    """
+    where = _db_file(db) if lock else ""
+    if where:
+        with migration_lock(where):
+            return migrate(db, sets, lock=False)
     applied: list[str] = []
     for mig in sets if sets is not None else _registered_sets():
         pending = [m.name for m in mig.pending(db)]
@@ -191,9 +243,14 @@ def open_database(path: str | Path, sets: list[Migrations] | None = None) -> Dat
     """
     from kiosk.dbcheck import guard_database  # issue 15: never silently replace kiosk.db
 
-    guard_database(path, sets)
-    db = connect(path)
-    migrate(db, sets)
+    with migration_lock(path):  # another process may be creating or migrating it right now
+        guard_database(path, sets)
+        db = connect(path)
+        try:
+            migrate(db, sets)
+        except BaseException:
+            db.close()
+            raise
     return db
 
 
