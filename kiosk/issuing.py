@@ -137,13 +137,13 @@ class IssuingService:
                 request = dataclasses.replace(request, request_id=expected)
             local = self._local_invoice(request.order_nos)
             if local is not None:
-                return outcomes.already(request.request_id, local)
+                return self._already(request.request_id, local)
             for other in self.outbox.active_for_orders(request.order_nos):
                 if other.request_id != request.request_id and not self._settle_other(other):
                     return outcomes.blocked(request.request_id, other.request_id)
             local = self._local_invoice(request.order_nos)
             if local is not None:
-                return outcomes.already(request.request_id, local)
+                return self._already(request.request_id, local)
             entry = self.outbox.record(request, self.clock())
             log.info("issue request recorded", extra={
                 "event": "issuing.recorded", "request_id": request.request_id,
@@ -151,7 +151,7 @@ class IssuingService:
             if entry.status is RequestStatus.ISSUED:
                 stored = self.outbox.invoice(entry.invoice_number)
                 if stored is not None:
-                    return outcomes.already(request.request_id, stored)
+                    return self._already(request.request_id, stored)
             return self._resolve(entry, send_queued=True, latest=request)
 
     def resolve_pending(self, *, force: bool = False) -> list[IssueOutcome]:
@@ -335,13 +335,21 @@ class IssuingService:
         new = self.recorder.store(invoice, mail_to=request.buyer.email,
                                   request_id=request.request_id)
         if not new:
-            return outcomes.already(request.request_id, self.recorder.stored(invoice.number))
+            return self._already(request.request_id, self.recorder.stored(invoice.number))
         log.info("invoice issued", extra={
             "event": "issuing.issued", "request_id": request.request_id,
             "number": invoice.number, "total": str(invoice.total)})
         xml, pdf = self.recorder.finish(invoice)
         return outcomes.issued(request.request_id, invoice, xml_path=xml, pdf_path=pdf,
                                mailed=bool(request.buyer.email and self.mailer is not None))
+
+    def _already(self, rid: str, stored: StoredInvoice) -> IssueOutcome:
+        """The orders' invoice, known already; its documents written first if a kill (or a
+        full disk) left them missing (issue 15 item 5: was reported without them)."""
+        if not (stored.xml_path and stored.pdf_path):
+            self.recorder.finish(stored.invoice)
+            stored = self.recorder.stored(stored.invoice.number)
+        return outcomes.already(rid, stored)
 
     def _local_invoice(self, order_nos: tuple[str, ...]) -> StoredInvoice | None:
         for order_no in order_nos:

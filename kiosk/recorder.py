@@ -12,12 +12,14 @@ and :class:`kiosk.corrections.CorrectionsService` are composed over one recorder
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
 import logging
 import os
 import tempfile
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
 from kiosk.documents.renderer import DocumentRenderer, InlineRenderer
@@ -56,6 +58,59 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class IssuingLock:
+    """One request (blue or red) moves at a time, across threads AND processes.
+
+    A re-entrant thread lock plus, while held, ``flock`` on ``<kiosk.db>-issuing-lock``:
+    two ``kiosk issue`` for one order (or the kiosk and a CLI run) used to race, and
+    the loser found the invoice stored but its documents not yet written and exited 1
+    (issue 15 item 5). Now the second waits and then finds the finished invoice. The
+    kernel releases the lock of a killed holder. ``db_path=None`` (an in-memory
+    database): the thread lock only.
+    """
+
+    def __init__(self, db_path: Path | None) -> None:
+        self._path = None if db_path is None else db_path.with_name(db_path.name + "-issuing-lock")
+        self._thread = threading.RLock()
+        self._depth = 0
+        self._fd = -1
+
+    def __enter__(self) -> IssuingLock:
+        self._thread.acquire()
+        try:
+            if self._depth == 0 and self._path is not None:
+                fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX)  # waits for another process's request
+                except BaseException:
+                    os.close(fd)
+                    raise
+                self._fd = fd
+            self._depth += 1
+        except BaseException:
+            self._thread.release()
+            raise
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self._depth -= 1
+        if self._depth == 0 and self._fd >= 0:
+            fd, self._fd = self._fd, -1
+            os.close(fd)  # releases the flock
+        self._thread.release()
+
+
+def _db_path(outbox: Outbox) -> Path | None:
+    path = getattr(outbox.db, "path", None)
+    if isinstance(path, Path):
+        return path
+    for row in outbox.db.conn.execute("PRAGMA database_list"):
+        if row[1] == "main" and row[2]:
+            return Path(row[2])
+    return None
+
+
 class InvoiceRecorder:
     """Stores issued invoices, writes their documents, queues their mail."""
 
@@ -79,8 +134,9 @@ class InvoiceRecorder:
         self.clock = clock
         # One request (blue or red) moves through its state machine at a time: held by
         # IssuingService and CorrectionsService around each issue/resolve, across the
-        # platform call (the database's write lock is held only around each write).
-        self.busy = threading.RLock()
+        # platform call (the database's write lock is held only around each write),
+        # and across processes sharing the database (IssuingLock).
+        self.busy = IssuingLock(_db_path(outbox))
 
     def store(self, invoice: Invoice, *, mail_to: str, request_id: str = "",
               red_request_id: str = "") -> bool:
