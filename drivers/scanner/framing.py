@@ -43,8 +43,14 @@ class Rejected:
 Item = str | Rejected
 
 
+# The categories kiosk.rules.text refuses (drivers may not import kiosk): control, format,
+# surrogate, private use, unassigned, line/paragraph separator. Fuzzing found an
+# unassigned code point (U+D7FC) passing when only Cc/Cf were refused (issue 15).
+_REFUSED = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
 def _controls(text: str) -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cf") for ch in text)
+    return any(unicodedata.category(ch) in _REFUSED for ch in text)
 
 
 class LineFramer:
