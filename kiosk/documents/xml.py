@@ -77,7 +77,8 @@ def e_invoice_tag(number: str) -> str:
     """``SWEI`` + digits 3-4 of the invoice number + ``00`` (``2611...`` -> ``SWEI1100``)."""
     region = number[2:4]
     if not (len(region) == 2 and region.isascii() and region.isdigit()):
-        raise ValueError(f"invoice number {number!r} has no region digits")
+        # InvoiceXmlError (a ValueError): fuzzing gave a bare ValueError here (issue 15)
+        raise InvoiceXmlError(f"invoice number {number!r} has no region digits")
     return f"SWEI{region}00"
 
 
