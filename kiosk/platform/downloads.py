@@ -204,7 +204,10 @@ class DownloadHandler(BaseHTTPRequestHandler):
         return False
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
-        path = self.path.split("/i/")[0] + ("/i/<token>" if "/i/" in self.path else "")
+        # A request line that did not parse has no path yet (send_error logs before it is set:
+        # fuzzing, issue 15): log what there is instead of failing inside the error answer.
+        raw = getattr(self, "path", "") or ""
+        path = raw.split("/i/")[0] + ("/i/<token>" if "/i/" in raw else "")
         log.debug("http %s %s", self.command, path,
                   extra={"event": "platform.http.request", "status": args[1] if len(args) > 1 else ""})
 

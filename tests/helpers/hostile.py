@@ -21,6 +21,7 @@ class HostilePlatform:
         self.status = 200
         self.body = b"{}"
         self.seen: list[tuple[str, str]] = []
+        self.fixed: dict[str, tuple[int, bytes]] = {}  # path prefix -> a fixed answer
         self._lock = threading.Lock()
         owner = self
 
@@ -31,7 +32,9 @@ class HostilePlatform:
                     self.rfile.read(length)
                 with owner._lock:
                     owner.seen.append((self.command, self.path))
-                    status, body = owner.status, owner.body
+                    status, body = next((answer for prefix, answer in owner.fixed.items()
+                                         if self.path.startswith(prefix)),
+                                        (owner.status, owner.body))
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(body)))
