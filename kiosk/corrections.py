@@ -255,8 +255,8 @@ class CorrectionsService:
             entry = self.outbox.red_get(rid)
             if entry is not None and entry.status is RequestStatus.ISSUED:
                 stored = self.outbox.invoice(entry.invoice_number)
-                if stored is not None:
-                    return outcomes.already(rid, stored)
+                if stored is not None:  # documents finished if a kill left them missing
+                    return outcomes.already(rid, self.recorder.with_documents(stored))
             if entry is None or entry.status is RequestStatus.REJECTED:
                 original = self._original_of(form_number)
                 entry = self.outbox.record_red(rid, form_number, original, self.clock())
@@ -342,7 +342,8 @@ class CorrectionsService:
     def _complete_red(self, entry: RedEntry, invoice: Invoice) -> IssueOutcome:
         new = self.recorder.store(invoice, mail_to="", red_request_id=entry.request_id)
         if not new:
-            return outcomes.already(entry.request_id, self.recorder.stored(invoice.number))
+            return outcomes.already(entry.request_id,
+                                    self.recorder.with_documents(self.recorder.stored(invoice.number)))
         log.info("red invoice issued", extra={
             "event": "corrections.red_issued", "request_id": entry.request_id,
             "number": invoice.number, "original": invoice.original_number,

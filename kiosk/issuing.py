@@ -346,10 +346,7 @@ class IssuingService:
     def _already(self, rid: str, stored: StoredInvoice) -> IssueOutcome:
         """The orders' invoice, known already; its documents written first if a kill (or a
         full disk) left them missing (issue 15 item 5: was reported without them)."""
-        if not (stored.xml_path and stored.pdf_path):
-            self.recorder.finish(stored.invoice)
-            stored = self.recorder.stored(stored.invoice.number)
-        return outcomes.already(rid, stored)
+        return outcomes.already(rid, self.recorder.with_documents(stored))
 
     def _local_invoice(self, order_nos: tuple[str, ...]) -> StoredInvoice | None:
         for order_no in order_nos:

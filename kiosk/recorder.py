@@ -203,6 +203,14 @@ class InvoiceRecorder:
                         "event": "issuing.mail_queue_failed", "number": invoice.number})
         return xml_path, pdf_path
 
+    def with_documents(self, stored: StoredInvoice) -> StoredInvoice:
+        """``stored`` after writing its documents if a kill (or a full disk) left them
+        missing: the next run reports the invoice with its files (issue 15 item 5)."""
+        if stored.xml_path and stored.pdf_path:
+            return stored
+        self.finish(stored.invoice)
+        return self.stored(stored.invoice.number)
+
     def finish_all(self) -> None:
         """Documents and mail for every stored invoice still missing them."""
         for stored in self.outbox.invoices_needing_work():

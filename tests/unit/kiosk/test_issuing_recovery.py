@@ -83,3 +83,22 @@ def test_two_services_on_one_database_issue_once_and_both_report_it(tmp_path: Pa
     sandbox.close()
     for db in dbs:
         db.close()
+
+
+def test_a_red_invoice_stored_without_documents_is_finished_by_the_next_red_issue(
+        rig: Rig) -> None:
+    from kiosk.model import RedReason
+    from tests.helpers.platform import PERSON
+
+    blue = rig.service.issue(request("A2", buyer=PERSON))  # a person: no confirmation needed
+    assert blue.invoice is not None
+    form = rig.service.corrections.file_red_form(blue.invoice.number, RedReason.ISSUED_IN_ERROR)
+    rig.docs.rename(rig.docs.with_name("docs-aside"))
+    rig.docs.write_text("a file where the folder should be")
+    red = rig.service.corrections.issue_red(form.form_number)
+    assert red.invoice is not None and red.xml_path is None
+    rig.docs.unlink()
+    again = rig.service.corrections.issue_red(form.form_number)
+    assert again.invoice is not None and again.invoice.number == red.invoice.number
+    assert again.xml_path is not None and again.xml_path.is_file()
+    assert again.pdf_path is not None and again.pdf_path.is_file()
