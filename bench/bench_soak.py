@@ -1,0 +1,222 @@
+"""Soak: many walk-in sessions on the Qt-free core with random faults (issue 15 item 10).
+
+``python -m bench soak`` (``KIOSK_BENCH_SESSIONS``, default 10,000; ``KIOSK_BENCH_SEED``).
+Each session is a whole personal e-invoice on the core the GUI uses (``app.core``):
+the receipt QR scanned, orders accepted, buyer, confirm, issue on the embedded
+sandbox platform (XML + PDF), the receipt printed on the emulated printer behind
+its worker, finish. Random faults, drawn per session:
+
+- scanner garbage before the real scan (random bytes/text, or a forged QR);
+- the platform: one "unavailable" answer, or the answer lost after the commit
+  (outcome unknown; the kiosk must query, never issue twice);
+- the printer: offline or cover open during the session, cleared after;
+- a restart of the whole core on the same data folder every ~500 sessions
+  (graceful close and rebuild: SIGKILL at every point of issuing is covered by
+  ``tests/reliability/``, with real subprocesses).
+
+Unfinished requests are resolved as the kiosk does (``resolve_pending``) at each
+checkpoint and at the end. Reported side by side at checkpoints: resident memory,
+open file descriptors, threads, ERROR log records; at the end: invoices lost
+(an order the platform invoiced that the kiosk does not know, or the reverse),
+duplicated (an order with two invoices at the platform), sessions that ended
+anywhere but the attract screen, faults injected. Not a test: a bench.
+"""
+
+from __future__ import annotations
+
+import gc
+import logging
+import os
+import random
+import shutil
+import sqlite3
+import tempfile
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from bench.runner import Runner
+
+
+def _rss_mb() -> float:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def _fds() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+class _Errors(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.count = 0
+        self.first: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.count += 1
+        if len(self.first) < 5:
+            self.first.append(f"{record.name}: {record.getMessage()}")
+
+
+def _orders(n: int) -> list[dict[str, object]]:
+    return [{"order_no": f"SOAK{i:06d}", "paid_at": "2026-11-29T12:30:00+08:00",
+             "lines": [{"name": "工作日午餐套餐", "short_name": "餐饮服务",
+                        "tax_code": "3070401000000000000", "quantity": "1",
+                        "unit_price": f"{20 + i % 50}.00", "amount": f"{20 + i % 50}.00",
+                        "rate": "0.06"}]}
+            for i in range(n)]
+
+
+def _garbage(rng: random.Random) -> str:
+    kind = rng.randrange(3)
+    if kind == 0:
+        return bytes(rng.randrange(256) for _ in range(rng.randrange(1, 40))).decode(
+            "latin-1")
+    if kind == 1:
+        return "KO1|SOAK000001|20.00|" + "".join(rng.choice("0123456789abcdef") for _ in range(16))
+    return "".join(chr(rng.randrange(0x20, 0x3000)) for _ in range(rng.randrange(1, 30)))
+
+
+class Soak:
+    def __init__(self, folder: Path, total: int, seed: int) -> None:
+        self.folder = folder
+        self.total = total
+        self.rng = random.Random(seed)
+        self.faults: Counter[str] = Counter()
+        self.ended_elsewhere: Counter[str] = Counter()
+        self.outcomes: Counter[str] = Counter()
+        self.rig: Any = None
+
+    def start(self) -> None:
+        from tests.helpers.app import kiosk_core
+
+        self.rig = kiosk_core(self.folder / "kiosk", orders={"seed_demo": False})
+        for handler in logging.getLogger().handlers:  # the JSON log only, not the terminal
+            if not isinstance(handler, logging.FileHandler):
+                logging.getLogger().removeHandler(handler)
+
+    def restart(self) -> None:
+        self.rig.close()
+        self.faults["restart"] += 1
+        self.start()
+        self.rig.core.issuing.resolve_pending(force=True)  # what the kiosk does at start-up
+
+    def session(self, order: Any) -> None:
+        from kiosk.flow.states import Screen
+
+        rig, rng = self.rig, self.rng
+        session = rig.session
+        gateway = rig.core.gateway
+        roll = rng.random()
+        if roll < 0.10:
+            self.faults["scanner_garbage"] += 1
+            session.code_scanned(_garbage(rng))
+            session.wipe("soak")
+        printer_fault = ""
+        if 0.10 <= roll < 0.14:
+            self.faults["platform_unavailable"] += 1
+            gateway.faults.set(fail_next=1, fail_code="UNAVAILABLE")
+        elif 0.14 <= roll < 0.17:
+            self.faults["platform_answer_lost"] += 1
+            gateway.faults.set(timeout_after_commit=1)
+        elif 0.17 <= roll < 0.19:
+            printer_fault = "offline"
+            self.faults["printer_offline"] += 1
+            rig.printer.set_offline(True)
+        elif 0.19 <= roll < 0.20:
+            printer_fault = "cover"
+            self.faults["printer_cover_open"] += 1
+            rig.printer.set_cover_open(True)
+        session.code_scanned(rig.qr(order))
+        if session.screen is Screen.ORDERS:
+            session.orders.next()
+        if session.screen is Screen.BUYER:
+            session.buyer.next()
+        if session.screen is Screen.REVIEW:
+            session.review.confirm()
+        self.outcomes[session.screen.value] += 1
+        gateway.faults.set(fail_next=0, timeout_after_commit=0)
+        if printer_fault == "offline":
+            rig.printer.set_offline(False)
+        elif printer_fault == "cover":
+            rig.printer.set_cover_open(False)
+        if session.screen is Screen.RESULT:
+            session.finish()
+        else:
+            session.wipe("soak")  # the buyer walks away; the idle timer would do this
+        if session.screen is not Screen.ATTRACT:
+            self.ended_elsewhere[session.screen.value] += 1
+            session.wipe("soak")
+
+    def tally(self, orders: list[Any]) -> tuple[int, int, int]:
+        """(lost, duplicated, invoiced) comparing the kiosk's record with the platform's."""
+        issuing = self.rig.core.issuing
+        with sqlite3.connect(self.folder / "kiosk" / "sandbox.db") as conn:
+            at_platform = Counter(r[0] for r in conn.execute(
+                "SELECT order_no FROM invoice_orders"))
+        lost = duplicated = 0
+        for order in orders:
+            n = at_platform.get(order.order_no, 0)
+            duplicated += n > 1
+            known = issuing.find_invoice_for_order(order.order_no) is not None
+            lost += n >= 1 and not known or known and n == 0
+        return lost, duplicated, sum(1 for o in orders if at_platform.get(o.order_no))
+
+
+def run(r: Runner) -> None:
+    total = int(os.environ.get("KIOSK_BENCH_SESSIONS", "10000"))
+    seed = int(os.environ.get("KIOSK_BENCH_SEED", "15"))
+    folder = Path(tempfile.mkdtemp(prefix="bench-soak-"))
+    soak = Soak(folder, total, seed)
+    errors = _Errors()
+    soak.start()
+    logging.getLogger().addHandler(errors)
+    try:
+        report = soak.rig.core.orders.import_orders(_orders(total))
+        assert not report.refused, report.messages()
+        orders = sorted(soak.rig.core.orders.list(limit=total), key=lambda o: o.order_no)
+        every = max(total // 10, 1)
+        rows: list[list[object]] = []
+        base: tuple[float, int, int] | None = None
+        for n, order in enumerate(orders, start=1):
+            if n % 500 == 0:
+                soak.restart()
+            soak.session(order)
+            if n == 10 or n % every == 0 or n == total:
+                soak.rig.core.issuing.resolve_pending(force=True)
+                gc.collect()
+                rss, fds, threads = _rss_mb(), _fds(), threading.active_count()
+                if base is None:
+                    base = (rss, fds, threads)
+                rows.append([n, f"{rss:.1f}", f"{rss - base[0]:+.1f}", fds, threads,
+                             errors.count, sum(soak.faults.values())])
+        for _ in range(5):  # whatever is still queued or unknown, as the kiosk's timer does
+            if not soak.rig.core.issuing.pending():
+                break
+            soak.rig.core.issuing.resolve_pending(force=True)
+        lost, duplicated, invoiced = soak.tally(orders)
+        r.table(f"soak: {total} walk-in sessions with random faults (seed {seed})",
+                ["after sessions", "RSS MB", "growth since first", "open fds", "threads",
+                 "ERROR records", "faults so far"], rows)
+        r.table("soak: closing figures", ["figure", "value"], [
+            ["sessions", total],
+            ["faults injected", ", ".join(f"{k} {v}" for k, v in sorted(soak.faults.items()))],
+            ["screens reached after confirm", ", ".join(
+                f"{k} {v}" for k, v in sorted(soak.outcomes.items()))],
+            ["orders invoiced at the platform", invoiced],
+            ["still pending at the end", len(soak.rig.core.issuing.pending())],
+            ["invoices lost", lost],
+            ["invoices duplicated", duplicated],
+            ["sessions not ending on attract", sum(soak.ended_elsewhere.values())],
+            ["ERROR log records", errors.count],
+            ["first errors", " | ".join(errors.first) or "-"],
+        ])
+    finally:
+        logging.getLogger().removeHandler(errors)
+        soak.rig.close()
+        shutil.rmtree(folder, ignore_errors=True)
