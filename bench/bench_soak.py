@@ -10,7 +10,8 @@ its worker, finish. Random faults, drawn per session:
 - the platform: one "unavailable" answer, or the answer lost after the commit
   (outcome unknown; the kiosk must query, never issue twice);
 - the printer: offline or cover open during the session, cleared after;
-- a restart of the whole core on the same data folder every ~500 sessions
+- a restart of the whole core on the same data folder every 500 sessions (a third
+  of a shorter run)
   (graceful close and rebuild: SIGKILL at every point of issuing is covered by
   ``tests/reliability/``, with real subprocesses).
 
@@ -183,8 +184,9 @@ def run(r: Runner) -> None:
         every = max(total // 10, 1)
         rows: list[list[object]] = []
         base: tuple[float, int, int] | None = None
+        restart_every = min(500, max(total // 3, 2))
         for n, order in enumerate(orders, start=1):
-            if n % 500 == 0:
+            if n % restart_every == 0:
                 soak.restart()
             soak.session(order)
             if n == 10 or n % every == 0 or n == total:
