@@ -31,6 +31,8 @@ from tests.reliability.test_kill_and_race import _log_events, _order
 pytestmark = pytest.mark.e2e
 
 RED_POINTS = ["corrections.sent", "audit.recorded", "corrections.red_issued"]
+# ``kiosk pending --resolve`` (what start-up does) killed while it finishes a request
+RESOLVE_POINTS = ["issuing.sent", "platform.sandbox.issued", "audit.recorded"]
 REMOTE_POINTS = ["issuing.recorded", "issuing.sent", "audit.recorded", "issuing.issued"]
 # (whose log, event): the server killed just as the kiosk sends (the call may not have
 # arrived), and just after the server committed the invoice (the answer is lost).
@@ -67,6 +69,7 @@ def kill_at(env: KioskEnv, log: Path, point: str, proc_args: list[str],
 def env(tmp_path_factory: pytest.TempPathFactory) -> KioskEnv:
     env = KioskEnv.create(tmp_path_factory.mktemp("red"))
     orders = [_order(f"B{i}") for i in range(len(RED_POINTS))]
+    orders += [_order(f"P{i}") for i in range(len(RESOLVE_POINTS))]
     assert env.run("orders", "import", str(env.write_orders(orders))).returncode == 0
     return env
 
@@ -98,6 +101,28 @@ def test_kill_9_during_red_issue_loses_and_duplicates_nothing(env: KioskEnv, i: 
     result = json.loads(again.stdout)
     assert Path(result["pdf"]).is_file()
     assert reds_for(env, form) == [result["invoice_number"]]
+
+
+def blue_for(env: KioskEnv, order_no: str) -> list[str]:
+    with sqlite3.connect(env.data / "sandbox.db") as conn:
+        return [r[0] for r in conn.execute(
+            "SELECT invoice_number FROM invoice_orders WHERE order_no = ?", [order_no])]
+
+
+@pytest.mark.parametrize("i, point", list(enumerate(RESOLVE_POINTS)))
+def test_kill_9_during_resolve_loses_and_duplicates_nothing(env: KioskEnv, i: int,
+                                                            point: str) -> None:
+    order_no = f"P{i}"
+    log = env.data / "logs" / "kiosk.jsonl"
+    # leave the request recorded and unsent, as a power cut right after recording would
+    kill_at(env, log, "issuing.recorded", ["issue", "--order", order_no, "--buyer-name", "个人",
+                                           "--json"])
+    kill_at(env, log, point, ["pending", "--resolve"])
+    assert len(blue_for(env, order_no)) <= 1
+    env.run("pending", "--resolve")
+    again = env.run("issue", "--order", order_no, "--buyer-name", "个人", "--json")
+    assert again.returncode == 0, (again.stdout, again.stderr)
+    assert blue_for(env, order_no) == [json.loads(again.stdout)["invoice_number"]]
 
 
 # --- issuing over HTTP: the kiosk killed, the server killed ---------------------------------
