@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from drivers.printer.escpos_render import EscPosRenderer
 from drivers.printer.parse import parse_all
-from kiosk.config import ConfigError, config_from_dict
+from kiosk.config import ConfigError, config_from_dict, load_config
 from kiosk.documents.pdf import invoice_to_pdf
 from kiosk.documents.receipt import receipt_ops
 from kiosk.documents.xml import InvoiceXmlError, invoice_to_xml, parse_invoice_xml
@@ -97,6 +97,25 @@ def test_config_values_give_a_config_or_config_error(changes: list[tuple[tuple[s
         config_from_dict(data, base_dir=REPO)
     except ConfigError as err:
         assert str(err).isprintable() or "\n" not in str(err).strip()
+
+
+SHIPPED_TEXT = (REPO / "kiosk.toml").read_bytes()
+
+
+@FUZZ
+@given(st.lists(st.tuples(st.integers(0, len(SHIPPED_TEXT)), st.binary(max_size=6)), min_size=1,
+                max_size=5))
+def test_config_files_with_damaged_bytes_give_a_config_or_config_error(
+        tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[int, bytes]]) -> None:
+    data = SHIPPED_TEXT
+    for pos, piece in ops:
+        data = data[:pos] + piece + data[pos + 1:]
+    path = tmp_path_factory.mktemp("config") / "kiosk.toml"
+    path.write_bytes(data)
+    try:
+        load_config(path)
+    except ConfigError:
+        pass
 
 
 GOOD_ORDER = {"order_no": "F1", "paid_at": "2024-06-01T12:30:00+08:00",
