@@ -29,8 +29,9 @@ from kiosk.dbcheck import backup_if_due
 from kiosk.demo import seed_demo_orders, seed_demo_titles
 from kiosk.documents.renderer import DocumentRenderer
 from kiosk.flow.adapters import PrinterPort
+from kiosk.flow.issue import PLATFORM_CAUSE
 from kiosk.flow.ports import Runner, Services
-from kiosk.flow.states import Identity, IdMethod
+from kiosk.flow.states import Identity, IdMethod, Screen
 from kiosk.issuing import IssuingService
 from kiosk.mail import MailOutbox
 from kiosk.messages import Problem, ProblemError, text_for
@@ -90,14 +91,21 @@ class Core:
     def mail(self) -> MailOutbox:
         return self.core_services.mail
 
-    def pump(self, *, force: bool = False) -> dict[str, int]:
+    def pump(self, *, force: bool = False, check_platform: bool = False) -> dict[str, int]:
         """Finish what is pending (blocking; the Qt side runs it on the pool every
         :data:`PUMP_INTERVAL_S`): queued or unknown issue requests (same request id,
         queried first) and queued mail, through the same issuing service and mail outbox
         the walk-in flow uses (one request moves at a time; each thread has its own
-        connection)."""
+        connection). ``check_platform`` (the kiosk is out of service for the platform):
+        ask ``gateway.health()`` too; ``platform_back`` says it is ok again."""
         outcomes = self.issuing.resolve_pending(force=force)
         self.settled = outcomes  # pump_on hands them to the session on the UI thread
+        back = 0
+        if check_platform:
+            health = self.gateway.health()  # never raises
+            back = int(health.ok)
+            log.info("platform health while out of service", extra={
+                "event": "app.platform_health", "ok": health.ok, "message": health.message})
         report = self.mail.drain(force=force)
         storage = self.config.storage
         try:  # the daily backup (issue 15): cheap when not due, never blocks issuing
@@ -112,7 +120,8 @@ class Core:
             except Exception:  # the next pump tries again; issuing is not affected
                 log.exception("pump job failed", extra={"event": "app.pump_job_failed"})
         done = {"requests": len(outcomes), "mail_sent": len(report.sent),
-                "mail_later": len(report.retry_later), "backup": int(backup is not None)}
+                "mail_later": len(report.retry_later), "backup": int(backup is not None),
+                "platform_back": back}
         if outcomes or report.sent or report.retry_later or backup is not None:
             log.info("pending work pumped", extra={"event": "app.pumped", **done})
         return done
@@ -166,10 +175,12 @@ def build_core(
         paths = issuing.documents_for(invoice.number)
         if paths is None:
             docs = gateway.documents(invoice.number)
-            pdf, xml = docs.pdf, docs.xml
+            pdf, xml, ofd = docs.pdf, docs.xml, docs.ofd
         else:
             xml, pdf = paths[0].read_bytes(), paths[1].read_bytes()
-        entry = mail.enqueue_invoice(invoice, to, pdf=pdf, xml=xml)
+            ofd_path = paths[0].with_suffix(".ofd")  # the provider's OFD, or our marked copy
+            ofd = ofd_path.read_bytes() if ofd_path.is_file() else None
+        entry = mail.enqueue_invoice(invoice, to, pdf=pdf, xml=xml, ofd=ofd)
         report = mail.drain()
         if entry not in report.sent:
             raise MailNotSent()
@@ -237,20 +248,34 @@ def build_core(
 def pump_on(core: Core, runner: Runner, *, force: bool = False) -> None:
     """Queue one pump job unless one is still running (a slow platform must not pile up).
     What it settled goes to the session on the runner's (UI) thread: a person still on
-    the queued screen sees the result (``force``: retry queued requests not yet due)."""
+    the queued screen sees the result (``force``: retry queued requests not yet due).
+
+    While the kiosk is out of service because the platform cannot issue until the
+    operator acts (``out_of_service_cause == "platform"``), the job also asks the
+    gateway's health; when it is ok the kiosk is back in service (on the UI thread,
+    only if nothing else put it out of service meanwhile)."""
     if core.pumping:
         return
     core.pumping = True
+    session = core.session
+    check = session.screen is Screen.OUT_OF_SERVICE and \
+        session.out_of_service_cause == PLATFORM_CAUSE
 
-    def done(_result: object, error: BaseException | None) -> None:
+    def done(result: object, error: BaseException | None) -> None:
         core.pumping = False
         if error is not None:
             log.error("pump failed", exc_info=error, extra={"event": "app.pump_error"})
         settled, core.settled = core.settled, []
         if settled:  # a person may be waiting on the queued screen for one of them
-            core.session.settled(settled)
+            session.settled(settled)
+        back = isinstance(result, dict) and bool(result.get("platform_back"))
+        if back and session.screen is Screen.OUT_OF_SERVICE and \
+                session.out_of_service_cause == PLATFORM_CAUSE:
+            log.info("the platform can issue again: back in service", extra={
+                "event": "app.platform_back"})
+            session.back_in_service()
 
-    runner.submit("pump", lambda: core.pump(force=force), done)
+    runner.submit("pump", lambda: core.pump(force=force, check_platform=check), done)
 
 
 def warm_up_imports() -> None:

@@ -113,6 +113,9 @@ class NuonuoConfig:
     extension_number: str = ""  # 分机号, "" = the default one
     poll_seconds: float = field(default=2.0, metadata=_range(0, 60))
     timeout_s: float = field(default=10.0, metadata=_range(0.1, 300))
+    # After the clerk's bureau session lapsed (out of service), seconds before the kiosk
+    # tries issuing again: Nuonuo has no call that says the session is back.
+    session_recheck_s: float = field(default=300.0, metadata=_range(10, 86400))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,10 @@ The rules, in the order :meth:`IssuingService.issue` applies them:
      queued -> ``issued``;
    - ``PlatformTimeout`` (or any answer that does not say what happened): mark
      UNKNOWN and query the request once at once -> ``issued`` or ``unknown``;
+   - ``OperatorActionNeeded`` (nothing issued; the clerk's bureau session lapsed) ->
+     ``out_of_service``: a walk-in's request is withdrawn (REJECTED with the reason,
+     so nothing is issued behind the person's back and the next attempt starts
+     afresh); a request queued earlier stays queued;
    - ``PlatformUnavailable`` (certainly did not arrive): back to PENDING with a
      back-off -> ``queued``;
    - ``PlatformRejected`` / ``QuotaExceeded``: REJECTED with the coded errors;
@@ -54,11 +58,13 @@ from typing import TYPE_CHECKING
 from kiosk import outcomes
 from kiosk.corrections import CorrectionsService
 from kiosk.documents.renderer import DocumentRenderer
+from kiosk.messages import Text
 from kiosk.model import Invoice, InvoiceRequest, RequestStatus
 from kiosk.outbox import Outbox, OutboxEntry, StoredInvoice
 from kiosk.outcomes import IssueOutcome, IssueStatus, describe
 from kiosk.platform.gateway import (
     IssuingGateway,
+    OperatorActionNeeded,
     OrderAlreadyInvoiced,
     PlatformError,
     PlatformRejected,
@@ -172,7 +178,7 @@ class IssuingService:
                     continue
                 outcome = self._resolve(entry, send_queued=True)
                 done.append(outcome)
-                if outcome.status is IssueStatus.QUEUED:
+                if outcome.status in (IssueStatus.QUEUED, IssueStatus.OUT_OF_SERVICE):
                     break  # the platform is down: the rest would only fail the same way
             done += self.corrections.resolve_pending()
             self.recorder.finish_all()
@@ -252,7 +258,7 @@ class IssuingService:
                      extra={"event": "issuing.resend", "request_id": rid})
             if latest is not None and latest != entry.request:
                 self.outbox.update_request(latest, self.clock())
-            return self._send(latest or entry.request)
+            return self._send(latest or entry.request, walk_in=latest is not None)
         if entry.status is RequestStatus.PENDING:
             if not send_queued:
                 return outcomes.queued(rid)
@@ -264,15 +270,17 @@ class IssuingService:
                         return self._invoiced_elsewhere(entry.request, existing)
             except PlatformError as err:
                 return self._mark_queued(rid, err)
-            return self._send(entry.request)
+            return self._send(entry.request, walk_in=latest is not None)
         raise AssertionError(f"cannot resolve a request in status {entry.status}")
 
-    def _send(self, request: InvoiceRequest) -> IssueOutcome:
+    def _send(self, request: InvoiceRequest, *, walk_in: bool = False) -> IssueOutcome:
         rid = request.request_id
         self.outbox.set_status(rid, RequestStatus.SENT, self.clock(), attempt=True)
         log.info("issue request sent", extra={"event": "issuing.sent", "request_id": rid})
         try:
             invoice = self.gateway.issue(request)
+        except OperatorActionNeeded as err:
+            return self._out_of_service(rid, err, walk_in=walk_in)
         except PlatformUnavailable as err:
             return self._mark_queued(rid, err)
         except PlatformTimeout as err:
@@ -360,6 +368,19 @@ class IssuingService:
         self.outbox.set_status(rid, RequestStatus.UNKNOWN, self.clock(), error=str(err))
         log.warning("issue outcome unknown", extra={
             "event": "issuing.unknown", "request_id": rid, "error": str(err)[:200]})
+
+    def _out_of_service(self, rid: str, err: PlatformError, *, walk_in: bool) -> IssueOutcome:
+        """Nothing was issued and nothing can be until the operator acts."""
+        reason = Text(err.message_zh, err.message_en)
+        log.error("the platform cannot issue until the operator acts: out of service", extra={
+            "event": "issuing.out_of_service", "request_id": rid, "code": err.code,
+            "error": err.message_en[:200]})
+        if walk_in:  # the person is told and leaves: nothing may be issued behind their back
+            self.outbox.set_status(rid, RequestStatus.REJECTED, self.clock(), error=str(err),
+                                   errors=[Rejection(err.code, err.message_zh, err.message_en)])
+        else:  # queued earlier (the person holds a claim slip): it stays queued
+            self._mark_queued(rid, err)
+        return outcomes.out_of_service(rid, reason)
 
     def _mark_queued(self, rid: str, err: BaseException) -> IssueOutcome:
         entry = self.outbox.get(rid)

@@ -29,6 +29,9 @@ class IssueStatus(StrEnum):
     QUEUED = "queued"
     UNKNOWN = "unknown"
     REJECTED = "rejected"
+    # Nothing issued, and nothing can be until the operator acts (the clerk's bureau
+    # session lapsed): the kiosk goes out of service (暂停服务) until health() is ok.
+    OUT_OF_SERVICE = "out_of_service"
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,13 @@ def queued(rid: str) -> IssueOutcome:
 
 def unknown(rid: str) -> IssueOutcome:
     return _outcome(IssueStatus.UNKNOWN, rid, Problem.of("issuing.unknown"))
+
+
+def out_of_service(rid: str, reason: Text) -> IssueOutcome:
+    """The platform cannot issue until the operator acts: say so, then the platform's reason
+    (for the technician), e.g. the clerk's e-tax-bureau login lapsed."""
+    return _outcome(IssueStatus.OUT_OF_SERVICE, rid, Problem.of("issuing.out_of_service"),
+                    reason)
 
 
 def blocked(rid: str, other_request_id: str) -> IssueOutcome:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from kiosk.documents.renderer import DocumentRenderer, InlineRenderer
 from kiosk.model import Colour, Invoice, InvoiceRequest, RequestStatus
 from kiosk.outbox import Outbox, StoredInvoice
-from kiosk.platform.gateway import IssuingGateway
+from kiosk.platform.gateway import InvoiceDocuments, IssuingGateway
 
 if TYPE_CHECKING:
     from kiosk.audit import AuditTrail
@@ -175,14 +175,17 @@ class InvoiceRecorder:
             return None, None
         xml_path, pdf_path = self.documents_dir / f"{invoice.number}.xml", \
             self.documents_dir / f"{invoice.number}.pdf"
-        docs: tuple[bytes, bytes] | None = None
+        ofd_path = xml_path.with_suffix(".ofd")
+        docs: InvoiceDocuments | None = None
         if not (stored.xml_path and xml_path.is_file() and pdf_path.is_file()):
             docs = self._documents(invoice)
             if docs is None:
                 return None, None
             try:
-                write_atomic(xml_path, docs[0])
-                write_atomic(pdf_path, docs[1])
+                if docs.ofd:  # the provider's official OFD takes the place of our copy
+                    write_atomic(ofd_path, docs.ofd)
+                write_atomic(xml_path, docs.xml)
+                write_atomic(pdf_path, docs.pdf)
             except OSError as err:  # the invoice stands; resolve_pending writes them later
                 log.error("could not write the invoice documents", extra={
                     "event": "issuing.documents_unwritten", "number": invoice.number,
@@ -193,8 +196,12 @@ class InvoiceRecorder:
             request = self._request_of(invoice)
             to = request.buyer.email if request is not None else invoice.buyer.email
             if to:
-                xml, pdf = docs or (xml_path.read_bytes(), pdf_path.read_bytes())
-                ofd = _ofd_copy(self.renderer, invoice, xml_path.with_suffix(".ofd"))  # issue 14 item 6
+                xml, pdf = (docs.xml, docs.pdf) if docs else (xml_path.read_bytes(),
+                                                              pdf_path.read_bytes())
+                # The provider's OFD (written above) when it gave one, else our marked copy
+                # (issue 14 item 6).
+                ofd = docs.ofd if docs and docs.ofd else _ofd_copy(self.renderer, invoice,
+                                                                   ofd_path)
                 try:
                     self.mailer.enqueue_invoice(invoice, to, pdf=pdf, xml=xml, ofd=ofd)
                     self.outbox.set_mail_state(invoice.number, "queued")
@@ -229,8 +236,9 @@ class InvoiceRecorder:
         assert found is not None, number
         return found
 
-    def _documents(self, invoice: Invoice) -> tuple[bytes, bytes] | None:
-        """(xml, pdf): the platform's official copy, or None while it cannot be fetched.
+    def _documents(self, invoice: Invoice) -> InvoiceDocuments | None:
+        """The platform's official files (XML, PDF, and its OFD when it supplies one), or
+        None while they cannot be fetched.
 
         Never a local substitute: what the kiosk renders itself is unsigned, so it is
         neither stored nor e-mailed as the invoice. The receipt (QR to the platform's
@@ -244,7 +252,7 @@ class InvoiceRecorder:
                 "event": "issuing.documents_pending", "number": invoice.number,
                 "error": str(err)})
             return None
-        return docs.xml, docs.pdf
+        return docs
 
     def _request_of(self, invoice: Invoice) -> InvoiceRequest | None:
         entry = self.outbox.get(invoice.request_id) if invoice.request_id else None

@@ -169,8 +169,13 @@ class Session:
     def camera_off(self) -> None:
         self.devices.camera_off()
 
-    def out_of_service(self, reason: Text) -> None:
-        self.devices.out_of_service(reason)
+    @property
+    def out_of_service_cause(self) -> str:
+        """"platform" when issuing stopped for the operator (lifted by the pump), else ""."""
+        return self.core.out_of_service_cause
+
+    def out_of_service(self, reason: Text, cause: str = "") -> None:
+        self.devices.out_of_service(reason, cause)
 
     def back_in_service(self) -> None:
         self.devices.back_in_service()

@@ -53,6 +53,9 @@ class FlowCore:
         self.out_of_service_reason: Text | None = None
         self.announcements: tuple[Text, ...] = ()  # the back office's, for the attract screen
         self.lang = "zh"  # the language on screen ("zh" or "en"): what gets printed for a person
+        # Who put the kiosk out of service: "platform" (the pump lifts it when the platform's
+        # health is ok again) or "" (a device, the configuration: lifted by whoever set it).
+        self.out_of_service_cause = ""
         self._listeners: list[Callable[[], None]] = []
         self._intents: list[Intent] = []
 

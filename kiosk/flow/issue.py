@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from kiosk.flow.checks import request_problems
 from kiosk.flow.core import FlowCore, intent, log
 from kiosk.flow.ports import IssuePorts, Runner
-from kiosk.flow.states import Screen
+from kiosk.flow.states import Screen, SessionData
 from kiosk.flow.transitions import Intent
 from kiosk.flow.words import say, text_of
 from kiosk.issuing import IssueOutcome, IssueStatus
@@ -26,7 +26,11 @@ AFTER_ISSUE: dict[IssueStatus, Screen] = {
     IssueStatus.QUEUED: Screen.PLATFORM_QUEUED,
     IssueStatus.REJECTED: Screen.REJECTED,
     IssueStatus.UNKNOWN: Screen.RESULT_UNKNOWN,
+    IssueStatus.OUT_OF_SERVICE: Screen.OUT_OF_SERVICE,
 }
+# ``out_of_service_cause`` when issuing stopped until the operator acts (app.core's pump
+# brings the kiosk back when the platform's health() is ok again).
+PLATFORM_CAUSE = "platform"
 
 
 class IssueStep:
@@ -136,6 +140,13 @@ class IssueStep:
             status = IssueStatus.UNKNOWN
         if status in (IssueStatus.ISSUED, IssueStatus.ALREADY_INVOICED):
             data.invoice = invoice
+        if status is IssueStatus.OUT_OF_SERVICE:  # the walk-in is told; the person's data goes
+            # for the walk-in, then the platform's reason for the technician
+            core.out_of_service_reason = Text(outcome.message_zh, outcome.message_en)
+            core.out_of_service_cause = PLATFORM_CAUSE
+            core.data = SessionData()
+            core.go(Screen.OUT_OF_SERVICE, status=status.value)
+            return
         fields = {"invoice": invoice.number} if status is IssueStatus.ISSUED and invoice else {}
         core.go(AFTER_ISSUE[status], status=status.value, **fields)
         if status is IssueStatus.ISSUED and invoice is not None:

@@ -104,13 +104,15 @@ class DevicesStep:
         core.go(Screen.CAMERA_UNAVAILABLE)
 
     @intent(Intent.OUT_OF_SERVICE)
-    def out_of_service(self, reason: Text) -> None:
+    def out_of_service(self, reason: Text, cause: str = "") -> None:
         self.core.out_of_service_reason = reason
+        self.core.out_of_service_cause = cause
         self.core.data = SessionData()
         self.core.go(Screen.OUT_OF_SERVICE)
 
     @intent(Intent.BACK_IN_SERVICE)
     def back_in_service(self) -> None:
         self.core.out_of_service_reason = None
+        self.core.out_of_service_cause = ""
         self.core.screen = Screen.ATTRACT  # as before: logged as attract -> attract
         self.core.go(Screen.ATTRACT)

@@ -147,6 +147,8 @@ RULES: tuple[Rule, ...] = (
     _rule(Intent.RETRY, {S.RESULT_UNKNOWN, S.PLATFORM_QUEUED}, {S.ISSUING},
           "the SAME request id"),
     _rule(Intent.ISSUED, {S.ISSUING}, ISSUE_RESULTS, "a late result after a wipe is dropped"),
+    _rule(Intent.ISSUED, {S.ISSUING}, {S.OUT_OF_SERVICE},
+          "nothing issued until the operator acts (the clerk's bureau login lapsed)"),
     _rule(Intent.PRINT, WITH_INVOICE, {S.PRINTER_PROBLEM}, "no printer configured"),
     _rule(Intent.PRINTED, WITH_INVOICE, {S.PRINTER_PROBLEM, S.RESULT},
           "a failed print; a reprint that worked"),

@@ -51,7 +51,8 @@ def build_nuonuo(config: Config) -> NuonuoGateway:
                           TokenStore(config.data_path, nn.app_key), timeout_s=nn.timeout_s)
     return NuonuoGateway(client, seller_from_config(config.seller), config.data_path,
                          clerk=nn.clerk or config.seller.drawer,
-                         extension_number=nn.extension_number, poll_seconds=nn.poll_seconds)
+                         extension_number=nn.extension_number, poll_seconds=nn.poll_seconds,
+                         session_recheck_s=nn.session_recheck_s)
 
 
 def build_gateway(config: Config, *, renderer: DocumentRenderer | None = None) -> IssuingGateway:

@@ -41,6 +41,7 @@ __all__ = [
     "PlatformError",
     "PlatformRejected",
     "PlatformUnavailable",
+    "OperatorActionNeeded",
     "PlatformTimeout",
     "OrderAlreadyInvoiced",
     "QuotaExceeded",
@@ -55,11 +56,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class InvoiceDocuments:
-    """The deliverables of one issued invoice: the legal XML and its PDF layout."""
+    """The deliverables of one issued invoice: the legal XML and its PDF layout, and the
+    provider's official OFD when it supplies one (Nuonuo, Baiwang; None for the sandbox)."""
 
     number: str
     pdf: bytes
     xml: bytes
+    ofd: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,19 @@ class PlatformUnavailable(PlatformError):
     default_en = "The issuing platform cannot be reached; try again later"
 
 
+class OperatorActionNeeded(PlatformUnavailable):
+    """Nothing was issued, and nothing will be until the operator acts: the clerk's 数电
+    session (e-tax-bureau login or face verification) lapsed at the provider.
+
+    The kiosk goes out of service ("暂停服务") instead of failing walk-in after walk-in,
+    and resumes when :meth:`IssuingGateway.health` is ok again.
+    """
+
+    default_code = "OPERATOR_ACTION_NEEDED"
+    default_zh = "暂停服务：开票员需重新登录电子税务局并完成认证"
+    default_en = "Out of service: the clerk must sign in to the e-tax bureau and verify again"
+
+
 class PlatformTimeout(PlatformError):
     """Sent, no answer: the outcome is UNKNOWN. Query the request before any retry."""
 
@@ -290,6 +306,7 @@ _ERROR_TYPES: dict[str, type[PlatformError]] = {
         PlatformError,
         PlatformRejected,
         PlatformUnavailable,
+        OperatorActionNeeded,
         PlatformTimeout,
         OrderAlreadyInvoiced,
         QuotaExceeded,

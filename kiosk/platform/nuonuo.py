@@ -97,8 +97,10 @@ class NuonuoGateway:
     def __init__(self, client: NuonuoClient, seller: Seller, data_folder: Path, *,
                  clerk: str = "", extension_number: str = "", poll_seconds: float = 2.0,
                  max_polls: int = 30, retries: int = 2,
+                 session_recheck_s: float = 300.0,
                  sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], dt.datetime] | None = None) -> None:
+                 clock: Callable[[], dt.datetime] | None = None,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
         self.client = client
         self.seller = seller
         self.folder = Path(data_folder)
@@ -112,6 +114,11 @@ class NuonuoGateway:
         self.sleep = sleep
         self._clock = clock or (lambda: dt.datetime.now(PLATFORM_TZ))
         self.last_problem: PlatformError | None = None  # what health() reports
+        # No public Nuonuo call tells whether the clerk's bureau session is back (docs/nuonuo.md
+        # section 6): health() reports the lapse for this long, then lets the next issue tell.
+        self.session_recheck_s = session_recheck_s
+        self._monotonic = monotonic
+        self._lapsed_at = 0.0
         self.red = NuonuoRedDesk(self)
 
     def __repr__(self) -> str:
@@ -216,7 +223,7 @@ class NuonuoGateway:
         if is_operator_session_lapsed(answer.describe):
             err = problem_error(OperatorSessionLapsed, "platform.nuonuo.operator_session",
                                 describe=answer.describe)
-            self.last_problem = err
+            self._lapsed(err)
             log.error("the clerk's bureau session lapsed: issuing stops", extra={
                 "event": "platform.nuonuo.operator_session", "provider_code": answer.code})
             raise err
@@ -269,12 +276,16 @@ class NuonuoGateway:
         if is_operator_session_lapsed(cause):
             err = problem_error(OperatorSessionLapsed, "platform.nuonuo.operator_session",
                                 describe=cause)
-            self.last_problem = err
+            self._lapsed(err)
             return err
         words = problem_error(PlatformError, "platform.nuonuo.failed", status=status,
                               describe=cause)
         return PlatformRejected([Rejection(f"NUONUO_STATUS_{status}", words.message_zh,
                                            words.message_en)])
+
+    def _lapsed(self, err: PlatformError) -> None:
+        self.last_problem = err
+        self._lapsed_at = self._monotonic()
 
     def _reinvoice(self, entry: Entry) -> None:
         try:
@@ -415,7 +426,8 @@ class NuonuoGateway:
 
     def documents(self, number: str) -> InvoiceDocuments:
         files = self.official_files(number)
-        return InvoiceDocuments(number, pdf=files["pdf"].read_bytes(), xml=files["xml"].read_bytes())
+        return InvoiceDocuments(number, pdf=files["pdf"].read_bytes(), xml=files["xml"].read_bytes(),
+                                ofd=files["ofd"].read_bytes())
 
     # --- health ---------------------------------------------------------------------
     def health(self) -> PlatformHealth:
@@ -431,6 +443,12 @@ class NuonuoGateway:
         if answer.code not in (ACCEPTED, NOT_FOUND_YET):
             return PlatformHealth(False, ms, f"Nuonuo answered {answer.code} {answer.describe}",
                                   None, checked)
-        if self.last_problem is not None:
-            return PlatformHealth(False, ms, self.last_problem.message_en, None, checked)
+        problem = self.last_problem
+        if isinstance(problem, OperatorSessionLapsed) and \
+                self._monotonic() - self._lapsed_at >= self.session_recheck_s:
+            log.info("the clerk may have signed in again: issuing is tried again", extra={
+                "event": "platform.nuonuo.operator_session_recheck"})
+            self.last_problem = problem = None
+        if problem is not None:
+            return PlatformHealth(False, ms, problem.message_en, None, checked)
         return PlatformHealth(True, ms, "Nuonuo reachable, credentials accepted", None, checked)

@@ -12,7 +12,7 @@ what each is assumed to mean.
 from __future__ import annotations
 
 from kiosk.messages import Problem, text_for
-from kiosk.platform.gateway import PlatformError, PlatformUnavailable
+from kiosk.platform.gateway import OperatorActionNeeded, PlatformError, PlatformUnavailable
 
 ACCEPTED = "E0000"  # accepted (a billing request is accepted, NOT yet issued)
 ALREADY_SUBMITTED = "E9106"  # this orderNo was accepted before: query it
@@ -43,7 +43,7 @@ class NuonuoAuthError(PlatformUnavailable):
     """The provider refused our credentials or token: nothing was issued; the operator must act."""
 
 
-class OperatorSessionLapsed(PlatformUnavailable):
+class OperatorSessionLapsed(OperatorActionNeeded):
     """The clerk's 数电 session (bureau login or face verification) lapsed: stop issuing."""
 
 
