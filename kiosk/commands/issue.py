@@ -21,8 +21,9 @@ run that completes the issue reports ``issued``; every later run reports
 finished by the next one: it asks the platform first, and re-sends under the
 same request id only if the platform never saw it).
 
-Exit codes: 0 the invoice exists (issued / already_invoiced); 1 refused or
-failed, with ONE line on stderr; 2 usage or configuration error; 3 accepted
+Exit codes: 0 the invoice exists (issued / already_invoiced) with its documents
+(with a provider that delivers official files: once they are downloaded); 1 refused
+or failed, or issued but the official files are still pending, with ONE line on stderr; 2 usage or configuration error; 3 accepted
 but not issued yet (queued while the platform is down, or outcome unknown):
 the JSON says so and the kiosk finishes it later (``resolve_pending``).
 Nothing is left half-written: documents and the receipt file are written to a
@@ -32,6 +33,7 @@ temp file and renamed.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 from pathlib import Path
@@ -166,18 +168,21 @@ def _setup_logging(config: Any) -> None:
 
 def _official_files(service: IssuingService, outcome: IssueOutcome) -> dict[str, Any]:
     """``{"official": {"pdf", "ofd", "xml"}}``: the provider's own files, where the gateway
-    keeps them (Nuonuo); nothing for a gateway without official files, or if they are not
-    downloadable yet (they are fetched again on the next run)."""
+    keeps them (Nuonuo); nothing for a gateway without official files. Not downloadable
+    yet: CommandError (exit 1): the invoice stands, and the same command run again
+    fetches them (it reports ``already_invoiced`` with the files, exit 0)."""
     official = getattr(service.gateway, "official_files", None)
     if not callable(official) or outcome.invoice is None:
         return {}
+    number = outcome.invoice.number
     try:
-        files = official(outcome.invoice.number)
+        files = official(number)
     except Exception as err:  # the invoice stands; the files come later
         log.warning("official documents not downloaded yet", extra={
-            "event": "issuing.official_pending", "number": outcome.invoice.number,
-            "error": str(err)})
-        return {"official": None}
+            "event": "issuing.official_pending", "number": number, "error": str(err)})
+        raise CommandError(f"invoice {number} is issued, but the platform's official "
+                           "PDF/OFD/XML are not downloaded yet; run the same command again "
+                           "to fetch them") from None
     return {"official": {kind: str(path) for kind, path in files.items()}}
 
 
@@ -195,6 +200,11 @@ def issue_cmd(args: argparse.Namespace, ctx: Any) -> int:
         outcome = service.issue(request)
         result = describe(outcome)
         code = _exit_code(outcome)
+        if code == 0 and outcome.invoice and not (outcome.xml_path and outcome.pdf_path):
+            with service.recorder.busy:  # an earlier run could not fetch them: try now
+                xml, pdf = service.recorder.finish(outcome.invoice)
+            outcome = dataclasses.replace(outcome, xml_path=xml, pdf_path=pdf)
+            result = describe(outcome)
         if code == 0:
             result.update(_official_files(service, outcome))
         if code == 0 and not (outcome.xml_path and outcome.pdf_path):

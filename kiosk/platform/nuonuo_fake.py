@@ -30,7 +30,7 @@ Faults a test scripts: :meth:`FakeNuonuo.script` (statuses of the next
 order, e.g. ``["22"]``, ``["24", "2"]``), :meth:`FakeNuonuo.answer_next`
 (a code such as ``E9613``/``E9999``, processed or not), :meth:`FakeNuonuo.lose_next`
 (process, then drop the connection), :meth:`FakeNuonuo.delay_next` (answer
-late), :meth:`FakeNuonuo.lapse_operator_session`. Sandbox faults still apply
+late), :meth:`FakeNuonuo.lapse_operator_session`, :meth:`FakeNuonuo.hold_documents`. Sandbox faults still apply
 (``PlatformUnavailable`` answers HTTP 503, a lost sandbox answer drops the
 connection).
 
@@ -143,6 +143,7 @@ class FakeNuonuo(ThreadingHTTPServer):
         self._reinvoices: Counter[str] = Counter()
         self._bills: dict[str, str] = {}  # billId -> form number
         self._lapsed = False
+        self._documents_held = False
         self._stopping = threading.Event()
         self.delaying = threading.Event()  # set while a delayed answer is held back
         self._thread: threading.Thread | None = None
@@ -455,7 +456,15 @@ class FakeNuonuo(ThreadingHTTPServer):
             self._orders[order_no] = entry
         return "E0000", "", {"invoiceSerialNum": entry.serial_no}
 
+    def hold_documents(self, held: bool = True) -> None:
+        """While held, the PDF/OFD/XML downloads answer 404 (not ready at the provider yet)."""
+        with self._lock:
+            self._documents_held = held
+
     def documents(self, token: str, kind: str) -> bytes | None:
+        with self._lock:
+            if self._documents_held:
+                return None
         found = self.platform.by_token(token)
         if found is None:
             return None

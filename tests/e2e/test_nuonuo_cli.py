@@ -78,6 +78,30 @@ def test_issue_through_nuonuo_returns_the_official_files_and_is_exactly_once(
     assert len(fake.state.token_calls) == 1  # two processes, one shared token
 
 
+def test_issue_exits_1_while_the_official_files_are_pending_and_0_once_delivered(
+        tmp_path: Path, fake: FakeNuonuo) -> None:
+    env = KioskEnv.create(tmp_path / "kiosk",
+                          nuonuo_toml(tmp_path / "kiosk", fake.gateway_url, fake.token_url))
+    assert env.run("orders", "import", str(env.write_orders([ORDER]))).returncode == 0
+    fake.hold_documents()
+    pending = env.run("issue", "--order", "2024060100017", "--buyer-name", "个人", "--json")
+    assert pending.returncode == 1, (pending.stdout, pending.stderr)
+    [line] = pending.stderr.strip().splitlines()  # one line
+    [number] = [inv.number for inv in fake.platform.list_invoices(fake.platform.now().date())]
+    assert number in line and "official PDF/OFD/XML are not downloaded yet" in line
+    assert "run the same command again" in line
+    fake.hold_documents(False)
+    done = env.run("issue", "--order", "2024060100017", "--buyer-name", "个人", "--json")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["invoice_number"] == number and data["status"] == "already_invoiced"
+    official = data["official"]
+    assert Path(official["ofd"]).read_bytes().startswith(b"PK")
+    assert Path(data["pdf"]).read_bytes() == Path(official["pdf"]).read_bytes()
+    assert Path(data["ofd"]).read_bytes() == Path(official["ofd"]).read_bytes()  # not our copy
+    assert [c for c in fake.billing_codes() if c != "E9106"] == ["E0000"]
+
+
 def test_lost_answer_then_rerun_resubmits_the_same_order_no(tmp_path: Path,
                                                             fake: FakeNuonuo) -> None:
     env = KioskEnv.create(tmp_path / "kiosk",
