@@ -119,13 +119,34 @@ class NuonuoConfig:
 
 
 @dataclass(frozen=True)
+class BaiwangConfig:
+    """The Baiwang open platform (百望云): see docs/baiwang.md."""
+
+    base_url: str = field(default="https://openapi.baiwang.com",
+                          metadata={"pattern": r"^https?://[^\s?#]+$"})
+    app_key: str = ""
+    # Files holding only the appSecret / the API user's password (mode 0600), relative to the
+    # config file's folder.
+    app_secret_file: str = field(default="", metadata={"secret_file": True})
+    username: str = ""  # the API user Baiwang created for this seller
+    password_file: str = field(default="", metadata={"secret_file": True})
+    salt: str = ""  # the user's salt from the Baiwang console (hashed with the password)
+    tax_number: str = ""  # taxNo the app is authorised for; "" = seller.tax_id
+    drawer: str = ""  # 开票人; "" = seller.drawer
+    timeout_s: float = field(default=10.0, metadata=_range(0.1, 300))
+    session_recheck_s: float = field(default=300.0, metadata=_range(10, 86400))
+
+
+@dataclass(frozen=True)
 class PlatformConfig:
-    backend: str = field(default="sandbox", metadata=_choice("sandbox", "remote", "nuonuo"))
+    backend: str = field(default="sandbox",
+                         metadata=_choice("sandbox", "remote", "nuonuo", "baiwang"))
     # Base URL a phone uses to fetch an issued invoice's PDF/XML (the QR codes carry it).
     download_base_url: str = "http://127.0.0.1:8470"
     sandbox: SandboxConfig = field(default_factory=SandboxConfig)
     remote: RemoteConfig = field(default_factory=RemoteConfig)
     nuonuo: NuonuoConfig = field(default_factory=NuonuoConfig)
+    baiwang: BaiwangConfig = field(default_factory=BaiwangConfig)
 
 
 @dataclass(frozen=True)
@@ -495,23 +516,34 @@ def secret_file_problems(config: Config) -> list[str]:
         if not nn.app_secret_file:
             problems.append(f"{config.source}: backend \"nuonuo\" needs "
                             "platform.nuonuo.app_secret_file")
-    if nn.app_secret_file:
-        path = secret_file_path(config, nn.app_secret_file)
-        try:
-            mode = path.stat().st_mode
-        except OSError as err:
-            problems.append(f"{config.source}: platform.nuonuo.app_secret_file {path}: "
-                            f"{err.strerror}")
-        else:
-            if mode & 0o077:
-                problems.append(f"{config.source}: platform.nuonuo.app_secret_file {path} is "
-                                f"readable by others (mode {mode & 0o777:o}); run: chmod 600 {path}")
-            else:
-                try:
-                    read_secret_file(config, nn.app_secret_file)
-                except ConfigError as err:
-                    problems.append(str(err))
+    bw = config.platform.baiwang
+    if config.platform.backend == "baiwang":
+        for key in ("app_key", "app_secret_file", "username", "password_file"):
+            if not getattr(bw, key):
+                problems.append(f"{config.source}: backend \"baiwang\" needs "
+                                f"platform.baiwang.{key}")
+    for key, name in (("platform.nuonuo.app_secret_file", nn.app_secret_file),
+                      ("platform.baiwang.app_secret_file", bw.app_secret_file),
+                      ("platform.baiwang.password_file", bw.password_file)):
+        if name:
+            problems += _secret_file_problems(config, key, name)
     return problems
+
+
+def _secret_file_problems(config: Config, key: str, name: str) -> list[str]:
+    path = secret_file_path(config, name)
+    try:
+        mode = path.stat().st_mode
+    except OSError as err:
+        return [f"{config.source}: {key} {path}: {err.strerror}"]
+    if mode & 0o077:
+        return [f"{config.source}: {key} {path} is readable by others (mode {mode & 0o777:o}); "
+                f"run: chmod 600 {path}"]
+    try:
+        read_secret_file(config, name)
+    except ConfigError as err:
+        return [str(err)]
+    return []
 
 
 # --- the admin PIN -----------------------------------------------------------

@@ -108,6 +108,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "platform.nuonuo.bad_answer": (
         "诺诺平台的应答无法识别（{describe}）",
         "Nuonuo's answer could not be read ({describe})"),
+    "platform.baiwang.token_refused": (
+        "百望云未发放访问令牌（{provider_code}：{describe}）：请核对 app_key、密钥、用户名、密码与盐值",
+        "Baiwang issued no access token ({provider_code}: {describe}): check app_key, the "
+        "secret, the user name, the password and the salt"),
+    "platform.baiwang.auth_refused": (
+        "百望云拒绝了本应用的请求（{provider_code}：{describe}）：密钥文件与 app_key 不符、令牌无效或本机时钟不准",
+        "Baiwang refused the request ({provider_code}: {describe}): the secret does not match "
+        "app_key, the token is invalid or this machine's clock is wrong"),
+    "platform.baiwang.operator_session": (
+        "暂停服务：开票员的电子税务局登录或人脸认证已失效（{describe}）。请开票员在百望云/电子税务局完成登录认证后恢复",
+        "Out of service: the clerk's e-tax-bureau login or face verification has lapsed "
+        "({describe}). The clerk must sign in to Baiwang / the bureau and verify, then issuing "
+        "resumes"),
+    "platform.baiwang.refused": (
+        "百望云拒绝开票（{provider_code}：{describe}）",
+        "Baiwang refused the invoice ({provider_code}: {describe})"),
+    "platform.baiwang.unknown": (
+        "百望云未给出明确结果（{provider_code}：{describe}），流水号保留，稍后查询",
+        "Baiwang gave no definite answer ({provider_code}: {describe}); the serial number is "
+        "kept and queried later"),
+    "platform.baiwang.bad_answer": (
+        "百望云的应答无法识别（{describe}）",
+        "Baiwang's answer could not be read ({describe})"),
+    "platform.baiwang.no_documents": (
+        "百望云尚未提供发票{number}的版式文件",
+        "Baiwang has not provided the documents of invoice {number} yet"),
+    "platform.baiwang.not_built": (
+        "本终端的百望云接入未实现此功能（{what}），请在百望云平台办理",
+        "The kiosk's Baiwang adapter does not do this ({what}); use the Baiwang platform"),
     "platform.nuonuo.red_action_elsewhere": (
         "红字确认单的确认、拒绝由对方在电子税务局办理，撤销请在诺税通中办理",
         "A red-letter form is confirmed or rejected by the other party in the e-tax bureau, "

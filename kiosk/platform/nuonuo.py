@@ -31,20 +31,16 @@ done by the counterparty in the e-tax bureau or in 诺税通 (a coded PlatformEr
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import http.client
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from kiosk.model import Invoice, InvoiceLine, InvoiceRequest, RedLetterForm, RedReason, Seller
+from kiosk.platform import provider_files
 from kiosk.platform.gateway import (
     InvoiceDocuments,
     NotFound,
@@ -88,7 +84,7 @@ BILLING = "nuonuo.OpeMplatform.requestBillingNew"
 QUERY = "nuonuo.OpeMplatform.queryInvoiceResult"
 REINVOICE = "nuonuo.OpeMplatform.reInvoice"
 MAX_REQUEST_ID = 64
-DOC_KINDS = ("pdf", "ofd", "xml")
+DOC_KINDS = provider_files.DOC_KINDS
 
 
 class NuonuoGateway:
@@ -373,39 +369,10 @@ class NuonuoGateway:
 
     # --- documents ------------------------------------------------------------------
     def _download(self, url: str) -> bytes:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise PlatformUnavailable(message_en=f"not a download URL: {url!r}")
-        cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        conn = cls(parts.hostname, parts.port, timeout=self.client.timeout_s)
-        path = parts.path + (f"?{parts.query}" if parts.query else "")
-        try:
-            conn.request("GET", path or "/")
-            resp = conn.getresponse()
-            body = resp.read()
-        except (OSError, http.client.HTTPException) as err:
-            raise PlatformUnavailable("无法下载诺诺发票文件", f"cannot download {parts.path} ({err})"
-                                      ) from None
-        finally:
-            conn.close()
-        if resp.status != 200 or not body:
-            raise PlatformUnavailable("无法下载诺诺发票文件",
-                                      f"download answered HTTP {resp.status}")
-        return body
+        return provider_files.download(url, self.client.timeout_s)
 
     def _store(self, path: Path, data: bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".dl-", dir=path.parent)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        provider_files.store(path, data)
 
     def official_files(self, number: str) -> dict[str, Path]:
         """The provider's PDF, OFD and XML of ``number``, downloaded once into the data folder."""

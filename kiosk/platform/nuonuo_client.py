@@ -71,6 +71,33 @@ def _split(url: str) -> tuple[bool, str, int, str]:
     return https, parts.hostname, parts.port or (443 if https else 80), parts.path or "/"
 
 
+def post(target: tuple[bool, str, int, str], path: str, body: bytes, headers: dict[str, str],
+         timeout_s: float, name_zh: str, name_en: str) -> tuple[int, bytes]:
+    """One POST: could not connect -> PlatformUnavailable (nothing left this machine); sent,
+    then no answer -> NoAnswer (unknown). Also Baiwang's transport."""
+    https, host, port, _ = target
+    cls = http.client.HTTPSConnection if https else http.client.HTTPConnection
+    conn = cls(host, port, timeout=timeout_s)
+    try:
+        try:
+            conn.connect()
+        except OSError as err:
+            raise PlatformUnavailable(f"无法连接{name_zh}，请稍后再试",
+                                      f"cannot connect to {name_en} ({err})") from None
+        try:
+            conn.request("POST", path, body=body, headers=headers)
+            resp = conn.getresponse()
+            return resp.status, resp.read()
+        except (OSError, http.client.HTTPException) as err:
+            raise NoAnswer(str(err)) from None
+    finally:
+        conn.close()
+
+
+def split_url(url: str) -> tuple[bool, str, int, str]:
+    return _split(url)
+
+
 class NuonuoClient:
     """One Nuonuo application (app key, secret, seller tax number) over HTTP."""
 
@@ -95,23 +122,7 @@ class NuonuoClient:
     # --- raw HTTP -----------------------------------------------------------------
     def _post(self, target: tuple[bool, str, int, str], path: str, body: bytes,
               headers: dict[str, str]) -> tuple[int, bytes]:
-        https, host, port, _ = target
-        cls = http.client.HTTPSConnection if https else http.client.HTTPConnection
-        conn = cls(host, port, timeout=self.timeout_s)
-        try:
-            try:
-                conn.connect()
-            except OSError as err:
-                raise PlatformUnavailable(
-                    "无法连接诺诺平台，请稍后再试", f"cannot connect to Nuonuo ({err})") from None
-            try:
-                conn.request("POST", path, body=body, headers=headers)
-                resp = conn.getresponse()
-                return resp.status, resp.read()
-            except (OSError, http.client.HTTPException) as err:
-                raise NoAnswer(str(err)) from None
-        finally:
-            conn.close()
+        return post(target, path, body, headers, self.timeout_s, "诺诺平台", "Nuonuo")
 
     # --- the token ----------------------------------------------------------------
     def _fetch_token(self) -> tuple[str, int]:

@@ -465,23 +465,29 @@ class FakeNuonuo(ThreadingHTTPServer):
         with self._lock:
             if self._documents_held:
                 return None
-        found = self.platform.by_token(token)
-        if found is None:
-            return None
-        invoice, docs = found
-        if kind == "pdf":
-            return docs.pdf
-        if kind == "xml":
-            return docs.xml
-        buf = io.BytesIO()
-        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-            z.writestr("OFD.xml", '<?xml version="1.0" encoding="UTF-8"?><ofd:OFD '
-                       'xmlns:ofd="http://www.ofdspec.org/2016" Version="1.1" DocType="OFD">'
-                       f'<ofd:DocBody><ofd:DocInfo><ofd:DocID>{invoice.number}</ofd:DocID>'
-                       '</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>'
-                       '</ofd:DocBody></ofd:OFD>')
-            z.writestr("Doc_0/Attachs/invoice.xml", docs.xml)
-        return buf.getvalue()
+        return official_document(self.platform, token, kind)
+
+
+def official_document(platform: SandboxPlatform, token: str, kind: str) -> bytes | None:
+    """The PDF, OFD or XML of the invoice whose download token is ``token`` (the fake
+    providers' "official" files; the OFD is a ZIP container with ``OFD.xml``)."""
+    found = platform.by_token(token)
+    if found is None:
+        return None
+    invoice, docs = found
+    if kind == "pdf":
+        return docs.pdf
+    if kind == "xml":
+        return docs.xml
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("OFD.xml", '<?xml version="1.0" encoding="UTF-8"?><ofd:OFD '
+                   'xmlns:ofd="http://www.ofdspec.org/2016" Version="1.1" DocType="OFD">'
+                   f'<ofd:DocBody><ofd:DocInfo><ofd:DocID>{invoice.number}</ofd:DocID>'
+                   '</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>'
+                   '</ofd:DocBody></ofd:OFD>')
+        z.writestr("Doc_0/Attachs/invoice.xml", docs.xml)
+    return buf.getvalue()
 
 
 _REASONS = {"1": RedReason.GOODS_RETURNED, "2": RedReason.ISSUED_IN_ERROR,

@@ -58,9 +58,10 @@ class TokenStore:
     """Get a valid token, fetching one only when the shared file has none fresh enough."""
 
     def __init__(self, folder: Path, app_key: str, *, clock: Callable[[], float] = time.time,
-                 refresh_margin_s: float = 3600.0, local_limit: int = PROVIDER_LIMIT - 5) -> None:
+                 refresh_margin_s: float = 3600.0, local_limit: int = PROVIDER_LIMIT - 5,
+                 provider: str = "nuonuo") -> None:
         tag = hashlib.sha256(app_key.encode("utf-8")).hexdigest()[:12]
-        self.path = Path(folder) / f"nuonuo-token-{tag}.json"
+        self.path = Path(folder) / f"{provider}-token-{tag}.json"
         self._lock_path = self.path.with_suffix(".lock")
         self._clock = clock
         self.refresh_margin_s = refresh_margin_s
