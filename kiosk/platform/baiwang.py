@@ -268,7 +268,8 @@ class BaiwangGateway:
         raise self._no_red()
 
     def query_red_form(self, form_number: str) -> RedLetterForm:
-        raise self._no_red()
+        # no form is ever filed through this adapter, so none is known to it
+        raise NotFound(f"红字确认单{form_number}不存在", f"no red-letter form {form_number}")
 
     def issue_red_invoice(self, form_number: str) -> Invoice:
         raise self._no_red()

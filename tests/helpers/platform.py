@@ -124,7 +124,7 @@ class PlatformUnderTest:
     gateway: IssuingGateway
     sandbox: SandboxPlatform
     clock: MutableClock
-    server: _Served  # SandboxServer, or FakeNuonuo for kind "nuonuo"
+    server: _Served  # SandboxServer, FakeNuonuo for "nuonuo", FakeBaiwang for "baiwang"
 
 
 @contextlib.contextmanager
@@ -138,6 +138,16 @@ def platform_under_test(kind: str, folder: Path, quota: str = "100000.00") -> It
             with running_fake(sandbox) as fake:
                 yield PlatformUnderTest(kind, gateway_for(fake, folder / "kiosk"), sandbox, clock,
                                         fake)
+            return
+        if kind == "baiwang":
+            from tests.helpers import fake_baiwang
+
+            with fake_baiwang.running_fake(sandbox) as bw:
+                gw = fake_baiwang.gateway_for(bw, folder / "kiosk")
+                try:
+                    yield PlatformUnderTest(kind, gw, sandbox, clock, bw)
+                finally:
+                    gw.close()
             return
         with running_server(sandbox) as server:
             gateway: IssuingGateway = sandbox if kind == "sandbox" else remote_for(server)

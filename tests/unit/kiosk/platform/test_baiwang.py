@@ -235,3 +235,36 @@ def test_red_letters_are_not_built_and_say_so(gw: BaiwangGateway) -> None:
     with pytest.raises(PlatformError) as info:
         gw.file_red_form("1" * 20, RedReason.ISSUED_IN_ERROR, "seller")
     assert info.value.code == "platform.baiwang.not_built"
+
+
+# --- selected by configuration --------------------------------------------------------------
+
+
+def test_backend_baiwang_is_built_from_its_config_table(fake: FakeBaiwang, tmp_path: Path) -> None:
+    from kiosk.config import config_from_dict, secret_file_problems
+    from kiosk.platform.factory import build_gateway
+    from kiosk.platform.gateway import IssuingGateway
+    from tests.helpers.fake_baiwang import BW_KEY, BW_PASSWORD, BW_SALT, BW_SECRET, BW_USER
+
+    for name, value in (("bw.secret", BW_SECRET), ("bw.password", BW_PASSWORD)):
+        (tmp_path / name).write_text(value + "\n", encoding="utf-8")
+        (tmp_path / name).chmod(0o600)
+    cfg = config_from_dict({
+        "storage": {"data_dir": str(tmp_path / "data")},
+        "seller": {"name": SELLER.name, "tax_id": SELLER.tax_id},
+        "platform": {"backend": "baiwang", "baiwang": {
+            "base_url": fake.base_url, "app_key": BW_KEY, "app_secret_file": "bw.secret",
+            "username": BW_USER, "password_file": "bw.password", "salt": BW_SALT,
+            "timeout_s": 5.0}}}, base_dir=tmp_path)
+    assert secret_file_problems(cfg) == []
+    gw = build_gateway(cfg)
+    try:
+        assert isinstance(gw, BaiwangGateway) and isinstance(gw, IssuingGateway)
+        assert BW_SECRET not in repr(gw) and BW_PASSWORD not in repr(gw)
+        inv = gw.issue(make_request("CF1"))
+        assert fake.platform.get_invoice(inv.number) is not None
+    finally:
+        gw.close()  # type: ignore[attr-defined]
+    (tmp_path / "bw.password").chmod(0o644)
+    [problem] = secret_file_problems(cfg)
+    assert "platform.baiwang.password_file" in problem and "chmod 600" in problem
