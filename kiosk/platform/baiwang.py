@@ -54,6 +54,7 @@ from kiosk.platform.gateway import (
 from kiosk.platform.nuonuo_errors import QUOTA_MARKER, is_operator_session_lapsed, problem_error
 from kiosk.platform.nuonuo_ledger import Entry, Ledger
 from kiosk.platform.nuonuo_mapping import PLATFORM_TZ
+from kiosk.platform.operator_session import SessionWatch
 
 log = logging.getLogger("kiosk.platform.baiwang")
 
@@ -71,7 +72,7 @@ class BaiwangGateway:
     def __init__(self, client: BaiwangClient, seller: Seller, data_folder: Path, *,
                  drawer: str = "", retries: int = 2, session_recheck_s: float = 300.0,
                  clock: Callable[[], dt.datetime] | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 session_clock: Callable[[], float] = time.time) -> None:
         self.client = client
         self.seller = seller
         self.folder = Path(data_folder)
@@ -79,10 +80,10 @@ class BaiwangGateway:
         self.documents_folder = self.folder / "baiwang-documents"
         self.drawer = drawer
         self.retries = retries
-        self.session_recheck_s = session_recheck_s
         self._clock = clock or (lambda: dt.datetime.now(PLATFORM_TZ))
-        self._monotonic = monotonic
-        self._lapsed_at = 0.0
+        # a lapsed clerk session, seen by every process (health() reports it)
+        self.session = SessionWatch(self.folder / "baiwang-operator-session.json",
+                                    session_recheck_s, clock=session_clock)
         self.last_problem: PlatformError | None = None  # what health() reports
 
     def __repr__(self) -> str:
@@ -192,7 +193,8 @@ class BaiwangGateway:
         if is_operator_session_lapsed(answer.reason):
             err = problem_error(OperatorActionNeeded, "platform.baiwang.operator_session",
                                 describe=answer.reason)
-            self.last_problem, self._lapsed_at = err, self._monotonic()
+            self.last_problem = err
+            self.session.lapsed(err)
             log.error("the clerk's bureau session lapsed: issuing stops", extra={
                 "event": "platform.baiwang.operator_session", "provider_code": answer.code})
             return err
@@ -217,6 +219,7 @@ class BaiwangGateway:
                 "theirs": mismatch[0], "ours": mismatch[1]})
         urls = {kind: str(item.get(f"{kind}Url") or "") for kind in DOC_KINDS}
         self.last_problem = None
+        self.session.cleared()
         return self.ledger.record(invoice, urls, serial_no=entry.order_no)
 
     # --- lookups --------------------------------------------------------------------
@@ -310,12 +313,12 @@ class BaiwangGateway:
         if not answer.success:
             return PlatformHealth(False, ms, f"Baiwang answered {answer.code} {answer.reason}",
                                   None, checked)
-        problem = self.last_problem
-        if isinstance(problem, OperatorActionNeeded) and \
-                self._monotonic() - self._lapsed_at >= self.session_recheck_s:
+        problem: PlatformError | None = self.session.current()
+        if problem is None and isinstance(self.last_problem, OperatorActionNeeded):
             log.info("the clerk may have signed in again: issuing is tried again", extra={
                 "event": "platform.baiwang.operator_session_recheck"})
-            self.last_problem = problem = None
+            self.last_problem = None
+        problem = problem or self.last_problem
         if problem is not None:
             return PlatformHealth(False, ms, problem.message_en, None, checked)
         return PlatformHealth(True, ms, "Baiwang reachable, credentials accepted", None, checked)

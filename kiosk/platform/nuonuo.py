@@ -77,6 +77,7 @@ from kiosk.platform.nuonuo_mapping import (
     invoice_from_result,
 )
 from kiosk.platform.nuonuo_red import NuonuoRedDesk
+from kiosk.platform.operator_session import SessionWatch
 
 log = logging.getLogger("kiosk.platform.nuonuo")
 
@@ -96,7 +97,7 @@ class NuonuoGateway:
                  session_recheck_s: float = 300.0,
                  sleep: Callable[[float], None] = time.sleep,
                  clock: Callable[[], dt.datetime] | None = None,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+                 session_clock: Callable[[], float] = time.time) -> None:
         self.client = client
         self.seller = seller
         self.folder = Path(data_folder)
@@ -110,11 +111,9 @@ class NuonuoGateway:
         self.sleep = sleep
         self._clock = clock or (lambda: dt.datetime.now(PLATFORM_TZ))
         self.last_problem: PlatformError | None = None  # what health() reports
-        # No public Nuonuo call tells whether the clerk's bureau session is back (docs/nuonuo.md
-        # section 6): health() reports the lapse for this long, then lets the next issue tell.
-        self.session_recheck_s = session_recheck_s
-        self._monotonic = monotonic
-        self._lapsed_at = 0.0
+        # a lapsed clerk session, seen by every process (health() reports it; docs/nuonuo.md)
+        self.session = SessionWatch(self.folder / "nuonuo-operator-session.json",
+                                    session_recheck_s, clock=session_clock)
         self.red = NuonuoRedDesk(self)
 
     def __repr__(self) -> str:
@@ -281,7 +280,7 @@ class NuonuoGateway:
 
     def _lapsed(self, err: PlatformError) -> None:
         self.last_problem = err
-        self._lapsed_at = self._monotonic()
+        self.session.lapsed(err)
 
     def _reinvoice(self, entry: Entry) -> None:
         try:
@@ -306,6 +305,7 @@ class NuonuoGateway:
                 "ours": mismatch[1]})
         urls = {kind: str(item.get(f"{kind}Url") or "") for kind in DOC_KINDS}
         self.last_problem = None
+        self.session.cleared()
         return self.ledger.record(invoice, urls, serial_no=str(item.get("serialNo") or ""))
 
     # --- lookups --------------------------------------------------------------------
@@ -410,12 +410,12 @@ class NuonuoGateway:
         if answer.code not in (ACCEPTED, NOT_FOUND_YET):
             return PlatformHealth(False, ms, f"Nuonuo answered {answer.code} {answer.describe}",
                                   None, checked)
-        problem = self.last_problem
-        if isinstance(problem, OperatorSessionLapsed) and \
-                self._monotonic() - self._lapsed_at >= self.session_recheck_s:
+        problem: PlatformError | None = self.session.current()
+        if problem is None and isinstance(self.last_problem, OperatorSessionLapsed):
             log.info("the clerk may have signed in again: issuing is tried again", extra={
                 "event": "platform.nuonuo.operator_session_recheck"})
-            self.last_problem = problem = None
+            self.last_problem = None
+        problem = problem or self.last_problem
         if problem is not None:
             return PlatformHealth(False, ms, problem.message_en, None, checked)
         return PlatformHealth(True, ms, "Nuonuo reachable, credentials accepted", None, checked)

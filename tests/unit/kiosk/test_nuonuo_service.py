@@ -36,7 +36,7 @@ from tests.helpers.smtp import smtp_server
 
 
 class Ticker:
-    """A monotonic clock the test moves (the health re-check waits on it, not on time)."""
+    """A clock the test moves (the health re-check waits on it, not on time)."""
 
     def __init__(self) -> None:
         self.now = 1000.0
@@ -57,8 +57,8 @@ def fake(tmp_path: Path) -> Iterator[FakeNuonuo]:
 
 def _gateway(fake: FakeNuonuo, folder: Path, ticker: Ticker) -> NuonuoGateway:
     gw = gateway_for(fake, folder)
-    gw.session_recheck_s = 300.0
-    gw._monotonic = ticker  # noqa: SLF001 - the test's clock
+    gw.session.recheck_s = 300.0
+    gw.session.clock = ticker  # the test's clock
     return gw
 
 

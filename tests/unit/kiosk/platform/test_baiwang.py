@@ -211,7 +211,7 @@ def test_a_lapsed_clerk_session_stops_issuing_until_health_says_it_is_back(
         fake: FakeBaiwang, tmp_path: Path) -> None:
     now = [0.0]
     gw = BaiwangGateway(client_for(fake, tmp_path), SELLER, tmp_path, drawer="张三",
-                        clock=lambda: fake.platform.now(), monotonic=lambda: now[0],
+                        clock=lambda: fake.platform.now(), session_clock=lambda: now[0],
                         session_recheck_s=60)
     try:
         fake.lapse_operator_session()
@@ -220,6 +220,13 @@ def test_a_lapsed_clerk_session_stops_issuing_until_health_says_it_is_back(
         assert info.value.code == "platform.baiwang.operator_session"
         assert "暂停服务" in info.value.message_zh
         assert not gw.health().ok
+        other = BaiwangGateway(client_for(fake, tmp_path), SELLER, tmp_path,  # kiosk doctor
+                               session_clock=lambda: now[0], session_recheck_s=60)
+        try:
+            health = other.health()  # another process sees it too, with what to do
+            assert not health.ok and "sign in to Baiwang" in health.message
+        finally:
+            other.close()
         fake.lapse_operator_session(False)
         now[0] = 60
         assert gw.health().ok
