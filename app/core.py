@@ -32,9 +32,9 @@ from kiosk.flow.adapters import PrinterPort
 from kiosk.flow.issue import PLATFORM_CAUSE
 from kiosk.flow.ports import Runner, Services
 from kiosk.flow.states import Identity, IdMethod, Screen
-from kiosk.issuing import IssuingService
+from kiosk.issuing import IssueStatus, IssuingService
 from kiosk.mail import MailOutbox
-from kiosk.messages import Problem, ProblemError, text_for
+from kiosk.messages import Problem, ProblemError, Text, text_for
 from kiosk.model import Buyer, Invoice
 from kiosk.orderqr import (
     looks_like_claim_qr,
@@ -74,6 +74,7 @@ class Core:
     # More work for the pump's pool thread (the fleet's daily report); each may block.
     pump_jobs: list[Callable[[], object]] = field(default_factory=list)
     settled: list[IssueOutcome] = field(default_factory=list)  # the last pump's outcomes
+    platform_reason: Text | None = None  # the last pump found issuing stopped for the operator
 
     @property
     def gateway(self) -> IssuingGateway:
@@ -100,6 +101,10 @@ class Core:
         ask ``gateway.health()`` too; ``platform_back`` says it is ok again."""
         outcomes = self.issuing.resolve_pending(force=force)
         self.settled = outcomes  # pump_on hands them to the session on the UI thread
+        lapsed = [o for o in outcomes if o.status is IssueStatus.OUT_OF_SERVICE]
+        # read on the UI thread by pump_on's callback, after this job has finished
+        self.platform_reason = Text(lapsed[0].message_zh, lapsed[0].message_en) if lapsed \
+            else None
         back = 0
         if check_platform:
             health = self.gateway.health()  # never raises
@@ -121,7 +126,7 @@ class Core:
                 log.exception("pump job failed", extra={"event": "app.pump_job_failed"})
         done = {"requests": len(outcomes), "mail_sent": len(report.sent),
                 "mail_later": len(report.retry_later), "backup": int(backup is not None),
-                "platform_back": back}
+                "platform_back": back, "platform_lapsed": len(lapsed)}
         if outcomes or report.sent or report.retry_later or backup is not None:
             log.info("pending work pumped", extra={"event": "app.pumped", **done})
         return done
@@ -253,7 +258,9 @@ def pump_on(core: Core, runner: Runner, *, force: bool = False) -> None:
     While the kiosk is out of service because the platform cannot issue until the
     operator acts (``out_of_service_cause == "platform"``), the job also asks the
     gateway's health; when it is ok the kiosk is back in service (on the UI thread,
-    only if nothing else put it out of service meanwhile)."""
+    only if nothing else put it out of service meanwhile). A queued request the job
+    could not issue for that reason puts a resting kiosk (attract screen) out of service.
+    """
     if core.pumping:
         return
     core.pumping = True
@@ -268,6 +275,14 @@ def pump_on(core: Core, runner: Runner, *, force: bool = False) -> None:
         settled, core.settled = core.settled, []
         if settled:  # a person may be waiting on the queued screen for one of them
             session.settled(settled)
+        if error is not None:
+            return
+        reason = core.platform_reason
+        if reason is not None and session.screen is Screen.ATTRACT:  # nobody mid-way
+            log.error("issuing stopped until the operator acts: out of service", extra={
+                "event": "app.platform_out_of_service"})
+            session.out_of_service(reason, PLATFORM_CAUSE)
+            return
         back = isinstance(result, dict) and bool(result.get("platform_back"))
         if back and session.screen is Screen.OUT_OF_SERVICE and \
                 session.out_of_service_cause == PLATFORM_CAUSE:

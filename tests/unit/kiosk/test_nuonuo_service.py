@@ -222,3 +222,26 @@ def test_the_pump_leaves_an_out_of_service_it_did_not_cause(rig: tuple[Rig, Tick
     s.out_of_service(Text("配置错误", "configuration error"))
     pump_on(r.core, InlineRunner())
     assert s.screen is Screen.OUT_OF_SERVICE  # the platform is fine, but this is not its doing
+
+
+def test_the_pump_finding_the_lapse_puts_a_resting_kiosk_out_of_service(
+        rig: tuple[Rig, Ticker], fake: FakeNuonuo) -> None:
+    import datetime as dt
+
+    r, ticker = rig
+    s = r.core.session
+    request = _request("PQ1")
+    r.core.issuing.outbox.record(request, dt.datetime.now(dt.UTC))  # queued (claim slip given)
+    fake.lapse_operator_session()
+    assert s.screen is Screen.ATTRACT
+    runner = InlineRunner()
+    pump_on(r.core, runner)
+    assert s.screen is Screen.OUT_OF_SERVICE and s.out_of_service_cause == "platform"
+    assert s.out_of_service_reason is not None and "暂停服务" in s.out_of_service_reason.zh
+    fake.lapse_operator_session(False)
+    ticker.now += 300
+    pump_on(r.core, runner)  # health ok: back in service
+    assert s.screen is Screen.ATTRACT
+    r.core.issuing.resolve_pending(force=True)  # the queued request (its back-off is not due)
+    assert r.core.issuing.find_invoice_for_order("PQ1") is not None
+    assert s.screen is Screen.ATTRACT
