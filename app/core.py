@@ -110,7 +110,7 @@ class Core:
             health = self.gateway.health()  # never raises
             back = int(health.ok)
             log.info("platform health while out of service", extra={
-                "event": "app.platform_health", "ok": health.ok, "message": health.message})
+                "event": "app.platform_health", "ok": health.ok, "health": health.message})
         report = self.mail.drain(force=force)
         storage = self.config.storage
         try:  # the daily backup (issue 15): cheap when not due, never blocks issuing
