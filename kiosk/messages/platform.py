@@ -19,10 +19,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The issuing platform cannot be reached. Your request is saved and will be "
         "issued automatically when it is back; do not apply again. Afterwards, look "
         "it up here by order number, or find it in your e-mail if you gave one"),
-    "issuing.out_of_service": (
-        "本终端暂停服务，您的开票申请未开具，请稍后再来或到其他终端、窗口办理",
-        "This kiosk is out of service and your invoice was not issued: please come back "
-        "later or use another kiosk or counter"),
+    "issuing.out_of_service": (  # under the heading 本终端暂停服务; the reason follows
+        "您的开票申请未开具，请稍后再来或到其他终端、窗口办理",
+        "Your invoice was not issued: please come back later or use another kiosk or counter"),
     "issuing.unknown": (
         "开票平台未及时应答，结果暂未确定。系统会先向平台查询，确认未开具才会用同一"
         "请求号重新提交，不会重复开票。请稍后凭订单号在本机查询",
