@@ -1,4 +1,4 @@
-"""What the Nuonuo adapter costs per issue, against a bare HTTP round trip on loopback.
+"""What the Nuonuo and Baiwang adapters cost per issue, against a bare HTTP round trip on loopback.
 
 Cases, interleaved round by round, each issue on a fresh order:
 
@@ -12,10 +12,13 @@ Cases, interleaved round by round, each issue on a fresh order:
   before sending, token from the shared file, sign, submit, one poll that
   answers done, ledger write of the invoice): 2 HTTP round trips + the fake's
   checks + ``sandbox.issue``;
+- ``BaiwangGateway.issue``: the second provider's adapter against its fake (ledger
+  write, token, MD5 sign, synchronous issue, one query for the files' URLs,
+  ledger write): also 2 HTTP round trips + ``sandbox.issue``;
 - ``official_files``: downloading and storing (fsync + rename) the PDF, OFD and
   XML of one invoice (3 GETs; the fake rendered them beforehand).
 
-The adapter's own overhead per issue is printed as
+Each adapter's own overhead per issue is printed as
 ``issue - sandbox.issue - 2 x bare round trip`` (all medians of this run).
 """
 
@@ -33,6 +36,9 @@ from typing import Any
 
 from bench.runner import Runner
 from kiosk.model import Buyer, BuyerType, InvoiceKind, InvoiceRequest, OrderLine, Seller
+from kiosk.platform.baiwang import BaiwangGateway
+from kiosk.platform.baiwang_client import BaiwangClient
+from kiosk.platform.baiwang_fake import FakeBaiwang
 from kiosk.platform.nuonuo import NuonuoGateway
 from kiosk.platform.nuonuo_client import NuonuoClient
 from kiosk.platform.nuonuo_fake import FakeNuonuo
@@ -77,6 +83,14 @@ def run(r: Runner) -> None:
     client = NuonuoClient(fake.gateway_url, fake.token_url, KEY, SECRET, SELLER.tax_id,
                           TokenStore(tmp / "kiosk", KEY))
     gw = NuonuoGateway(client, SELLER, tmp / "kiosk", poll_seconds=0.0)
+    bw_provider = SandboxPlatform(tmp / "bw-provider.db", SELLER, monthly_quota=Decimal("1e12"))
+    bw_fake = FakeBaiwang(("127.0.0.1", 0), bw_provider, KEY, SECRET, "user", "pw", "salt",
+                          SELLER.tax_id)
+    bw_fake.start()
+    bw = BaiwangGateway(BaiwangClient(bw_fake.base_url, KEY, SECRET, "user", "pw", "salt",
+                                      SELLER.tax_id,
+                                      TokenStore(tmp / "bw", KEY, provider="baiwang")),
+                        SELLER, tmp / "bw")
     body = json.dumps(billing_content(_request(0), SELLER, "X" * 20, clerk="c",
                                       extension_number="", at=provider.now()),
                       ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -100,6 +114,9 @@ def run(r: Runner) -> None:
         fake.script("2")  # done on the first query: 1 submit + 1 query
         issued.append(gw.issue(_request(next(counter))).number)
 
+    def baiwang_issue() -> None:
+        bw.issue(_request(next(counter)))
+
     def download() -> None:
         for kind in ("pdf", "ofd", "xml"):  # the provider renders once; we fetch every time
             (gw.documents_folder / f"{issued[0]}.{kind}").unlink(missing_ok=True)
@@ -108,24 +125,30 @@ def run(r: Runner) -> None:
     try:
         adapter_issue()
         provider.documents(issued[0])  # the fake renders its PDF once, outside the timing
-        med = r.compare("Nuonuo adapter per issue vs a bare loopback round trip", {
+        med = r.compare("Nuonuo / Baiwang adapter per issue vs a bare loopback round trip", {
             "bare HTTP round trip": bare_round_trip,
             "sign one call": sign_once,
             "sandbox.issue direct": sandbox_direct,
             "NuonuoGateway.issue": adapter_issue,
+            "BaiwangGateway.issue": baiwang_issue,
             "official_files (3 GETs)": download,
         }, rounds=30, baseline="bare HTTP round trip")
-        overhead = (med["NuonuoGateway.issue"] - med["sandbox.issue direct"]
-                    - 2 * med["bare HTTP round trip"])
-        r.table("Adapter's own overhead per issue", ["figure", "ms", "x bare round trip"], [
-            ["issue - sandbox.issue - 2 x bare", f"{overhead:.3f}",
-             f"{overhead / med['bare HTTP round trip']:.2f}x"],
-            ["token calls for all issues", str(len(fake.state.token_calls)), ""],
-        ])
+        rows = []
+        for name in ("NuonuoGateway.issue", "BaiwangGateway.issue"):
+            overhead = (med[name] - med["sandbox.issue direct"]
+                        - 2 * med["bare HTTP round trip"])
+            rows.append([f"{name} - sandbox.issue - 2 x bare", f"{overhead:.3f}",
+                         f"{overhead / med['bare HTTP round trip']:.2f}x"])
+        rows.append(["token calls for all issues (Nuonuo / Baiwang)",
+                     f"{len(fake.state.token_calls)} / {len(bw_fake.state.token_calls)}", ""])
+        r.table("Adapters' own overhead per issue", ["figure", "ms", "x bare round trip"], rows)
     finally:
         fake.stop()
+        bw_fake.stop()
         bare.shutdown()
         bare.server_close()
         provider.close()
         direct.close()
         gw.close()
+        bw.close()
+        bw_provider.close()
