@@ -245,3 +245,29 @@ def test_the_pump_finding_the_lapse_puts_a_resting_kiosk_out_of_service(
     r.core.issuing.resolve_pending(force=True)  # the queued request (its back-off is not due)
     assert r.core.issuing.find_invoice_for_order("PQ1") is not None
     assert s.screen is Screen.ATTRACT
+
+
+def test_kiosk_doctor_reports_the_lapse_with_what_to_do(fake: FakeNuonuo, tmp_path: Path) -> None:
+    from kiosk.doctor import FAIL, check_platform
+
+    ticker = Ticker()
+    gw = _gateway(fake, tmp_path / "data", ticker)
+    db = kiosk_db(tmp_path / "kiosk.db")
+    service = IssuingService(db, gw, seller_tax_id=SELLER.tax_id,
+                             documents_dir=tmp_path / "docs")
+    try:
+        fake.lapse_operator_session()
+        assert service.issue(_request("D1")).status is IssueStatus.OUT_OF_SERVICE
+    finally:
+        db.close()
+        gw.close()
+    config = make_config(tmp_path / "data")
+
+    def doctor_gateway(_cfg: Any) -> NuonuoGateway:  # `kiosk doctor` is another process
+        other = gateway_for(fake, tmp_path / "data")
+        other.session.clock = ticker
+        return other
+
+    check = check_platform(config, doctor_gateway)
+    assert check.status == FAIL
+    assert "face verification" in check.detail and "sign in to Nuonuo" in check.detail
