@@ -21,7 +21,8 @@ what :mod:`kiosk.platform.baiwang` speaks and is as strict as the provider:
 
 Faults a test scripts: :meth:`FakeBaiwang.lose_next` (process, then drop the
 connection), :meth:`FakeBaiwang.answer_next` (an error answer, processed or not),
-:meth:`FakeBaiwang.lapse_operator_session`, :meth:`FakeBaiwang.hold_documents`.
+:meth:`FakeBaiwang.delay_next` (answer late), :meth:`FakeBaiwang.lapse_operator_session`,
+:meth:`FakeBaiwang.hold_documents`.
 Sandbox faults still apply (``PlatformUnavailable`` answers HTTP 503).
 """
 
@@ -72,10 +73,11 @@ def _error(code: str, message: str, sub_message: str = "") -> Reply:
 @dataclass
 class _Injected:
     method: str
-    kind: str  # "error" | "lose"
+    kind: str  # "error" | "lose" | "delay"
     code: str = ""
     sub_message: str = ""
     process: bool = False
+    seconds: float = 0.0
 
 
 @dataclass
@@ -113,6 +115,8 @@ class FakeBaiwang(ThreadingHTTPServer):
         self._lapsed = False
         self._documents_held = False
         self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self.delaying = threading.Event()  # set while a delayed answer is held back
         super().__init__(address, _Handler)
         platform.download_base_url = self.base_url
 
@@ -127,6 +131,7 @@ class FakeBaiwang(ThreadingHTTPServer):
         self._thread.start()
 
     def stop(self) -> None:
+        self._stopping.set()
         if self._thread is not None:
             self.shutdown()
             self._thread.join()
@@ -147,6 +152,12 @@ class FakeBaiwang(ThreadingHTTPServer):
         """Drop the connection of the next ``method`` call (after processing it, if ``process``)."""
         with self._lock:
             self._injected.append(_Injected(method, "lose", process=process))
+
+    def delay_next(self, method: str, seconds: float) -> None:
+        """Answer the next ``method`` call only after ``seconds`` (processed first);
+        ``delaying`` is set while the answer is held back."""
+        with self._lock:
+            self._injected.append(_Injected(method, "delay", process=True, seconds=seconds))
 
     def lapse_operator_session(self, lapsed: bool = True) -> None:
         with self._lock:
@@ -428,6 +439,9 @@ class _Handler(BaseHTTPRequestHandler):
         if injected is not None and injected.kind == "lose":
             self.close_connection = True
             return
+        if injected is not None and injected.kind == "delay":
+            self.server.delaying.set()
+            self.server._stopping.wait(injected.seconds)
         if injected is not None and injected.kind == "error":
             reply = _error(injected.code, injected.sub_message or injected.code,
                            injected.sub_message)

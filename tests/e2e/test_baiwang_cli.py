@@ -72,3 +72,24 @@ def test_issue_through_baiwang_returns_the_official_files_and_is_exactly_once(
     assert json.loads(again.stdout)["invoice_number"] == number
     assert fake.issue_results() == ["ok"]
     assert len(fake.state.token_calls) == 1  # two processes, one shared token
+
+
+def test_sigkill_mid_issue_loses_and_duplicates_nothing(tmp_path: Path, fake: FakeBaiwang) -> None:
+    import signal
+
+    env = KioskEnv.create(tmp_path / "kiosk", baiwang_toml(tmp_path / "kiosk", fake.base_url))
+    assert env.run("orders", "import", str(env.write_orders([ORDER]))).returncode == 0
+    issue = ("issue", "--order", "2024060100017", "--buyer-name", "个人", "--json")
+    fake.delay_next("baiwang.output.invoice.issue", 60.0)  # issued; the answer held back
+    proc = env.popen(*issue)
+    try:
+        assert fake.delaying.wait(60), "the kiosk never reached the fake"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+    assert proc.returncode == -signal.SIGKILL
+    done = env.run(*issue)  # asks by serialNo first: found, nothing sent again
+    assert done.returncode == 0, done.stderr
+    number = json.loads(done.stdout)["invoice_number"]
+    assert fake.issue_results() == ["ok"]
+    assert [i.number for i in fake.platform.list_invoices(fake.platform.now().date())] == [number]
