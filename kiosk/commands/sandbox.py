@@ -14,7 +14,10 @@ to this server's address as a phone sees it). ``--faults-admin`` enables the
 ``/open/v1/services``, downloads ``/i/<token>.pdf|.ofd|.xml``) for the key
 pair of ``[platform.nuonuo]`` (``app_key``, ``app_secret_file``,
 ``tax_number``), so a kiosk with ``backend = "nuonuo"`` can be tried end to
-end without the provider.
+end without the provider. ``--flavour baiwang`` does the same as a fake Baiwang
+(:mod:`kiosk.platform.baiwang_fake`: ``/router/rest``, downloads as above) for
+the credentials of ``[platform.baiwang]`` (``app_key``, ``app_secret_file``,
+``username``, ``password_file``, ``salt``, ``tax_number``).
 """
 
 from __future__ import annotations
@@ -37,8 +40,9 @@ def register(sub: Any) -> None:
     serve = ssub.add_parser("serve", help="serve the sandbox platform over HTTP")
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8470, help="port (default 8470; 0 = any free)")
-    serve.add_argument("--flavour", choices=("kiosk", "nuonuo"), default="kiosk",
-                       help="the protocol to speak: the kiosk's own (default) or a fake Nuonuo")
+    serve.add_argument("--flavour", choices=("kiosk", "nuonuo", "baiwang"), default="kiosk",
+                       help="the protocol to speak: the kiosk's own (default), or a fake Nuonuo "
+                            "or Baiwang")
     serve.add_argument("--faults-admin", action="store_true",
                        help="enable POST /admin/faults to inject latency, failures and lost answers")
     serve.set_defaults(func=serve_cmd)
@@ -59,6 +63,8 @@ def serve_cmd(args: argparse.Namespace, ctx: Any) -> int:
     platform = build_sandbox(config)
     if args.flavour == "nuonuo":
         return _serve_nuonuo(args, ctx, platform)
+    if args.flavour == "baiwang":
+        return _serve_baiwang(args, ctx, platform)
     remote = config.platform.remote
     try:
         server = SandboxServer((args.host, args.port), platform, {remote.app_key: remote.app_secret},
@@ -119,6 +125,49 @@ def _serve_nuonuo(args: argparse.Namespace, ctx: Any, platform: Any) -> int:
             f"token_url = \"{fake.token_url}\" (database {platform.db_path})")
     log.info("fake nuonuo server started", extra={
         "event": "platform.nuonuo_fake.started", "url": fake.base_url})
+    try:
+        while not stop.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    fake.stop()
+    platform.close()
+    return 0
+
+
+def _serve_baiwang(args: argparse.Namespace, ctx: Any, platform: Any) -> int:
+    from kiosk.config import ConfigError, read_secret_file
+    from kiosk.platform.baiwang_fake import FakeBaiwang
+
+    config = ctx.config
+    bw = config.platform.baiwang
+    if not (bw.app_key and bw.app_secret_file and bw.username and bw.password_file):
+        ctx.err("kiosk sandbox serve --flavour baiwang: set platform.baiwang.app_key, "
+                "app_secret_file, username and password_file (the credentials the fake accepts)")
+        platform.close()
+        return 2
+    try:
+        secret = read_secret_file(config, bw.app_secret_file)
+        password = read_secret_file(config, bw.password_file)
+    except ConfigError as err:
+        ctx.err(f"kiosk sandbox serve: {err}")
+        platform.close()
+        return 2
+    try:
+        fake = FakeBaiwang((args.host, args.port), platform, bw.app_key, secret, bw.username,
+                           password, bw.salt, bw.tax_number or config.seller.tax_id)
+    except OSError as err:
+        ctx.err(f"kiosk sandbox serve: cannot listen on {args.host}:{args.port} ({err.strerror})")
+        platform.close()
+        return 1
+    stop = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    fake.start()
+    ctx.out(f"fake Baiwang platform listening: base_url = \"{fake.base_url}\" "
+            f"(database {platform.db_path})")
+    log.info("fake baiwang server started", extra={
+        "event": "platform.baiwang_fake.started", "url": fake.base_url})
     try:
         while not stop.wait(0.5):
             pass

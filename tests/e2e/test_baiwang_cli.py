@@ -93,3 +93,25 @@ def test_sigkill_mid_issue_loses_and_duplicates_nothing(tmp_path: Path, fake: Fa
     number = json.loads(done.stdout)["invoice_number"]
     assert fake.issue_results() == ["ok"]
     assert [i.number for i in fake.platform.list_invoices(fake.platform.now().date())] == [number]
+
+
+def test_sandbox_serve_flavour_baiwang(tmp_path: Path) -> None:
+    import os
+    import signal
+    import urllib.request
+
+    env = KioskEnv.create(tmp_path / "kiosk", baiwang_toml(tmp_path / "kiosk", "http://127.0.0.1:9"))
+    proc = env.popen("sandbox", "serve", "--flavour", "baiwang", "--port", "0")
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert "fake Baiwang platform listening" in line
+        base = line.split('base_url = "')[1].split('"')[0]
+        with urllib.request.urlopen(base + "/router/rest?method=x", data=b"{}",
+                                    timeout=10) as resp:
+            answer = json.loads(resp.read())
+        assert answer["success"] is False and answer["errorResponse"]["code"].startswith("1000")
+    finally:
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+        assert proc.returncode == 0
