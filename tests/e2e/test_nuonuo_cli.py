@@ -102,6 +102,22 @@ def test_issue_exits_1_while_the_official_files_are_pending_and_0_once_delivered
     assert [c for c in fake.billing_codes() if c != "E9106"] == ["E0000"]
 
 
+def test_issue_with_a_lapsed_clerk_session_exits_1_with_one_line(
+        tmp_path: Path, fake: FakeNuonuo) -> None:
+    env = KioskEnv.create(tmp_path / "kiosk",
+                          nuonuo_toml(tmp_path / "kiosk", fake.gateway_url, fake.token_url))
+    assert env.run("orders", "import", str(env.write_orders([ORDER]))).returncode == 0
+    fake.lapse_operator_session()
+    done = env.run("issue", "--order", "2024060100017", "--buyer-name", "个人", "--json")
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert json.loads(done.stdout)["status"] == "out_of_service"
+    [line] = done.stderr.strip().splitlines()
+    assert "out_of_service" in line and "face verification" in line
+    doctor = env.run("doctor", "--json")  # another process: it knows, and says what to do
+    assert "sign in to Nuonuo" in doctor.stdout
+    assert fake.platform.list_invoices(fake.platform.now().date()) == []
+
+
 def test_lost_answer_then_rerun_resubmits_the_same_order_no(tmp_path: Path,
                                                             fake: FakeNuonuo) -> None:
     env = KioskEnv.create(tmp_path / "kiosk",
