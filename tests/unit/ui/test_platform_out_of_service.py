@@ -54,9 +54,7 @@ def test_a_lapsed_clerk_session_shows_out_of_service_and_the_pump_lifts_it(
     win, click = gui.window, Clicker(qtbot)
     fake.lapse_operator_session()
     gui.devices.emulators.scanner.scan(qr_for(gui, 0))  # the real pty scanner
-    wait_screen(qtbot, gui, Screen.ORDERS)
-    click(win.pages[Screen.ORDERS].primary)
-    click(win.pages[Screen.BUYER].primary)
+    wait_screen(qtbot, gui, Screen.REVIEW)  # 个人, ordinary, electronic preselected
     click(win.pages[Screen.REVIEW].primary)  # confirm & issue
     wait_screen(qtbot, gui, Screen.OUT_OF_SERVICE, timeout=30000)
     page = win.pages[Screen.OUT_OF_SERVICE]
