@@ -9,16 +9,23 @@ Item {
     id: root
     // Height the keyboard needs at the current width (the host widget follows it).
     property int panelHeight: inputPanel.height
+    // Where the keys end, in this item: the host checks it lies inside the view.
+    property real keysBottom: inputPanel.y + inputPanel.height
     property bool inputActive: inputPanel.active
     property string currentLocale: InputContext.locale
     property var wantedLocales: ["zh_CN", "en_GB"]
     property string wantedLocale: "zh_CN"
 
+    // Anchored to the TOP, not the bottom: the host sizes this item from panelHeight,
+    // but QQuickWidget can leave the root item's height stale while it is being laid
+    // out (seen: 0 on the first show, which put the whole keyboard above the view, a
+    // black area whose taps did nothing; 750 in a 393 px view, which cut off the
+    // bottom rows). From the top the keys are inside the view whatever that height is.
     InputPanel {
         id: inputPanel
         anchors.left: parent.left
         anchors.right: parent.right
-        anchors.bottom: parent.bottom
+        anchors.top: parent.top
     }
 
     function applyLocales() {
@@ -60,6 +67,33 @@ Item {
         var model = InputContext.inputEngine.wordCandidateListModel
         if (model && index >= 0 && index < model.count)
             model.selectItem(index)
+    }
+
+    // Centre of a key, in this item: "hide" for the hide key, else the key's text
+    // ("d", "&123"). {x: -1, y: -1} when no visible key matches.
+    function keyCenter(name) {
+        var found = findKey(inputPanel.keyboard, name)
+        if (!found)
+            return {x: -1, y: -1}
+        var p = found.mapToItem(root, found.width / 2, found.height / 2)
+        return {x: p.x, y: p.y}
+    }
+
+    function findKey(item, name) {
+        if (!item || !item.visible)
+            return null
+        if (item.keyType !== undefined && item.width > 0 && item.height > 0) {
+            if (name === "hide" ? item.keyType === QtVirtualKeyboard.KeyType.HideKeyboardKey
+                                : (item.displayText === name || item.text === name))
+                return item
+        }
+        var kids = item.children
+        for (var i = 0; i < kids.length; i++) {
+            var hit = findKey(kids[i], name)
+            if (hit)
+                return hit
+        }
+        return null
     }
 
     function preeditText() {

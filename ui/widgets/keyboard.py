@@ -46,14 +46,18 @@ import shiboken6
 from PySide6.QtCore import (
     Q_ARG,
     Q_RETURN_ARG,
+    QEvent,
     QLoggingCategory,
     QMetaObject,
     QObject,
+    QPoint,
+    QPointF,
+    QSize,
     Qt,
     QUrl,
     Signal,
 )
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtQml import QQmlEngine
 from PySide6.QtQuickWidgets import QQuickWidget
 from PySide6.QtWidgets import (
@@ -140,6 +144,13 @@ def _shared_engine() -> QQmlEngine:
     return _ENGINE
 
 
+def _mouse_event(kind: QEvent.Type, pos: QPoint) -> QMouseEvent:
+    button = Qt.MouseButton.LeftButton
+    buttons = button if kind == QEvent.Type.MouseButtonPress else Qt.MouseButton.NoButton
+    return QMouseEvent(kind, QPointF(pos), QPointF(pos), button, buttons,
+                       Qt.KeyboardModifier.NoModifier)
+
+
 def virtual_keyboard_selected() -> bool:
     """Whether the process was started with the virtual-keyboard input method."""
     return os.environ.get("QT_IM_MODULE", "") == "qtvirtualkeyboard"
@@ -160,6 +171,32 @@ def is_text_field(widget: QObject | None) -> bool:
     return False
 
 
+_TAP_EVENTS = (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease,
+               QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd)
+
+
+class _KeysView(QQuickWidget):
+    """The QML view; knows when a finger on its keys is being handled (``tapping``).
+
+    The input method's "hidden" notice comes from the keyboard's own hide key, but
+    also, with no finger involved, from the keyboard's input context while panels
+    and focus objects come and go; only the first may close the docked panel.
+    """
+
+    def __init__(self, engine: QQmlEngine, parent: QWidget) -> None:
+        super().__init__(engine, parent)
+        self.tapping = False
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() not in _TAP_EVENTS:
+            return super().event(event)
+        self.tapping = True
+        try:
+            return super().event(event)
+        finally:
+            self.tapping = False
+
+
 class KeyboardPanel(QWidget):
     """The docked keyboard; ``available`` is False when the QML could not load.
 
@@ -171,8 +208,10 @@ class KeyboardPanel(QWidget):
     def __init__(self, parent: QWidget | None = None, *, locale: str = "zh_CN",
                  follow_focus: bool = True) -> None:
         super().__init__(parent)
+        self._follow_focus = follow_focus
         self.setObjectName("keyboardPanel")
-        self._view = QQuickWidget(_shared_engine(), self)
+        self._view = _KeysView(_shared_engine(), self)
+        self._busy = False  # showing or hiding: input-method notices are echoes
         self._view.setObjectName("keyboardView")
         self._view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._view.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
@@ -195,7 +234,10 @@ class KeyboardPanel(QWidget):
             if not virtual_keyboard_selected():
                 log.warning("QT_IM_MODULE is not qtvirtualkeyboard: keys will not reach fields",
                             extra={"event": "keyboard.no_input_context"})
-            root.panelHeightChanged.connect(self._fit_height)  # type: ignore[attr-defined]
+            # Queued: the height changes while QQuickWidget is resizing its root item;
+            # resizing the widget from inside that handler is re-entrant.
+            root.panelHeightChanged.connect(  # type: ignore[attr-defined]
+                self._fit_height, Qt.ConnectionType.QueuedConnection)
             self.set_locale(locale)
             self._fit_height()
             input_method = QGuiApplication.inputMethod()
@@ -233,6 +275,29 @@ class KeyboardPanel(QWidget):
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt API)
         super().resizeEvent(event)
         self._fit_height()
+        self._sync_view()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 (Qt API)
+        super().showEvent(event)
+        self._sync_view()
+
+    def _sync_view(self) -> None:
+        """Make the QML scene follow the view's size (the blank first keyboard, issue 11).
+
+        The panel is laid out at height 0 while hidden, and the QQuickWidget gets
+        that empty size as a resize event: it stops rendering ("fake hidden"). When
+        the panel is then shown at its real height the view's geometry changes but
+        Qt delivers it no second resize event, so QQuickWidget neither renders again
+        nor resizes its root item (seen: a black or empty area on the first show,
+        taps doing nothing, until the candidate bar changed the height). The root
+        item's size is the tell: it only follows the view through resize events.
+        """
+        root = self._view.rootObject()
+        if root is None or not self._view.isVisible() or self._view.size().isEmpty():
+            return
+        view = self._view.size()
+        if (round(root.width()), round(root.height())) != (view.width(), view.height()):
+            QApplication.sendEvent(self._view, QResizeEvent(view, QSize(0, 0)))
 
     # -- focus following ----------------------------------------------------------
 
@@ -253,22 +318,66 @@ class KeyboardPanel(QWidget):
             self.hide_keyboard()
 
     def _input_method_visibility(self) -> None:
-        # The keyboard's own "hide" key asks the input method to hide.
-        if not QGuiApplication.inputMethod().isVisible():
-            self.hide_keyboard()
+        if self._busy or not self.available:
+            return
+        focused = QApplication.focusWidget()
+        wanted = self._follow_focus and self.wants_keyboard(focused)
+        if QGuiApplication.inputMethod().isVisible():
+            # Tapping the field that kept the focus after the hide key asks the input
+            # method to show again (Qt's text widgets do that on a click): come back.
+            if wanted:
+                self.show_keyboard()
+        elif self._view.tapping or not wanted:
+            self.hide_keyboard()  # the keyboard's own hide key, or no field to type into
+        elif self.isVisible():
+            # Not a finger on the hide key: the input context hid itself (a panel or a
+            # focus object went away) while the field still waits for text. Without
+            # the input method shown the keys are inactive, so show it again.
+            self._busy = True
+            try:
+                QGuiApplication.inputMethod().show()
+            finally:
+                self._busy = False
 
     def show_keyboard(self) -> None:
         if not self.available:
             return
-        QGuiApplication.inputMethod().show()
-        if not self.isVisible():
-            self.show()
+        self._busy = True
+        try:
+            QGuiApplication.inputMethod().show()
+            if not self.isVisible():
+                self.show()
+                shown = True
+            else:
+                shown = False
+        finally:
+            self._busy = False
+        if shown:
             self.shownChanged.emit(True)
 
     def hide_keyboard(self) -> None:
         if self.isVisible():
-            self.hide()
+            self._busy = True
+            try:
+                self.hide()
+            finally:
+                self._busy = False
             self.shownChanged.emit(False)
+
+    def press_hide_key(self) -> None:
+        """Tap the keyboard's own hide key, as a finger does (tests, demos)."""
+        pos = self.key_position("hide")
+        if pos is None:
+            raise LookupError("the keyboard shows no hide key")
+        for kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+            QApplication.sendEvent(self._view, _mouse_event(kind, pos))
+
+    def key_position(self, key: str) -> QPoint | None:
+        """Centre of a key in the view (``"hide"``, or a key's text such as ``"d"``)."""
+        value = self._call("keyCenter", key)
+        if not value or value.get("x", -1) < 0:
+            return None
+        return QPoint(round(value["x"]), round(value["y"]))
 
     def reset(self) -> None:
         """Drop any half-typed pinyin and its candidates (the session wipe calls this)."""
@@ -305,3 +414,8 @@ class KeyboardPanel(QWidget):
 
     def preedit_text(self) -> str:
         return str(self._call("preeditText") or "")
+
+    def keys_bottom(self) -> float:
+        """Where the keys end inside the view (px): more than the view's height is cut off."""
+        root = self._view.rootObject()
+        return float(root.property("keysBottom") or 0) if root is not None else 0.0

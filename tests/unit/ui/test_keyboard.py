@@ -100,7 +100,7 @@ def test_qml_loads_ready_without_errors(window: Window, qtbot: QtBot) -> None:
     kb = window.keyboard
     assert QML_PATH.is_file()
     assert kb.available and kb.errors() == []
-    assert kb.height() > 200  # sized to the keyboard at this width
+    qtbot.waitUntil(lambda: kb.height() > 200)  # sized to the keyboard at this width (queued)
     qtbot.waitUntil(lambda: kb.keyboard_locale() == "zh_CN")  # the layout loads asynchronously
 
 
