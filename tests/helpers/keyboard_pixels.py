@@ -15,7 +15,8 @@ from PySide6.QtGui import QImage
 
 KEY_ROWS = 4  # the letter layouts: three letter rows and the space-bar row
 MIN_SHARE = 0.005  # a colour counts when it covers at least 0.5 % of a row band
-MIN_COLOURS = 3  # background, key caps, glyphs
+MIN_COLOURS = 2  # background and key caps (glyphs are thin: counted over the whole grab)
+MIN_GLYPH_COLOURS = 3  # over the whole grab: background, key caps, glyphs
 MAX_DOMINANT = 0.92  # no row band is (almost) one colour
 
 
@@ -44,6 +45,10 @@ def rows_drawn(stats: list[dict[str, float]]) -> list[bool]:
     return [s["colours"] >= MIN_COLOURS and s["dominant"] <= MAX_DOMINANT for s in stats]
 
 
+
 def keyboard_drawn(image: QImage, *, keys_from: float = 0.0) -> bool:
     """Every key row of the grab has key caps drawn."""
-    return not image.isNull() and all(rows_drawn(band_stats(image, keys_from=keys_from)))
+    if image.isNull() or not all(rows_drawn(band_stats(image, keys_from=keys_from))):
+        return False
+    whole = band_stats(image, 1, keys_from=keys_from)[0]
+    return whole["colours"] >= MIN_GLYPH_COLOURS

@@ -11,8 +11,10 @@ from kiosk.messages import Text
 from kiosk.model import BuyerType, InvoiceKind, Medium
 from ui.screens.base import Page, button, label
 from ui.screens.orders import input_edit
+from ui.widgets.text_input import InputKind
 
 FIELDS = ("address", "phone", "bank", "account", "email")
+FIELD_KINDS = {"phone": InputKind.PHONE, "account": InputKind.DIGITS, "email": InputKind.EMAIL}
 
 
 class BuyerPage(Page):
@@ -29,7 +31,7 @@ class BuyerPage(Page):
         self.title_buttons: list[QPushButton] = []
         self.name_label, self.taxid_label = label(), label()
         self.name = input_edit()
-        self.tax_id = input_edit()
+        self.tax_id = input_edit(InputKind.CODE)
         self.tax_id.setMaxLength(20)
         self.feedback = label()
         self.confirm = button("danger")
@@ -64,7 +66,7 @@ class BuyerPage(Page):
         self.edits: dict[str, QLineEdit] = {"name": self.name, "tax_id": self.tax_id}
         for row, key in enumerate(FIELDS):
             lab = label()
-            edit = input_edit()
+            edit = input_edit(FIELD_KINDS.get(key, InputKind.TEXT))
             grid.addWidget(lab, 2 * row, 0)
             grid.addWidget(edit, 2 * row, 1)
             grid.addWidget(self._problem_label(key), 2 * row + 1, 1)

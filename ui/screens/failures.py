@@ -11,6 +11,7 @@ from kiosk.flow.views import QueuedView, ResultView, View
 from ui.screens.base import Page, button, label
 from ui.screens.orders import input_edit
 from ui.widgets.qr import qr_pixmap
+from ui.widgets.text_input import InputKind
 
 
 class FailurePage(Page):
@@ -34,7 +35,7 @@ class FailurePage(Page):
             left.addWidget(w)
         right.addWidget(self.qr)
         right.addStretch(1)
-        self.email = input_edit()
+        self.email = input_edit(InputKind.EMAIL)
         self.send = button()
         mail_row = QHBoxLayout()
         mail_row.addWidget(self.email, 1)

@@ -23,10 +23,12 @@ from kiosk.flow.views import CatalogueView, OrdersView, View
 from kiosk.rules.tax import rate_label, rates_in_force
 from ui.screens.base import Page, button, label
 from ui.widgets.lines import LinesTable
+from ui.widgets.text_input import InputKind, set_input_kind
 
 
-def input_edit(placeholder_role: str = "") -> QLineEdit:
-    edit = QLineEdit()
+def input_edit(kind: InputKind = InputKind.TEXT) -> QLineEdit:
+    """A text field; ``kind`` picks the on-screen keyboard's layout for it."""
+    edit = set_input_kind(QLineEdit(), kind)
     edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
     return edit
 
@@ -64,7 +66,7 @@ class OrdersPage(Page):
         left.addWidget(self.preview)
         left.addStretch(1)
         # Order numbers carry letters (e.g. D2026...): the alphanumeric keypad types them.
-        self.order_no = input_edit()
+        self.order_no = input_edit(InputKind.CODE)
         self.order_no.setMaxLength(40)
         self.order_no.setProperty("kioskKeyboard", False)
         self.add = button()
@@ -180,9 +182,9 @@ class CataloguePage(Page):
         self.search = input_edit()
         self.results = QListWidget()
         self.results.setMinimumHeight(200)
-        self.quantity = input_edit()
-        self.price = input_edit()
-        self.amount = input_edit()
+        self.quantity = input_edit(InputKind.NUMBER)
+        self.price = input_edit(InputKind.NUMBER)
+        self.amount = input_edit(InputKind.NUMBER)
         self.rate = QComboBox()
         self.rate.setMinimumHeight(64)
         self._rates: tuple[str, ...] = ()

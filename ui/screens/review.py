@@ -13,6 +13,7 @@ from ui.screens.base import Page, button, label
 from ui.screens.orders import input_edit
 from ui.widgets.lines import LinesTable
 from ui.widgets.qr import qr_pixmap
+from ui.widgets.text_input import InputKind
 
 
 class ReviewPage(Page):
@@ -194,7 +195,7 @@ class ResultPage(Page):
         self.number = label("big")
         self.status = label("ok")
         self.mail_status = label("ok")
-        self.email = input_edit()
+        self.email = input_edit(InputKind.EMAIL)
         self.send = button()
         self.reprint = button()
         # The e-mail address is the first personal data a 个人 walk-in is asked for: the

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QLineEdit
 from kiosk.flow.views import AttractView, View
 from kiosk.messages import Problem, words
 from ui.screens.base import Page, button, label
+from ui.widgets.text_input import InputKind, set_input_kind
 
 
 class AttractPage(Page):
@@ -186,9 +187,8 @@ class IdcardReadingPage(Page):
 class LoginPage(Page):
     def build(self) -> None:
         self.head = label("title")
-        self.user = QLineEdit()
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.user = set_input_kind(QLineEdit(), InputKind.USERNAME)
+        self.password = set_input_kind(QLineEdit(), InputKind.PASSWORD)
         for edit in (self.user, self.password):
             edit.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.body.addWidget(self.head)
@@ -197,6 +197,8 @@ class LoginPage(Page):
         self.body.addStretch(1)
         self.primary.clicked.connect(self._login)
         self.password.returnPressed.connect(self._login)
+        # The keyboard's Enter key moves on to the password, in sight above the keyboard.
+        self.user.returnPressed.connect(self.password.setFocus)
 
     def _login(self) -> None:
         user, password = self.user.text(), self.password.text()
