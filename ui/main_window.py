@@ -49,6 +49,7 @@ from ui.screens.start import (
     LoginPage,
     TermsPage,
 )
+from ui.widgets.text_input import FieldRevealer
 
 log = logging.getLogger("ui.window")
 
@@ -68,6 +69,11 @@ PAGES: dict[Screen, Callable[[Session], Page]] = {
     Screen.CAMERA_UNAVAILABLE: CameraUnavailablePage, Screen.IDLE_WARNING: IdleWarningPage,
     Screen.TUTORIAL: TutorialPage, Screen.OUT_OF_SERVICE: OutOfServicePage,
 }
+
+
+def keyboard_locale(lang: str) -> str:
+    """The on-screen keyboard's layout for a UI language (pinyin for Chinese)."""
+    return "en_GB" if lang == "en" else "zh_CN"
 
 
 class MainWindow(QWidget):
@@ -116,6 +122,8 @@ class MainWindow(QWidget):
         for screen, factory in PAGES.items():
             self._add_page(screen, factory(session))
         self._add_page(Screen.SUPPORT, SupportPage(session, support_phone, support_text))
+        # The field being typed into stays in sight above the docked keyboard (issue 11).
+        self.revealer = FieldRevealer(self)
         self.pages[Screen.ATTRACT].tutorial.clicked.connect(  # type: ignore[attr-defined]
             lambda: session.overlays.open(Screen.TUTORIAL))
         self.pages[Screen.ATTRACT].camera.clicked.connect(  # type: ignore[attr-defined]
@@ -177,8 +185,14 @@ class MainWindow(QWidget):
             view.show_image(image)
 
     def wipe_screen(self) -> None:
-        """The session was wiped: nothing personal may stay in a field or the keyboard."""
+        """The session was wiped: nothing personal may stay in a field or the keyboard, and
+        every widget is as the next person expects it (no keyboard up, the configured
+        keyboard language, folded sections folded, pages scrolled to the top)."""
+        focused = QApplication.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            focused.clearFocus()  # a field left focused would bring the keyboard back
         for screen, page in self.pages.items():
+            page.reset_widgets()
             for edit in page.findChildren(QLineEdit):
                 edit.blockSignals(True)  # a cleared field must not write into the new session
                 edit.clear()
@@ -191,6 +205,8 @@ class MainWindow(QWidget):
             page.show_view(self.session.view(screen), self.languages.current)
         if self.keyboard is not None and self.keyboard.available:
             self.keyboard.reset()
+            # Also when the person switched it with the keyboard's own language key.
+            self.keyboard.set_locale(keyboard_locale(self.default_lang))
         if self.languages.current != self.default_lang:
             self.set_language(self.default_lang)
         if self.large_text != self.default_large_text:
@@ -211,7 +227,7 @@ class MainWindow(QWidget):
             for page in self.pages.values():
                 page.retranslate()
             if self.keyboard is not None and self.keyboard.available:
-                self.keyboard.set_locale("en_GB" if lang == "en" else "zh_CN")
+                self.keyboard.set_locale(keyboard_locale(lang))
             self.show_session()
             self.languageChanged.emit(lang)
 

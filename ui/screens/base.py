@@ -117,6 +117,7 @@ class Page(QWidget):
         scroll.setWidget(inner)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(scroll, 1)
+        self.scroll_area = scroll
         self.notice = label("notice")
         self.notice.hide()
         self.helpbox = label("hint")
@@ -186,6 +187,12 @@ class Page(QWidget):
                 self.notice.setText(frame.notice.get(lang))
         self.shown = view
         self.render_view(view, before)
+
+    def reset_widgets(self) -> None:
+        """Put what only the screen holds (not the session) back for the next person:
+        help folded, scrolled to the top. Pages with more such state extend this."""
+        self.helpbox.hide()
+        self.scroll_area.verticalScrollBar().setValue(0)
 
     def redraw(self) -> None:
         """Forget what is on show: the next :meth:`show_view` draws everything (language, wipe)."""

@@ -95,6 +95,11 @@ class BuyerPage(Page):
         self.body.addStretch(1)
         self.primary.clicked.connect(s.buyer.next)
 
+    def reset_widgets(self) -> None:
+        super().reset_widgets()
+        self.more.setChecked(False)  # the next person starts with "More" folded
+        self.keypad.hide()
+
     def _problem_label(self, key: str) -> QLabel:
         """Under a field: what the platform would refuse about it, as it is typed."""
         lab = label("error")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import enum
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QLineEdit, QScrollArea, QWidget
 
 INPUT_KIND_PROPERTY = "kioskInput"
@@ -101,6 +101,7 @@ class FieldRevealer(QObject):
         self.window = window
         self.margin = margin
         self._watched: set[int] = set()
+        self._pending = False
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._focus_changed)
@@ -123,8 +124,19 @@ class FieldRevealer(QObject):
             focused = QApplication.focusWidget()
             if focused is not None and isinstance(watched, QWidget) \
                     and (watched.isAncestorOf(focused) or self._viewport_of(watched, focused)):
-                self.reveal(focused)
+                self._reveal_soon()
         return False
+
+    def _reveal_soon(self) -> None:
+        """Reveal once the resize has been handled: this filter sees the viewport's resize
+        before the scroll area has updated its scroll range from it."""
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self._reveal_now)
+
+    def _reveal_now(self) -> None:
+        self._pending = False
+        self.reveal()
 
     @staticmethod
     def _viewport_of(viewport: QWidget, focused: QWidget) -> bool:
@@ -141,6 +153,23 @@ class FieldRevealer(QObject):
                 or not field.testAttribute(Qt.WidgetAttribute.WA_InputMethodEnabled):
             return
         for area in scroll_areas_of(field):
-            room = area.viewport().height() - field.height()
-            margin = max(0, min(self.margin, room // 2))
-            area.ensureWidgetVisible(field, 0, margin)
+            scroll_to_show(area, field, self.margin)
+
+
+def scroll_to_show(area: QScrollArea, field: QWidget, margin: int) -> None:
+    """Scroll ``area`` vertically so the WHOLE of ``field`` shows, with up to ``margin`` px
+    above and below. (``QScrollArea.ensureWidgetVisible`` shows a line edit's cursor
+    rectangle, not the whole field: it left large-text fields a few pixels cut off.)"""
+    inner = area.widget()
+    if inner is None:
+        return
+    bar = area.verticalScrollBar()
+    top = field.mapTo(inner, QPoint(0, 0)).y()
+    height, seen = field.height(), area.viewport().height()
+    margin = max(0, min(margin, (seen - height) // 2))
+    value = bar.value()
+    if height + 2 * margin > seen or top - margin < value:
+        value = top - margin
+    elif top + height + margin > value + seen:
+        value = top + height + margin - seen
+    bar.setValue(value)
