@@ -116,7 +116,7 @@ class MainWindow(QWidget):
         if keyboard:
             from ui.widgets.keyboard import KeyboardPanel
 
-            self.keyboard = KeyboardPanel(self, locale="zh_CN")
+            self.keyboard = KeyboardPanel(self, locale=keyboard_locale(languages.current))
             layout.addWidget(self.keyboard)
         self.pages: dict[Screen, Page] = {}
         for screen, factory in PAGES.items():
