@@ -121,7 +121,9 @@ class FieldRevealer(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.Resize:
-            focused = QApplication.focusWidget()
+            # The window's focus widget, not the application's: that one is None while
+            # the window is not the active one, yet the field still takes the keys.
+            focused = self.window.focusWidget()
             if focused is not None and isinstance(watched, QWidget) \
                     and (watched.isAncestorOf(focused) or self._viewport_of(watched, focused)):
                 self._reveal_soon()
@@ -136,7 +138,7 @@ class FieldRevealer(QObject):
 
     def _reveal_now(self) -> None:
         self._pending = False
-        self.reveal()
+        self.reveal(self.window.focusWidget())
 
     @staticmethod
     def _viewport_of(viewport: QWidget, focused: QWidget) -> bool:

@@ -75,6 +75,8 @@ def in_sight(field: QWidget, keyboard: QWidget) -> str:
     rect = rect_in_window(field)
     if not keyboard.isVisible():
         return "the keyboard is not shown"
+    if not window.rect().contains(rect_in_window(keyboard)):
+        return "the keyboard is not laid out inside the window yet"
     top = rect_in_window(keyboard).top()
     if rect.bottom() >= top:
         return f"field bottom {rect.bottom()} is not above the keyboard's top {top}"
