@@ -134,7 +134,7 @@ class FieldRevealer(QObject):
         before the scroll area has updated its scroll range from it."""
         if not self._pending:
             self._pending = True
-            QTimer.singleShot(0, self._reveal_now)
+            QTimer.singleShot(0, self, self._reveal_now)  # dropped with the window
 
     def _reveal_now(self) -> None:
         self._pending = False
