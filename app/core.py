@@ -23,6 +23,9 @@ from drivers.printer.worker import PrinterWorker
 from kiosk.accounts import AccountStore, seed_demo_accounts
 from kiosk.catalogue import Catalogue, seed_demo_catalogue
 from kiosk.claims import ClaimDesk
+from kiosk.centre.changes import ChangeService
+from kiosk.centre.service import Centre
+from kiosk.centre.store import CentreStore
 from kiosk.config import Config
 from kiosk.corrections import CorrectionsService
 from kiosk.dbcheck import backup_if_due
@@ -69,6 +72,7 @@ class Core:
     catalogue: Catalogue
     services: Services
     session: Session
+    centre: Centre
     closers: list[Callable[[], None]] = field(default_factory=list)
     pumping: bool = False  # a pump job is on the pool
     # More work for the pump's pool thread (the fleet's daily report); each may block.
@@ -207,6 +211,11 @@ def build_core(
         elif identity.method is IdMethod.IDCARD and identity.id_number:
             accounts.remember_title_for_identity(identity.id_number, buyer)
 
+    centre = Centre(CentreStore(db),
+                    ChangeService(CentreStore(db), issuing, find_order=orders.get,
+                                  seller_tax_id=config.seller.tax_id),
+                    accounts=accounts)
+
     def save_attachment(number: str, png: bytes) -> None:
         write_atomic(documents_dir / f"{number}.attachment.png", png)
 
@@ -234,6 +243,7 @@ def build_core(
         claim=claims.claim,
         mail_when_issued=claims.mail_when_issued,
         claim_code=lambda request_id: make_claim_qr(request_id, secret),
+        centre=centre,
     )
     session = Session(
         services, runner=runner, idle_timeout_s=config.ui.idle_timeout_s,
@@ -242,7 +252,8 @@ def build_core(
     )
     if warm_up:
         warm_up_imports()
-    core = Core(config, db, core_services, orders, accounts, catalogue, services, session)
+    core = Core(config, db, core_services, orders, accounts, catalogue, services, session,
+                centre)
     core.closers.append(core_services.close)
     core.closers.append(db.close)
     log.info("kiosk core built", extra={"event": "app.core_built", "data_dir": str(data),

@@ -235,6 +235,19 @@ class AccountStore:
             self.db.execute("UPDATE accounts SET password_hash = ? WHERE id = ?",
                             [hash_pin(password), account_id])
 
+    def delete_account(self, account_id: int) -> bool:
+        """Delete an account at its holder's request (its throttle row too); its invoices
+        stay on record. Titles are forgotten separately (:meth:`forget_titles`)."""
+        account = self.get(account_id)
+        if account is None:
+            return False
+        with self.db.conn:
+            self.db.execute("DELETE FROM login_throttle WHERE username = ?", [account.username])
+            self.db.execute("DELETE FROM accounts WHERE id = ?", [account_id])
+        log.info("account deleted", extra={"event": "accounts.deleted",
+                                           "username": mask_username(account.username)})
+        return True
+
     def authenticate(self, username: str, password: str) -> Account:
         """Return the account, or raise :class:`AuthError` (see the module notes)."""
         user = normalise_username(username)

@@ -12,7 +12,8 @@ The steps are its intents, each given only the ports it needs:
 - :attr:`Session.buyer` (:class:`~kiosk.flow.buyer.BuyerStep`): the title, the options, the photo;
 - :attr:`Session.catalogue` (:class:`~kiosk.flow.catalogue.CatalogueStep`): a business sale;
 - :attr:`Session.review` (:class:`~kiosk.flow.issue.IssueStep`): review, issue, print, mail;
-- :attr:`Session.overlays` (:class:`~kiosk.flow.overlays.OverlaysStep`): overlays, the idle timer.
+- :attr:`Session.overlays` (:class:`~kiosk.flow.overlays.OverlaysStep`): overlays, the idle timer;
+- :attr:`Session.centre` (:class:`~kiosk.flow.centre.CentreStep`): the personal centre, changes.
 
 What the screens show is :meth:`Session.view` (:mod:`kiosk.flow.views`): a frozen
 view model per screen. The devices' events (and the composition root) call the
@@ -49,6 +50,7 @@ from typing import TYPE_CHECKING
 
 from kiosk.flow.buyer import BuyerStep
 from kiosk.flow.catalogue import CatalogueStep
+from kiosk.flow.centre import CentreStep
 from kiosk.flow.core import FlowCore, intent
 from kiosk.flow.identify import IdentifyStep
 from kiosk.flow.issue import IssueStep
@@ -93,6 +95,7 @@ class Session:
                                 build_request=build_request,
                                 buyer_problem=self.buyer.problem)
         self.overlays = OverlaysStep(self.core)
+        self.centre = CentreStep(self.core, services, runner or InlineRunner())
         self.devices = DevicesStep(self.core)
 
     # --- state --------------------------------------------------------------------
@@ -220,6 +223,8 @@ class Session:
             data.terms_from = data.pending_after_terms = data.title_offer = None
             if prev is Screen.OPTIONS:
                 data.paper_by_post = False  # no address without the notice: picked up
+        if screen is Screen.CENTRE:
+            prev = data.centre.came_from or Screen.ATTRACT
         if prev is Screen.ATTRACT:
             core.wipe("back")
         elif prev is not None:

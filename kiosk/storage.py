@@ -62,6 +62,7 @@ MIGRATION_SETS: list[str] = [
     "kiosk.outbox:migrations",
     "kiosk.accounts:migrations",
     "kiosk.catalogue:migrations",
+    "kiosk.centre.store:migrations",  # after outbox: indexes its invoices
 ]
 
 

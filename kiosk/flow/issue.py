@@ -93,11 +93,25 @@ class IssueStep:
             return
         core.data.request = request
         core.data.notice = None  # ISSUING's headline is the notice when there is one
+        self._claim(request)
         core.go(Screen.ISSUING, request_id=request.request_id, orders=list(request.order_nos),
                 kind=request.kind.value, medium=request.medium.value,
                 buyer=request.buyer.type.value, tax_id=mask_tax_id(request.buyer.tax_id),
                 total=str(request.total))
         self._submit(request)
+
+    def _claim(self, request: InvoiceRequest) -> None:
+        """Link the orders to the identified person before the request leaves (their
+        personal centre lists the invoice, whatever happens to this session)."""
+        centre = self.ports.centre
+        identity = self.core.data.identity
+        if centre is None or identity is None:
+            return
+        try:
+            centre.claim(centre.scope(identity), request.order_nos)
+        except Exception:
+            log.exception("orders not claimed", extra={"event": "session.claim_error",
+                                                       "session": self.core.data.session_id})
 
     @intent(Intent.RETRY)
     def retry(self) -> None:

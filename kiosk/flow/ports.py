@@ -26,6 +26,7 @@ from kiosk.model import Buyer, Invoice, InvoiceRequest, Order
 if TYPE_CHECKING:
     from kiosk.accounts import Account
     from kiosk.catalogue import CatalogueItem
+    from kiosk.centre.service import Centre
     from kiosk.flow.states import Identity
     from kiosk.issuing import IssueOutcome
     from kiosk.titleqr import TitleQrResult
@@ -141,6 +142,19 @@ class IssuePorts(Protocol):
     def mail_when_issued(self) -> Callable[[str, str], bool] | None: ...
     @property
     def claim_code(self) -> Callable[[str], str] | None: ...
+    @property
+    def centre(self) -> Centre | None: ...
+
+
+class CentrePorts(Protocol):
+    """The personal centre (:class:`~kiosk.flow.centre.CentreStep`)."""
+
+    @property
+    def centre(self) -> Centre | None: ...
+    @property
+    def printer(self) -> ReceiptPrinter | None: ...
+    @property
+    def send_mail(self) -> Callable[[Invoice, str], None] | None: ...
 
 
 @dataclass
@@ -182,3 +196,5 @@ class Services:
     mail_when_issued: Callable[[str, str], bool] | None = None
     # A request id -> its claim slip's signed code (kiosk.orderqr.make_claim_qr).
     claim_code: Callable[[str], str] | None = None
+    # The personal centre (its invoices, reprint/resend, changes); claims orders on issue.
+    centre: Centre | None = None

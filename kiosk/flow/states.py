@@ -26,6 +26,9 @@ from kiosk.rules.identifiers import TaxIdCheck
 
 if TYPE_CHECKING:
     from kiosk.accounts import Account
+    from kiosk.centre.changes import Change
+    from kiosk.centre.scope import InvoiceScope
+    from kiosk.centre.store import CentreEntry, CentrePage
     from kiosk.issuing import IssueOutcome
 
 
@@ -56,6 +59,10 @@ class Screen(StrEnum):
     SUPPORT = "support"
     TUTORIAL = "tutorial"
     OUT_OF_SERVICE = "out_of_service"
+    CENTRE = "centre"
+    CENTRE_INVOICE = "centre_invoice"
+    CHANGE = "change"
+    CHANGE_STATUS = "change_status"
 
 
 # Screens where no personal data is on show and the idle timer does nothing.
@@ -128,6 +135,40 @@ class Identity:
 
 
 @dataclass
+class ChangeDraft:
+    """The "change this invoice" answers so far (kiosk.flow.centre)."""
+
+    what: str = ""  # a kiosk.centre.changes.ChangeWhat value, "" until chosen
+    full: bool = True
+    quantities: dict[int, Decimal] = field(default_factory=dict)  # line -> units to credit
+    allowance: str = ""  # the amount off, as typed (an allowance)
+    buyer: BuyerDraft = field(default_factory=lambda: BuyerDraft(name=""))
+
+
+@dataclass
+class CentreData:
+    """The personal centre's state in one session (wiped with it)."""
+
+    scope: InvoiceScope | None = None
+    query: str = ""
+    page: CentrePage | None = None
+    changes: tuple[Change, ...] = ()  # open change flows of the scope
+    entry: CentreEntry | None = None  # the invoice opened
+    came_from: Screen | None = None
+    pdf_png: bytes = b""
+    loading_pdf: bool = False
+    qr_shown: bool = False
+    printing: bool = False
+    printed: str = ""  # the invoice number last reprinted
+    mailing: bool = False
+    mailed_to: str = ""
+    draft: ChangeDraft = field(default_factory=ChangeDraft)
+    change: Change | None = None  # the change on show
+    advancing: bool = False
+    slip_printed: bool = False
+
+
+@dataclass
 class SessionData:
     """Everything one walk-in session knows. Replaced whole on wipe."""
 
@@ -163,6 +204,7 @@ class SessionData:
     login_failures: int = 0
     camera_on: bool = False  # the camera is in use: its notice shows
     camera_for_photo: bool = False  # in use for a voucher photo (codes it sees are ignored)
+    centre: CentreData = field(default_factory=CentreData)
 
     @property
     def lines(self) -> tuple[OrderLine, ...]:

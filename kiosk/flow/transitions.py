@@ -58,6 +58,12 @@ class Intent(StrEnum):
     WIPE = "nav.wipe"
     OUT_OF_SERVICE = "device.out_of_service"
     BACK_IN_SERVICE = "device.back_in_service"
+    # the personal centre (issue 12): its rules are the block after RULES
+    CENTRE_OPEN = "centre.open"
+    CENTRE_PICK = "centre.pick"
+    CENTRE_CHANGE = "centre.change"
+    CENTRE_RESUME = "centre.resume_change"
+    CHANGE_SUBMIT = "centre.change_submit"
 
 
 ALL = frozenset(Screen)
@@ -165,6 +171,22 @@ RULES: tuple[Rule, ...] = (
           "finish, back to the start, idle timeout, a new scan on a result, diagnostics"),
     _rule(Intent.OUT_OF_SERVICE, ALL, {S.OUT_OF_SERVICE}),
     _rule(Intent.BACK_IN_SERVICE, ALL, {S.ATTRACT}),
+)
+
+# --- the personal centre (issue 12): list, one invoice, "change this invoice" ------------
+CENTRE_FROM = frozenset({S.ORDERS, S.CATALOGUE, S.RESULT, S.ALREADY_INVOICED})
+CENTRE_BACK = {S.CENTRE_INVOICE: S.CENTRE, S.CHANGE: S.CENTRE_INVOICE, S.CHANGE_STATUS: S.CENTRE}
+BACK.update(CENTRE_BACK)
+RULES += (
+    _rule(Intent.CENTRE_OPEN, CENTRE_FROM | {S.CENTRE_INVOICE, S.CHANGE_STATUS}, {S.CENTRE},
+          "after any identification; nobody: the receipt just scanned"),
+    _rule(Intent.CENTRE_PICK, {S.CENTRE}, {S.CENTRE_INVOICE}),
+    _rule(Intent.CENTRE_CHANGE, {S.CENTRE_INVOICE}, {S.CHANGE}, "a blue invoice in scope"),
+    _rule(Intent.CHANGE_SUBMIT, {S.CHANGE}, {S.CHANGE_STATUS},
+          "recorded, then filed and issued off the UI thread"),
+    _rule(Intent.CENTRE_RESUME, {S.CENTRE}, {S.CHANGE_STATUS}, "a change left waiting"),
+    *(_rule(Intent.BACK, {source}, {target}) for source, target in CENTRE_BACK.items()),
+    _rule(Intent.BACK, {S.CENTRE}, CENTRE_FROM, "to where the centre was opened"),
 )
 
 

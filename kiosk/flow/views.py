@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeAlias
 
 from kiosk.flow.checks import FieldProblem, field_problems, special_refusal, tax_id_check
 from kiosk.flow.states import BuyerDraft, Screen
@@ -27,6 +27,12 @@ from kiosk.rules.identifiers import Severity
 
 if TYPE_CHECKING:
     from kiosk.flow.core import FlowCore
+    from kiosk.flow.views_centre import (
+        CentreInvoiceView,
+        CentreListView,
+        ChangeStatusView,
+        ChangeView,
+    )
 
 ZERO = Decimal("0.00")
 
@@ -217,8 +223,10 @@ class PlainView:
     frame: Frame
 
 
-View = (OrdersView | CatalogueView | BuyerView | OptionsView | ReviewView | ResultView
-        | QueuedView | IdleView | AttractView | OutOfServiceView | PlainView)
+# The personal centre's views live in kiosk.flow.views_centre (this file stays small).
+View: TypeAlias = ("OrdersView | CatalogueView | BuyerView | OptionsView | ReviewView"
+                   " | ResultView | QueuedView | IdleView | AttractView | OutOfServiceView | PlainView"
+                   " | CentreListView | CentreInvoiceView | ChangeView | ChangeStatusView")
 
 
 def _frame(core: FlowCore) -> Frame:
@@ -349,5 +357,10 @@ def view_for(core: FlowCore, screen: Screen) -> View:
     """The view model of ``screen`` from the core's state (any screen, shown or not)."""
     builder = _BUILDERS.get(screen)
     if builder is None:
+        from kiosk.flow.views_centre import CENTRE_BUILDERS
+
+        centre = CENTRE_BUILDERS.get(screen)
+        if centre is not None:
+            return centre(core)  # type: ignore[return-value]
         return PlainView(_frame(core))
     return builder(core)

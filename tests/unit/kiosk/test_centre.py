@@ -1,0 +1,304 @@
+"""The personal centre and "change this invoice" on the REAL services (demo orders in a
+real SQLite file, the sandbox platform, the issuing and corrections services, the
+emulated printer), driven through the session's intents. Touches are counted: each
+``tap`` is one press of a button; typing into a field is not a touch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kiosk.centre.changes import ChangeState
+from kiosk.flow.states import Screen
+from kiosk.flow.views_centre import CentreInvoiceView, CentreListView, ChangeStatusView
+from kiosk.model import Colour, Medium, RedFormStatus
+from kiosk.session import Session
+from tests.helpers.app import COMPANY, COMPANY_TAX_ID, CoreRig, kiosk_core
+
+ALICE = ("张三", "11010519491231002X")
+BOB = ("李四", "110105194912310037")
+
+
+class Taps:
+    """Counts presses: ``taps(fn, *args)`` presses one button."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, fn: Callable[..., Any], *args: Any) -> None:
+        self.count += 1
+        fn(*args)
+
+
+@pytest.fixture
+def rig(tmp_path: Path) -> Iterator[CoreRig]:
+    r = kiosk_core(tmp_path / "data")
+    yield r
+    r.close()
+
+
+def idcard_login(s: Session, who: tuple[str, str]) -> None:
+    s.identify.begin("idcard")
+    if s.screen is Screen.TERMS:
+        s.identify.accept_terms()
+    s.identify.consent_idcard(True)
+    s.idcard_read(*who)
+    assert s.screen is Screen.ORDERS
+
+
+def issue_for(rig: CoreRig, who: tuple[str, str] | None, order_index: int, *,
+              company: bool = False, paper_address: str | None = None) -> str:
+    """One walk-in: (ID card,) scan, accept, title, issue. Returns the invoice number."""
+    s = rig.session
+    if who is not None:
+        idcard_login(s, who)
+    s.code_scanned(rig.qr(rig.orders()[order_index]), "scanner")
+    if not s.data.terms_accepted:
+        s.identify.accept_terms()
+    else:
+        s.orders.next()
+    if company:
+        from kiosk.model import BuyerType
+
+        s.buyer.set_type(BuyerType.COMPANY)
+        s.buyer.set_field("name", COMPANY)
+        s.buyer.set_field("tax_id", COMPANY_TAX_ID)
+    s.buyer.next()
+    if s.screen is Screen.OPTIONS:
+        if paper_address is not None:
+            s.data.medium = Medium.PAPER
+            s.data.paper_by_post = bool(paper_address)
+            s.data.paper_delivery = paper_address
+        s.buyer.options_next() if hasattr(s.buyer, "options_next") else None
+    assert s.screen is Screen.REVIEW, s.screen
+    s.review.confirm()
+    assert s.screen is Screen.RESULT and s.data.invoice is not None
+    number = s.data.invoice.number
+    s.finish()
+    return number
+
+
+def test_an_id_card_person_reprints_the_last_invoice_in_three_touches(rig: CoreRig) -> None:
+    first = issue_for(rig, ALICE, 0)
+    second = issue_for(rig, ALICE, 1)
+    issue_for(rig, BOB, 2)
+    s = rig.session
+    idcard_login(s, ALICE)
+    receipts = len(rig.printer.receipts)
+    tap = Taps()
+    tap(s.centre.open)
+    view = s.view()
+    assert isinstance(view, CentreListView)
+    assert [r.number for r in view.rows] == [second, first]  # newest first, only hers
+    tap(s.centre.reprint, view.rows[0].number)
+    assert rig.printer.wait_for_receipts(receipts + 1, timeout=10)
+    assert tap.count <= 3
+    assert s.data.centre.printed == second
+
+
+def test_who_sees_what(rig: CoreRig) -> None:
+    mine = issue_for(rig, ALICE, 0)
+    theirs = issue_for(rig, BOB, 1)
+    s = rig.session
+    idcard_login(s, BOB)
+    s.centre.open()
+    view = s.view()
+    assert isinstance(view, CentreListView)
+    assert [r.number for r in view.rows] == [theirs]
+    s.centre.pick(mine)  # not in scope: refused in the core
+    assert s.screen is Screen.CENTRE and s.data.notice is not None
+    s.finish()
+    # nobody: only the receipt just scanned
+    s.code_scanned(rig.qr(rig.orders()[0]), "scanner")
+    assert s.screen is Screen.ALREADY_INVOICED
+    s.centre.open()
+    view = s.view()
+    assert isinstance(view, CentreListView)
+    assert [r.number for r in view.rows] == [mine]
+
+
+def test_search_by_invoice_order_date_and_amount(rig: CoreRig) -> None:
+    numbers = [issue_for(rig, ALICE, i) for i in range(3)]
+    s = rig.session
+    idcard_login(s, ALICE)
+    s.centre.open()
+    order = rig.orders()[1]
+    for query, expect in ((numbers[1], [numbers[1]]), (numbers[1][-8:], [numbers[1]]),
+                          (order.order_no, [numbers[1]]), (f"{order.total:.2f}", None),
+                          ("1999-01-01", [])):
+        s.centre.search(query)
+        view = s.view()
+        assert isinstance(view, CentreListView)
+        got = [r.number for r in view.rows]
+        if expect is None:
+            assert numbers[1] in got
+        else:
+            assert got == expect, query
+    s.centre.search("")
+    view = s.view()
+    assert isinstance(view, CentreListView)
+    today = view.rows[0].date
+    s.centre.search(today)
+    view = s.view()
+    assert isinstance(view, CentreListView) and len(view.rows) == 3
+
+
+def test_a_title_correction_on_a_personal_invoice_in_six_touches(rig: CoreRig) -> None:
+    original = issue_for(rig, ALICE, 0)
+    s = rig.session
+    idcard_login(s, ALICE)
+    tap = Taps()
+    tap(s.centre.open)
+    tap(s.centre.pick, original)
+    tap(s.centre.change)
+    tap(s.centre.set_what, "title")
+    s.centre.set_buyer_field("name", COMPANY)  # typed
+    s.centre.set_buyer_field("tax_id", COMPANY_TAX_ID)
+    tap(s.centre.submit)
+    assert tap.count <= 6
+    view = s.view()
+    assert isinstance(view, ChangeStatusView)
+    change = s.data.centre.change
+    assert change is not None and change.state is ChangeState.DONE, change
+    red = rig.core.issuing.outbox.invoice(change.red_number)
+    blue = rig.core.issuing.outbox.invoice(change.blue_number)
+    assert red is not None and red.invoice.colour is Colour.RED
+    assert red.invoice.original_number == original
+    assert blue is not None and blue.invoice.buyer.name == COMPANY
+    assert blue.invoice.buyer.tax_id == COMPANY_TAX_ID
+    # the list shows the three, related
+    s.centre.open()
+    listed = s.view()
+    assert isinstance(listed, CentreListView)
+    by_number = {r.number: r for r in listed.rows}
+    assert set(by_number) == {original, change.red_number, change.blue_number}
+    assert by_number[change.red_number].red and by_number[change.red_number].relation
+    assert by_number[original].state.en == "fully credited"
+    # asking again changes nothing: exactly once
+    again = rig.core.centre.changes.advance(change.reference)
+    assert (again.red_number, again.blue_number) == (change.red_number, change.blue_number)
+
+
+def test_a_change_left_waiting_is_resumed_after_a_restart(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    rig = kiosk_core(data)
+    try:
+        original = issue_for(rig, ALICE, 0, company=True)
+        s = rig.session
+        idcard_login(s, ALICE)
+        s.centre.open()
+        s.centre.pick(original)
+        s.centre.change()
+        s.centre.set_what("returned")
+        s.centre.submit()
+        change = s.data.centre.change
+        assert change is not None and change.state is ChangeState.WAITING
+        view = s.view()
+        assert isinstance(view, ChangeStatusView) and view.waiting and view.slip.visible
+        assert "72" in (view.words.en if view.words else "")
+        s.centre.print_slip()
+        assert s.data.centre.slip_printed
+        reference = change.reference
+        s.finish()
+    finally:
+        rig.close()
+    rig = kiosk_core(data)  # a new process's services over the same data dir
+    try:
+        form = rig.core.centre.changes.get(reference)
+        assert form is not None
+        rig.core.corrections.confirm_red_form(form.form_number)  # the buyer confirms
+        s = rig.session
+        idcard_login(s, ALICE)
+        s.centre.open()
+        listed = s.view()
+        assert isinstance(listed, CentreListView)
+        assert [c.reference for c in listed.changes] == [reference]
+        s.centre.resume(reference)
+        change = s.data.centre.change
+        assert change is not None and change.state is ChangeState.DONE, change
+        assert rig.core.issuing.outbox.credited(original) == -rig.core.issuing.outbox.invoice(
+            original).invoice.total  # type: ignore[union-attr]
+        assert len(rig.core.issuing.outbox.reds_of(original)) == 1
+        assert rig.core.issuing.outbox.form(form.form_number).status is \
+            RedFormStatus.CONFIRMED  # type: ignore[union-attr]
+    finally:
+        rig.close()
+
+
+def test_a_partial_return_credits_the_chosen_quantity(rig: CoreRig) -> None:
+    index = next(i for i, o in enumerate(rig.orders()) if any(ln.quantity > 1 for ln in o.lines))
+    original = issue_for(rig, ALICE, index)
+    s = rig.session
+    idcard_login(s, ALICE)
+    s.centre.open()
+    s.centre.pick(original)
+    s.centre.change()
+    s.centre.set_what("returned")
+    s.centre.set_full(False)
+    inv = s.data.centre.entry.invoice  # type: ignore[union-attr]
+    line = next(i for i, ln in enumerate(inv.lines) if ln.quantity > 1)
+    s.centre.set_quantity(line, 1)
+    s.centre.submit()
+    change = s.data.centre.change
+    assert change is not None and change.state is ChangeState.DONE, change
+    red = rig.core.issuing.outbox.invoice(change.red_number)
+    assert red is not None and len(red.invoice.lines) == 1
+    assert abs(red.invoice.lines[0].quantity) == 1
+
+
+def test_the_invoice_screen_shows_the_pdf_and_resends(rig: CoreRig) -> None:
+    original = issue_for(rig, ALICE, 0)
+    s = rig.session
+    idcard_login(s, ALICE)
+    s.centre.open()
+    s.centre.pick(original)
+    s.centre.show_pdf()
+    view = s.view()
+    assert isinstance(view, CentreInvoiceView) and view.pdf_png.startswith(b"\x89PNG")
+    s.centre.toggle_qr()
+    s.centre.send_email("not-an-address")
+    assert s.data.notice is not None
+    s.centre.send_email("alice@example.com")
+    view = s.view()
+    assert isinstance(view, CentreInvoiceView)
+    assert view.mailed_to and "alice" not in view.mailed_to[1:]  # masked
+    assert view.qr_shown and view.download_url
+
+
+def test_forget_me_deletes_titles_and_detaches_invoices(rig: CoreRig) -> None:
+    original = issue_for(rig, ALICE, 0, company=True)
+    s = rig.session
+    idcard_login(s, ALICE)
+    assert s.data.titles  # the company title was remembered
+    s.centre.open()
+    s.centre.forget_me()
+    assert s.screen is Screen.ATTRACT
+    assert rig.core.issuing.outbox.invoice(original) is not None  # kept
+    idcard_login(s, ALICE)
+    assert not s.data.titles
+    s.centre.open()
+    view = s.view()
+    assert isinstance(view, CentreListView) and view.rows == ()  # detached
+
+
+def test_an_account_deletes_itself(rig: CoreRig) -> None:
+    s = rig.session
+    s.identify.begin("login")
+    s.identify.accept_terms()
+    s.identify.login("demo", "demo1234")
+    assert s.screen is Screen.ORDERS
+    s.code_scanned(rig.qr(rig.orders()[0]), "scanner")
+    s.orders.next()
+    s.buyer.next()
+    s.review.confirm()
+    number = s.data.invoice.number  # type: ignore[union-attr]
+    s.centre.open()
+    view = s.view()
+    assert isinstance(view, CentreListView) and view.forget.visible
+    assert [r.number for r in view.rows] == [number]
+    s.centre.forget_me()
+    assert rig.core.accounts.find("demo") is None
+    assert rig.core.issuing.outbox.invoice(number) is not None
