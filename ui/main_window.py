@@ -24,6 +24,8 @@ from ui import theme
 from ui.i18n import Languages
 from ui.screens.base import Page
 from ui.screens.buyer import BuyerPage, OptionsPage
+from ui.screens.centre import CentreInvoicePage, CentrePage
+from ui.screens.centre_change import ChangePage, ChangeStatusPage
 from ui.screens.failures import (
     AlreadyInvoicedPage,
     BadQrPage,
@@ -68,6 +70,8 @@ PAGES: dict[Screen, Callable[[Session], Page]] = {
     Screen.REJECTED: RejectedPage, Screen.PRINTER_PROBLEM: PrinterProblemPage,
     Screen.CAMERA_UNAVAILABLE: CameraUnavailablePage, Screen.IDLE_WARNING: IdleWarningPage,
     Screen.TUTORIAL: TutorialPage, Screen.OUT_OF_SERVICE: OutOfServicePage,
+    Screen.CENTRE: CentrePage, Screen.CENTRE_INVOICE: CentreInvoicePage,
+    Screen.CHANGE: ChangePage, Screen.CHANGE_STATUS: ChangeStatusPage,
 }
 
 

@@ -95,6 +95,7 @@ class OrdersView:
     orders: tuple[OrderEntry, ...] = ()  # each one removable (a wrongly added receipt)
     camera_on: bool = False
     next: Action = ENABLED
+    my_invoices: Action = HIDDEN  # the personal centre, once identified
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,8 @@ def orders_view(core: FlowCore) -> OrdersView:
                     for o in data.orders)
     return OrdersView(_frame(core), _rows(lines), data.order_nos, money(data.total),
                       entries, data.camera_on,
-                      refused(None if data.orders else say("flow.no_orders")))
+                      refused(None if data.orders else say("flow.no_orders")),
+                      ENABLED if data.identity is not None else HIDDEN)
 
 
 def catalogue_view(core: FlowCore) -> CatalogueView:

@@ -160,9 +160,10 @@ class UnknownPage(FailurePage):
 class AlreadyInvoicedPage(FailurePage):
     def configure(self) -> None:
         super().configure()
-        for w in (self.action1, self.email, self.send, self.reference):
+        for w in (self.action1, self.action2, self.email, self.send, self.reference):
             w.show()
         self.action1.clicked.connect(self.session.review.print_receipt)
+        self.action2.clicked.connect(self.session.centre.open)
 
     def title(self) -> str:
         return self.tr("Already invoiced")
@@ -175,6 +176,7 @@ class AlreadyInvoicedPage(FailurePage):
         self.next.setText(self.tr("Print its receipt again, send it by e-mail, or scan the QR "
                                   "code with your phone."))
         self.action1.setText(self.tr("Print the receipt again"))
+        self.action2.setText(self.tr("My invoices"))
 
     def render_view(self, view: View, before: View | None) -> None:
         assert isinstance(view, ResultView)

@@ -85,6 +85,9 @@ class OrdersPage(Page):
         self.order_no.returnPressed.connect(self._add)
         self.add.clicked.connect(self._add)
         self.primary.clicked.connect(self.session.orders.next)
+        self.my_invoices = button()
+        self.my_invoices.clicked.connect(self.session.centre.open)
+        self.footer.insertWidget(1, self.my_invoices)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.order_no and event.type() == QEvent.Type.MouseButtonPress:
@@ -117,6 +120,7 @@ class OrdersPage(Page):
         self.add.setText(self.tr("Add"))
         if isinstance(self.shown, OrdersView):
             self._show_merged(self.shown)
+        self.my_invoices.setText(self.tr("My invoices"))
         self.camera_notice.setText(self.tr("● The camera is on: hold your receipt's QR code "
                                            "in front of it."))
         self.refresh_buttons()
@@ -131,6 +135,7 @@ class OrdersPage(Page):
     def render_view(self, view: View, before: View | None) -> None:
         assert isinstance(view, OrdersView)
         old = before if isinstance(before, OrdersView) else None
+        self.my_invoices.setVisible(view.my_invoices.visible)
         if old is None or old.rows != view.rows or old.order_nos != view.order_nos:
             rows = [[r.item, r.quantity, r.amount] for r in view.rows]
             self.numbers.setText(self.tr("Orders: %1").replace("%1", ", ".join(view.order_nos)))

@@ -1,0 +1,276 @@
+"""The personal centre: CENTRE (my invoices and requests) and CENTRE_INVOICE (one
+invoice: its PDF, reprint, resend, download QR, "change this invoice").
+
+The pages render :mod:`kiosk.flow.views_centre` and call
+:class:`~kiosk.flow.centre.CentreStep`; who may see which invoice is decided in the
+core, never here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from kiosk.flow.views import Action, View
+from kiosk.flow.views_centre import CentreInvoiceView, CentreListView, InvoiceRow
+from ui.screens.base import Page, button, label
+from ui.screens.orders import input_edit
+from ui.widgets.lines import LinesTable
+from ui.widgets.qr import qr_pixmap
+
+ROWS = 6  # the list's page size (kiosk.centre.store.PAGE_SIZE)
+CHANGES = 3  # open changes shown with a "continue" button
+
+
+def show_action(btn: QPushButton, action: Action) -> None:
+    btn.setVisible(action.visible)
+    btn.setEnabled(action.enabled)
+
+
+def row_texts(row: InvoiceRow, lang: str) -> tuple[str, str]:
+    first = f"{row.number}   {row.date}   {row.total}   {row.state.get(lang)}"
+    more = [x.get(lang) for x in (row.relation, row.paper) if x is not None]
+    second = "   ".join([row.buyer, *more])
+    return first, second
+
+
+class InvoiceCard(QFrame):
+    """One invoice of the list: its figures in two lines, open and reprint."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 8, 16, 8)
+        texts = QVBoxLayout()
+        self.first = label("big")
+        self.second = label("hint")
+        texts.addWidget(self.first)
+        texts.addWidget(self.second)
+        row.addLayout(texts, 1)
+        self.open = button()
+        self.reprint = button()
+        row.addWidget(self.open)
+        row.addWidget(self.reprint)
+        self.number = ""
+
+
+class CentrePage(Page):
+    def build(self) -> None:
+        self.head = label("title")
+        self.body.addWidget(self.head)
+        self.query = input_edit()
+        self.query.setMaxLength(40)
+        self.search = button()
+        self.clear = button()
+        self.add_row(self.query, self.search, self.clear, stretch=False)
+        self.changes_head = label("warn")
+        self.body.addWidget(self.changes_head)
+        self.change_buttons: list[QPushButton] = []
+        changes_row = QHBoxLayout()
+        for _ in range(CHANGES):
+            btn = button()
+            btn.clicked.connect(lambda _c=False, b=btn: self.session.centre.resume(
+                b.property("reference")))
+            self.change_buttons.append(btn)
+            changes_row.addWidget(btn)
+        changes_row.addStretch(1)
+        self.body.addLayout(changes_row)
+        self.empty = label("big")
+        self.body.addWidget(self.empty)
+        self.cards: list[InvoiceCard] = []
+        for _ in range(ROWS):
+            card = InvoiceCard()
+            card.open.clicked.connect(lambda _c=False, k=card: self.session.centre.pick(k.number))
+            card.reprint.clicked.connect(
+                lambda _c=False, k=card: self.session.centre.reprint(k.number))
+            self.cards.append(card)
+            self.body.addWidget(card)
+        self.previous, self.next = button(), button()
+        self.forget = button("danger")
+        self._forget_armed = False
+        paging = self.add_row(self.previous, self.next)
+        paging.addWidget(self.forget)
+        self.body.addStretch(1)
+        self.search.clicked.connect(lambda: self.session.centre.search(self.query.text()))
+        self.query.returnPressed.connect(lambda: self.session.centre.search(self.query.text()))
+        self.clear.clicked.connect(self._clear)
+        self.previous.clicked.connect(self.session.centre.previous_page)
+        self.next.clicked.connect(self.session.centre.next_page)
+        self.forget.clicked.connect(self._forget)
+        self.primary.clicked.connect(self.session.finish)
+
+    def _clear(self) -> None:
+        self.query.clear()
+        self.session.centre.search("")
+
+    def _forget(self) -> None:
+        """Two taps: the first asks, the second deletes (nothing to undo afterwards)."""
+        if not self._forget_armed:
+            self._forget_armed = True
+            self.session.touch()
+            self.forget.setText(self.tr("Tap again to delete my account and titles"))
+            return
+        self._forget_armed = False
+        self.session.centre.forget_me()
+
+    def title(self) -> str:
+        return self.tr("My invoices")
+
+    def help(self) -> str:
+        return self.tr("Your invoices, newest first. Search by invoice number, order number, "
+                       "date (2026-11-29) or amount (56.00). Open one to see it, send it or "
+                       "change it.")
+
+    def texts(self) -> None:
+        self.head.setText(self.tr("Your invoices and requests"))
+        self.query.setPlaceholderText(self.tr("Invoice no., order no., date or amount"))
+        self.search.setText(self.tr("Search"))
+        self.clear.setText(self.tr("Show all"))
+        self.changes_head.setText(self.tr("Changes in progress: tap to continue"))
+        self.previous.setText(self.tr("< Newer"))
+        self.next.setText(self.tr("Older >"))
+        self._forget_armed = False
+        self.forget.setText(self.tr("Delete my account and titles"))
+        self.primary.setText(self.tr("Finish"))
+        for card in self.cards:
+            card.open.setText(self.tr("Open"))
+            card.reprint.setText(self.tr("Reprint"))
+
+    def render_view(self, view: View, before: View | None) -> None:
+        assert isinstance(view, CentreListView)
+        if view == before:
+            return
+        if self.query.text() != view.query:
+            self.query.setText(view.query)
+        for i, card in enumerate(self.cards):
+            if i < len(view.rows):
+                row = view.rows[i]
+                card.number = row.number
+                first, second = row_texts(row, self.lang)
+                card.first.setText(first)
+                card.first.setProperty("role", "error" if row.red else "big")
+                card.first.style().polish(card.first)
+                card.second.setText(second)
+                show_action(card.reprint, view.reprint)
+                card.show()
+            else:
+                card.hide()
+        self.empty.setVisible(view.empty is not None)
+        if view.empty is not None:
+            self.empty.setText(view.empty.get(self.lang))
+        self.changes_head.setVisible(bool(view.changes))
+        for i, btn in enumerate(self.change_buttons):
+            if i < len(view.changes):
+                change = view.changes[i]
+                btn.setProperty("reference", change.reference)
+                btn.setText(self.tr("Continue %1").replace("%1", change.reference))
+                btn.show()
+            else:
+                btn.hide()
+        show_action(self.previous, view.previous)
+        show_action(self.next, view.next)
+        show_action(self.forget, view.forget)
+
+
+class CentreInvoicePage(Page):
+    def build(self) -> None:
+        self.head = label("title")
+        self.state = label("big")
+        self.relation = label("hint")
+        for w in (self.head, self.state, self.relation):
+            self.body.addWidget(w)
+        columns = QHBoxLayout()
+        left, right = QVBoxLayout(), QVBoxLayout()
+        columns.addLayout(left, 3)
+        columns.addLayout(right, 2)
+        self.body.addLayout(columns)
+        self.table = LinesTable(3, max_rows=5)
+        left.addWidget(self.table)
+        self.pdf_button, self.reprint, self.qr_button, self.change = (
+            button(), button(), button(), button())
+        actions = QGridLayout()
+        for i, btn in enumerate((self.pdf_button, self.reprint, self.qr_button, self.change)):
+            actions.addWidget(btn, i // 2, i % 2)
+        left.addLayout(actions)
+        self.email = input_edit()
+        self.send = button()
+        mail = QHBoxLayout()
+        mail.addWidget(self.email, 1)
+        mail.addWidget(self.send)
+        left.addLayout(mail)
+        self.mailed = label("ok")
+        left.addWidget(self.mailed)
+        left.addStretch(1)
+        self.picture = QLabel()
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        right.addWidget(self.picture)
+        right.addStretch(1)
+        self.body.addStretch(1)
+        centre = self.session.centre
+        self.pdf_button.clicked.connect(centre.show_pdf)
+        self.reprint.clicked.connect(lambda: centre.reprint())
+        self.qr_button.clicked.connect(centre.toggle_qr)
+        self.change.clicked.connect(centre.change)
+        self.send.clicked.connect(lambda: centre.send_email(self.email.text()))
+        self.primary.clicked.connect(centre.open)
+
+    def title(self) -> str:
+        return self.tr("My invoice")
+
+    def help(self) -> str:
+        return self.tr("See the invoice, print its receipt again, send it by e-mail, show the "
+                       "code to download it, or ask to change it.")
+
+    def texts(self) -> None:
+        self.table.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Qty"),
+                                              self.tr("Amount")])
+        self.pdf_button.setText(self.tr("View the invoice"))
+        self.reprint.setText(self.tr("Reprint the receipt"))
+        self.qr_button.setText(self.tr("Download code"))
+        self.change.setText(self.tr("Change this invoice"))
+        self.email.setPlaceholderText(self.tr("E-mail address"))
+        self.send.setText(self.tr("Send by e-mail"))
+        self.primary.setText(self.tr("Back to my invoices"))
+
+    def render_view(self, view: View, before: View | None) -> None:
+        assert isinstance(view, CentreInvoiceView)
+        if view == before:
+            return
+        old = before if isinstance(before, CentreInvoiceView) else None
+        row = view.row
+        if row is not None and (old is None or old.row != row):
+            self.head.setText(self.tr("Invoice %1").replace("%1", row.number))
+            self.state.setText(f"{row.date}   {row.total}   {row.state.get(self.lang)}")
+            self.relation.setText("   ".join(
+                x.get(self.lang) for x in (row.relation, row.paper) if x is not None))
+            self.table.set_rows([list(x) for x in view.lines])
+            self.email.setText(view.email)
+        show_action(self.reprint, view.reprint)
+        show_action(self.change, view.change)
+        show_action(self.send, view.send)
+        self.pdf_button.setEnabled(not view.loading_pdf)
+        self.qr_button.setVisible(bool(view.download_url))
+        self.mailed.setVisible(bool(view.mailed_to))
+        self.mailed.setText(self.tr("Sent to %1").replace("%1", view.mailed_to))
+        if view.pdf_png:
+            pixmap = QPixmap()
+            pixmap.loadFromData(view.pdf_png, "PNG")
+            self.picture.setPixmap(pixmap.scaledToWidth(
+                min(pixmap.width(), 560), Qt.TransformationMode.SmoothTransformation))
+            self.picture.show()
+        elif view.qr_shown and view.download_url:
+            self.picture.setPixmap(qr_pixmap(view.download_url, 260))
+            self.picture.show()
+        else:
+            self.picture.clear()
+            self.picture.hide()
