@@ -151,12 +151,36 @@ def prepare_screen(gui: Any, name: str) -> None:
         s.overlays.open(Screen.IDLE_WARNING)
     elif target in (Screen.SUPPORT, Screen.TUTORIAL):
         s.overlays.open(target)
+    elif target in (Screen.CENTRE, Screen.CENTRE_INVOICE, Screen.CHANGE, Screen.CHANGE_STATUS):
+        _centre(gui, target)
     elif target is Screen.OUT_OF_SERVICE:
         s.out_of_service(Text("配置文件错误：请联系技术人员", "Configuration error: call a technician"))
     _settle(gui)
     if s.screen is not target:
         raise ScreenshotError(f"could not reach {target.value}: the kiosk is on {s.screen.value}"
                               + (f" ({s.data.notice.en})" if s.data.notice else ""))
+
+
+def _centre(gui: Any, target: Screen) -> None:
+    """The demo account's personal centre: one company invoice issued, then opened (and
+    a change asked for: the company must confirm, so it waits)."""
+    s = gui.core.session
+    s.identify.begin("login")
+    s.identify.accept_terms()
+    s.identify.login("demo", "demo1234")
+    _to_review(gui, company=True)
+    s.review.confirm()
+    _settle(gui)
+    s.centre.open()
+    if target is Screen.CENTRE:
+        return
+    s.centre.pick(s.data.centre.page.entries[0].number)
+    if target is Screen.CENTRE_INVOICE:
+        return
+    s.centre.change()
+    s.centre.set_what("title" if target is Screen.CHANGE else "returned")
+    if target is Screen.CHANGE_STATUS:
+        s.centre.submit()
 
 
 def _sent_then_silence(gui: Any) -> None:

@@ -184,11 +184,17 @@ class CentrePage(Page):
 
 class CentreInvoicePage(Page):
     def build(self) -> None:
+        self.pdf_button, self.reprint, self.qr_button, self.change = (
+            button(), button(), button(), button())
         self.head = label("title")
         self.state = label("big")
         self.relation = label("hint")
         for w in (self.head, self.state, self.relation):
             self.body.addWidget(w)
+        actions = QGridLayout()  # full width: long labels in large text stay whole
+        for i, btn in enumerate((self.pdf_button, self.reprint, self.qr_button, self.change)):
+            actions.addWidget(btn, 0, i)
+        self.body.addLayout(actions)
         columns = QHBoxLayout()
         left, right = QVBoxLayout(), QVBoxLayout()
         columns.addLayout(left, 3)
@@ -196,12 +202,6 @@ class CentreInvoicePage(Page):
         self.body.addLayout(columns)
         self.table = LinesTable(3, max_rows=5)
         left.addWidget(self.table)
-        self.pdf_button, self.reprint, self.qr_button, self.change = (
-            button(), button(), button(), button())
-        actions = QGridLayout()
-        for i, btn in enumerate((self.pdf_button, self.reprint, self.qr_button, self.change)):
-            actions.addWidget(btn, i // 2, i % 2)
-        left.addLayout(actions)
         self.email = input_edit()
         self.send = button()
         mail = QHBoxLayout()
