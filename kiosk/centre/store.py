@@ -8,9 +8,11 @@ number, date or amount, each invoice with its red/blue relation and, for a paper
 invoice, how it is delivered (from the request it was asked with).
 
 The first page is fast on a big database (bench/bench_centre.py: 10,000 invoices)
-because of two indexes: ``centre_claims_order`` (claims by order) and
-``issued_invoices_newest`` (the invoices in the order the list shows them, so
-SQLite stops after the page instead of sorting everything).
+because of three indexes: ``centre_claims_order`` (claims by order),
+``issued_invoice_orders_number`` (an invoice's orders, for the one-probe ownership
+check) and ``issued_invoices_newest`` (the invoices in the order the list shows
+them, so for a scope with many invoices SQLite stops after the page instead of
+sorting everything).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from kiosk.storage import Database
 
 migrations = Migrations("centre")
 PAGE_SIZE = 6
+FEW_CLAIMS = 1000  # below: sort the scope's own invoices; above: walk the newest-first index
 ZERO = Decimal("0.00")
 DATE_RE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
 AMOUNT_RE = re.compile(r"^[￥¥]?-?\d{1,12}(\.\d{1,2})?$")
@@ -45,6 +48,8 @@ def m001_centre(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX centre_claims_order ON centre_claims(order_no)")
     db.execute("CREATE INDEX IF NOT EXISTS issued_invoices_newest"
                " ON issued_invoices(issued_at DESC, number DESC)")
+    db.execute("CREATE INDEX IF NOT EXISTS issued_invoice_orders_number"
+               " ON issued_invoice_orders(number)")
     db.execute(
         """CREATE TABLE centre_changes (
             reference TEXT PRIMARY KEY,          -- printed on the come-back slip
@@ -128,7 +133,24 @@ class CentreStore:
         with self.db.write() as conn:
             return conn.execute("DELETE FROM centre_claims WHERE owner = ?", [owner]).rowcount
 
+    def _owns(self, scope: InvoiceScope, number_sql: str) -> tuple[str, list[Any]]:
+        """SQL true when the invoice ``number_sql`` names an order of the scope (claimed by
+        one of its owners, or the receipt just scanned): one indexed probe per invoice."""
+        parts, args = [], []
+        if scope.owners:
+            marks = ",".join("?" for _ in scope.owners)
+            parts.append(f"o.order_no IN (SELECT order_no FROM centre_claims c"
+                         f" WHERE c.order_no = o.order_no AND c.owner IN ({marks}))")
+            args += list(scope.owners)
+        if scope.order_nos:
+            marks = ",".join("?" for _ in scope.order_nos)
+            parts.append(f"o.order_no IN ({marks})")
+            args += list(scope.order_nos)
+        return (f"EXISTS (SELECT 1 FROM issued_invoice_orders o WHERE o.number = {number_sql}"
+                f" AND ({' OR '.join(parts)}))", args)
+
     def _mine(self, scope: InvoiceScope) -> tuple[str, list[Any]]:
+        """The scope's invoice numbers as a subquery (for a scope with few claims)."""
         parts, args = [], []
         if scope.owners:
             marks = ",".join("?" for _ in scope.owners)
@@ -141,50 +163,67 @@ class CentreStore:
             args += list(scope.order_nos)
         return " UNION ".join(parts), args
 
+    def _claims(self, scope: InvoiceScope) -> int:
+        if not scope.owners:
+            return 0
+        marks = ",".join("?" for _ in scope.owners)
+        rows = self.db.execute(f"SELECT count(*) FROM centre_claims WHERE owner IN ({marks})",
+                               list(scope.owners)).fetchone()
+        return int(rows[0])
+
     def page(self, scope: InvoiceScope, query: str = "", page: int = 0,
              size: int = PAGE_SIZE) -> CentrePage:
-        """One page of the scope's invoices, newest first, filtered by ``query``."""
+        """One page of the scope's invoices, newest first, filtered by ``query``.
+
+        Two plans, chosen by how many orders the scope claimed: few -> its invoice numbers
+        first, then sorted (a small sort); many -> walk ``issued_invoices_newest`` in list
+        order and probe each invoice (stops after the page). Then the page's rows only."""
         if scope.empty:
             return CentrePage((), 0, False, query)
-        mine, args = self._mine(scope)
         where, fargs = _filter(query)
-        rows = list(self.db.query(
+        if self._claims(scope) <= FEW_CLAIMS:
+            mine, args = self._mine(scope)
+            sql = (f"SELECT i.number FROM issued_invoices i WHERE i.number IN ({mine}){where}"
+                   " ORDER BY i.issued_at DESC, i.number DESC LIMIT ? OFFSET ?")
+        else:
+            owns, args = self._owns(scope, "i.number")
+            sql = ("SELECT i.number FROM issued_invoices i"
+                   f" WHERE {owns}{where}"
+                   " ORDER BY i.issued_at DESC, i.number DESC LIMIT ? OFFSET ?")
+        numbers = [r[0] for r in self.db.execute(sql, [*args, *fargs, size + 1, page * size])]
+        more = len(numbers) > size
+        return CentrePage(self._entries(numbers[:size]), page, more, query)
+
+    def _entries(self, numbers: list[str]) -> tuple[CentreEntry, ...]:
+        """The rows of ``numbers`` (in that order) with their reds and paper delivery."""
+        if not numbers:
+            return ()
+        marks = ",".join("?" for _ in numbers)
+        found = {r["number"]: r for r in self.db.query(
             "SELECT i.number, i.data, i.colour, i.total, i.pdf_path, r.request"
-            " FROM issued_invoices i"
-            " LEFT JOIN issue_requests r ON r.request_id = i.request_id"
-            f" WHERE i.number IN ({mine}){where}"
-            " ORDER BY i.issued_at DESC, i.number DESC LIMIT ? OFFSET ?",
-            [*args, *fargs, size + 1, page * size]))
-        more = len(rows) > size
-        rows = rows[:size]
-        numbers = [r["number"] for r in rows if r["colour"] == Colour.BLUE.value]
+            " FROM issued_invoices i LEFT JOIN issue_requests r ON r.request_id = i.request_id"
+            f" WHERE i.number IN ({marks})", numbers)}
         reds: dict[str, list[tuple[str, Decimal]]] = {}
-        if numbers:
-            marks = ",".join("?" for _ in numbers)
-            for r in self.db.query(
-                    "SELECT number, original_number, total FROM issued_invoices"
-                    f" WHERE colour = 'red' AND original_number IN ({marks}) ORDER BY number",
-                    numbers):
-                reds.setdefault(r["original_number"], []).append(
-                    (r["number"], Decimal(r["total"])))
-        return CentrePage(tuple(_entry(r, reds.get(r["number"], [])) for r in rows), page,
-                          more, query)
+        for r in self.db.query(
+                "SELECT number, original_number, total FROM issued_invoices"
+                f" WHERE colour = 'red' AND original_number IN ({marks}) ORDER BY number",
+                numbers):
+            reds.setdefault(r["original_number"], []).append((r["number"], Decimal(r["total"])))
+        return tuple(_entry(found[n], reds.get(n, [])) for n in numbers if n in found)
 
     def allows(self, scope: InvoiceScope, number: str) -> bool:
         """May ``scope`` see invoice ``number``? (Checked again on every action.)"""
         if scope.empty:
             return False
-        mine, args = self._mine(scope)
-        return bool(list(self.db.query(
-            f"SELECT 1 FROM ({mine}) WHERE number = ? LIMIT 1", [*args, number])))
+        owns, args = self._owns(scope, "?")
+        return self.db.execute(f"SELECT {owns}", [number, *args]).fetchone()[0] == 1
 
     def entry(self, scope: InvoiceScope, number: str) -> CentreEntry | None:
         """One invoice of the scope as the list shows it (None when not the scope's)."""
         if not self.allows(scope, number):
             return None
-        found = self.page(InvoiceScope(owners=scope.owners, order_nos=scope.order_nos),
-                          number, 0, 50)
-        return next((e for e in found.entries if e.number == number), None)
+        found = self._entries([number])
+        return found[0] if found else None
 
     # --- change rows (kiosk.centre.changes) ------------------------------------------------
     def save_change(self, row: dict[str, Any]) -> None:
@@ -208,8 +247,8 @@ class CentreStore:
         """The scope's change flows (open ones: not done nor refused), newest first."""
         if scope.empty:
             return []
-        mine, args = self._mine(scope)
-        sql = (f"SELECT * FROM centre_changes WHERE original_number IN ({mine})")
+        owns, args = self._owns(scope, "ch.original_number")
+        sql = f"SELECT * FROM centre_changes ch WHERE {owns}"
         if open_only:
             sql += " AND state NOT IN ('done', 'refused')"
         return list(self.db.query(sql + " ORDER BY created_at DESC", args))
