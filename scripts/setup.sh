@@ -29,7 +29,8 @@ say() { printf '\033[1msetup:\033[0m %s\n' "$*" >&2; }
 # --- system packages ----------------------------------------------------------
 # Qt's runtime libraries (headless and X11/Wayland), the virtual keyboard's
 # libpulse0, libusb for USB printers, a CJK font (without one Chinese renders as boxes),
-# and espeak-ng, the offline speech engine of the voice guidance (docs/voice.md).
+# espeak-ng, the offline speech engine of the voice guidance (docs/voice.md), and
+# poppler-utils, whose pdftoppm draws an invoice's PDF in the personal centre.
 # The xcb (X11) and wayland platform plugins need their own libraries: without
 # them `./start.sh` on a desktop, or the kiosk under cage, dies at start-up
 # ("could not load the Qt platform plugin"); offscreen needs none of them.
@@ -38,7 +39,7 @@ pkgs=(python3 python3-venv libegl1 libgl1 libopengl0 libfontconfig1 libxkbcommon
       libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
       libxcb-render-util0 libxcb-randr0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1
       libwayland-client0 libwayland-cursor0 libwayland-egl1
-      fonts-noto-cjk fonts-wqy-microhei espeak-ng)
+      fonts-noto-cjk fonts-wqy-microhei espeak-ng poppler-utils)
 [ "$with_pyzbar" = 1 ] && pkgs+=(libzbar0)
 # prometheus: promtool checks the fleet's alert rules; chromium + its driver: the
 # back-office page's browser test (Selenium). postgresql: initdb/pg_ctl

@@ -1,0 +1,81 @@
+"""The personal centre's pages in the real window (emulated devices, the sandbox, the Qt
+runner), driven by clicking their buttons: every press is a counted touch."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton
+
+from kiosk.centre.changes import ChangeState
+from kiosk.flow.states import Screen
+from tests.helpers.app import kiosk_gui, qr_for
+from ui.widgets.keyboard import QT_LOG_IGNORE
+
+pytestmark = pytest.mark.qt_log_ignore(*QT_LOG_IGNORE)
+
+
+class Presses:
+    def __init__(self, qtbot: Any) -> None:
+        self.qtbot = qtbot
+        self.count = 0
+
+    def __call__(self, button: QAbstractButton) -> None:
+        assert button.isVisible() and button.isEnabled(), button.text()
+        self.count += 1
+        self.qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def test_reprint_and_correct_by_touch(qtbot: Any, tmp_path: Path) -> None:
+    gui = kiosk_gui(qtbot, tmp_path / "data")
+    try:
+        s, win = gui.core.session, gui.window
+        s.identify.begin("idcard")
+        s.identify.accept_terms()
+        s.identify.consent_idcard(True)
+        gui.devices.emulators.idcard.place_card("male")
+        qtbot.waitUntil(lambda: s.screen is Screen.ORDERS, timeout=20000)
+        s.code_scanned(qr_for(gui, 0), "scanner")
+        s.orders.next()
+        s.buyer.next()
+        s.review.confirm()
+        qtbot.waitUntil(lambda: s.screen is Screen.RESULT and s.data.printed, timeout=60000)
+        number = s.data.invoice.number
+        s.finish()
+        # back later: ID card, then "reprint my last invoice"
+        s.identify.begin("idcard")
+        s.identify.accept_terms()
+        s.identify.consent_idcard(True)
+        gui.devices.emulators.idcard.place_card("male")
+        qtbot.waitUntil(lambda: s.screen is Screen.ORDERS, timeout=20000)
+        press = Presses(qtbot)
+        press(win.current.my_invoices)
+        assert s.screen is Screen.CENTRE
+        page = win.current
+        assert page.cards[0].number == number
+        press(page.cards[0].reprint)
+        qtbot.waitUntil(lambda: s.data.centre.printed == number, timeout=30000)
+        assert press.count <= 3
+        # then correct the title: open, change, wrong title, type, ask
+        press(page.cards[0].open)
+        assert s.screen is Screen.CENTRE_INVOICE
+        press(win.current.pdf_button)
+        qtbot.waitUntil(lambda: bool(s.data.centre.pdf_png), timeout=30000)
+        assert not win.current.picture.isHidden()
+        press(win.current.change)
+        press(win.current.whats["title"])
+        qtbot.keyClicks(win.current.name, " Acme")  # ASCII: QTest types no CJK
+        press(win.current.primary)
+        qtbot.waitUntil(lambda: s.data.centre.change is not None and not s.data.centre.advancing,
+                        timeout=60000)
+        assert s.data.centre.change.state is ChangeState.DONE
+        assert "Acme" in gui.core.issuing.outbox.invoice(
+            s.data.centre.change.blue_number).invoice.buyer.name
+        press(win.current.mine)
+        assert s.screen is Screen.CENTRE
+        assert len([c for c in win.current.cards if c.isVisible()]) == 3
+    finally:
+        gui.close()
