@@ -216,7 +216,7 @@ class CentreStore:
         if scope.empty:
             return False
         owns, args = self._owns(scope, "?")
-        return self.db.execute(f"SELECT {owns}", [number, *args]).fetchone()[0] == 1
+        return bool(self.db.execute(f"SELECT {owns}", [number, *args]).fetchone()[0] == 1)
 
     def entry(self, scope: InvoiceScope, number: str) -> CentreEntry | None:
         """One invoice of the scope as the list shows it (None when not the scope's)."""
