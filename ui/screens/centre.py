@@ -158,8 +158,10 @@ class CentrePage(Page):
                 card.number = row.number
                 first, second = row_texts(row, self.lang)
                 card.first.setText(first)
-                card.first.setProperty("role", "error" if row.red else "big")
-                card.first.style().polish(card.first)
+                role = "error" if row.red else "big"
+                if card.first.property("role") != role:  # re-polish only on a change
+                    card.first.setProperty("role", role)
+                    card.first.style().polish(card.first)
                 card.second.setText(second)
                 show_action(card.reprint, view.reprint)
                 card.show()
