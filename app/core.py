@@ -22,10 +22,10 @@ from drivers.printer.ops import Op
 from drivers.printer.worker import PrinterWorker
 from kiosk.accounts import AccountStore, seed_demo_accounts
 from kiosk.catalogue import Catalogue, seed_demo_catalogue
-from kiosk.claims import ClaimDesk
 from kiosk.centre.changes import ChangeService
 from kiosk.centre.service import Centre
 from kiosk.centre.store import CentreStore
+from kiosk.claims import ClaimDesk
 from kiosk.config import Config
 from kiosk.corrections import CorrectionsService
 from kiosk.dbcheck import backup_if_due

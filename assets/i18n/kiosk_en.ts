@@ -33,6 +33,11 @@
         <source>Invoice number: %1</source>
         <translation>Invoice number: %1</translation>
     </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/failures.py" line="179" />
+        <source>My invoices</source>
+        <translation>My invoices</translation>
+    </message>
 </context>
 <context>
     <name>AttractPage</name>
@@ -661,6 +666,11 @@
         <source>Total: %1 (orders: %2)</source>
         <translation>Total: %1 (orders: %2)</translation>
     </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/orders.py" line="123" />
+        <source>My invoices</source>
+        <translation>My invoices</translation>
+    </message>
 </context>
 <context>
     <name>OutOfServicePage</name>
@@ -1155,6 +1165,258 @@ The camera is only used when you choose it, and a notice shows while it is on.</
         <location filename="../../ui/screens/failures.py" line="108"/>
         <source>Check again</source>
         <translation>Check again</translation>
+    </message>
+</context>
+<context>
+    <name>CentreInvoicePage</name>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="230" />
+        <source>My invoice</source>
+        <translation>My invoice</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="233" />
+        <source>See the invoice, print its receipt again, send it by e-mail, show the code to download it, or ask to change it.</source>
+        <translation>See the invoice, print its receipt again, send it by e-mail, show the code to download it, or ask to change it.</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="237" />
+        <source>Item</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="237" />
+        <source>Qty</source>
+        <translation>Qty</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="238" />
+        <source>Amount</source>
+        <translation>Amount</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="239" />
+        <source>View the invoice</source>
+        <translation>View the invoice</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="240" />
+        <source>Reprint the receipt</source>
+        <translation>Reprint the receipt</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="241" />
+        <source>Download code</source>
+        <translation>Download code</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="242" />
+        <source>Change this invoice</source>
+        <translation>Change this invoice</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="243" />
+        <source>E-mail address</source>
+        <translation>E-mail address</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="244" />
+        <source>Send by e-mail</source>
+        <translation>Send by e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="245" />
+        <source>Back to my invoices</source>
+        <translation>Back to my invoices</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="254" />
+        <source>Invoice %1</source>
+        <translation>Invoice %1</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="266" />
+        <source>Sent to %1</source>
+        <translation>Sent to %1</translation>
+    </message>
+</context>
+<context>
+    <name>CentrePage</name>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="121" />
+        <source>Tap again to delete my account and titles</source>
+        <translation>Tap again to delete my account and titles</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="127" />
+        <source>My invoices</source>
+        <translation>My invoices</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="130" />
+        <source>Your invoices, newest first. Search by invoice number, order number, date (2026-11-29) or amount (56.00). Open one to see it, send it or change it.</source>
+        <translation>Your invoices, newest first. Search by invoice number, order number, date (2026-11-29) or amount (56.00). Open one to see it, send it or change it.</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="135" />
+        <source>Your invoices and requests</source>
+        <translation>Your invoices and requests</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="136" />
+        <source>Invoice no., order no., date or amount</source>
+        <translation>Invoice no., order no., date or amount</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="137" />
+        <source>Search</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="138" />
+        <source>Show all</source>
+        <translation>Show all</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="139" />
+        <source>Changes in progress: tap to continue</source>
+        <translation>Changes in progress: tap to continue</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="140" />
+        <source>&lt; Newer</source>
+        <translation>&lt; Newer</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="141" />
+        <source>Older &gt;</source>
+        <translation>Older &gt;</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="143" />
+        <source>Delete my account and titles</source>
+        <translation>Delete my account and titles</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="144" />
+        <source>Finish</source>
+        <translation>Finish</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="146" />
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="147" />
+        <source>Reprint</source>
+        <translation>Reprint</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="178" />
+        <source>Continue %1</source>
+        <translation>Continue %1</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePage</name>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="91" />
+        <source>Change this invoice</source>
+        <translation>Change this invoice</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="94" />
+        <source>An issued invoice is never altered: a red invoice cancels it (all or part), then a corrected one is issued when the title was wrong.</source>
+        <translation>An issued invoice is never altered: a red invoice cancels it (all or part), then a corrected one is issued when the title was wrong.</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="98" />
+        <source>What is wrong?</source>
+        <translation>What is wrong?</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="99" />
+        <source>The whole invoice</source>
+        <translation>The whole invoice</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="100" />
+        <source>Some items</source>
+        <translation>Some items</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="101" />
+        <source>Amount off</source>
+        <translation>Amount off</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="102" />
+        <source>New title</source>
+        <translation>New title</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="103" />
+        <source>Tax ID (empty for a person)</source>
+        <translation>Tax ID (empty for a person)</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="104" />
+        <source>Ask for the change</source>
+        <translation>Ask for the change</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="110" />
+        <source>Invoice %1</source>
+        <translation>Invoice %1</translation>
+    </message>
+</context>
+<context>
+    <name>ChangeStatusPage</name>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="168" />
+        <source>Change this invoice</source>
+        <translation>Change this invoice</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="171" />
+        <source>Your change</source>
+        <translation>Your change</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="172" />
+        <source>Print a slip to come back with</source>
+        <translation>Print a slip to come back with</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="173" />
+        <source>Check again</source>
+        <translation>Check again</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="174" />
+        <source>My invoices</source>
+        <translation>My invoices</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="175" />
+        <source>Finish</source>
+        <translation>Finish</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="182" />
+        <source>Working…</source>
+        <translation>Working…</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="186" />
+        <source>Change reference: %1</source>
+        <translation>Change reference: %1</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="192" />
+        <source>Slip printed</source>
+        <translation>Slip printed</translation>
     </message>
 </context>
 </TS>

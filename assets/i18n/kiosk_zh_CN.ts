@@ -33,6 +33,11 @@
         <source>Invoice number: %1</source>
         <translation>发票号码：%1</translation>
     </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/failures.py" line="179" />
+        <source>My invoices</source>
+        <translation>我的发票</translation>
+    </message>
 </context>
 <context>
     <name>AttractPage</name>
@@ -661,6 +666,11 @@
         <source>Total: %1 (orders: %2)</source>
         <translation>合计：%1（%2 个订单）</translation>
     </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/orders.py" line="123" />
+        <source>My invoices</source>
+        <translation>我的发票</translation>
+    </message>
 </context>
 <context>
     <name>OutOfServicePage</name>
@@ -1155,6 +1165,258 @@ The camera is only used when you choose it, and a notice shows while it is on.</
         <location filename="../../ui/screens/failures.py" line="108"/>
         <source>Check again</source>
         <translation>再次查询</translation>
+    </message>
+</context>
+<context>
+    <name>CentreInvoicePage</name>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="230" />
+        <source>My invoice</source>
+        <translation>我的发票</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="233" />
+        <source>See the invoice, print its receipt again, send it by e-mail, show the code to download it, or ask to change it.</source>
+        <translation>查看发票、重新打印凭条、发送到邮箱、显示下载二维码，或申请更正。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="237" />
+        <source>Item</source>
+        <translation>项目</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="237" />
+        <source>Qty</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="238" />
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="239" />
+        <source>View the invoice</source>
+        <translation>查看发票</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="240" />
+        <source>Reprint the receipt</source>
+        <translation>重打凭条</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="241" />
+        <source>Download code</source>
+        <translation>下载二维码</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="242" />
+        <source>Change this invoice</source>
+        <translation>更正此发票</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="243" />
+        <source>E-mail address</source>
+        <translation>邮箱地址</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="244" />
+        <source>Send by e-mail</source>
+        <translation>发送到邮箱</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="245" />
+        <source>Back to my invoices</source>
+        <translation>返回我的发票</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="254" />
+        <source>Invoice %1</source>
+        <translation>发票 %1</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="266" />
+        <source>Sent to %1</source>
+        <translation>已发送至 %1</translation>
+    </message>
+</context>
+<context>
+    <name>CentrePage</name>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="121" />
+        <source>Tap again to delete my account and titles</source>
+        <translation>再点一次，确认删除账户和常用抬头</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="127" />
+        <source>My invoices</source>
+        <translation>我的发票</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="130" />
+        <source>Your invoices, newest first. Search by invoice number, order number, date (2026-11-29) or amount (56.00). Open one to see it, send it or change it.</source>
+        <translation>您的发票，最新的在前。可按发票号码、订单号、日期（2026-11-29）或金额（56.00）查找。打开一张即可查看、发送或更正。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="135" />
+        <source>Your invoices and requests</source>
+        <translation>您的发票和申请</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="136" />
+        <source>Invoice no., order no., date or amount</source>
+        <translation>发票号码、订单号、日期或金额</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="137" />
+        <source>Search</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="138" />
+        <source>Show all</source>
+        <translation>显示全部</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="139" />
+        <source>Changes in progress: tap to continue</source>
+        <translation>进行中的更正：点击继续办理</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="140" />
+        <source>&lt; Newer</source>
+        <translation>&lt; 较新</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="141" />
+        <source>Older &gt;</source>
+        <translation>较早 &gt;</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="143" />
+        <source>Delete my account and titles</source>
+        <translation>删除我的账户和常用抬头</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="144" />
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="146" />
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="147" />
+        <source>Reprint</source>
+        <translation>重打凭条</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre.py" line="178" />
+        <source>Continue %1</source>
+        <translation>继续 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePage</name>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="91" />
+        <source>Change this invoice</source>
+        <translation>更正此发票</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="94" />
+        <source>An issued invoice is never altered: a red invoice cancels it (all or part), then a corrected one is issued when the title was wrong.</source>
+        <translation>已开具的发票不会被修改：先开具红字发票冲销（全部或部分），抬头有误时再开具更正后的新发票。</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="98" />
+        <source>What is wrong?</source>
+        <translation>哪里需要更正？</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="99" />
+        <source>The whole invoice</source>
+        <translation>整张发票</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="100" />
+        <source>Some items</source>
+        <translation>部分商品</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="101" />
+        <source>Amount off</source>
+        <translation>折让金额</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="102" />
+        <source>New title</source>
+        <translation>新抬头</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="103" />
+        <source>Tax ID (empty for a person)</source>
+        <translation>税号（个人可不填）</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="104" />
+        <source>Ask for the change</source>
+        <translation>提交更正</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="110" />
+        <source>Invoice %1</source>
+        <translation>发票 %1</translation>
+    </message>
+</context>
+<context>
+    <name>ChangeStatusPage</name>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="168" />
+        <source>Change this invoice</source>
+        <translation>更正此发票</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="171" />
+        <source>Your change</source>
+        <translation>您的更正</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="172" />
+        <source>Print a slip to come back with</source>
+        <translation>打印凭条，凭此回来继续</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="173" />
+        <source>Check again</source>
+        <translation>刷新状态</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="174" />
+        <source>My invoices</source>
+        <translation>我的发票</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="175" />
+        <source>Finish</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="182" />
+        <source>Working…</source>
+        <translation>正在办理……</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="186" />
+        <source>Change reference: %1</source>
+        <translation>更正编号：%1</translation>
+    </message>
+    <message>
+        <location filename="../../work/wt/centre/ui/screens/centre_change.py" line="192" />
+        <source>Slip printed</source>
+        <translation>凭条已打印</translation>
     </message>
 </context>
 </TS>
