@@ -37,7 +37,6 @@ from enum import StrEnum
 from typing import Any
 
 import sqlite_utils
-from sqlite_utils.migrations import Migrations
 
 from kiosk.config import hash_pin, verify_pin
 from kiosk.masking import mask_id_number
@@ -59,69 +58,16 @@ def _dummy_hash() -> str:
     """A fixed hash verified for unknown usernames so they cost the same time (made once)."""
     return hash_pin("not-a-password", salt=b"kiosk-dummy-salt")
 
-migrations = Migrations("accounts")
-
-
-@migrations()
-def m001_accounts(db: sqlite_utils.Database) -> None:
-    """Accounts, the per-username throttle, the attempt log and remembered titles."""
-    db.execute(
-        """
-        CREATE TABLE accounts (
-            id INTEGER PRIMARY KEY,
-            username TEXT NOT NULL UNIQUE,
-            password_hash TEXT NOT NULL,
-            kind TEXT NOT NULL CHECK (kind IN ('person', 'business')),
-            display_name TEXT NOT NULL,
-            created_at TEXT NOT NULL
-        )
-        """
-    )
-    db.execute(
-        """
-        CREATE TABLE login_throttle (
-            username TEXT PRIMARY KEY,
-            failures INTEGER NOT NULL DEFAULT 0,
-            locked_until TEXT
-        )
-        """
-    )
-    db.execute(
-        """
-        CREATE TABLE login_attempts (
-            id INTEGER PRIMARY KEY,
-            at TEXT NOT NULL,
-            username_masked TEXT NOT NULL,
-            account_id INTEGER,
-            outcome TEXT NOT NULL
-        )
-        """
-    )
-    db.execute(
-        """
-        CREATE TABLE remembered_titles (
-            id INTEGER PRIMARY KEY,
-            owner TEXT NOT NULL,
-            type TEXT NOT NULL,
-            name TEXT NOT NULL,
-            tax_id TEXT NOT NULL DEFAULT '',
-            address TEXT NOT NULL DEFAULT '',
-            phone TEXT NOT NULL DEFAULT '',
-            bank TEXT NOT NULL DEFAULT '',
-            account TEXT NOT NULL DEFAULT '',
-            email TEXT NOT NULL DEFAULT '',
-            show_address_bank INTEGER NOT NULL DEFAULT 0,
-            used_seq INTEGER NOT NULL,
-            UNIQUE (owner, name, tax_id)
-        )
-        """
-    )
-    db.execute("CREATE INDEX remembered_titles_owner ON remembered_titles(owner, used_seq)")
-
-
 class AccountKind(StrEnum):
     PERSON = "person"
     BUSINESS = "business"  # a seller issuing its own invoices
+    ENTERPRISE = "enterprise"  # a buyer company whose members log in (kiosk.accounts.members)
+
+
+class AccountStatus(StrEnum):
+    ACTIVE = "active"
+    PENDING = "pending"  # registered, the verification code not confirmed yet
+    DISABLED = "disabled"  # by an operator (``kiosk accounts disable``)
 
 
 @dataclass(frozen=True)
@@ -131,10 +77,19 @@ class Account:
     kind: AccountKind
     display_name: str
     created_at: str
+    phone: str = ""
+    email: str = ""
+    tax_id: str = ""  # an enterprise's unified social credit code
+    contact: str = ""  # an enterprise's contact person
+    status: AccountStatus = AccountStatus.ACTIVE
 
     @property
     def is_business(self) -> bool:
         return self.kind is AccountKind.BUSINESS
+
+    @property
+    def is_enterprise(self) -> bool:
+        return self.kind is AccountKind.ENTERPRISE
 
 
 class AuthError(Exception):
@@ -190,8 +145,14 @@ class AccountStore:
     # -- accounts ---------------------------------------------------------------
 
     def create(self, username: str, password: str, kind: AccountKind | str,
-               display_name: str) -> Account:
-        """Create an account; raises :class:`AccountError` with a message to show."""
+               display_name: str, *, phone: str = "", email: str = "", tax_id: str = "",
+               contact: str = "", status: AccountStatus = AccountStatus.ACTIVE) -> Account:
+        """Create an account; raises :class:`AccountError` with a message to show.
+
+        The password policy (:mod:`kiosk.accounts.passwords`) is the caller's:
+        :class:`~kiosk.accounts.service.AccountsService` applies it to every
+        registration; only the demo seed bypasses it.
+        """
         user = normalise_username(username)
         if not user or len(user) > MAX_USERNAME_LENGTH or any(
                 unicodedata.category(ch).startswith("C") for ch in user):
@@ -205,27 +166,45 @@ class AccountStore:
         try:
             with self.db.conn:
                 cur = self.db.execute(
-                    "INSERT INTO accounts(username, password_hash, kind, display_name, created_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    [user, hash_pin(password), kind.value, display_name.strip() or user, created],
+                    "INSERT INTO accounts(username, password_hash, kind, display_name, created_at,"
+                    " phone, email, tax_id, contact, status)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [user, hash_pin(password), kind.value, display_name.strip() or user, created,
+                     phone, email, tax_id, contact, AccountStatus(status).value],
                 )
-        except sqlite3.IntegrityError:
+        except sqlite3.IntegrityError as err:
+            if "phone" in str(err):
+                raise AccountError("该手机号已注册。",
+                                   "That mobile number is already registered.") from None
             raise AccountError("该用户名已被使用。", "That username is taken.") from None
         log.info("account created", extra={"event": "accounts.created",
                                            "username": mask_username(user), "kind": kind.value})
-        return Account(int(cur.lastrowid or 0), user, kind, display_name.strip() or user, created)
+        found = self.get(int(cur.lastrowid or 0))
+        assert found is not None
+        return found
 
     def get(self, account_id: int) -> Account | None:
-        rows = list(self.db.query(
-            "SELECT id, username, kind, display_name, created_at FROM accounts WHERE id = ?",
-            [account_id]))
+        rows = list(self.db.query(f"SELECT {_COLUMNS} FROM accounts WHERE id = ?", [account_id]))
         return _account(rows[0]) if rows else None
 
     def find(self, username: str) -> Account | None:
-        rows = list(self.db.query(
-            "SELECT id, username, kind, display_name, created_at FROM accounts WHERE username = ?",
-            [normalise_username(username)]))
+        rows = list(self.db.query(f"SELECT {_COLUMNS} FROM accounts WHERE username = ?",
+                                  [normalise_username(username)]))
         return _account(rows[0]) if rows else None
+
+    def find_by_phone(self, phone: str) -> Account | None:
+        rows = list(self.db.query(f"SELECT {_COLUMNS} FROM accounts WHERE phone = ?",
+                                  [phone.strip()]))
+        return _account(rows[0]) if phone.strip() and rows else None
+
+    def all(self) -> list[Account]:
+        return [_account(r) for r in self.db.query(
+            f"SELECT {_COLUMNS} FROM accounts ORDER BY id")]
+
+    def set_status(self, account_id: int, status: AccountStatus) -> None:
+        with self.db.conn:
+            self.db.execute("UPDATE accounts SET status = ? WHERE id = ?",
+                            [AccountStatus(status).value, account_id])
 
     def set_password(self, account_id: int, password: str) -> None:
         if len(password) < MIN_PASSWORD_LENGTH:
@@ -262,8 +241,7 @@ class AccountStore:
             raise _locked_error(locked_until)
 
         rows = list(self.db.query(
-            "SELECT id, username, kind, display_name, created_at, password_hash "
-            "FROM accounts WHERE username = ?", [user]))
+            f"SELECT {_COLUMNS}, password_hash FROM accounts WHERE username = ?", [user]))
         if rows:
             good = verify_pin(password, rows[0]["password_hash"])
         else:
@@ -273,8 +251,12 @@ class AccountStore:
         if good:
             with self.db.conn:
                 self.db.execute("DELETE FROM login_throttle WHERE username = ?", [user])
+            account = _account(rows[0])
+            if account.status is not AccountStatus.ACTIVE:
+                self._record(now, user, account.id, account.status.value)
+                raise inactive_error(account)
             self._record(now, user, rows[0]["id"], "ok")
-            return _account(rows[0])
+            return account
 
         if locked_until is not None:  # an expired lock: start counting afresh
             failures = 0
@@ -393,9 +375,22 @@ class AccountStore:
         return cur.rowcount
 
 
+_COLUMNS = "id, username, kind, display_name, created_at, phone, email, tax_id, contact, status"
+
+
 def _account(row: dict[str, Any]) -> Account:
     return Account(int(row["id"]), row["username"], AccountKind(row["kind"]),
-                   row["display_name"], row["created_at"])
+                   row["display_name"], row["created_at"], row["phone"], row["email"],
+                   row["tax_id"], row["contact"], AccountStatus(row["status"]))
+
+
+def inactive_error(account: Account) -> AuthError:
+    """The refusal for a right password on an account that may not log in."""
+    if account.status is AccountStatus.PENDING:
+        return AuthError("pending", "该账户尚未验证，请先输入验证码完成注册。",
+                         "This account is not verified yet: confirm it with the code first.")
+    return AuthError("disabled", "该账户已停用，请联系管理人员。",
+                     "This account is disabled; please ask the staff.")
 
 
 def _locked_error(until: dt.datetime) -> AuthError:
