@@ -259,6 +259,30 @@ class MailConfig:
 
 
 @dataclass(frozen=True)
+class AccountsConfig:
+    """Verification codes (kiosk.accounts.codes): lifetime, tries and throttling."""
+
+    code_ttl_s: int = field(default=300, metadata=_range(60, 3600))
+    code_max_tries: int = field(default=5, metadata=_range(1, 20))
+    code_resend_s: int = field(default=60, metadata=_range(10, 3600))
+    code_daily_limit: int = field(default=10, metadata=_range(1, 100))
+
+
+@dataclass(frozen=True)
+class SmsConfig:
+    """How codes reach a phone (kiosk.messaging): the ``sms/`` folder or Aliyun Dysms."""
+
+    backend: str = field(default="folder", metadata=_choice("folder", "aliyun"))
+    endpoint: str = "https://dysmsapi.aliyuncs.com/"
+    access_key_id: str = ""
+    access_key_secret: str = field(default="", metadata={"secret": True})
+    sign_name: str = ""
+    template_code: str = ""
+    region_id: str = "cn-hangzhou"
+    timeout_s: float = field(default=10.0, metadata=_range(0.5, 120))
+
+
+@dataclass(frozen=True)
 class LoggingConfig:
     level: str = field(default="INFO", metadata=_choice("DEBUG", "INFO", "WARNING", "ERROR"))
     max_bytes: int = field(default=5_000_000, metadata=_range(10_000, 1_000_000_000))
@@ -333,6 +357,8 @@ class Config:
     ui: UiConfig = field(default_factory=UiConfig)
     admin: AdminConfig = field(default_factory=AdminConfig)
     mail: MailConfig = field(default_factory=MailConfig)
+    sms: SmsConfig = field(default_factory=SmsConfig)
+    accounts: AccountsConfig = field(default_factory=AccountsConfig)
     logging: LoggingConfig = field(default_factory=LoggingConfig)
     voice: VoiceConfig = field(default_factory=VoiceConfig)
     presence: PresenceConfig = field(default_factory=PresenceConfig)

@@ -78,6 +78,7 @@ from kiosk.rules import request_id_for
 from kiosk.storage import Database
 
 if TYPE_CHECKING:
+    from kiosk.accounts import Action
     from kiosk.audit import AuditTrail
     from kiosk.mail import MailOutbox
 
@@ -107,8 +108,11 @@ class IssuingService:
         audit: AuditTrail | None = None,
         clock: Callable[[], dt.datetime] = now_utc,
         renderer: DocumentRenderer | None = None,
+        permissions: Callable[[str, Action], None] | None = None,
     ) -> None:
         self.db = db
+        # (username, action) -> None or raise kiosk.accounts.PermissionDenied
+        self.permissions = permissions
         self.gateway = gateway
         self.seller_tax_id = seller_tax_id
         self.clock = clock
@@ -131,8 +135,19 @@ class IssuingService:
         return self.recorder.audit
 
     # --- public API -----------------------------------------------------------------
-    def issue(self, request: InvoiceRequest) -> IssueOutcome:
-        """Issue ``request`` exactly once (see the module doc). Never raises a PlatformError."""
+    def issue(self, request: InvoiceRequest, *, account: str | None = None) -> IssueOutcome:
+        """Issue ``request`` exactly once (see the module doc). Never raises a PlatformError.
+
+        ``account``: issue on behalf of this account; its role must allow it, or
+        :class:`kiosk.accounts.PermissionDenied` is raised before anything is recorded.
+        """
+        if account is not None:
+            from kiosk.accounts import Action, PermissionDenied
+
+            if self.permissions is None:
+                raise PermissionDenied(account, Action.ISSUE, None, "本机未启用账户。",
+                                       "Accounts are not set up on this kiosk.")
+            self.permissions(account, Action.ISSUE)
         base = request_id_for(request.order_nos, self.seller_tax_id)
         if request.request_id != base:
             raise ValueError(f"request id {request.request_id} is not the one its orders make "

@@ -321,6 +321,14 @@ class MailOutbox:
                                      "attempts": attempts})
         return "sent"
 
+    def discard(self, entry_id: int, reason: str) -> None:
+        """Drop a message's body (a verification code must not be kept) and stop retrying it."""
+        with self.db.conn:  # holds the database's write lock
+            self.db.execute(
+                "UPDATE mail_outbox SET message = X'', last_error = CASE status WHEN 'queued'"
+                " THEN ? ELSE last_error END, status = CASE status WHEN 'queued' THEN 'failed'"
+                " ELSE status END WHERE id = ?", [reason[:500], entry_id])
+
     def entries(self, status: str | None = None) -> list[MailEntry]:
         sql = "SELECT * FROM mail_outbox" + (" WHERE status = ?" if status else "") + " ORDER BY id"
         return [

@@ -2,7 +2,9 @@
 
 :func:`build_services` makes, over one :class:`~kiosk.storage.Database`: the
 issuing gateway (:func:`kiosk.platform.factory.build_gateway`, unless one is
-given), the ONE mail outbox, the audit trail, and the ONE
+given), the ONE mail outbox, the audit trail, the accounts service (with the
+messenger ``[sms]`` selects; its ``require`` is the issuing service's permission
+check), and the ONE
 :class:`~kiosk.issuing.IssuingService` with its corrections service. The
 composition root (:mod:`app.core`) builds them once for the walk-in flow, the
 periodic pump and diagnostics; each CLI command builds them once for its run.
@@ -13,12 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kiosk.accounts import AccountsService, CodePolicy
 from kiosk.audit import AuditTrail
 from kiosk.config import Config
 from kiosk.corrections import CorrectionsService
 from kiosk.documents.renderer import DocumentRenderer
 from kiosk.issuing import IssuingService
 from kiosk.mail import MailOutbox, build_mailer
+from kiosk.messaging.factory import build_messenger
 from kiosk.platform.gateway import IssuingGateway
 from kiosk.storage import Database
 
@@ -34,6 +38,7 @@ class CoreServices:
     mail: MailOutbox
     audit: AuditTrail
     issuing: IssuingService
+    accounts: AccountsService
 
     @property
     def corrections(self) -> CorrectionsService:
@@ -57,7 +62,13 @@ def build_services(config: Config, database: Database, *,
     mail = MailOutbox(database, build_mailer(config.mail, config.data_path),
                       sender=config.mail.sender)
     audit = AuditTrail(database)
+    acc = config.accounts
+    accounts = AccountsService(
+        database, messenger=build_messenger(config.sms, config.data_path, mail), audit=audit,
+        code_policy=CodePolicy(ttl_s=acc.code_ttl_s, max_tries=acc.code_max_tries,
+                               resend_s=acc.code_resend_s, daily_limit=acc.code_daily_limit))
     issuing = IssuingService(database, gateway, seller_tax_id=config.seller.tax_id,
                              documents_dir=Path(config.data_path) / DOCUMENTS_DIR,
-                             mailer=mail, audit=audit, renderer=renderer)
-    return CoreServices(database, gateway, mail, audit, issuing)
+                             mailer=mail, audit=audit, renderer=renderer,
+                             permissions=accounts.require)
+    return CoreServices(database, gateway, mail, audit, issuing, accounts)

@@ -21,6 +21,10 @@ run that completes the issue reports ``issued``; every later run reports
 finished by the next one: it asks the platform first, and re-sends under the
 same request id only if the platform never saw it).
 
+``--account USERNAME`` issues on behalf of a kiosk account: an enterprise
+viewer (or a disabled or unknown account) is refused before anything is
+recorded, exit 1, the line naming the role (:mod:`kiosk.accounts.members`).
+
 Exit codes: 0 the invoice exists (issued / already_invoiced) with its documents
 (with a provider that delivers official files: once they are downloaded); 1 refused
 or failed, or issued but the official files are still pending, with ONE line on stderr; 2 usage or configuration error; 3 accepted
@@ -39,6 +43,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from kiosk.accounts import PermissionDenied
 from kiosk.cli import CommandError
 from kiosk.commands.orders import open_kiosk_db
 from kiosk.issuing import IssueOutcome, IssueStatus, IssuingService, describe, write_atomic
@@ -63,6 +68,8 @@ def register(sub: Any) -> None:
     p.add_argument("--kind", choices=[k.value for k in InvoiceKind], default="normal")
     p.add_argument("--email", default="", help="also e-mail the PDF and XML to this address")
     p.add_argument("--receipt-out", type=Path, help="write the receipt's ESC/POS bytes here")
+    p.add_argument("--account", metavar="USERNAME",
+                   help="issue on behalf of this kiosk account (its role must allow issuing)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=issue_cmd)
     pend = sub.add_parser("pending", help="list unfinished issue requests; --resolve finishes them")
@@ -197,7 +204,10 @@ def issue_cmd(args: argparse.Namespace, ctx: Any) -> int:
         request = build_request(config, OrderStore(db), args.orders, buyer,
                                 InvoiceKind(args.kind))
         service = service_for(config, db)
-        outcome = service.issue(request)
+        try:
+            outcome = service.issue(request, account=args.account)
+        except PermissionDenied as err:
+            raise CommandError(f"not issued: {err.message_en}") from None
         result = describe(outcome)
         code = _exit_code(outcome)
         if code == 0 and outcome.invoice and not (outcome.xml_path and outcome.pdf_path):
