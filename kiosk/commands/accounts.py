@@ -25,7 +25,7 @@ from typing import Any
 
 from kiosk.accounts import AccountError, AccountKind, AccountsService, MemberError, Role
 from kiosk.cli import CommandError
-from kiosk.commands.orders import open_kiosk_db
+from kiosk.commands.orders import DB_FILE_NAME
 from kiosk.masking import mask_email, mask_phone
 
 
@@ -58,9 +58,12 @@ def register(sub: Any) -> None:
 
 
 def _service(config: Any) -> tuple[Any, AccountsService]:
+    from pathlib import Path
+
+    from kiosk import storage
     from kiosk.services import build_services
 
-    db = open_kiosk_db(config)
+    db = storage.open_database(Path(config.data_path) / DB_FILE_NAME)
     return db, build_services(config, db).accounts
 
 
