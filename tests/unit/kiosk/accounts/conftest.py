@@ -10,6 +10,7 @@ import pytest
 from kiosk import storage
 from kiosk.accounts import AccountsService, migrations
 from kiosk.audit import AuditTrail, audit
+from kiosk.mail import migrations as mail_migrations
 from kiosk.messaging import Messenger
 from kiosk.messaging.folder import FolderSms, latest_sms
 
@@ -50,7 +51,8 @@ def clock() -> Clock:
 
 @pytest.fixture()
 def db(tmp_path: Path):
-    return storage.open_database(tmp_path / "kiosk.db", sets=[storage.core, audit, migrations])
+    return storage.open_database(tmp_path / "kiosk.db", sets=[storage.core, audit, mail_migrations,
+                                                            migrations])
 
 
 @pytest.fixture()
