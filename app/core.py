@@ -167,15 +167,15 @@ def build_core(
     data = config.data_path
     db = open_database(data / DB_FILE)
     orders = OrderStore(db)
-    accounts = AccountStore(db)
     catalogue = Catalogue(db)
+    core_services = build_services(config, db, gateway=gateway, renderer=renderer)
+    issuing, mail, gateway = core_services.issuing, core_services.mail, core_services.gateway
+    accounts = core_services.accounts.store
     if config.orders.seed_demo:
         seed_demo_orders(orders)
         seed_demo_accounts(accounts)
         seed_demo_titles(accounts)
         seed_demo_catalogue(catalogue)
-    core_services = build_services(config, db, gateway=gateway, renderer=renderer)
-    issuing, mail, gateway = core_services.issuing, core_services.mail, core_services.gateway
     documents_dir = issuing.documents_dir
     secret = config.orders.qr_secret
     claims = ClaimDesk(issuing)  # claim slips scanned here, "e-mail me when it is issued"
@@ -244,6 +244,8 @@ def build_core(
         mail_when_issued=claims.mail_when_issued,
         claim_code=lambda request_id: make_claim_qr(request_id, secret),
         centre=centre,
+        issue_as=lambda request, username: issuing.issue(request, account=username),
+        accounts=core_services.accounts,
     )
     session = Session(
         services, runner=runner, idle_timeout_s=config.ui.idle_timeout_s,

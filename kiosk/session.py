@@ -14,6 +14,8 @@ The steps are its intents, each given only the ports it needs:
 - :attr:`Session.review` (:class:`~kiosk.flow.issue.IssueStep`): review, issue, print, mail;
 - :attr:`Session.overlays` (:class:`~kiosk.flow.overlays.OverlaysStep`): overlays, the idle timer;
 - :attr:`Session.centre` (:class:`~kiosk.flow.centre.CentreStep`): the personal centre, changes.
+- :attr:`Session.account` (:class:`~kiosk.flow.account.AccountStep`): registration, phone-code
+  login, forgotten password, enterprise members.
 
 What the screens show is :meth:`Session.view` (:mod:`kiosk.flow.views`): a frozen
 view model per screen. The devices' events (and the composition root) call the
@@ -48,6 +50,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
+from kiosk.flow.account import AccountStep
 from kiosk.flow.buyer import BuyerStep
 from kiosk.flow.catalogue import CatalogueStep
 from kiosk.flow.centre import CentreStep
@@ -85,18 +88,21 @@ class Session:
         drawer: str = "",
         seller_tax_id: str = "",
     ) -> None:
+        runner = runner or InlineRunner()
         self.core = FlowCore(clock=clock, idle_timeout_s=idle_timeout_s, countdown_s=countdown_s)
         build_request = RequestBuilder(self.core, drawer=drawer, seller_tax_id=seller_tax_id)
         self.buyer = BuyerStep(self.core, build_request)
         self.orders = OrdersStep(self.core, services, offer_title=self.buyer.offer_title)
         self.identify = IdentifyStep(self.core, services, settle_offer=self.buyer.settle_offer)
         self.catalogue = CatalogueStep(self.core, services)
-        self.review = IssueStep(self.core, services, runner or InlineRunner(),
+        self.review = IssueStep(self.core, services, runner,
                                 build_request=build_request,
                                 buyer_problem=self.buyer.problem)
         self.overlays = OverlaysStep(self.core)
         self.centre = CentreStep(self.core, services, runner or InlineRunner())
         self.devices = DevicesStep(self.core)
+        self.account = AccountStep(self.core, services, runner,
+                                   identified=self.identify.account_identified)
 
     # --- state --------------------------------------------------------------------
 

@@ -18,8 +18,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from zxcvbn import zxcvbn
-
 from kiosk.accounts.store import AccountError
 
 MIN_LENGTH = 8
@@ -43,6 +41,10 @@ def check_password(password: str, user_inputs: Iterable[str] = ()) -> int:
     if len(password) > MAX_LENGTH:
         raise WeakPassword(f"密码最多 {MAX_LENGTH} 位。",
                            f"A password has at most {MAX_LENGTH} characters.", -1)
+    # Imported here: its frequency lists cost start-up time the kiosk does not need
+    # until someone registers or resets a password.
+    from zxcvbn import zxcvbn
+
     inputs = [w for w in (s.strip() for s in user_inputs) if w]
     result = zxcvbn(password, user_inputs=inputs)
     score = int(result["score"])

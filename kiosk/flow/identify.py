@@ -5,6 +5,7 @@ notice, the ID card (after its own consent), an account login.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from kiosk.flow.core import FlowCore, intent, log
 from kiosk.flow.ports import AccountPorts
@@ -14,6 +15,9 @@ from kiosk.flow.words import say, text_of
 from kiosk.masking import mask_name
 from kiosk.messages import Problem, text_for
 from kiosk.model import BuyerType
+
+if TYPE_CHECKING:
+    from kiosk.accounts import Account
 
 # Reader problems whose own words help the person more than "place the card again".
 PERSON_FACING_CARD_PROBLEMS = frozenset({"idcard.card_type_unsupported"})
@@ -140,8 +144,15 @@ class IdentifyStep:
             core.log("login_failed", "login failed", failures=core.data.login_failures)
             core.notice(text_of(err, say("flow.login_failed")))
             return
+        self.account_identified(account)
+
+    def account_identified(self, account: Account) -> None:
+        """An account proved itself (password, phone code, a confirmed registration):
+        identify the session as it and go on (a business account: the catalogue).
+        Runs under the caller's intent."""
+        core = self.core
         business = account.is_business
-        display = account.display_name or account.username or user
+        display = account.display_name or account.username
         core.data.identity = Identity(IdMethod.ACCOUNT, name=display, account=account,
                                       business=business)
         self._load_titles()

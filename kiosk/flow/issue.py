@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
+from kiosk.accounts import Action, PermissionDenied
 from kiosk.flow.checks import request_problems
 from kiosk.flow.core import FlowCore, intent, log
 from kiosk.flow.ports import IssuePorts, Runner
@@ -91,6 +92,11 @@ class IssueStep:
             else:
                 core.changed()
             return
+        refusal = self._role_refusal()
+        if refusal is not None:  # the account's role may not issue: said on REVIEW
+            core.log("issue_refused_role", "the account's role may not issue")
+            core.notice(refusal)
+            return
         core.data.request = request
         core.data.notice = None  # ISSUING's headline is the notice when there is one
         self._claim(request)
@@ -125,10 +131,35 @@ class IssueStep:
         core.go(Screen.ISSUING, request_id=request.request_id, retry=True)
         self._submit(request)
 
+    def _username(self) -> str | None:
+        identity = self.core.data.identity
+        return identity.account.username if identity and identity.account else None
+
+    def _role_refusal(self) -> Text | None:
+        """The words when the logged-in account may not issue (kiosk.accounts.require)."""
+        username, accounts = self._username(), self.ports.accounts
+        if username is None or accounts is None:
+            return None
+        try:
+            accounts.require(username, Action.ISSUE)
+        except PermissionDenied as err:
+            return text_of(err, None)
+        return None
+
     def _submit(self, request: InvoiceRequest) -> None:
         session_id = self.core.data.session_id
-        issue = self.ports.issue
-        self.runner.submit("issue", lambda: issue(request),
+        username, issue_as = self._username(), self.ports.issue_as
+        if username is not None and issue_as is not None:
+            # The issuing service checks the role again (it may have changed meanwhile).
+            def work() -> IssueOutcome:
+                assert issue_as is not None and username is not None
+                return issue_as(request, username)
+        else:
+            issue = self.ports.issue
+
+            def work() -> IssueOutcome:
+                return issue(request)
+        self.runner.submit("issue", work,
                            lambda result, error: self._issued(session_id, result, error))
 
     @intent(Intent.ISSUED)
@@ -140,6 +171,11 @@ class IssueStep:
         core.touch()
         data = core.data
         data.outcome = outcome
+        refused = text_of(error, None) if _is_permission_refusal(error) else None
+        if refused is not None:
+            data.notice = refused
+            core.go(Screen.REVIEW, status="refused_role")
+            return
         if error is not None or outcome is None:
             log.error("issuing raised", exc_info=error,
                       extra={"event": "session.issue_error", "session": session_id})
@@ -438,3 +474,7 @@ class IssueStep:
                                                "session": session_id,
                                                "error": type(error).__name__})
         self.core.changed()
+
+
+def _is_permission_refusal(error: BaseException | None) -> bool:
+    return isinstance(error, PermissionDenied)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from kiosk.model import Buyer, Invoice, InvoiceRequest, Order
 
 if TYPE_CHECKING:
-    from kiosk.accounts import Account
+    from kiosk.accounts import Account, AccountsService
     from kiosk.catalogue import CatalogueItem
     from kiosk.centre.service import Centre
     from kiosk.flow.states import Identity
@@ -143,6 +143,10 @@ class IssuePorts(Protocol):
     @property
     def claim_code(self) -> Callable[[str], str] | None: ...
     @property
+    def issue_as(self) -> Callable[[InvoiceRequest, str], IssueOutcome] | None: ...
+    @property
+    def accounts(self) -> AccountsService | None: ...
+    @property
     def centre(self) -> Centre | None: ...
 
 
@@ -198,3 +202,8 @@ class Services:
     claim_code: Callable[[str], str] | None = None
     # The personal centre (its invoices, reprint/resend, changes); claims orders on issue.
     centre: Centre | None = None
+    # Blocking: issue on behalf of an account (username); raises
+    # kiosk.accounts.PermissionDenied when its role may not issue.
+    issue_as: Callable[[InvoiceRequest, str], IssueOutcome] | None = None
+    # Registration, codes, roles (kiosk.accounts.AccountsService; the flow's account screens).
+    accounts: AccountsService | None = None

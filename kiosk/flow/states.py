@@ -63,6 +63,11 @@ class Screen(StrEnum):
     CENTRE_INVOICE = "centre_invoice"
     CHANGE = "change"
     CHANGE_STATUS = "change_status"
+    # Accounts (kiosk.flow.account): registration, phone-code login, reset, members.
+    REGISTER = "register"
+    CODE_LOGIN = "code_login"
+    FORGOT_PASSWORD = "forgot_password"
+    MEMBERS = "members"
 
 
 # Screens where no personal data is on show and the idle timer does nothing.
@@ -121,6 +126,20 @@ class BuyerDraft:
         return cls(type=buyer.type, name=buyer.name, tax_id=buyer.tax_id, address=buyer.address,
                    phone=buyer.phone, bank=buyer.bank, account=buyer.account, email=buyer.email,
                    show_address_bank=buyer.show_address_bank)
+
+
+@dataclass
+class AccountDraft:
+    """Where the account screens are: the form, or waiting for the code sent to ``sent_to``."""
+
+    stage: str = "form"  # form | code
+    kind: str = "person"  # registration: person | enterprise
+    username: str = ""  # registration / reset: the account in progress
+    phone: str = ""  # code login: the number the code went to
+    by_email: bool = False  # the code went to the e-mail address
+    sent_to: str = ""  # masked, for the screen
+    member: str = ""  # members: the invited member waiting for the code
+    members: tuple[tuple[str, str, bool], ...] = ()  # members: (username, role, confirmed)
 
 
 @dataclass(frozen=True)
@@ -202,6 +221,7 @@ class SessionData:
     title_offer: Buyer | None = None  # a scanned title waiting for "replace the title?"
     tax_id_feedback: TaxIdCheck | None = None  # the latest check of the typed tax ID
     login_failures: int = 0
+    account_draft: AccountDraft = field(default_factory=AccountDraft)
     camera_on: bool = False  # the camera is in use: its notice shows
     camera_for_photo: bool = False  # in use for a voucher photo (codes it sees are ignored)
     centre: CentreData = field(default_factory=CentreData)

@@ -64,6 +64,8 @@ class Intent(StrEnum):
     CENTRE_CHANGE = "centre.change"
     CENTRE_RESUME = "centre.resume_change"
     CHANGE_SUBMIT = "centre.change_submit"
+    ACCOUNT_OPEN = "account.open"
+    ACCOUNT_SUBMIT = "account.submit"
 
 
 ALL = frozenset(Screen)
@@ -85,6 +87,8 @@ BACK: dict[Screen, Screen] = {
     S.CATALOGUE: S.ATTRACT, S.BUYER: S.REVIEW, S.OPTIONS: S.REVIEW, S.REVIEW: S.ORDERS,
     S.BAD_QR: S.ATTRACT, S.CAMERA_UNAVAILABLE: S.ORDERS, S.REJECTED: S.REVIEW,
     S.PRINTER_PROBLEM: S.RESULT,
+    S.REGISTER: S.LOGIN, S.CODE_LOGIN: S.LOGIN, S.FORGOT_PASSWORD: S.LOGIN,
+    S.MEMBERS: S.ORDERS,
 }
 # Where personal data is asked for, the privacy notice comes first (when not yet
 # accepted): the title screen (a name, phone, e-mail), and on the options a person's
@@ -93,6 +97,7 @@ BACK: dict[Screen, Screen] = {
 NOTICE_BEFORE = frozenset({S.BUYER, S.OPTIONS})
 # Where the notice opened from a screen returns on "back" ("not now").
 TERMS_RETURNS = frozenset({S.REVIEW, S.RESULT, S.ORDERS, S.REJECTED, S.OPTIONS})
+ACCOUNT_WAYS = frozenset({S.REGISTER, S.CODE_LOGIN, S.FORGOT_PASSWORD})
 
 
 @dataclass(frozen=True)
@@ -169,6 +174,16 @@ RULES: tuple[Rule, ...] = (
     _rule(Intent.BACK, {S.TERMS}, TERMS_RETURNS, "opened from a screen: back to it"),
     _rule(Intent.WIPE, ALL - {S.OUT_OF_SERVICE}, {S.ATTRACT},
           "finish, back to the start, idle timeout, a new scan on a result, diagnostics"),
+    # Accounts (kiosk.flow.account): registration, phone-code login, forgotten password,
+    # members. Sending a code and the form -> code stage stay on the same screen.
+    _rule(Intent.ACCOUNT_OPEN, {S.LOGIN, S.IDENTIFY}, ACCOUNT_WAYS,
+          "register, log in with a phone code, forgot password"),
+    _rule(Intent.ACCOUNT_OPEN, {S.ORDERS, S.CATALOGUE}, {S.MEMBERS},
+          "an enterprise administrator (checked in the core)"),
+    _rule(Intent.ACCOUNT_SUBMIT, {S.REGISTER, S.CODE_LOGIN}, {S.ORDERS, S.CATALOGUE},
+          "the code confirmed: identified as the account"),
+    _rule(Intent.ACCOUNT_SUBMIT, {S.FORGOT_PASSWORD}, {S.LOGIN}, "the new password set"),
+    _rule(Intent.ISSUED, {S.ISSUING}, {S.REVIEW}, "the account's role may not issue"),
     _rule(Intent.OUT_OF_SERVICE, ALL, {S.OUT_OF_SERVICE}),
     _rule(Intent.BACK_IN_SERVICE, ALL, {S.ATTRACT}),
 )

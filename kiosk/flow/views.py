@@ -224,10 +224,29 @@ class PlainView:
     frame: Frame
 
 
+@dataclass(frozen=True)
+class MemberRow:
+    username: str
+    role: str  # admin | issuer | viewer
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """REGISTER, CODE_LOGIN, FORGOT_PASSWORD, MEMBERS: the form, or the code stage."""
+
+    frame: Frame
+    stage: str = "form"  # form | code
+    kind: str = "person"  # registration: person | enterprise
+    sent_to: str = ""  # masked phone or e-mail the code went to
+    members: tuple[MemberRow, ...] = ()
+    invited: str = ""  # members: who is waiting for the code
+
+
 # The personal centre's views live in kiosk.flow.views_centre (this file stays small).
 View: TypeAlias = ("OrdersView | CatalogueView | BuyerView | OptionsView | ReviewView"
                    " | ResultView | QueuedView | IdleView | AttractView | OutOfServiceView | PlainView"
-                   " | CentreListView | CentreInvoiceView | ChangeView | ChangeStatusView")
+                   " | AccountView | CentreListView | CentreInvoiceView | ChangeView | ChangeStatusView")
 
 
 def _frame(core: FlowCore) -> Frame:
@@ -346,7 +365,15 @@ def out_of_service_view(core: FlowCore) -> OutOfServiceView:
     return OutOfServiceView(_frame(core), core.out_of_service_reason)
 
 
+def account_view(core: FlowCore) -> AccountView:
+    d = core.data.account_draft
+    return AccountView(_frame(core), d.stage, d.kind, d.sent_to,
+                       tuple(MemberRow(u, r, c) for u, r, c in d.members), d.member)
+
+
 _BUILDERS: dict[Screen, Callable[[FlowCore], View]] = {
+    Screen.REGISTER: account_view, Screen.CODE_LOGIN: account_view,
+    Screen.FORGOT_PASSWORD: account_view, Screen.MEMBERS: account_view,
     Screen.ORDERS: orders_view, Screen.CATALOGUE: catalogue_view, Screen.BUYER: buyer_view,
     Screen.OPTIONS: options_view, Screen.REVIEW: review_view, Screen.RESULT: result_view,
     Screen.ALREADY_INVOICED: result_view, Screen.PRINTER_PROBLEM: result_view,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from drivers.problem import Problem, ProblemError
 from kiosk.messages import centre as _centre
+from kiosk.messages import accounts as _accounts
 from kiosk.messages import cli as _cli
 from kiosk.messages import devices as _devices
 from kiosk.messages import flow as _flow
@@ -51,7 +52,8 @@ def _merge(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
 
 CATALOGUE: dict[str, tuple[str, str]] = _merge(
     _flow.MESSAGES, _devices.MESSAGES, _platform.MESSAGES, _cli.MESSAGES, _voice.MESSAGES,
-    _centre.MESSAGES)
+    _centre.MESSAGES,
+    _accounts.MESSAGES)
 
 _UNKNOWN = ("出现问题（{code}），请联系工作人员", "Something went wrong ({code}); ask the staff")
 
