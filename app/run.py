@@ -171,9 +171,11 @@ def _maybe_simulator(gui: Gui, args: argparse.Namespace) -> None:
     from ui.simulator import SimulatorPanel, sample_codes
 
     core = gui.core
+    sms_dir = core.config.data_path / "sms" if core.config.sms.backend == "folder" else None
     panel = SimulatorPanel(gui.devices,
                            sample_codes(core.orders.list(8), core.config.orders.qr_secret),
-                           platform_faults=getattr(core.gateway, "faults", None))
+                           platform_faults=getattr(core.gateway, "faults", None),
+                           sms_dir=sms_dir)
     gui.simulator = panel
     geo = gui.window.frameGeometry()
     panel.move(geo.right() + 8, geo.top())

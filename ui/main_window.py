@@ -22,6 +22,8 @@ from kiosk.flow.states import Screen
 from kiosk.session import Session
 from ui import theme
 from ui.i18n import Languages
+from ui.screens.account import CodeLoginPage, ForgotPasswordPage, RegisterPage
+from ui.screens.account_members import MembersPage
 from ui.screens.base import Page
 from ui.screens.buyer import BuyerPage, OptionsPage
 from ui.screens.centre import CentreInvoicePage, CentrePage
@@ -72,6 +74,8 @@ PAGES: dict[Screen, Callable[[Session], Page]] = {
     Screen.TUTORIAL: TutorialPage, Screen.OUT_OF_SERVICE: OutOfServicePage,
     Screen.CENTRE: CentrePage, Screen.CENTRE_INVOICE: CentreInvoicePage,
     Screen.CHANGE: ChangePage, Screen.CHANGE_STATUS: ChangeStatusPage,
+    Screen.REGISTER: RegisterPage, Screen.CODE_LOGIN: CodeLoginPage,
+    Screen.FORGOT_PASSWORD: ForgotPasswordPage, Screen.MEMBERS: MembersPage,
 }
 
 

@@ -73,6 +73,23 @@ def _faults(gui: Any, **settings: Any) -> None:
     faults.set(**settings)
 
 
+DEMO_ADMIN = "wang"  # the demo enterprise's administrator (screenshots, README walk-through)
+DEMO_PASSWORD = "violet-harbour-7-lantern"
+
+
+def _demo_enterprise(gui: Any) -> None:
+    """An enterprise with an administrator and a viewer, made once (through the core)."""
+    accounts = gui.core.core_services.accounts
+    if accounts.store.find("acme") is not None:
+        return
+    accounts.create_account("acme", DEMO_PASSWORD, "enterprise", name="示例科技有限公司",
+                            tax_id="91350200776049653A", phone="13800000001")
+    accounts.create_account(DEMO_ADMIN, DEMO_PASSWORD, "person", name="王五",
+                            phone="13800000002", enterprise="acme", role="admin")
+    accounts.create_account("zhao", DEMO_PASSWORD, "person", name="赵六",
+                            phone="13800000004", enterprise="acme", role="viewer")
+
+
 def prepare_screen(gui: Any, name: str) -> None:
     """Drive the session to ``name`` (a :class:`Screen` value) with demo data."""
     try:
@@ -155,6 +172,16 @@ def prepare_screen(gui: Any, name: str) -> None:
         _centre(gui, target)
     elif target is Screen.OUT_OF_SERVICE:
         s.out_of_service(Text("配置文件错误：请联系技术人员", "Configuration error: call a technician"))
+    elif target in (Screen.REGISTER, Screen.CODE_LOGIN, Screen.FORGOT_PASSWORD):
+        s.identify.begin("login")
+        s.identify.accept_terms()
+        s.account.open(target)
+    elif target is Screen.MEMBERS:
+        _demo_enterprise(gui)
+        s.identify.begin("login")
+        s.identify.accept_terms()
+        s.identify.login(DEMO_ADMIN, DEMO_PASSWORD)
+        s.account.open(Screen.MEMBERS)
     _settle(gui)
     if s.screen is not target:
         raise ScreenshotError(f"could not reach {target.value}: the kiosk is on {s.screen.value}"

@@ -39,6 +39,7 @@ import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
@@ -137,7 +138,7 @@ class SimulatorPanel(QWidget):
 
     def __init__(self, devices: Any, samples: Sequence[SampleCode] | None = None,
                  parent: QWidget | None = None, *, platform_faults: Any | None = None,
-                 receipt_poll_ms: int = 300) -> None:
+                 receipt_poll_ms: int = 300, sms_dir: Path | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("simulatorPanel")
         self.emulators = _emulators(devices)
@@ -157,6 +158,11 @@ class SimulatorPanel(QWidget):
         body.addWidget(self._scanner_group())
         body.addWidget(self._idcard_group())
         body.addWidget(self._camera_group())
+        if sms_dir is not None:  # the default SMS backend's folder: show the newest code
+            from ui.sms_view import LatestSms
+
+            self.sms = LatestSms(sms_dir)
+            body.addWidget(self.sms)
         body.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

@@ -153,8 +153,13 @@ class IdentifyStep:
         core = self.core
         business = account.is_business
         display = account.display_name or account.username
+        role = ""
+        accounts = getattr(self.ports, "accounts", None)
+        if accounts is not None:
+            member = accounts.membership(account.username)
+            role = member.role.value if member is not None and member.active else ""
         core.data.identity = Identity(IdMethod.ACCOUNT, name=display, account=account,
-                                      business=business)
+                                      business=business, role=role)
         self._load_titles()
         core.data.notice = None
         core.log("identified", "identified by account", method="account", business=business,

@@ -151,6 +151,7 @@ class Identity:
     id_number: str = ""  # resident ID number from a card; never logged raw
     account: Account | None = None  # the account of an account login
     business: bool = False  # a business account may use the catalogue flow
+    role: str = ""  # the account's role in its enterprise (admin | issuer | viewer), if any
 
 
 @dataclass

@@ -96,6 +96,9 @@ class OrdersView:
     camera_on: bool = False
     next: Action = ENABLED
     my_invoices: Action = HIDDEN  # the personal centre, once identified
+    # An enterprise administrator's way to MEMBERS (shown for convenience; the flow
+    # and AccountsService check the role, not this).
+    members: Action = HIDDEN
 
 
 @dataclass(frozen=True)
@@ -267,7 +270,9 @@ def orders_view(core: FlowCore) -> OrdersView:
     return OrdersView(_frame(core), _rows(lines), data.order_nos, money(data.total),
                       entries, data.camera_on,
                       refused(None if data.orders else say("flow.no_orders")),
-                      ENABLED if data.identity is not None else HIDDEN)
+                      ENABLED if data.identity is not None else HIDDEN,
+                      ENABLED if data.identity is not None and data.identity.role == "admin"
+                      else HIDDEN)
 
 
 def catalogue_view(core: FlowCore) -> CatalogueView:

@@ -60,6 +60,10 @@ class OrdersPage(Page):
         self.camera_toggle = button()
         self.camera_toggle.clicked.connect(self._camera)
         left.addWidget(self.camera_toggle, 0, Qt.AlignmentFlag.AlignLeft)
+        self.members = button()  # an enterprise administrator: manage members
+        self.members.clicked.connect(lambda: self.session.account.open(Screen.MEMBERS))
+        self.members.hide()
+        left.addWidget(self.members, 0, Qt.AlignmentFlag.AlignLeft)
         from ui.widgets.camera_view import CameraView
 
         self.preview = CameraView()
@@ -121,6 +125,7 @@ class OrdersPage(Page):
         if isinstance(self.shown, OrdersView):
             self._show_merged(self.shown)
         self.my_invoices.setText(self.tr("My invoices"))
+        self.members.setText(self.tr("Enterprise members"))
         self.camera_notice.setText(self.tr("● The camera is on: hold your receipt's QR code "
                                            "in front of it."))
         self.refresh_buttons()
@@ -152,6 +157,7 @@ class OrdersPage(Page):
             self._shown_orders = len(view.order_nos)
         self.keypad.setVisible(not view.order_nos or self._keypad_open)
         self.primary.setEnabled(view.next.enabled)
+        self.members.setVisible(view.members.visible)
         self.camera_notice.setVisible(view.camera_on)
         self.preview.setVisible(view.camera_on)
         self.refresh_buttons()

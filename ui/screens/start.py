@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from kiosk.flow.views import AttractView, View
+from kiosk.flow.states import Screen
 from kiosk.messages import Problem, words
 from ui.screens.base import Page, button, label
 from ui.widgets.text_input import InputKind, set_input_kind
@@ -194,6 +195,14 @@ class LoginPage(Page):
         self.body.addWidget(self.head)
         self.body.addWidget(self.user)
         self.body.addWidget(self.password)
+        # The account screens (kiosk.flow.account): a code instead of a password,
+        # a forgotten password, a new account.
+        self.by_code, self.forgot, self.register = button(), button(), button()
+        for btn, screen in ((self.by_code, Screen.CODE_LOGIN),
+                            (self.forgot, Screen.FORGOT_PASSWORD),
+                            (self.register, Screen.REGISTER)):
+            btn.clicked.connect(lambda _=False, s=screen: self.session.account.open(s))
+        self.add_row(self.by_code, self.forgot, self.register)
         self.body.addStretch(1)
         self.primary.clicked.connect(self._login)
         self.password.returnPressed.connect(self._login)
@@ -213,3 +222,6 @@ class LoginPage(Page):
         self.user.setPlaceholderText(self.tr("User name"))
         self.password.setPlaceholderText(self.tr("Password"))
         self.primary.setText(self.tr("Log in"))
+        self.by_code.setText(self.tr("Log in with a phone code"))
+        self.forgot.setText(self.tr("Forgot password"))
+        self.register.setText(self.tr("Register"))

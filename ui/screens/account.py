@@ -1,0 +1,257 @@
+"""The account screens: REGISTER (person or enterprise), CODE_LOGIN, FORGOT_PASSWORD.
+
+Each has a form stage and a code stage (:class:`kiosk.flow.views.AccountView`);
+the page shows one or the other and sends intents to ``session.account``. Every
+rule (password policy, credit code, throttling) is the core's; the page only
+shows its words. Passwords and codes are cleared from the fields as soon as
+they are sent.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from kiosk.flow.views import AccountView, View
+from ui.screens.base import Page, button, label
+from ui.screens.orders import input_edit
+
+
+def password_edit() -> QLineEdit:
+    edit = input_edit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setMaxLength(64)
+    return edit
+
+
+def code_edit() -> QLineEdit:
+    edit = input_edit()
+    edit.setMaxLength(6)
+    edit.setInputMask("")
+    return edit
+
+
+class CodeStage(QWidget):
+    """The code stage shared by the account pages: where it went, the code, change details."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__()
+        self.box = box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(16)
+        self.sent = label("big")
+        self.prompt = label()
+        self.code = code_edit()
+        self.change = button()
+        self.change.clicked.connect(page.session.account.start_over)
+        box.addWidget(self.sent)
+        box.addWidget(self.prompt)
+        box.addWidget(self.code)
+        box.addWidget(self.change)
+
+    def texts(self, page: Page) -> None:
+        self.prompt.setText(page.tr("Type the 6-digit code from the message"))
+        self.code.setPlaceholderText(page.tr("Verification code"))
+        self.change.setText(page.tr("Change the details"))
+
+    def show_sent(self, page: Page, view: AccountView) -> None:
+        self.sent.setText(page.tr("Code sent to %1").replace("%1", view.sent_to))
+
+    def take(self) -> str:
+        code = self.code.text()
+        self.code.clear()
+        return code
+
+
+class RegisterPage(Page):
+    """Register a person (name, mobile) or an enterprise (name, credit code, contact, mobile)."""
+
+    def build(self) -> None:
+        self.person = button(checkable=True)
+        self.enterprise = button(checkable=True)
+        self.person.clicked.connect(lambda: self._kind("person"))
+        self.enterprise.clicked.connect(lambda: self._kind("enterprise"))
+        self.kind = "person"
+        self.form = QWidget()
+        grid = QFormLayout(self.form)
+        grid.setVerticalSpacing(12)
+        self.labels: dict[str, QLabel] = {}
+        self.edits: dict[str, QLineEdit] = {}
+        for key in ("username", "password", "repeat", "name", "tax_id", "contact", "phone",
+                    "email"):
+            edit = password_edit() if key in ("password", "repeat") else input_edit()
+            lab = label()
+            grid.addRow(lab, edit)
+            self.labels[key], self.edits[key] = lab, edit
+        self.edits["tax_id"].setMaxLength(18)
+        self.edits["phone"].setMaxLength(20)
+        self.by_email = button(checkable=True)
+        grid.addRow(label(), self.by_email)
+        self.add_row(self.person, self.enterprise)
+        self.body.addWidget(self.form)
+        self.stage = CodeStage(self)
+        self.body.addWidget(self.stage)
+        self.body.addStretch(1)
+        self.primary.clicked.connect(self._primary)
+        self.stage.code.returnPressed.connect(self._primary)
+        self._show_kind()
+
+    def _kind(self, kind: str) -> None:
+        self.session.touch()
+        self.kind = kind
+        self._show_kind()
+
+    def _show_kind(self) -> None:
+        company = self.kind == "enterprise"
+        self.person.setChecked(not company)
+        self.enterprise.setChecked(company)
+        for key in ("tax_id", "contact"):
+            self.labels[key].setVisible(company)
+            self.edits[key].setVisible(company)
+        self.labels["name"].setText(self.tr("Enterprise name") if company else self.tr("Your name"))
+
+    def _primary(self) -> None:
+        view = self.shown
+        if isinstance(view, AccountView) and view.stage == "code":
+            self.session.account.confirm_registration(self.stage.take())
+            return
+        e = {k: v.text() for k, v in self.edits.items()}
+        self.edits["password"].clear()
+        self.edits["repeat"].clear()
+        self.session.account.register(
+            kind=self.kind, username=e["username"], password=e["password"],
+            repeat=e["repeat"], name=e["name"], phone=e["phone"], email=e["email"],
+            tax_id=e["tax_id"] if self.kind == "enterprise" else "",
+            contact=e["contact"] if self.kind == "enterprise" else "",
+            by_email=self.by_email.isChecked())
+
+    def title(self) -> str:
+        return self.tr("Register")
+
+    def help(self) -> str:
+        return self.tr("A password needs at least 8 characters and must not be easy to guess. "
+                       "We send a 6-digit code to your mobile (or e-mail) to confirm it is yours.")
+
+    def texts(self) -> None:
+        self.person.setText(self.tr("Person"))
+        self.enterprise.setText(self.tr("Enterprise"))
+        words = {"username": self.tr("User name"), "password": self.tr("Password"),
+                 "repeat": self.tr("Password again"), "tax_id": self.tr("Unified social credit code"),
+                 "contact": self.tr("Contact person"), "phone": self.tr("Mobile number"),
+                 "email": self.tr("E-mail (optional)")}
+        for key, text in words.items():
+            self.labels[key].setText(text)
+        self.by_email.setText(self.tr("Send the code by e-mail instead"))
+        self.stage.texts(self)
+        self._show_kind()
+
+    def render_view(self, view: View, before: View | None) -> None:
+        if not isinstance(view, AccountView):
+            return
+        code = view.stage == "code"
+        self.form.setVisible(not code)
+        self.person.setVisible(not code)
+        self.enterprise.setVisible(not code)
+        self.stage.setVisible(code)
+        if code:
+            self.stage.show_sent(self, view)
+        if before is None or not isinstance(before, AccountView) or before.stage != view.stage:
+            self.primary.setText(self.tr("Confirm") if code else self.tr("Send code"))
+
+
+class CodeLoginPage(Page):
+    """Log in with the mobile number and a code: no password."""
+
+    def build(self) -> None:
+        self.head = label("title")
+        self.phone = input_edit()
+        self.phone.setMaxLength(20)
+        self.send = button()
+        self.body.addWidget(self.head)
+        self.body.addWidget(self.phone)
+        self.add_row(self.send)
+        self.stage = CodeStage(self)
+        self.body.addWidget(self.stage)
+        self.body.addStretch(1)
+        self.send.clicked.connect(lambda: self.session.account.send_login_code(self.phone.text()))
+        self.phone.returnPressed.connect(self.send.click)
+        self.primary.clicked.connect(self._login)
+        self.stage.code.returnPressed.connect(self._login)
+
+    def _login(self) -> None:
+        self.session.account.login_with_code(self.stage.take())
+
+    def title(self) -> str:
+        return self.tr("Log in with a code")
+
+    def texts(self) -> None:
+        self.head.setText(self.tr("Your registered mobile number"))
+        self.phone.setPlaceholderText(self.tr("Mobile number"))
+        self.send.setText(self.tr("Send code"))
+        self.primary.setText(self.tr("Log in"))
+        self.stage.texts(self)
+
+    def render_view(self, view: View, before: View | None) -> None:
+        if not isinstance(view, AccountView):
+            return
+        code = view.stage == "code"
+        for w in (self.head, self.phone, self.send):
+            w.setVisible(not code)
+        self.stage.setVisible(code)
+        self.primary.setVisible(code)
+        if code:
+            self.stage.show_sent(self, view)
+
+
+class ForgotPasswordPage(Page):
+    """A code to the registered mobile (or e-mail), then a new password."""
+
+    def build(self) -> None:
+        self.head = label("title")
+        self.user = input_edit()
+        self.by_email = button(checkable=True)
+        self.send = button()
+        self.body.addWidget(self.head)
+        self.body.addWidget(self.user)
+        self.add_row(self.by_email)
+        self.add_row(self.send)
+        self.stage = CodeStage(self)
+        self.password = password_edit()
+        self.repeat = password_edit()
+        self.stage.box.addWidget(self.password)
+        self.stage.box.addWidget(self.repeat)
+        self.body.addWidget(self.stage)
+        self.body.addStretch(1)
+        self.send.clicked.connect(lambda: self.session.account.send_reset_code(
+            self.user.text(), self.by_email.isChecked()))
+        self.primary.clicked.connect(self._reset)
+
+    def _reset(self) -> None:
+        password, repeat = self.password.text(), self.repeat.text()
+        self.password.clear()
+        self.repeat.clear()
+        self.session.account.reset_password(self.stage.take(), password, repeat)
+
+    def title(self) -> str:
+        return self.tr("Forgot password")
+
+    def texts(self) -> None:
+        self.head.setText(self.tr("Your user name"))
+        self.user.setPlaceholderText(self.tr("User name"))
+        self.by_email.setText(self.tr("Send the code to my e-mail"))
+        self.send.setText(self.tr("Send code"))
+        self.password.setPlaceholderText(self.tr("New password"))
+        self.repeat.setPlaceholderText(self.tr("New password again"))
+        self.primary.setText(self.tr("Set the new password"))
+        self.stage.texts(self)
+
+    def render_view(self, view: View, before: View | None) -> None:
+        if not isinstance(view, AccountView):
+            return
+        code = view.stage == "code"
+        for w in (self.head, self.user, self.by_email, self.send):
+            w.setVisible(not code)
+        self.stage.setVisible(code)
+        self.primary.setVisible(code)
+        if code:
+            self.stage.show_sent(self, view)
+
