@@ -114,6 +114,7 @@ class AccountsService:
         mobile = self._mobile(phone)
         email = self._email(email, required=code_by_email)
         check_password(password, [username, name, mobile, email])
+        self._drop_unconfirmed(username, mobile)
         account = self.store.create(username, password, AccountKind.PERSON, name, phone=mobile,
                                     email=email, status=AccountStatus.PENDING)
         return self._registration_code(account, email if code_by_email else mobile)
@@ -131,12 +132,23 @@ class AccountsService:
         mobile = self._mobile(phone)
         email = self._email(email, required=code_by_email)
         check_password(password, [username, name, contact, mobile, email, code])
+        self._drop_unconfirmed(username, mobile)
         account = self.store.create(username, password, AccountKind.ENTERPRISE, name,
                                     phone=mobile, email=email, tax_id=code, contact=contact,
                                     status=AccountStatus.PENDING)
         self._audit("accounts.enterprise_registered", account.username,
                     {"enterprise": account.username, "tax_id": code})
         return self._registration_code(account, email if code_by_email else mobile)
+
+    def _drop_unconfirmed(self, username: str, mobile: str) -> None:
+        """A registration never confirmed (walked away, session wiped) does not hold the
+        username or the number: registering again replaces it. It could not log in."""
+        with self.db.conn:
+            self.db.execute(
+                "DELETE FROM accounts WHERE status = 'pending' AND (username = ? OR phone = ?)"
+                " AND id NOT IN (SELECT member_id FROM memberships)"
+                " AND id NOT IN (SELECT enterprise_id FROM memberships)",
+                [normalise_username(username), mobile])
 
     def _registration_code(self, account: Account, destination: str) -> CodeSent:
         try:

@@ -9,7 +9,16 @@ they are sent.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import (
+    QApplication,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.flow.views import AccountView, View
 from ui.screens.base import Page, button, label
@@ -28,6 +37,34 @@ def code_edit() -> QLineEdit:
     edit.setMaxLength(6)
     edit.setInputMask("")
     return edit
+
+
+class FocusKeeper(QObject):
+    """Keep the focused field in view when the docked keyboard shrinks the page's body.
+
+    The account forms are taller than what stays above the keyboard; without this
+    the field being typed in can sit under the footer."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__(page)
+        self.page = page
+        self.scroll = page.findChild(QScrollArea)
+        if self.scroll is not None:
+            self.scroll.viewport().installEventFilter(self)
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.focusChanged.connect(lambda _old, _new: self.follow())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.Resize:
+            self.follow()
+        return False
+
+    def follow(self) -> None:
+        focused = QApplication.focusWidget()
+        if self.scroll is not None and isinstance(focused, QLineEdit) and \
+                self.page.isAncestorOf(focused) and focused.isVisible():
+            self.scroll.ensureWidgetVisible(focused, 0, 24)
 
 
 class CodeStage(QWidget):
@@ -49,12 +86,13 @@ class CodeStage(QWidget):
         box.addWidget(self.change)
 
     def texts(self, page: Page) -> None:
-        self.prompt.setText(page.tr("Type the 6-digit code from the message"))
-        self.code.setPlaceholderText(page.tr("Verification code"))
-        self.change.setText(page.tr("Change the details"))
+        # self.tr: the strings live in this class's translation context.
+        self.prompt.setText(self.tr("Type the 6-digit code from the message"))
+        self.code.setPlaceholderText(self.tr("Verification code"))
+        self.change.setText(self.tr("Change the details"))
 
     def show_sent(self, page: Page, view: AccountView) -> None:
-        self.sent.setText(page.tr("Code sent to %1").replace("%1", view.sent_to))
+        self.sent.setText(self.tr("Code sent to %1").replace("%1", view.sent_to))
 
     def take(self) -> str:
         code = self.code.text()
@@ -94,6 +132,7 @@ class RegisterPage(Page):
         self.primary.clicked.connect(self._primary)
         self.stage.code.returnPressed.connect(self._primary)
         self._show_kind()
+        self.keeper = FocusKeeper(self)
 
     def _kind(self, kind: str) -> None:
         self.session.touch()
@@ -176,6 +215,7 @@ class CodeLoginPage(Page):
         self.phone.returnPressed.connect(self.send.click)
         self.primary.clicked.connect(self._login)
         self.stage.code.returnPressed.connect(self._login)
+        self.keeper = FocusKeeper(self)
 
     def _login(self) -> None:
         self.session.account.login_with_code(self.stage.take())
@@ -224,6 +264,7 @@ class ForgotPasswordPage(Page):
         self.send.clicked.connect(lambda: self.session.account.send_reset_code(
             self.user.text(), self.by_email.isChecked()))
         self.primary.clicked.connect(self._reset)
+        self.keeper = FocusKeeper(self)
 
     def _reset(self) -> None:
         password, repeat = self.password.text(), self.repeat.text()

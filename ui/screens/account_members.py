@@ -7,7 +7,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from kiosk.flow.views import AccountView, View
-from ui.screens.account import CodeStage
+from ui.screens.account import CodeStage, FocusKeeper
 from ui.screens.base import Page, button, label
 from ui.screens.orders import input_edit
 
@@ -37,6 +37,7 @@ class MembersPage(Page):
         self.body.addStretch(1)
         self.primary.clicked.connect(self._primary)
         self._role("viewer")
+        self.keeper = FocusKeeper(self)
 
     def _role(self, role: str) -> None:
         self.session.touch()

@@ -157,3 +157,14 @@ def test_code_by_email_through_the_mail_outbox_and_a_real_smtp_server(
     ours = "\n".join(f"{r.getMessage()} {r.__dict__}" for r in caplog.records
                      if r.name.startswith("kiosk"))  # not the test SMTP server's own log
     assert ours and code not in ours and "li.si@example.com" not in ours
+
+
+def test_an_unconfirmed_registration_does_not_hold_the_name(service: AccountsService,
+                                                           inbox: Inbox, clock: Clock) -> None:
+    service.register_person("zhang", STRONG, name="张三", phone="13800000002")
+    clock.advance(seconds=61)  # walked away; someone (or the same person) starts again
+    service.register_person("zhang", STRONG, name="张三", phone="13800000002")
+    assert service.confirm_registration("zhang", inbox.last_code()).status is AccountStatus.ACTIVE
+    clock.advance(seconds=61)
+    with pytest.raises(AccountError):  # a confirmed account does hold it
+        service.register_person("zhang", STRONG, name="张三", phone="13800000009")
