@@ -36,6 +36,7 @@ class MembersPage(Page):
         self.body.addWidget(self.stage)
         self.body.addStretch(1)
         self.primary.clicked.connect(self._primary)
+        self.stage.code.returnPressed.connect(self._primary)
         self._role("viewer")
         self.keeper = FocusKeeper(self)
 
