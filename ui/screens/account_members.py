@@ -22,6 +22,8 @@ class MembersPage(Page):
         self.grid = QGridLayout(self.table)
         self.grid.setHorizontalSpacing(32)
         self.body.addWidget(self.table)
+        self.empty = label("hint")
+        self.body.addWidget(self.empty)
         self.rows: list[QLabel] = []
         self.add_head = label("title")
         self.member = input_edit()
@@ -67,6 +69,7 @@ class MembersPage(Page):
 
     def texts(self) -> None:
         self.list_head.setText(self.tr("Members"))
+        self.empty.setText(self.tr("No members yet: add the first one below."))
         self.add_head.setText(self.tr("Add a member"))
         self.member.setPlaceholderText(self.tr("The member's user name"))
         for role, btn in self.role_buttons.items():
@@ -90,6 +93,7 @@ class MembersPage(Page):
                     lab.setText(text)
                     self.grid.addWidget(lab, i, j)
                     self.rows.append(lab)
+        self.empty.setVisible(not view.members)
         code = view.stage == "code"
         self.add_head.setVisible(not code)
         self.member.setVisible(not code)

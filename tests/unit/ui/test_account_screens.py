@@ -136,3 +136,18 @@ def test_viewer_is_refused_at_issue_on_screen(qtbot: Any, gui: Any) -> None:
     tap(qtbot, gui.window.current.primary)
     qtbot.waitUntil(lambda: "viewer" in notice(gui), timeout=WAIT)
     assert s.screen is Screen.REVIEW and gui.core.core_services.issuing.pending() == []
+
+
+@pytest.mark.parametrize("name", ["register", "code_login", "forgot_password", "members"])
+@pytest.mark.parametrize(("lang", "large"), [("zh_CN", False), ("en", True)])
+def test_account_screens_fit_in_both_languages_and_large_text(qtbot: Any, tmp_path: Path,
+                                                              name: str, lang: str,
+                                                              large: bool) -> None:
+    from tests.unit.ui.test_screens import check_page
+
+    g = kiosk_gui(qtbot, tmp_path / "data", lang=lang, large_text=large)
+    try:
+        prepare_screen(g, name)
+        check_page(g, Screen(name))
+    finally:
+        g.close()
