@@ -53,7 +53,12 @@ class FocusKeeper(QObject):
             self.scroll.viewport().installEventFilter(self)
         app = QApplication.instance()
         if isinstance(app, QApplication):
-            app.focusChanged.connect(lambda _old, _new: self.follow())
+            # A bound method of this QObject: Qt drops the connection when the page goes
+            # (a lambda would outlive it and be called on a deleted page).
+            app.focusChanged.connect(self._focus_changed)
+
+    def _focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
+        self.follow()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
         if event.type() == QEvent.Type.Resize:
