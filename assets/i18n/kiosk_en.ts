@@ -42,47 +42,47 @@
 <context>
     <name>AttractPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="60"/>
+        <location filename="../../ui/screens/start.py" line="74"/>
         <source>Scan your receipt&apos;s QR code to get an invoice</source>
         <translation>Scan your receipt&apos;s QR code to get an invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="61"/>
+        <location filename="../../ui/screens/start.py" line="75"/>
         <source>Hold the QR code on your receipt under the scanner below</source>
         <translation>Hold the QR code on your receipt under the scanner below</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="62"/>
+        <location filename="../../ui/screens/start.py" line="76"/>
         <source>Type the order number</source>
         <translation>Type the order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="63"/>
+        <location filename="../../ui/screens/start.py" line="77"/>
         <source>Scan with the camera</source>
         <translation>Scan with the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="64"/>
+        <location filename="../../ui/screens/start.py" line="78"/>
         <source>Use my ID card</source>
         <translation>Use my ID card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="65"/>
+        <location filename="../../ui/screens/start.py" line="79"/>
         <source>Log in to my account</source>
         <translation>Log in to my account</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="66"/>
+        <location filename="../../ui/screens/start.py" line="80"/>
         <source>Business invoicing</source>
         <translation>Business invoicing</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="67"/>
+        <location filename="../../ui/screens/start.py" line="81"/>
         <source>How it works</source>
         <translation>How it works</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="70"/>
+        <location filename="../../ui/screens/start.py" line="84"/>
         <source>Scan the QR code printed on your receipt. No receipt code? Type the order number instead.</source>
         <translation>Scan the QR code printed on your receipt. No receipt code? Type the order number instead.</translation>
     </message>
@@ -260,74 +260,125 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="252"/>
+        <location filename="../../ui/screens/orders.py" line="267"/>
         <source>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</source>
         <translation>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="255"/>
+        <location filename="../../ui/screens/orders.py" line="270"/>
         <source>Catalogue</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="258"/>
+        <location filename="../../ui/screens/orders.py" line="273"/>
         <source>Pick goods or services</source>
         <translation>Pick goods or services</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="259"/>
+        <location filename="../../ui/screens/orders.py" line="274"/>
         <source>Search by name or tax code</source>
         <translation>Search by name or tax code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="260"/>
+        <location filename="../../ui/screens/orders.py" line="275"/>
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="261"/>
+        <location filename="../../ui/screens/orders.py" line="276"/>
         <source>Unit price</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="262"/>
+        <location filename="../../ui/screens/orders.py" line="277"/>
         <source>or amount</source>
         <translation>or amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="263"/>
+        <location filename="../../ui/screens/orders.py" line="278"/>
         <source>Rate</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="264"/>
+        <location filename="../../ui/screens/orders.py" line="279"/>
         <source>Add line</source>
         <translation>Add line</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="265"/>
+        <location filename="../../ui/screens/orders.py" line="280"/>
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="266"/>
+        <location filename="../../ui/screens/orders.py" line="281"/>
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="266"/>
+        <location filename="../../ui/screens/orders.py" line="281"/>
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="266"/>
+        <location filename="../../ui/screens/orders.py" line="281"/>
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="271"/>
+        <location filename="../../ui/screens/orders.py" line="286"/>
         <source>Total: %1</source>
         <translation>Total: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CodeLoginPage</name>
+    <message>
+        <location filename="../../ui/screens/account.py" line="229"/>
+        <source>Log in with a code</source>
+        <translation>Log in with a code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="232"/>
+        <source>Your registered mobile number</source>
+        <translation>Your registered mobile number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="233"/>
+        <source>Mobile number</source>
+        <translation>Mobile number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="234"/>
+        <source>Send code</source>
+        <translation>Send code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="235"/>
+        <source>Log in</source>
+        <translation>Log in</translation>
+    </message>
+</context>
+<context>
+    <name>CodeStage</name>
+    <message>
+        <location filename="../../ui/screens/account.py" line="95"/>
+        <source>Type the 6-digit code from the message</source>
+        <translation>Type the 6-digit code from the message</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="96"/>
+        <source>Verification code</source>
+        <translation>Verification code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="97"/>
+        <source>Change the details</source>
+        <translation>Change the details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="100"/>
+        <source>Code sent to %1</source>
+        <translation>Code sent to %1</translation>
     </message>
 </context>
 <context>
@@ -346,6 +397,49 @@
         <location filename="../../ui/screens/failures.py" line="62"/>
         <source>E-mail address</source>
         <translation>E-mail address</translation>
+    </message>
+</context>
+<context>
+    <name>ForgotPasswordPage</name>
+    <message>
+        <location filename="../../ui/screens/account.py" line="281"/>
+        <source>Forgot password</source>
+        <translation>Forgot password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="284"/>
+        <source>Your user name</source>
+        <translation>Your user name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="285"/>
+        <source>User name</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="286"/>
+        <source>Send the code to my e-mail</source>
+        <translation>Send the code to my e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="287"/>
+        <source>Send code</source>
+        <translation>Send code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="288"/>
+        <source>New password</source>
+        <translation>New password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="289"/>
+        <source>New password again</source>
+        <translation>New password again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="290"/>
+        <source>Set the new password</source>
+        <translation>Set the new password</translation>
     </message>
 </context>
 <context>
@@ -369,27 +463,27 @@
 <context>
     <name>IdcardConsentPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="144"/>
+        <location filename="../../ui/screens/start.py" line="158"/>
         <source>Consent to read your ID card</source>
         <translation>Consent to read your ID card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="147"/>
+        <location filename="../../ui/screens/start.py" line="161"/>
         <source>May we read your ID card?</source>
         <translation>May we read your ID card?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="149"/>
+        <location filename="../../ui/screens/start.py" line="163"/>
         <source>Your ID card holds sensitive personal data. We read only your name and ID number, to fill in the invoice title for you. The photo is not used. Nothing is kept on this kiosk after you finish. You can say no and type your name instead.</source>
         <translation>Your ID card holds sensitive personal data. We read only your name and ID number, to fill in the invoice title for you. The photo is not used. Nothing is kept on this kiosk after you finish. You can say no and type your name instead.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="152"/>
+        <location filename="../../ui/screens/start.py" line="166"/>
         <source>I agree: read my card</source>
         <translation>I agree: read my card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="153"/>
+        <location filename="../../ui/screens/start.py" line="167"/>
         <source>No, thanks</source>
         <translation>No, thanks</translation>
     </message>
@@ -397,17 +491,17 @@
 <context>
     <name>IdcardReadingPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="166"/>
+        <location filename="../../ui/screens/start.py" line="180"/>
         <source>Reading your ID card</source>
         <translation>Reading your ID card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="169"/>
+        <location filename="../../ui/screens/start.py" line="183"/>
         <source>Place your ID card on the reader</source>
         <translation>Place your ID card on the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="170"/>
+        <location filename="../../ui/screens/start.py" line="184"/>
         <source>Keep it still until the next screen appears.</source>
         <translation>Keep it still until the next screen appears.</translation>
     </message>
@@ -415,32 +509,32 @@
 <context>
     <name>IdentifyPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="120"/>
+        <location filename="../../ui/screens/start.py" line="134"/>
         <source>Identify yourself (optional)</source>
         <translation>Identify yourself (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="123"/>
+        <location filename="../../ui/screens/start.py" line="137"/>
         <source>Who is the invoice for?</source>
         <translation>Who is the invoice for?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="124"/>
+        <location filename="../../ui/screens/start.py" line="138"/>
         <source>ID card on the reader</source>
         <translation>ID card on the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="125"/>
+        <location filename="../../ui/screens/start.py" line="139"/>
         <source>My personal QR code</source>
         <translation>My personal QR code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="126"/>
+        <location filename="../../ui/screens/start.py" line="140"/>
         <source>Account and password</source>
         <translation>Account and password</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="127"/>
+        <location filename="../../ui/screens/start.py" line="141"/>
         <source>Skip: continue without identifying</source>
         <translation>Skip: continue without identifying</translation>
     </message>
@@ -494,25 +588,108 @@
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="194"/>
-        <location filename="../../ui/screens/start.py" line="200"/>
+        <location filename="../../ui/screens/start.py" line="216"/>
+        <location filename="../../ui/screens/start.py" line="222"/>
         <source>Log in</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="197"/>
+        <location filename="../../ui/screens/start.py" line="219"/>
         <source>Log in to your account</source>
         <translation>Log in to your account</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="198"/>
+        <location filename="../../ui/screens/start.py" line="220"/>
         <source>User name</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="199"/>
+        <location filename="../../ui/screens/start.py" line="221"/>
         <source>Password</source>
         <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="223"/>
+        <source>Log in with a phone code</source>
+        <translation>Log in with a phone code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="224"/>
+        <source>Forgot password</source>
+        <translation>Forgot password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="225"/>
+        <source>Register</source>
+        <translation>Register</translation>
+    </message>
+</context>
+<context>
+    <name>MembersPage</name>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="59"/>
+        <source>Enterprise members</source>
+        <translation>Enterprise members</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="62"/>
+        <source>An administrator manages members and sees all invoices; an issuer issues and sees the invoices; a viewer sees and reprints but cannot issue. The new member must already have an account.</source>
+        <translation>An administrator manages members and sees all invoices; an issuer issues and sees the invoices; a viewer sees and reprints but cannot issue. The new member must already have an account.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="67"/>
+        <source>Administrator</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="67"/>
+        <source>Issuer</source>
+        <translation>Issuer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="68"/>
+        <source>Viewer</source>
+        <translation>Viewer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="71"/>
+        <source>Members</source>
+        <translation>Members</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="72"/>
+        <source>No members yet: add the first one below.</source>
+        <translation>No members yet: add the first one below.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="73"/>
+        <source>Add a member</source>
+        <translation>Add a member</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="74"/>
+        <source>The member&apos;s user name</source>
+        <translation>The member's user name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="90"/>
+        <source>active</source>
+        <translation>active</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="90"/>
+        <source>waiting for the code</source>
+        <translation>waiting for the code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="106"/>
+        <source>Confirm</source>
+        <translation>Confirm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="106"/>
+        <source>Add and send the code</source>
+        <translation>Add and send the code</translation>
     </message>
 </context>
 <context>
@@ -592,77 +769,82 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="105"/>
+        <location filename="../../ui/screens/orders.py" line="110"/>
         <source>Scan each receipt&apos;s QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</source>
         <translation>Scan each receipt&apos;s QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="108"/>
+        <location filename="../../ui/screens/orders.py" line="113"/>
         <source>Your orders</source>
         <translation>Your orders</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="111"/>
+        <location filename="../../ui/screens/orders.py" line="116"/>
         <source>Scan more receipts to put them on one invoice</source>
         <translation>Scan more receipts to put them on one invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112"/>
+        <location filename="../../ui/screens/orders.py" line="117"/>
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112"/>
+        <location filename="../../ui/screens/orders.py" line="117"/>
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112"/>
+        <location filename="../../ui/screens/orders.py" line="117"/>
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="113"/>
+        <location filename="../../ui/screens/orders.py" line="118"/>
         <source>Or type an order number</source>
         <translation>Or type an order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="114"/>
+        <location filename="../../ui/screens/orders.py" line="119"/>
         <source>Add</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="166"/>
+        <location filename="../../ui/screens/orders.py" line="122"/>
+        <source>Enterprise members</source>
+        <translation>Enterprise members</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="173"/>
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="117"/>
+        <location filename="../../ui/screens/orders.py" line="123"/>
         <source>● The camera is on: hold your receipt&apos;s QR code in front of it.</source>
         <translation>● The camera is on: hold your receipt&apos;s QR code in front of it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="124"/>
+        <location filename="../../ui/screens/orders.py" line="130"/>
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="125"/>
+        <location filename="../../ui/screens/orders.py" line="131"/>
         <source>Turn the camera off</source>
         <translation>Turn the camera off</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="126"/>
+        <location filename="../../ui/screens/orders.py" line="132"/>
         <source>Scan with the camera</source>
         <translation>Scan with the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="133"/>
+        <location filename="../../ui/screens/orders.py" line="139"/>
         <source>Orders: %1</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="137"/>
+        <location filename="../../ui/screens/orders.py" line="143"/>
         <source>Total: %1 (orders: %2)</source>
         <translation>Total: %1 (orders: %2)</translation>
     </message>
@@ -772,6 +954,89 @@
         <location filename="../../ui/screens/failures.py" line="89"/>
         <source>Claim reference: %1</source>
         <translation>Claim reference: %1</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterPage</name>
+    <message>
+        <location filename="../../ui/screens/account.py" line="154"/>
+        <source>Enterprise name</source>
+        <translation>Enterprise name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="154"/>
+        <source>Your name</source>
+        <translation>Your name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="172"/>
+        <source>Register</source>
+        <translation>Register</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="175"/>
+        <source>A password needs at least 8 characters and must not be easy to guess. We send a 6-digit code to your mobile (or e-mail) to confirm it is yours.</source>
+        <translation>A password needs at least 8 characters and must not be easy to guess. We send a 6-digit code to your mobile (or e-mail) to confirm it is yours.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="179"/>
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="180"/>
+        <source>Enterprise</source>
+        <translation>Enterprise</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="181"/>
+        <source>User name</source>
+        <translation>User name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="181"/>
+        <source>Password</source>
+        <translation>Password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="182"/>
+        <source>Password again</source>
+        <translation>Password again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="182"/>
+        <source>Unified social credit code</source>
+        <translation>Unified social credit code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="183"/>
+        <source>Contact person</source>
+        <translation>Contact person</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="183"/>
+        <source>Mobile number</source>
+        <translation>Mobile number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="184"/>
+        <source>E-mail (optional)</source>
+        <translation>E-mail (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="187"/>
+        <source>Send the code by e-mail instead</source>
+        <translation>Send the code by e-mail instead</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="202"/>
+        <source>Confirm</source>
+        <translation>Confirm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="202"/>
+        <source>Send code</source>
+        <translation>Send code</translation>
     </message>
 </context>
 <context>
@@ -1049,17 +1314,17 @@
 <context>
     <name>TermsPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="86"/>
+        <location filename="../../ui/screens/start.py" line="100"/>
         <source>Terms and privacy</source>
         <translation>Terms and privacy</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="89"/>
+        <location filename="../../ui/screens/start.py" line="103"/>
         <source>Before we start: your data</source>
         <translation>Before we start: your data</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="91"/>
+        <location filename="../../ui/screens/start.py" line="105"/>
         <source>What we collect: the order numbers you scan, the invoice title you enter (name, tax ID, optional address, phone, bank account, e-mail) and, only with a separate consent, the name and number on your ID card.
 
 Why: to issue the VAT e-invoice you ask for and to deliver it to you.
@@ -1076,12 +1341,12 @@ How long: the screen forgets everything as soon as you finish or walk away. The 
 The camera is only used when you choose it, and a notice shows while it is on.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="100"/>
+        <location filename="../../ui/screens/start.py" line="114"/>
         <source>Accept and continue</source>
         <translation>Accept and continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="101"/>
+        <location filename="../../ui/screens/start.py" line="115"/>
         <source>Decline</source>
         <translation>Decline</translation>
     </message>

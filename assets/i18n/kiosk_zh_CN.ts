@@ -42,47 +42,47 @@
 <context>
     <name>AttractPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="60"/>
+        <location filename="../../ui/screens/start.py" line="74"/>
         <source>Scan your receipt&apos;s QR code to get an invoice</source>
         <translation>扫描小票二维码开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="61"/>
+        <location filename="../../ui/screens/start.py" line="75"/>
         <source>Hold the QR code on your receipt under the scanner below</source>
         <translation>请将购物小票上的二维码对准下方扫码口</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="62"/>
+        <location filename="../../ui/screens/start.py" line="76"/>
         <source>Type the order number</source>
         <translation>输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="63"/>
+        <location filename="../../ui/screens/start.py" line="77"/>
         <source>Scan with the camera</source>
         <translation>用摄像头扫码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="64"/>
+        <location filename="../../ui/screens/start.py" line="78"/>
         <source>Use my ID card</source>
         <translation>刷身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="65"/>
+        <location filename="../../ui/screens/start.py" line="79"/>
         <source>Log in to my account</source>
         <translation>账户登录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="66"/>
+        <location filename="../../ui/screens/start.py" line="80"/>
         <source>Business invoicing</source>
         <translation>商户开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="67"/>
+        <location filename="../../ui/screens/start.py" line="81"/>
         <source>How it works</source>
         <translation>使用说明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="70"/>
+        <location filename="../../ui/screens/start.py" line="84"/>
         <source>Scan the QR code printed on your receipt. No receipt code? Type the order number instead.</source>
         <translation>扫描购物小票上的二维码。小票没有二维码？请输入订单号。</translation>
     </message>
@@ -260,74 +260,125 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="252"/>
+        <location filename="../../ui/screens/orders.py" line="267"/>
         <source>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</source>
         <translation>搜索商品，输入数量和单价（或直接输入金额），核对税率后添加明细。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="255"/>
+        <location filename="../../ui/screens/orders.py" line="270"/>
         <source>Catalogue</source>
         <translation>商品目录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="258"/>
+        <location filename="../../ui/screens/orders.py" line="273"/>
         <source>Pick goods or services</source>
         <translation>选择商品或服务</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="259"/>
+        <location filename="../../ui/screens/orders.py" line="274"/>
         <source>Search by name or tax code</source>
         <translation>按名称或税收分类编码搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="260"/>
+        <location filename="../../ui/screens/orders.py" line="275"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="261"/>
+        <location filename="../../ui/screens/orders.py" line="276"/>
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="262"/>
+        <location filename="../../ui/screens/orders.py" line="277"/>
         <source>or amount</source>
         <translation>或金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="263"/>
+        <location filename="../../ui/screens/orders.py" line="278"/>
         <source>Rate</source>
         <translation>税率</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="264"/>
+        <location filename="../../ui/screens/orders.py" line="279"/>
         <source>Add line</source>
         <translation>添加明细</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="265"/>
+        <location filename="../../ui/screens/orders.py" line="280"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="266"/>
+        <location filename="../../ui/screens/orders.py" line="281"/>
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="266"/>
+        <location filename="../../ui/screens/orders.py" line="281"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="266"/>
+        <location filename="../../ui/screens/orders.py" line="281"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="271"/>
+        <location filename="../../ui/screens/orders.py" line="286"/>
         <source>Total: %1</source>
         <translation>合计：%1</translation>
+    </message>
+</context>
+<context>
+    <name>CodeLoginPage</name>
+    <message>
+        <location filename="../../ui/screens/account.py" line="229"/>
+        <source>Log in with a code</source>
+        <translation>验证码登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="232"/>
+        <source>Your registered mobile number</source>
+        <translation>您注册的手机号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="233"/>
+        <source>Mobile number</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="234"/>
+        <source>Send code</source>
+        <translation>获取验证码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="235"/>
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+</context>
+<context>
+    <name>CodeStage</name>
+    <message>
+        <location filename="../../ui/screens/account.py" line="95"/>
+        <source>Type the 6-digit code from the message</source>
+        <translation>请输入短信中的 6 位验证码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="96"/>
+        <source>Verification code</source>
+        <translation>验证码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="97"/>
+        <source>Change the details</source>
+        <translation>修改信息</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="100"/>
+        <source>Code sent to %1</source>
+        <translation>验证码已发送至 %1</translation>
     </message>
 </context>
 <context>
@@ -346,6 +397,49 @@
         <location filename="../../ui/screens/failures.py" line="62"/>
         <source>E-mail address</source>
         <translation>邮箱地址</translation>
+    </message>
+</context>
+<context>
+    <name>ForgotPasswordPage</name>
+    <message>
+        <location filename="../../ui/screens/account.py" line="281"/>
+        <source>Forgot password</source>
+        <translation>忘记密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="284"/>
+        <source>Your user name</source>
+        <translation>您的用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="285"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="286"/>
+        <source>Send the code to my e-mail</source>
+        <translation>发送验证码到我的邮箱</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="287"/>
+        <source>Send code</source>
+        <translation>获取验证码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="288"/>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="289"/>
+        <source>New password again</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="290"/>
+        <source>Set the new password</source>
+        <translation>设置新密码</translation>
     </message>
 </context>
 <context>
@@ -369,27 +463,27 @@
 <context>
     <name>IdcardConsentPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="144"/>
+        <location filename="../../ui/screens/start.py" line="158"/>
         <source>Consent to read your ID card</source>
         <translation>读取身份证授权</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="147"/>
+        <location filename="../../ui/screens/start.py" line="161"/>
         <source>May we read your ID card?</source>
         <translation>是否同意读取您的身份证？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="149"/>
+        <location filename="../../ui/screens/start.py" line="163"/>
         <source>Your ID card holds sensitive personal data. We read only your name and ID number, to fill in the invoice title for you. The photo is not used. Nothing is kept on this kiosk after you finish. You can say no and type your name instead.</source>
         <translation>身份证信息属于敏感个人信息。我们只读取姓名和身份证号码，用于为您填写发票抬头，不使用照片。办理结束后本终端不保留任何信息。您也可以拒绝，改为手工输入姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="152"/>
+        <location filename="../../ui/screens/start.py" line="166"/>
         <source>I agree: read my card</source>
         <translation>同意，读取身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="153"/>
+        <location filename="../../ui/screens/start.py" line="167"/>
         <source>No, thanks</source>
         <translation>不同意</translation>
     </message>
@@ -397,17 +491,17 @@
 <context>
     <name>IdcardReadingPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="166"/>
+        <location filename="../../ui/screens/start.py" line="180"/>
         <source>Reading your ID card</source>
         <translation>正在读取身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="169"/>
+        <location filename="../../ui/screens/start.py" line="183"/>
         <source>Place your ID card on the reader</source>
         <translation>请将身份证放在读卡区</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="170"/>
+        <location filename="../../ui/screens/start.py" line="184"/>
         <source>Keep it still until the next screen appears.</source>
         <translation>请保持不动，直到进入下一个页面。</translation>
     </message>
@@ -415,32 +509,32 @@
 <context>
     <name>IdentifyPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="120"/>
+        <location filename="../../ui/screens/start.py" line="134"/>
         <source>Identify yourself (optional)</source>
         <translation>身份识别（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="123"/>
+        <location filename="../../ui/screens/start.py" line="137"/>
         <source>Who is the invoice for?</source>
         <translation>请选择识别方式</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="124"/>
+        <location filename="../../ui/screens/start.py" line="138"/>
         <source>ID card on the reader</source>
         <translation>刷身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="125"/>
+        <location filename="../../ui/screens/start.py" line="139"/>
         <source>My personal QR code</source>
         <translation>个人二维码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="126"/>
+        <location filename="../../ui/screens/start.py" line="140"/>
         <source>Account and password</source>
         <translation>账户密码登录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="127"/>
+        <location filename="../../ui/screens/start.py" line="141"/>
         <source>Skip: continue without identifying</source>
         <translation>跳过，直接开票</translation>
     </message>
@@ -494,25 +588,108 @@
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="194"/>
-        <location filename="../../ui/screens/start.py" line="200"/>
+        <location filename="../../ui/screens/start.py" line="216"/>
+        <location filename="../../ui/screens/start.py" line="222"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="197"/>
+        <location filename="../../ui/screens/start.py" line="219"/>
         <source>Log in to your account</source>
         <translation>登录您的账户</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="198"/>
+        <location filename="../../ui/screens/start.py" line="220"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="199"/>
+        <location filename="../../ui/screens/start.py" line="221"/>
         <source>Password</source>
         <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="223"/>
+        <source>Log in with a phone code</source>
+        <translation>手机验证码登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="224"/>
+        <source>Forgot password</source>
+        <translation>忘记密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/start.py" line="225"/>
+        <source>Register</source>
+        <translation>注册</translation>
+    </message>
+</context>
+<context>
+    <name>MembersPage</name>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="59"/>
+        <source>Enterprise members</source>
+        <translation>企业成员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="62"/>
+        <source>An administrator manages members and sees all invoices; an issuer issues and sees the invoices; a viewer sees and reprints but cannot issue. The new member must already have an account.</source>
+        <translation>管理员管理成员并查看全部发票；开票员可开票并查看发票；查看员可查看和重打，不能开票。新成员须已有账户。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="67"/>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="67"/>
+        <source>Issuer</source>
+        <translation>开票员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="68"/>
+        <source>Viewer</source>
+        <translation>查看员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="71"/>
+        <source>Members</source>
+        <translation>成员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="72"/>
+        <source>No members yet: add the first one below.</source>
+        <translation>还没有成员：请在下方添加第一位成员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="73"/>
+        <source>Add a member</source>
+        <translation>添加成员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="74"/>
+        <source>The member&apos;s user name</source>
+        <translation>成员的用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="90"/>
+        <source>active</source>
+        <translation>已生效</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="90"/>
+        <source>waiting for the code</source>
+        <translation>等待验证码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="106"/>
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account_members.py" line="106"/>
+        <source>Add and send the code</source>
+        <translation>添加并发送验证码</translation>
     </message>
 </context>
 <context>
@@ -592,77 +769,82 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="105"/>
+        <location filename="../../ui/screens/orders.py" line="110"/>
         <source>Scan each receipt&apos;s QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</source>
         <translation>扫描每张小票的二维码，或点击输入框输入订单号。多个订单合并开一张发票。加错了订单？点击它旁边的“移除”。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="108"/>
+        <location filename="../../ui/screens/orders.py" line="113"/>
         <source>Your orders</source>
         <translation>您的订单</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="111"/>
+        <location filename="../../ui/screens/orders.py" line="116"/>
         <source>Scan more receipts to put them on one invoice</source>
         <translation>继续扫描其他小票，可合并开一张发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112"/>
+        <location filename="../../ui/screens/orders.py" line="117"/>
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112"/>
+        <location filename="../../ui/screens/orders.py" line="117"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="112"/>
+        <location filename="../../ui/screens/orders.py" line="117"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="113"/>
+        <location filename="../../ui/screens/orders.py" line="118"/>
         <source>Or type an order number</source>
         <translation>或输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="114"/>
+        <location filename="../../ui/screens/orders.py" line="119"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="166"/>
+        <location filename="../../ui/screens/orders.py" line="122"/>
+        <source>Enterprise members</source>
+        <translation>企业成员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/orders.py" line="173"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="117"/>
+        <location filename="../../ui/screens/orders.py" line="123"/>
         <source>● The camera is on: hold your receipt&apos;s QR code in front of it.</source>
         <translation>● 摄像头已开启：请将小票二维码对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="124"/>
+        <location filename="../../ui/screens/orders.py" line="130"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="125"/>
+        <location filename="../../ui/screens/orders.py" line="131"/>
         <source>Turn the camera off</source>
         <translation>关闭摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="126"/>
+        <location filename="../../ui/screens/orders.py" line="132"/>
         <source>Scan with the camera</source>
         <translation>用摄像头扫码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="133"/>
+        <location filename="../../ui/screens/orders.py" line="139"/>
         <source>Orders: %1</source>
         <translation>订单：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="137"/>
+        <location filename="../../ui/screens/orders.py" line="143"/>
         <source>Total: %1 (orders: %2)</source>
         <translation>合计：%1（%2 个订单）</translation>
     </message>
@@ -772,6 +954,89 @@
         <location filename="../../ui/screens/failures.py" line="89"/>
         <source>Claim reference: %1</source>
         <translation>凭条编号：%1</translation>
+    </message>
+</context>
+<context>
+    <name>RegisterPage</name>
+    <message>
+        <location filename="../../ui/screens/account.py" line="154"/>
+        <source>Enterprise name</source>
+        <translation>企业名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="154"/>
+        <source>Your name</source>
+        <translation>您的姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="172"/>
+        <source>Register</source>
+        <translation>注册</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="175"/>
+        <source>A password needs at least 8 characters and must not be easy to guess. We send a 6-digit code to your mobile (or e-mail) to confirm it is yours.</source>
+        <translation>密码至少 8 位，且不能容易被猜到。我们会向您的手机（或邮箱）发送 6 位验证码，确认是您本人。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="179"/>
+        <source>Person</source>
+        <translation>个人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="180"/>
+        <source>Enterprise</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="181"/>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="181"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="182"/>
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="182"/>
+        <source>Unified social credit code</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="183"/>
+        <source>Contact person</source>
+        <translation>联系人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="183"/>
+        <source>Mobile number</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="184"/>
+        <source>E-mail (optional)</source>
+        <translation>邮箱（选填）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="187"/>
+        <source>Send the code by e-mail instead</source>
+        <translation>改为发送到邮箱</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="202"/>
+        <source>Confirm</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <location filename="../../ui/screens/account.py" line="202"/>
+        <source>Send code</source>
+        <translation>获取验证码</translation>
     </message>
 </context>
 <context>
@@ -1049,17 +1314,17 @@
 <context>
     <name>TermsPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="86"/>
+        <location filename="../../ui/screens/start.py" line="100"/>
         <source>Terms and privacy</source>
         <translation>服务条款与隐私</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="89"/>
+        <location filename="../../ui/screens/start.py" line="103"/>
         <source>Before we start: your data</source>
         <translation>开始之前：关于您的信息</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="91"/>
+        <location filename="../../ui/screens/start.py" line="105"/>
         <source>What we collect: the order numbers you scan, the invoice title you enter (name, tax ID, optional address, phone, bank account, e-mail) and, only with a separate consent, the name and number on your ID card.
 
 Why: to issue the VAT e-invoice you ask for and to deliver it to you.
@@ -1076,12 +1341,12 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 摄像头只在您选择使用时开启，开启期间屏幕上会有提示。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="100"/>
+        <location filename="../../ui/screens/start.py" line="114"/>
         <source>Accept and continue</source>
         <translation>同意并继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="101"/>
+        <location filename="../../ui/screens/start.py" line="115"/>
         <source>Decline</source>
         <translation>不同意</translation>
     </message>

@@ -6,8 +6,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
-from kiosk.flow.views import AttractView, View
 from kiosk.flow.states import Screen
+from kiosk.flow.views import AttractView, View
 from kiosk.messages import Problem, words
 from ui.screens.base import Page, button, label
 from ui.widgets.text_input import InputKind, set_input_kind
