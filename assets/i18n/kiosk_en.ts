@@ -4,32 +4,32 @@
 <context>
     <name>AlreadyInvoicedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="119"/>
+        <location filename="../../ui/screens/failures.py" line="168"/>
         <source>Already invoiced</source>
         <translation>Already invoiced</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="123"/>
+        <location filename="../../ui/screens/failures.py" line="172"/>
         <source>This order already has an invoice</source>
         <translation>This order already has an invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="124"/>
+        <location filename="../../ui/screens/failures.py" line="173"/>
         <source>An order is invoiced only once. You can get the same invoice again:</source>
         <translation>An order is invoiced only once. You can get the same invoice again:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="126"/>
+        <location filename="../../ui/screens/failures.py" line="175"/>
         <source>Print its receipt again, send it by e-mail, or scan the QR code with your phone.</source>
         <translation>Print its receipt again, send it by e-mail, or scan the QR code with your phone.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="128"/>
+        <location filename="../../ui/screens/failures.py" line="177"/>
         <source>Print the receipt again</source>
         <translation>Print the receipt again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="134"/>
+        <location filename="../../ui/screens/failures.py" line="183"/>
         <source>Invoice number: %1</source>
         <translation>Invoice number: %1</translation>
     </message>
@@ -42,47 +42,47 @@
 <context>
     <name>AttractPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="74"/>
+        <location filename="../../ui/screens/start.py" line="75"/>
         <source>Scan your receipt&apos;s QR code to get an invoice</source>
         <translation>Scan your receipt&apos;s QR code to get an invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="75"/>
+        <location filename="../../ui/screens/start.py" line="76"/>
         <source>Hold the QR code on your receipt under the scanner below</source>
         <translation>Hold the QR code on your receipt under the scanner below</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="76"/>
+        <location filename="../../ui/screens/start.py" line="77"/>
         <source>Type the order number</source>
         <translation>Type the order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="77"/>
+        <location filename="../../ui/screens/start.py" line="78"/>
         <source>Scan with the camera</source>
         <translation>Scan with the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="78"/>
+        <location filename="../../ui/screens/start.py" line="79"/>
         <source>Use my ID card</source>
         <translation>Use my ID card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="79"/>
+        <location filename="../../ui/screens/start.py" line="80"/>
         <source>Log in to my account</source>
         <translation>Log in to my account</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="80"/>
+        <location filename="../../ui/screens/start.py" line="81"/>
         <source>Business invoicing</source>
         <translation>Business invoicing</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="81"/>
+        <location filename="../../ui/screens/start.py" line="82"/>
         <source>How it works</source>
         <translation>How it works</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="84"/>
+        <location filename="../../ui/screens/start.py" line="85"/>
         <source>Scan the QR code printed on your receipt. No receipt code? Type the order number instead.</source>
         <translation>Scan the QR code printed on your receipt. No receipt code? Type the order number instead.</translation>
     </message>
@@ -90,27 +90,27 @@
 <context>
     <name>BadQrPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="154"/>
+        <location filename="../../ui/screens/failures.py" line="203"/>
         <source>Code not accepted</source>
         <translation>Code not accepted</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="158"/>
+        <location filename="../../ui/screens/failures.py" line="207"/>
         <source>This code cannot be used here</source>
         <translation>This code cannot be used here</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="160"/>
+        <location filename="../../ui/screens/failures.py" line="209"/>
         <source>Scan the order QR code on your receipt, or type the order number printed under it.</source>
         <translation>Scan the order QR code on your receipt, or type the order number printed under it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="162"/>
+        <location filename="../../ui/screens/failures.py" line="211"/>
         <source>Type the order number</source>
         <translation>Type the order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="163"/>
+        <location filename="../../ui/screens/failures.py" line="212"/>
         <source>Try again</source>
         <translation>Try again</translation>
     </message>
@@ -118,113 +118,113 @@
 <context>
     <name>BuyerPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="114"/>
+        <location filename="../../ui/screens/buyer.py" line="121"/>
         <source>For yourself, keep &quot;Personal&quot; and tap Next. For a company, tap Company and enter its exact name and tax ID (on its business licence), or scan its invoice-title QR code.</source>
         <translation>For yourself, keep &quot;Personal&quot; and tap Next. For a company, tap Company and enter its exact name and tax ID (on its business licence), or scan its invoice-title QR code.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="117"/>
+        <location filename="../../ui/screens/buyer.py" line="124"/>
         <source>Invoice title (buyer)</source>
         <translation>Invoice title (buyer)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="120"/>
+        <location filename="../../ui/screens/buyer.py" line="127"/>
         <source>Personal</source>
         <translation>Personal</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="121"/>
+        <location filename="../../ui/screens/buyer.py" line="128"/>
         <source>Company</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="122"/>
+        <location filename="../../ui/screens/buyer.py" line="129"/>
         <source>Your saved titles:</source>
         <translation>Your saved titles:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="123"/>
+        <location filename="../../ui/screens/buyer.py" line="130"/>
         <source>Name on the invoice</source>
         <translation>Name on the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="124"/>
-        <location filename="../../ui/screens/buyer.py" line="148"/>
+        <location filename="../../ui/screens/buyer.py" line="131"/>
+        <location filename="../../ui/screens/buyer.py" line="155"/>
         <source>Tax ID (unified social credit code)</source>
         <translation>Tax ID (unified social credit code)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="125"/>
+        <location filename="../../ui/screens/buyer.py" line="132"/>
         <source>It is correct: use it</source>
         <translation>It is correct: use it</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="126"/>
+        <location filename="../../ui/screens/buyer.py" line="133"/>
         <source>Tip: scan a company&apos;s invoice-title QR code to fill this in.</source>
         <translation>Tip: scan a company&apos;s invoice-title QR code to fill this in.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="127"/>
+        <location filename="../../ui/screens/buyer.py" line="134"/>
         <source>More: address, phone, bank, e-mail</source>
         <translation>More: address, phone, bank, e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="128"/>
+        <location filename="../../ui/screens/buyer.py" line="135"/>
         <source>Address</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="128"/>
+        <location filename="../../ui/screens/buyer.py" line="135"/>
         <source>Phone</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="129"/>
+        <location filename="../../ui/screens/buyer.py" line="136"/>
         <source>Bank</source>
         <translation>Bank</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="129"/>
+        <location filename="../../ui/screens/buyer.py" line="136"/>
         <source>Account number</source>
         <translation>Account number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="130"/>
+        <location filename="../../ui/screens/buyer.py" line="137"/>
         <source>E-mail for the invoice</source>
         <translation>E-mail for the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="133"/>
+        <location filename="../../ui/screens/buyer.py" line="140"/>
         <source>Print address and bank on the invoice</source>
         <translation>Print address and bank on the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="134"/>
+        <location filename="../../ui/screens/buyer.py" line="141"/>
         <source>Add a photo of a contract or voucher (optional)</source>
         <translation>Add a photo of a contract or voucher (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="135"/>
+        <location filename="../../ui/screens/buyer.py" line="142"/>
         <source>● The camera is on: hold the document in front of it and tap &quot;Take the photo&quot;.</source>
         <translation>● The camera is on: hold the document in front of it and tap &quot;Take the photo&quot;.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="137"/>
+        <location filename="../../ui/screens/buyer.py" line="144"/>
         <source>Take the photo</source>
         <translation>Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="138"/>
+        <location filename="../../ui/screens/buyer.py" line="145"/>
         <source>Photo attached</source>
         <translation>Photo attached</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="139"/>
+        <location filename="../../ui/screens/buyer.py" line="146"/>
         <source>Next</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="149"/>
+        <location filename="../../ui/screens/buyer.py" line="156"/>
         <source>Tax ID (optional for a person)</source>
         <translation>Tax ID (optional for a person)</translation>
     </message>
@@ -232,27 +232,27 @@
 <context>
     <name>CameraUnavailablePage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="216"/>
+        <location filename="../../ui/screens/failures.py" line="265"/>
         <source>Camera unavailable</source>
         <translation>Camera unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="220"/>
+        <location filename="../../ui/screens/failures.py" line="269"/>
         <source>The camera is not available</source>
         <translation>The camera is not available</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="221"/>
+        <location filename="../../ui/screens/failures.py" line="270"/>
         <source>Use the scanner below the screen, or type the order number.</source>
         <translation>Use the scanner below the screen, or type the order number.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="223"/>
+        <location filename="../../ui/screens/failures.py" line="272"/>
         <source>Type the order number</source>
         <translation>Type the order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="224"/>
+        <location filename="../../ui/screens/failures.py" line="273"/>
         <source>Back</source>
         <translation>Back</translation>
     </message>
@@ -260,72 +260,72 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="267"/>
+        <location filename="../../ui/screens/orders.py" line="269"/>
         <source>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</source>
         <translation>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="270"/>
+        <location filename="../../ui/screens/orders.py" line="272"/>
         <source>Catalogue</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="273"/>
+        <location filename="../../ui/screens/orders.py" line="275"/>
         <source>Pick goods or services</source>
         <translation>Pick goods or services</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="274"/>
+        <location filename="../../ui/screens/orders.py" line="276"/>
         <source>Search by name or tax code</source>
         <translation>Search by name or tax code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="275"/>
+        <location filename="../../ui/screens/orders.py" line="277"/>
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="276"/>
+        <location filename="../../ui/screens/orders.py" line="278"/>
         <source>Unit price</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="277"/>
+        <location filename="../../ui/screens/orders.py" line="279"/>
         <source>or amount</source>
         <translation>or amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="278"/>
+        <location filename="../../ui/screens/orders.py" line="280"/>
         <source>Rate</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="279"/>
+        <location filename="../../ui/screens/orders.py" line="281"/>
         <source>Add line</source>
         <translation>Add line</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="280"/>
+        <location filename="../../ui/screens/orders.py" line="282"/>
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="281"/>
+        <location filename="../../ui/screens/orders.py" line="283"/>
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="281"/>
+        <location filename="../../ui/screens/orders.py" line="283"/>
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="281"/>
+        <location filename="../../ui/screens/orders.py" line="283"/>
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="286"/>
+        <location filename="../../ui/screens/orders.py" line="288"/>
         <source>Total: %1</source>
         <translation>Total: %1</translation>
     </message>
@@ -384,17 +384,17 @@
 <context>
     <name>FailurePage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="60"/>
+        <location filename="../../ui/screens/failures.py" line="62"/>
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="61"/>
+        <location filename="../../ui/screens/failures.py" line="63"/>
         <source>Send by e-mail</source>
         <translation>Send by e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="62"/>
+        <location filename="../../ui/screens/failures.py" line="64"/>
         <source>E-mail address</source>
         <translation>E-mail address</translation>
     </message>
@@ -463,27 +463,27 @@
 <context>
     <name>IdcardConsentPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="158"/>
+        <location filename="../../ui/screens/start.py" line="159"/>
         <source>Consent to read your ID card</source>
         <translation>Consent to read your ID card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="161"/>
+        <location filename="../../ui/screens/start.py" line="162"/>
         <source>May we read your ID card?</source>
         <translation>May we read your ID card?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="163"/>
+        <location filename="../../ui/screens/start.py" line="164"/>
         <source>Your ID card holds sensitive personal data. We read only your name and ID number, to fill in the invoice title for you. The photo is not used. Nothing is kept on this kiosk after you finish. You can say no and type your name instead.</source>
         <translation>Your ID card holds sensitive personal data. We read only your name and ID number, to fill in the invoice title for you. The photo is not used. Nothing is kept on this kiosk after you finish. You can say no and type your name instead.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="166"/>
+        <location filename="../../ui/screens/start.py" line="167"/>
         <source>I agree: read my card</source>
         <translation>I agree: read my card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="167"/>
+        <location filename="../../ui/screens/start.py" line="168"/>
         <source>No, thanks</source>
         <translation>No, thanks</translation>
     </message>
@@ -491,17 +491,17 @@
 <context>
     <name>IdcardReadingPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="180"/>
+        <location filename="../../ui/screens/start.py" line="181"/>
         <source>Reading your ID card</source>
         <translation>Reading your ID card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="183"/>
+        <location filename="../../ui/screens/start.py" line="184"/>
         <source>Place your ID card on the reader</source>
         <translation>Place your ID card on the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="184"/>
+        <location filename="../../ui/screens/start.py" line="185"/>
         <source>Keep it still until the next screen appears.</source>
         <translation>Keep it still until the next screen appears.</translation>
     </message>
@@ -509,32 +509,32 @@
 <context>
     <name>IdentifyPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="134"/>
+        <location filename="../../ui/screens/start.py" line="135"/>
         <source>Identify yourself (optional)</source>
         <translation>Identify yourself (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="137"/>
+        <location filename="../../ui/screens/start.py" line="138"/>
         <source>Who is the invoice for?</source>
         <translation>Who is the invoice for?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="138"/>
+        <location filename="../../ui/screens/start.py" line="139"/>
         <source>ID card on the reader</source>
         <translation>ID card on the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="139"/>
+        <location filename="../../ui/screens/start.py" line="140"/>
         <source>My personal QR code</source>
         <translation>My personal QR code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="140"/>
+        <location filename="../../ui/screens/start.py" line="141"/>
         <source>Account and password</source>
         <translation>Account and password</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="141"/>
+        <location filename="../../ui/screens/start.py" line="142"/>
         <source>Skip: continue without identifying</source>
         <translation>Skip: continue without identifying</translation>
     </message>
@@ -570,17 +570,18 @@
 <context>
     <name>IssuingPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="167"/>
+        <location filename="../../ui/screens/review.py" line="168"/>
         <source>Issuing</source>
         <translation>Issuing</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="170"/>
+        <location filename="../../ui/screens/review.py" line="171"/>
+        <location filename="../../ui/screens/review.py" line="181"/>
         <source>Issuing your invoice…</source>
         <translation>Issuing your invoice…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="171"/>
+        <location filename="../../ui/screens/review.py" line="172"/>
         <source>This takes a few seconds. Please do not leave.</source>
         <translation>This takes a few seconds. Please do not leave.</translation>
     </message>
@@ -588,38 +589,38 @@
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="216"/>
-        <location filename="../../ui/screens/start.py" line="222"/>
+        <location filename="../../ui/screens/start.py" line="218"/>
+        <location filename="../../ui/screens/start.py" line="224"/>
         <source>Log in</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="219"/>
+        <location filename="../../ui/screens/start.py" line="221"/>
         <source>Log in to your account</source>
         <translation>Log in to your account</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="220"/>
+        <location filename="../../ui/screens/start.py" line="222"/>
         <source>User name</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="221"/>
+        <location filename="../../ui/screens/start.py" line="223"/>
         <source>Password</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="223"/>
+        <location filename="../../ui/screens/start.py" line="225"/>
         <source>Log in with a phone code</source>
         <translation>Log in with a phone code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="224"/>
+        <location filename="../../ui/screens/start.py" line="226"/>
         <source>Forgot password</source>
         <translation>Forgot password</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="225"/>
+        <location filename="../../ui/screens/start.py" line="227"/>
         <source>Register</source>
         <translation>Register</translation>
     </message>
@@ -669,7 +670,7 @@
     <message>
         <location filename="../../ui/screens/account_members.py" line="74"/>
         <source>The member&apos;s user name</source>
-        <translation>The member's user name</translation>
+        <translation>The member&apos;s user name</translation>
     </message>
     <message>
         <location filename="../../ui/screens/account_members.py" line="90"/>
@@ -695,73 +696,73 @@
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="224"/>
+        <location filename="../../ui/screens/buyer.py" line="231"/>
         <source>An ordinary invoice suits most needs. A special VAT invoice is for a company that deducts input tax. Electronic invoices arrive at once.</source>
         <translation>An ordinary invoice suits most needs. A special VAT invoice is for a company that deducts input tax. Electronic invoices arrive at once.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="227"/>
+        <location filename="../../ui/screens/buyer.py" line="234"/>
         <source>Invoice options</source>
         <translation>Invoice options</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="230"/>
+        <location filename="../../ui/screens/buyer.py" line="237"/>
         <source>Type of invoice</source>
         <translation>Type of invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="231"/>
+        <location filename="../../ui/screens/buyer.py" line="238"/>
         <source>Ordinary invoice</source>
         <translation>Ordinary invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="232"/>
+        <location filename="../../ui/screens/buyer.py" line="239"/>
         <source>Special VAT invoice</source>
         <translation>Special VAT invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="234"/>
-        <location filename="../../ui/screens/buyer.py" line="253"/>
+        <location filename="../../ui/screens/buyer.py" line="241"/>
+        <location filename="../../ui/screens/buyer.py" line="260"/>
         <source>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</source>
         <translation>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="235"/>
+        <location filename="../../ui/screens/buyer.py" line="242"/>
         <source>How you receive it</source>
         <translation>How you receive it</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="236"/>
+        <location filename="../../ui/screens/buyer.py" line="243"/>
         <source>Electronic (QR code, e-mail)</source>
         <translation>Electronic (QR code, e-mail)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="237"/>
+        <location filename="../../ui/screens/buyer.py" line="244"/>
         <source>Paper invoice</source>
         <translation>Paper invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="238"/>
+        <location filename="../../ui/screens/buyer.py" line="245"/>
         <source>Pick up at the counter</source>
         <translation>Pick up at the counter</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="239"/>
+        <location filename="../../ui/screens/buyer.py" line="246"/>
         <source>Send by post</source>
         <translation>Send by post</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="240"/>
+        <location filename="../../ui/screens/buyer.py" line="247"/>
         <source>Mailing address</source>
         <translation>Mailing address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="242"/>
+        <location filename="../../ui/screens/buyer.py" line="249"/>
         <source>A paper invoice is printed on tax stock by staff; this kiosk records your request.</source>
         <translation>A paper invoice is printed on tax stock by staff; this kiosk records your request.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="243"/>
+        <location filename="../../ui/screens/buyer.py" line="250"/>
         <source>Next</source>
         <translation>Next</translation>
     </message>
@@ -769,82 +770,82 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="110"/>
+        <location filename="../../ui/screens/orders.py" line="112"/>
         <source>Scan each receipt&apos;s QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</source>
         <translation>Scan each receipt&apos;s QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="113"/>
+        <location filename="../../ui/screens/orders.py" line="115"/>
         <source>Your orders</source>
         <translation>Your orders</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="116"/>
+        <location filename="../../ui/screens/orders.py" line="118"/>
         <source>Scan more receipts to put them on one invoice</source>
         <translation>Scan more receipts to put them on one invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="117"/>
+        <location filename="../../ui/screens/orders.py" line="119"/>
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="117"/>
+        <location filename="../../ui/screens/orders.py" line="119"/>
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="117"/>
+        <location filename="../../ui/screens/orders.py" line="119"/>
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="118"/>
+        <location filename="../../ui/screens/orders.py" line="120"/>
         <source>Or type an order number</source>
         <translation>Or type an order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="119"/>
+        <location filename="../../ui/screens/orders.py" line="121"/>
         <source>Add</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="122"/>
+        <location filename="../../ui/screens/orders.py" line="124"/>
         <source>Enterprise members</source>
         <translation>Enterprise members</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="173"/>
+        <location filename="../../ui/screens/orders.py" line="175"/>
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="123"/>
+        <location filename="../../ui/screens/orders.py" line="125"/>
         <source>● The camera is on: hold your receipt&apos;s QR code in front of it.</source>
         <translation>● The camera is on: hold your receipt&apos;s QR code in front of it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="130"/>
+        <location filename="../../ui/screens/orders.py" line="132"/>
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="131"/>
+        <location filename="../../ui/screens/orders.py" line="133"/>
         <source>Turn the camera off</source>
         <translation>Turn the camera off</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="132"/>
+        <location filename="../../ui/screens/orders.py" line="134"/>
         <source>Scan with the camera</source>
         <translation>Scan with the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="139"/>
+        <location filename="../../ui/screens/orders.py" line="141"/>
         <source>Orders: %1</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="143"/>
+        <location filename="../../ui/screens/orders.py" line="145"/>
         <source>Total: %1 (orders: %2)</source>
         <translation>Total: %1 (orders: %2)</translation>
     </message>
@@ -870,17 +871,17 @@
 <context>
     <name>Page</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="156"/>
+        <location filename="../../ui/screens/base.py" line="157"/>
         <source>Self-service invoicing</source>
         <translation>Self-service invoicing</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="159"/>
+        <location filename="../../ui/screens/base.py" line="160"/>
         <source>Follow the steps on the screen. Staff can help you at any time.</source>
         <translation>Follow the steps on the screen. Staff can help you at any time.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="169"/>
+        <location filename="../../ui/screens/base.py" line="170"/>
         <source>&lt; Back</source>
         <translation>&lt; Back</translation>
     </message>
@@ -888,27 +889,27 @@
 <context>
     <name>PrinterProblemPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="196"/>
+        <location filename="../../ui/screens/failures.py" line="245"/>
         <source>Printer problem</source>
         <translation>Printer problem</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="200"/>
+        <location filename="../../ui/screens/failures.py" line="249"/>
         <source>The receipt could not be printed</source>
         <translation>The receipt could not be printed</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="201"/>
+        <location filename="../../ui/screens/failures.py" line="250"/>
         <source>Your invoice IS issued. Get it another way:</source>
         <translation>Your invoice IS issued. Get it another way:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="202"/>
+        <location filename="../../ui/screens/failures.py" line="251"/>
         <source>Scan the QR code with your phone, or send it by e-mail. Staff have been told about the printer.</source>
         <translation>Scan the QR code with your phone, or send it by e-mail. Staff have been told about the printer.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="204"/>
+        <location filename="../../ui/screens/failures.py" line="253"/>
         <source>Try printing again</source>
         <translation>Try printing again</translation>
     </message>
@@ -916,42 +917,42 @@
 <context>
     <name>QueuedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="74"/>
+        <location filename="../../ui/screens/failures.py" line="101"/>
         <source>Request queued</source>
         <translation>Request queued</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="78"/>
+        <location filename="../../ui/screens/failures.py" line="105"/>
         <source>The tax platform cannot be reached right now</source>
         <translation>The tax platform cannot be reached right now</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="82" />
+        <location filename="../../ui/screens/failures.py" line="108"/>
         <source>Your request is saved and the kiosk keeps trying; this screen shows your invoice as soon as it is issued. Or leave now and scan your claim slip at any of our kiosks later. You will never get two invoices.</source>
         <translation>Your request is saved and the kiosk keeps trying; this screen shows your invoice as soon as it is issued. Or leave now and scan your claim slip at any of our kiosks later. You will never get two invoices.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="95" />
+        <location filename="../../ui/screens/failures.py" line="129"/>
         <source>E-mail me the invoice when it is issued:</source>
         <translation>E-mail me the invoice when it is issued:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="96" />
+        <location filename="../../ui/screens/failures.py" line="111"/>
         <source>E-mail me</source>
         <translation>E-mail me</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="104" />
+        <location filename="../../ui/screens/failures.py" line="112"/>
         <source>The code on your claim slip. No slip? Take a photo of this code.</source>
         <translation>The code on your claim slip. No slip? Take a photo of this code.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="113" />
+        <location filename="../../ui/screens/failures.py" line="127"/>
         <source>The invoice will be e-mailed to %1 as soon as it is issued.</source>
         <translation>The invoice will be e-mailed to %1 as soon as it is issued.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="89"/>
+        <location filename="../../ui/screens/failures.py" line="119"/>
         <source>Claim reference: %1</source>
         <translation>Claim reference: %1</translation>
     </message>
@@ -1042,27 +1043,27 @@
 <context>
     <name>RejectedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="178"/>
+        <location filename="../../ui/screens/failures.py" line="227"/>
         <source>Not accepted</source>
         <translation>Not accepted</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="182"/>
+        <location filename="../../ui/screens/failures.py" line="231"/>
         <source>The platform did not accept this invoice</source>
         <translation>The platform did not accept this invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="183"/>
+        <location filename="../../ui/screens/failures.py" line="232"/>
         <source>Nothing was issued. The reason is shown below.</source>
         <translation>Nothing was issued. The reason is shown below.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="184"/>
+        <location filename="../../ui/screens/failures.py" line="233"/>
         <source>Correct the title and try again, or ask staff.</source>
         <translation>Correct the title and try again, or ask staff.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="185"/>
+        <location filename="../../ui/screens/failures.py" line="234"/>
         <source>Correct the title</source>
         <translation>Correct the title</translation>
     </message>
@@ -1070,77 +1071,77 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="216"/>
+        <location filename="../../ui/screens/review.py" line="226"/>
         <source>Your invoice</source>
         <translation>Your invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="219"/>
+        <location filename="../../ui/screens/review.py" line="229"/>
         <source>Your invoice has been issued</source>
         <translation>Your invoice has been issued</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="220"/>
+        <location filename="../../ui/screens/review.py" line="230"/>
         <source>Scan with your phone to download the PDF and XML</source>
         <translation>Scan with your phone to download the PDF and XML</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="221"/>
+        <location filename="../../ui/screens/review.py" line="231"/>
         <source>E-mail address</source>
         <translation>E-mail address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="222"/>
+        <location filename="../../ui/screens/review.py" line="232"/>
         <source>Send by e-mail</source>
         <translation>Send by e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="224"/>
+        <location filename="../../ui/screens/review.py" line="234"/>
         <source>Sending accepts our privacy notice: the address is used only for this invoice.</source>
         <translation>Sending accepts our privacy notice: the address is used only for this invoice.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="225"/>
+        <location filename="../../ui/screens/review.py" line="235"/>
         <source>Read the full privacy notice</source>
         <translation>Read the full privacy notice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="226"/>
+        <location filename="../../ui/screens/review.py" line="236"/>
         <source>Print the receipt again</source>
         <translation>Print the receipt again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="227"/>
+        <location filename="../../ui/screens/review.py" line="237"/>
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="237"/>
+        <location filename="../../ui/screens/review.py" line="247"/>
         <source>Invoice number: %1</source>
         <translation>Invoice number: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="244"/>
+        <location filename="../../ui/screens/review.py" line="254"/>
         <source>Printing your receipt…</source>
         <translation>Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="246"/>
+        <location filename="../../ui/screens/review.py" line="256"/>
         <source>Receipt printed: take it from the slot below.</source>
         <translation>Receipt printed: take it from the slot below.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="248"/>
+        <location filename="../../ui/screens/review.py" line="258"/>
         <source>No receipt printed: use the QR code or e-mail.</source>
         <translation>No receipt printed: use the QR code or e-mail.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="250"/>
+        <location filename="../../ui/screens/review.py" line="260"/>
         <source>Sending the e-mail…</source>
         <translation>Sending the e-mail…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="252"/>
+        <location filename="../../ui/screens/review.py" line="262"/>
         <source>E-mail sent.</source>
         <translation>E-mail sent.</translation>
     </message>
@@ -1148,142 +1149,142 @@
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="96"/>
+        <location filename="../../ui/screens/review.py" line="97"/>
         <source>Check the name and tax ID letter by letter: an issued invoice cannot be changed, only cancelled by a red-letter invoice. Then tap Confirm and issue.</source>
         <translation>Check the name and tax ID letter by letter: an issued invoice cannot be changed, only cancelled by a red-letter invoice. Then tap Confirm and issue.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="99"/>
+        <location filename="../../ui/screens/review.py" line="100"/>
         <source>Check and confirm</source>
         <translation>Check and confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="103"/>
+        <location filename="../../ui/screens/review.py" line="104"/>
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="103"/>
+        <location filename="../../ui/screens/review.py" line="104"/>
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="103"/>
+        <location filename="../../ui/screens/review.py" line="104"/>
         <source>Net</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="103"/>
+        <location filename="../../ui/screens/review.py" line="104"/>
         <source>Rate</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="103"/>
+        <location filename="../../ui/screens/review.py" line="104"/>
         <source>Tax</source>
         <translation>Tax</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="104"/>
+        <location filename="../../ui/screens/review.py" line="105"/>
         <source>Change title</source>
         <translation>Change title</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="105"/>
+        <location filename="../../ui/screens/review.py" line="106"/>
         <source>Kind, paper or electronic</source>
         <translation>Kind, paper or electronic</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="106"/>
+        <location filename="../../ui/screens/review.py" line="107"/>
         <source>Change items</source>
         <translation>Change items</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="107"/>
+        <location filename="../../ui/screens/review.py" line="108"/>
         <source>Your saved titles:</source>
         <translation>Your saved titles:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="108"/>
+        <location filename="../../ui/screens/review.py" line="109"/>
         <source>You scanned a title code. Replace the title on this invoice?</source>
         <translation>You scanned a title code. Replace the title on this invoice?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="110"/>
+        <location filename="../../ui/screens/review.py" line="111"/>
         <source>Use the scanned title</source>
         <translation>Use the scanned title</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="111"/>
+        <location filename="../../ui/screens/review.py" line="112"/>
         <source>Keep the current title</source>
         <translation>Keep the current title</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="112"/>
+        <location filename="../../ui/screens/review.py" line="113"/>
         <source>Confirm and issue</source>
         <translation>Confirm and issue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="124"/>
+        <location filename="../../ui/screens/review.py" line="125"/>
         <source>Now: %1</source>
         <translation>Now: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="126"/>
+        <location filename="../../ui/screens/review.py" line="127"/>
         <source>Scanned: %1</source>
         <translation>Scanned: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="129"/>
+        <location filename="../../ui/screens/review.py" line="130"/>
         <source>Tax ID: %1</source>
         <translation>Tax ID: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="130"/>
+        <location filename="../../ui/screens/review.py" line="131"/>
         <source>No tax ID (personal)</source>
         <translation>No tax ID (personal)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="132"/>
+        <location filename="../../ui/screens/review.py" line="133"/>
         <source>Net %1 + tax %2 = total %3</source>
         <translation>Net %1 + tax %2 = total %3</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="135"/>
+        <location filename="../../ui/screens/review.py" line="136"/>
         <source>In words: %1</source>
         <translation>In words: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="136"/>
+        <location filename="../../ui/screens/review.py" line="137"/>
         <source>Special VAT invoice</source>
         <translation>Special VAT invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="137"/>
+        <location filename="../../ui/screens/review.py" line="138"/>
         <source>Ordinary invoice</source>
         <translation>Ordinary invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="138"/>
+        <location filename="../../ui/screens/review.py" line="139"/>
         <source>Electronic</source>
         <translation>Electronic</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="139"/>
+        <location filename="../../ui/screens/review.py" line="140"/>
         <source>Paper, by post</source>
         <translation>Paper, by post</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="140"/>
+        <location filename="../../ui/screens/review.py" line="141"/>
         <source>Paper, pick up at the counter</source>
         <translation>Paper, pick up at the counter</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="141"/>
+        <location filename="../../ui/screens/review.py" line="142"/>
         <source>%1 · %2 · Issue date: %3 (today)</source>
         <translation>%1 · %2 · Issue date: %3 (today)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="146"/>
+        <location filename="../../ui/screens/review.py" line="147"/>
         <source>%1, tax ID %2</source>
         <translation>%1, tax ID %2</translation>
     </message>
@@ -1314,17 +1315,17 @@
 <context>
     <name>TermsPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="100"/>
+        <location filename="../../ui/screens/start.py" line="101"/>
         <source>Terms and privacy</source>
         <translation>Terms and privacy</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="103"/>
+        <location filename="../../ui/screens/start.py" line="104"/>
         <source>Before we start: your data</source>
         <translation>Before we start: your data</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="105"/>
+        <location filename="../../ui/screens/start.py" line="106"/>
         <source>What we collect: the order numbers you scan, the invoice title you enter (name, tax ID, optional address, phone, bank account, e-mail) and, only with a separate consent, the name and number on your ID card.
 
 Why: to issue the VAT e-invoice you ask for and to deliver it to you.
@@ -1341,12 +1342,12 @@ How long: the screen forgets everything as soon as you finish or walk away. The 
 The camera is only used when you choose it, and a notice shows while it is on.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="114"/>
+        <location filename="../../ui/screens/start.py" line="115"/>
         <source>Accept and continue</source>
         <translation>Accept and continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="115"/>
+        <location filename="../../ui/screens/start.py" line="116"/>
         <source>Decline</source>
         <translation>Decline</translation>
     </message>
@@ -1407,27 +1408,27 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 <context>
     <name>UnknownPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="99"/>
+        <location filename="../../ui/screens/failures.py" line="148"/>
         <source>Result not known yet</source>
         <translation>Result not known yet</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="103"/>
+        <location filename="../../ui/screens/failures.py" line="152"/>
         <source>We do not know yet whether the invoice was issued</source>
         <translation>We do not know yet whether the invoice was issued</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="104"/>
+        <location filename="../../ui/screens/failures.py" line="153"/>
         <source>The platform did not answer in time.</source>
         <translation>The platform did not answer in time.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="106"/>
+        <location filename="../../ui/screens/failures.py" line="155"/>
         <source>Do not start again with a new request: tap &quot;Check again&quot;. The kiosk asks the platform about THIS request first, so you cannot get two invoices.</source>
         <translation>Do not start again with a new request: tap &quot;Check again&quot;. The kiosk asks the platform about THIS request first, so you cannot get two invoices.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="108"/>
+        <location filename="../../ui/screens/failures.py" line="157"/>
         <source>Check again</source>
         <translation>Check again</translation>
     </message>

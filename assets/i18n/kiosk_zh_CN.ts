@@ -4,32 +4,32 @@
 <context>
     <name>AlreadyInvoicedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="119"/>
+        <location filename="../../ui/screens/failures.py" line="168"/>
         <source>Already invoiced</source>
         <translation>已开具过发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="123"/>
+        <location filename="../../ui/screens/failures.py" line="172"/>
         <source>This order already has an invoice</source>
         <translation>该订单已开具发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="124"/>
+        <location filename="../../ui/screens/failures.py" line="173"/>
         <source>An order is invoiced only once. You can get the same invoice again:</source>
         <translation>一个订单只能开一次发票。您可以再次获取这张发票：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="126"/>
+        <location filename="../../ui/screens/failures.py" line="175"/>
         <source>Print its receipt again, send it by e-mail, or scan the QR code with your phone.</source>
         <translation>重新打印凭条、发送到邮箱，或用手机扫描二维码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="128"/>
+        <location filename="../../ui/screens/failures.py" line="177"/>
         <source>Print the receipt again</source>
         <translation>重新打印凭条</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="134"/>
+        <location filename="../../ui/screens/failures.py" line="183"/>
         <source>Invoice number: %1</source>
         <translation>发票号码：%1</translation>
     </message>
@@ -42,47 +42,47 @@
 <context>
     <name>AttractPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="74"/>
+        <location filename="../../ui/screens/start.py" line="75"/>
         <source>Scan your receipt&apos;s QR code to get an invoice</source>
         <translation>扫描小票二维码开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="75"/>
+        <location filename="../../ui/screens/start.py" line="76"/>
         <source>Hold the QR code on your receipt under the scanner below</source>
         <translation>请将购物小票上的二维码对准下方扫码口</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="76"/>
+        <location filename="../../ui/screens/start.py" line="77"/>
         <source>Type the order number</source>
         <translation>输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="77"/>
+        <location filename="../../ui/screens/start.py" line="78"/>
         <source>Scan with the camera</source>
         <translation>用摄像头扫码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="78"/>
+        <location filename="../../ui/screens/start.py" line="79"/>
         <source>Use my ID card</source>
         <translation>刷身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="79"/>
+        <location filename="../../ui/screens/start.py" line="80"/>
         <source>Log in to my account</source>
         <translation>账户登录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="80"/>
+        <location filename="../../ui/screens/start.py" line="81"/>
         <source>Business invoicing</source>
         <translation>商户开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="81"/>
+        <location filename="../../ui/screens/start.py" line="82"/>
         <source>How it works</source>
         <translation>使用说明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="84"/>
+        <location filename="../../ui/screens/start.py" line="85"/>
         <source>Scan the QR code printed on your receipt. No receipt code? Type the order number instead.</source>
         <translation>扫描购物小票上的二维码。小票没有二维码？请输入订单号。</translation>
     </message>
@@ -90,27 +90,27 @@
 <context>
     <name>BadQrPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="154"/>
+        <location filename="../../ui/screens/failures.py" line="203"/>
         <source>Code not accepted</source>
         <translation>无法识别的二维码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="158"/>
+        <location filename="../../ui/screens/failures.py" line="207"/>
         <source>This code cannot be used here</source>
         <translation>此二维码不能在这里使用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="160"/>
+        <location filename="../../ui/screens/failures.py" line="209"/>
         <source>Scan the order QR code on your receipt, or type the order number printed under it.</source>
         <translation>请扫描小票上的订单二维码，或输入二维码下方的订单号。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="162"/>
+        <location filename="../../ui/screens/failures.py" line="211"/>
         <source>Type the order number</source>
         <translation>输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="163"/>
+        <location filename="../../ui/screens/failures.py" line="212"/>
         <source>Try again</source>
         <translation>重新扫描</translation>
     </message>
@@ -118,113 +118,113 @@
 <context>
     <name>BuyerPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="114"/>
+        <location filename="../../ui/screens/buyer.py" line="121"/>
         <source>For yourself, keep &quot;Personal&quot; and tap Next. For a company, tap Company and enter its exact name and tax ID (on its business licence), or scan its invoice-title QR code.</source>
         <translation>个人开票保持“个人”，直接点“下一步”。单位开票请点“单位”，按营业执照准确填写名称和纳税人识别号，或扫描单位的开票信息二维码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="117"/>
+        <location filename="../../ui/screens/buyer.py" line="124"/>
         <source>Invoice title (buyer)</source>
         <translation>发票抬头（购买方）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="120"/>
+        <location filename="../../ui/screens/buyer.py" line="127"/>
         <source>Personal</source>
         <translation>个人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="121"/>
+        <location filename="../../ui/screens/buyer.py" line="128"/>
         <source>Company</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="122"/>
+        <location filename="../../ui/screens/buyer.py" line="129"/>
         <source>Your saved titles:</source>
         <translation>常用抬头：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="123"/>
+        <location filename="../../ui/screens/buyer.py" line="130"/>
         <source>Name on the invoice</source>
         <translation>发票抬头（名称）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="124"/>
-        <location filename="../../ui/screens/buyer.py" line="148"/>
+        <location filename="../../ui/screens/buyer.py" line="131"/>
+        <location filename="../../ui/screens/buyer.py" line="155"/>
         <source>Tax ID (unified social credit code)</source>
         <translation>纳税人识别号（统一社会信用代码）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="125"/>
+        <location filename="../../ui/screens/buyer.py" line="132"/>
         <source>It is correct: use it</source>
         <translation>核对无误，继续使用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="126"/>
+        <location filename="../../ui/screens/buyer.py" line="133"/>
         <source>Tip: scan a company&apos;s invoice-title QR code to fill this in.</source>
         <translation>提示：扫描单位的开票信息二维码可自动填写。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="127"/>
+        <location filename="../../ui/screens/buyer.py" line="134"/>
         <source>More: address, phone, bank, e-mail</source>
         <translation>更多：地址、电话、开户行、邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="128"/>
+        <location filename="../../ui/screens/buyer.py" line="135"/>
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="128"/>
+        <location filename="../../ui/screens/buyer.py" line="135"/>
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="129"/>
+        <location filename="../../ui/screens/buyer.py" line="136"/>
         <source>Bank</source>
         <translation>开户银行</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="129"/>
+        <location filename="../../ui/screens/buyer.py" line="136"/>
         <source>Account number</source>
         <translation>银行账号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="130"/>
+        <location filename="../../ui/screens/buyer.py" line="137"/>
         <source>E-mail for the invoice</source>
         <translation>接收发票的邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="133"/>
+        <location filename="../../ui/screens/buyer.py" line="140"/>
         <source>Print address and bank on the invoice</source>
         <translation>在发票上显示地址电话和开户行账号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="134"/>
+        <location filename="../../ui/screens/buyer.py" line="141"/>
         <source>Add a photo of a contract or voucher (optional)</source>
         <translation>拍照附上合同或凭证（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="135"/>
+        <location filename="../../ui/screens/buyer.py" line="142"/>
         <source>● The camera is on: hold the document in front of it and tap &quot;Take the photo&quot;.</source>
         <translation>● 摄像头已开启：请将单据对准摄像头，然后点“拍照”。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="137"/>
+        <location filename="../../ui/screens/buyer.py" line="144"/>
         <source>Take the photo</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="138"/>
+        <location filename="../../ui/screens/buyer.py" line="145"/>
         <source>Photo attached</source>
         <translation>已附上照片</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="139"/>
+        <location filename="../../ui/screens/buyer.py" line="146"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="149"/>
+        <location filename="../../ui/screens/buyer.py" line="156"/>
         <source>Tax ID (optional for a person)</source>
         <translation>纳税人识别号（个人可不填）</translation>
     </message>
@@ -232,27 +232,27 @@
 <context>
     <name>CameraUnavailablePage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="216"/>
+        <location filename="../../ui/screens/failures.py" line="265"/>
         <source>Camera unavailable</source>
         <translation>摄像头不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="220"/>
+        <location filename="../../ui/screens/failures.py" line="269"/>
         <source>The camera is not available</source>
         <translation>摄像头暂时无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="221"/>
+        <location filename="../../ui/screens/failures.py" line="270"/>
         <source>Use the scanner below the screen, or type the order number.</source>
         <translation>请使用屏幕下方的扫码口，或输入订单号。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="223"/>
+        <location filename="../../ui/screens/failures.py" line="272"/>
         <source>Type the order number</source>
         <translation>输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="224"/>
+        <location filename="../../ui/screens/failures.py" line="273"/>
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -260,72 +260,72 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="267"/>
+        <location filename="../../ui/screens/orders.py" line="269"/>
         <source>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</source>
         <translation>搜索商品，输入数量和单价（或直接输入金额），核对税率后添加明细。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="270"/>
+        <location filename="../../ui/screens/orders.py" line="272"/>
         <source>Catalogue</source>
         <translation>商品目录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="273"/>
+        <location filename="../../ui/screens/orders.py" line="275"/>
         <source>Pick goods or services</source>
         <translation>选择商品或服务</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="274"/>
+        <location filename="../../ui/screens/orders.py" line="276"/>
         <source>Search by name or tax code</source>
         <translation>按名称或税收分类编码搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="275"/>
+        <location filename="../../ui/screens/orders.py" line="277"/>
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="276"/>
+        <location filename="../../ui/screens/orders.py" line="278"/>
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="277"/>
+        <location filename="../../ui/screens/orders.py" line="279"/>
         <source>or amount</source>
         <translation>或金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="278"/>
+        <location filename="../../ui/screens/orders.py" line="280"/>
         <source>Rate</source>
         <translation>税率</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="279"/>
+        <location filename="../../ui/screens/orders.py" line="281"/>
         <source>Add line</source>
         <translation>添加明细</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="280"/>
+        <location filename="../../ui/screens/orders.py" line="282"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="281"/>
+        <location filename="../../ui/screens/orders.py" line="283"/>
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="281"/>
+        <location filename="../../ui/screens/orders.py" line="283"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="281"/>
+        <location filename="../../ui/screens/orders.py" line="283"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="286"/>
+        <location filename="../../ui/screens/orders.py" line="288"/>
         <source>Total: %1</source>
         <translation>合计：%1</translation>
     </message>
@@ -384,17 +384,17 @@
 <context>
     <name>FailurePage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="60"/>
+        <location filename="../../ui/screens/failures.py" line="62"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="61"/>
+        <location filename="../../ui/screens/failures.py" line="63"/>
         <source>Send by e-mail</source>
         <translation>发送到邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="62"/>
+        <location filename="../../ui/screens/failures.py" line="64"/>
         <source>E-mail address</source>
         <translation>邮箱地址</translation>
     </message>
@@ -463,27 +463,27 @@
 <context>
     <name>IdcardConsentPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="158"/>
+        <location filename="../../ui/screens/start.py" line="159"/>
         <source>Consent to read your ID card</source>
         <translation>读取身份证授权</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="161"/>
+        <location filename="../../ui/screens/start.py" line="162"/>
         <source>May we read your ID card?</source>
         <translation>是否同意读取您的身份证？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="163"/>
+        <location filename="../../ui/screens/start.py" line="164"/>
         <source>Your ID card holds sensitive personal data. We read only your name and ID number, to fill in the invoice title for you. The photo is not used. Nothing is kept on this kiosk after you finish. You can say no and type your name instead.</source>
         <translation>身份证信息属于敏感个人信息。我们只读取姓名和身份证号码，用于为您填写发票抬头，不使用照片。办理结束后本终端不保留任何信息。您也可以拒绝，改为手工输入姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="166"/>
+        <location filename="../../ui/screens/start.py" line="167"/>
         <source>I agree: read my card</source>
         <translation>同意，读取身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="167"/>
+        <location filename="../../ui/screens/start.py" line="168"/>
         <source>No, thanks</source>
         <translation>不同意</translation>
     </message>
@@ -491,17 +491,17 @@
 <context>
     <name>IdcardReadingPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="180"/>
+        <location filename="../../ui/screens/start.py" line="181"/>
         <source>Reading your ID card</source>
         <translation>正在读取身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="183"/>
+        <location filename="../../ui/screens/start.py" line="184"/>
         <source>Place your ID card on the reader</source>
         <translation>请将身份证放在读卡区</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="184"/>
+        <location filename="../../ui/screens/start.py" line="185"/>
         <source>Keep it still until the next screen appears.</source>
         <translation>请保持不动，直到进入下一个页面。</translation>
     </message>
@@ -509,32 +509,32 @@
 <context>
     <name>IdentifyPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="134"/>
+        <location filename="../../ui/screens/start.py" line="135"/>
         <source>Identify yourself (optional)</source>
         <translation>身份识别（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="137"/>
+        <location filename="../../ui/screens/start.py" line="138"/>
         <source>Who is the invoice for?</source>
         <translation>请选择识别方式</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="138"/>
+        <location filename="../../ui/screens/start.py" line="139"/>
         <source>ID card on the reader</source>
         <translation>刷身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="139"/>
+        <location filename="../../ui/screens/start.py" line="140"/>
         <source>My personal QR code</source>
         <translation>个人二维码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="140"/>
+        <location filename="../../ui/screens/start.py" line="141"/>
         <source>Account and password</source>
         <translation>账户密码登录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="141"/>
+        <location filename="../../ui/screens/start.py" line="142"/>
         <source>Skip: continue without identifying</source>
         <translation>跳过，直接开票</translation>
     </message>
@@ -570,17 +570,18 @@
 <context>
     <name>IssuingPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="167"/>
+        <location filename="../../ui/screens/review.py" line="168"/>
         <source>Issuing</source>
         <translation>正在开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="170"/>
+        <location filename="../../ui/screens/review.py" line="171"/>
+        <location filename="../../ui/screens/review.py" line="181"/>
         <source>Issuing your invoice…</source>
         <translation>正在为您开具发票…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="171"/>
+        <location filename="../../ui/screens/review.py" line="172"/>
         <source>This takes a few seconds. Please do not leave.</source>
         <translation>需要几秒钟，请稍候，不要离开。</translation>
     </message>
@@ -588,38 +589,38 @@
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="216"/>
-        <location filename="../../ui/screens/start.py" line="222"/>
+        <location filename="../../ui/screens/start.py" line="218"/>
+        <location filename="../../ui/screens/start.py" line="224"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="219"/>
+        <location filename="../../ui/screens/start.py" line="221"/>
         <source>Log in to your account</source>
         <translation>登录您的账户</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="220"/>
+        <location filename="../../ui/screens/start.py" line="222"/>
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="221"/>
+        <location filename="../../ui/screens/start.py" line="223"/>
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="223"/>
+        <location filename="../../ui/screens/start.py" line="225"/>
         <source>Log in with a phone code</source>
         <translation>手机验证码登录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="224"/>
+        <location filename="../../ui/screens/start.py" line="226"/>
         <source>Forgot password</source>
         <translation>忘记密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="225"/>
+        <location filename="../../ui/screens/start.py" line="227"/>
         <source>Register</source>
         <translation>注册</translation>
     </message>
@@ -695,73 +696,73 @@
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="224"/>
+        <location filename="../../ui/screens/buyer.py" line="231"/>
         <source>An ordinary invoice suits most needs. A special VAT invoice is for a company that deducts input tax. Electronic invoices arrive at once.</source>
         <translation>一般选择普通发票即可。增值税专用发票供需要抵扣进项税的单位使用。电子发票立即送达。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="227"/>
+        <location filename="../../ui/screens/buyer.py" line="234"/>
         <source>Invoice options</source>
         <translation>发票选项</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="230"/>
+        <location filename="../../ui/screens/buyer.py" line="237"/>
         <source>Type of invoice</source>
         <translation>发票种类</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="231"/>
+        <location filename="../../ui/screens/buyer.py" line="238"/>
         <source>Ordinary invoice</source>
         <translation>普通发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="232"/>
+        <location filename="../../ui/screens/buyer.py" line="239"/>
         <source>Special VAT invoice</source>
         <translation>增值税专用发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="234"/>
-        <location filename="../../ui/screens/buyer.py" line="253"/>
+        <location filename="../../ui/screens/buyer.py" line="241"/>
+        <location filename="../../ui/screens/buyer.py" line="260"/>
         <source>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</source>
         <translation>专用发票可用于单位抵扣进项税，须有纳税人识别号。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="235"/>
+        <location filename="../../ui/screens/buyer.py" line="242"/>
         <source>How you receive it</source>
         <translation>领取方式</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="236"/>
+        <location filename="../../ui/screens/buyer.py" line="243"/>
         <source>Electronic (QR code, e-mail)</source>
         <translation>电子发票（二维码、邮箱）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="237"/>
+        <location filename="../../ui/screens/buyer.py" line="244"/>
         <source>Paper invoice</source>
         <translation>纸质发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="238"/>
+        <location filename="../../ui/screens/buyer.py" line="245"/>
         <source>Pick up at the counter</source>
         <translation>到柜台领取</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="239"/>
+        <location filename="../../ui/screens/buyer.py" line="246"/>
         <source>Send by post</source>
         <translation>邮寄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="240"/>
+        <location filename="../../ui/screens/buyer.py" line="247"/>
         <source>Mailing address</source>
         <translation>邮寄地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="242"/>
+        <location filename="../../ui/screens/buyer.py" line="249"/>
         <source>A paper invoice is printed on tax stock by staff; this kiosk records your request.</source>
         <translation>纸质发票由工作人员用税务发票纸打印，本终端只登记您的申请。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="243"/>
+        <location filename="../../ui/screens/buyer.py" line="250"/>
         <source>Next</source>
         <translation>下一步</translation>
     </message>
@@ -769,82 +770,82 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="110"/>
+        <location filename="../../ui/screens/orders.py" line="112"/>
         <source>Scan each receipt&apos;s QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</source>
         <translation>扫描每张小票的二维码，或点击输入框输入订单号。多个订单合并开一张发票。加错了订单？点击它旁边的“移除”。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="113"/>
+        <location filename="../../ui/screens/orders.py" line="115"/>
         <source>Your orders</source>
         <translation>您的订单</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="116"/>
+        <location filename="../../ui/screens/orders.py" line="118"/>
         <source>Scan more receipts to put them on one invoice</source>
         <translation>继续扫描其他小票，可合并开一张发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="117"/>
+        <location filename="../../ui/screens/orders.py" line="119"/>
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="117"/>
+        <location filename="../../ui/screens/orders.py" line="119"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="117"/>
+        <location filename="../../ui/screens/orders.py" line="119"/>
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="118"/>
+        <location filename="../../ui/screens/orders.py" line="120"/>
         <source>Or type an order number</source>
         <translation>或输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="119"/>
+        <location filename="../../ui/screens/orders.py" line="121"/>
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="122"/>
+        <location filename="../../ui/screens/orders.py" line="124"/>
         <source>Enterprise members</source>
         <translation>企业成员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="173"/>
+        <location filename="../../ui/screens/orders.py" line="175"/>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="123"/>
+        <location filename="../../ui/screens/orders.py" line="125"/>
         <source>● The camera is on: hold your receipt&apos;s QR code in front of it.</source>
         <translation>● 摄像头已开启：请将小票二维码对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="130"/>
+        <location filename="../../ui/screens/orders.py" line="132"/>
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="131"/>
+        <location filename="../../ui/screens/orders.py" line="133"/>
         <source>Turn the camera off</source>
         <translation>关闭摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="132"/>
+        <location filename="../../ui/screens/orders.py" line="134"/>
         <source>Scan with the camera</source>
         <translation>用摄像头扫码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="139"/>
+        <location filename="../../ui/screens/orders.py" line="141"/>
         <source>Orders: %1</source>
         <translation>订单：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="143"/>
+        <location filename="../../ui/screens/orders.py" line="145"/>
         <source>Total: %1 (orders: %2)</source>
         <translation>合计：%1（%2 个订单）</translation>
     </message>
@@ -870,17 +871,17 @@
 <context>
     <name>Page</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="156"/>
+        <location filename="../../ui/screens/base.py" line="157"/>
         <source>Self-service invoicing</source>
         <translation>自助开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="159"/>
+        <location filename="../../ui/screens/base.py" line="160"/>
         <source>Follow the steps on the screen. Staff can help you at any time.</source>
         <translation>请按屏幕提示操作，如有需要可随时请工作人员协助。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="169"/>
+        <location filename="../../ui/screens/base.py" line="170"/>
         <source>&lt; Back</source>
         <translation>&lt; 返回</translation>
     </message>
@@ -888,27 +889,27 @@
 <context>
     <name>PrinterProblemPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="196"/>
+        <location filename="../../ui/screens/failures.py" line="245"/>
         <source>Printer problem</source>
         <translation>打印机故障</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="200"/>
+        <location filename="../../ui/screens/failures.py" line="249"/>
         <source>The receipt could not be printed</source>
         <translation>凭条未能打印</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="201"/>
+        <location filename="../../ui/screens/failures.py" line="250"/>
         <source>Your invoice IS issued. Get it another way:</source>
         <translation>您的发票已经开具成功，请通过其他方式获取：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="202"/>
+        <location filename="../../ui/screens/failures.py" line="251"/>
         <source>Scan the QR code with your phone, or send it by e-mail. Staff have been told about the printer.</source>
         <translation>用手机扫描二维码，或发送到邮箱。已通知工作人员处理打印机。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="204"/>
+        <location filename="../../ui/screens/failures.py" line="253"/>
         <source>Try printing again</source>
         <translation>重新打印</translation>
     </message>
@@ -916,42 +917,42 @@
 <context>
     <name>QueuedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="74"/>
+        <location filename="../../ui/screens/failures.py" line="101"/>
         <source>Request queued</source>
         <translation>申请已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="78"/>
+        <location filename="../../ui/screens/failures.py" line="105"/>
         <source>The tax platform cannot be reached right now</source>
         <translation>暂时无法连接开票平台</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="82" />
+        <location filename="../../ui/screens/failures.py" line="108"/>
         <source>Your request is saved and the kiosk keeps trying; this screen shows your invoice as soon as it is issued. Or leave now and scan your claim slip at any of our kiosks later. You will never get two invoices.</source>
         <translation>您的申请已保存，终端会自动重试，发票一开具，本屏幕就会显示。您也可以先离开，稍后在本店任一自助开票终端扫描申请凭条。不会重复开票。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="95" />
+        <location filename="../../ui/screens/failures.py" line="129"/>
         <source>E-mail me the invoice when it is issued:</source>
         <translation>发票开具后发送到我的邮箱：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="96" />
+        <location filename="../../ui/screens/failures.py" line="111"/>
         <source>E-mail me</source>
         <translation>发送到邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="104" />
+        <location filename="../../ui/screens/failures.py" line="112"/>
         <source>The code on your claim slip. No slip? Take a photo of this code.</source>
         <translation>这是申请凭条上的二维码。没有拿到凭条？请用手机拍下此码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="113" />
+        <location filename="../../ui/screens/failures.py" line="127"/>
         <source>The invoice will be e-mailed to %1 as soon as it is issued.</source>
         <translation>发票开具后将发送到 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="89"/>
+        <location filename="../../ui/screens/failures.py" line="119"/>
         <source>Claim reference: %1</source>
         <translation>凭条编号：%1</translation>
     </message>
@@ -1042,27 +1043,27 @@
 <context>
     <name>RejectedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="178"/>
+        <location filename="../../ui/screens/failures.py" line="227"/>
         <source>Not accepted</source>
         <translation>未被受理</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="182"/>
+        <location filename="../../ui/screens/failures.py" line="231"/>
         <source>The platform did not accept this invoice</source>
         <translation>开票平台未受理本次开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="183"/>
+        <location filename="../../ui/screens/failures.py" line="232"/>
         <source>Nothing was issued. The reason is shown below.</source>
         <translation>未开具任何发票，原因见下方。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="184"/>
+        <location filename="../../ui/screens/failures.py" line="233"/>
         <source>Correct the title and try again, or ask staff.</source>
         <translation>请修改抬头后重试，或联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="185"/>
+        <location filename="../../ui/screens/failures.py" line="234"/>
         <source>Correct the title</source>
         <translation>修改抬头</translation>
     </message>
@@ -1070,77 +1071,77 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="216"/>
+        <location filename="../../ui/screens/review.py" line="226"/>
         <source>Your invoice</source>
         <translation>您的发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="219"/>
+        <location filename="../../ui/screens/review.py" line="229"/>
         <source>Your invoice has been issued</source>
         <translation>发票开具成功</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="220"/>
+        <location filename="../../ui/screens/review.py" line="230"/>
         <source>Scan with your phone to download the PDF and XML</source>
         <translation>用手机扫码下载 PDF 和 XML 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="221"/>
+        <location filename="../../ui/screens/review.py" line="231"/>
         <source>E-mail address</source>
         <translation>邮箱地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="222"/>
+        <location filename="../../ui/screens/review.py" line="232"/>
         <source>Send by e-mail</source>
         <translation>发送到邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="224"/>
+        <location filename="../../ui/screens/review.py" line="234"/>
         <source>Sending accepts our privacy notice: the address is used only for this invoice.</source>
         <translation>发送即表示同意隐私说明：邮箱仅用于发送本张发票。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="225"/>
+        <location filename="../../ui/screens/review.py" line="235"/>
         <source>Read the full privacy notice</source>
         <translation>阅读完整隐私说明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="226"/>
+        <location filename="../../ui/screens/review.py" line="236"/>
         <source>Print the receipt again</source>
         <translation>重新打印凭条</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="227"/>
+        <location filename="../../ui/screens/review.py" line="237"/>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="237"/>
+        <location filename="../../ui/screens/review.py" line="247"/>
         <source>Invoice number: %1</source>
         <translation>发票号码：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="244"/>
+        <location filename="../../ui/screens/review.py" line="254"/>
         <source>Printing your receipt…</source>
         <translation>正在打印凭条…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="246"/>
+        <location filename="../../ui/screens/review.py" line="256"/>
         <source>Receipt printed: take it from the slot below.</source>
         <translation>凭条已打印，请从下方出纸口取走。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="248"/>
+        <location filename="../../ui/screens/review.py" line="258"/>
         <source>No receipt printed: use the QR code or e-mail.</source>
         <translation>未打印凭条，请使用二维码或邮箱获取。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="250"/>
+        <location filename="../../ui/screens/review.py" line="260"/>
         <source>Sending the e-mail…</source>
         <translation>正在发送邮件…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="252"/>
+        <location filename="../../ui/screens/review.py" line="262"/>
         <source>E-mail sent.</source>
         <translation>邮件已发送。</translation>
     </message>
@@ -1148,142 +1149,142 @@
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="96"/>
+        <location filename="../../ui/screens/review.py" line="97"/>
         <source>Check the name and tax ID letter by letter: an issued invoice cannot be changed, only cancelled by a red-letter invoice. Then tap Confirm and issue.</source>
         <translation>请逐字核对名称和纳税人识别号：发票开具后不能修改，只能开具红字发票冲销。核对无误后点“确认开票”。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="99"/>
+        <location filename="../../ui/screens/review.py" line="100"/>
         <source>Check and confirm</source>
         <translation>核对并确认</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="103"/>
+        <location filename="../../ui/screens/review.py" line="104"/>
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="103"/>
+        <location filename="../../ui/screens/review.py" line="104"/>
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="103"/>
+        <location filename="../../ui/screens/review.py" line="104"/>
         <source>Net</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="103"/>
+        <location filename="../../ui/screens/review.py" line="104"/>
         <source>Rate</source>
         <translation>税率</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="103"/>
+        <location filename="../../ui/screens/review.py" line="104"/>
         <source>Tax</source>
         <translation>税额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="104"/>
+        <location filename="../../ui/screens/review.py" line="105"/>
         <source>Change title</source>
         <translation>修改抬头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="105"/>
+        <location filename="../../ui/screens/review.py" line="106"/>
         <source>Kind, paper or electronic</source>
         <translation>发票种类 / 纸质或电子</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="106"/>
+        <location filename="../../ui/screens/review.py" line="107"/>
         <source>Change items</source>
         <translation>修改明细</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="107"/>
+        <location filename="../../ui/screens/review.py" line="108"/>
         <source>Your saved titles:</source>
         <translation>您保存的抬头：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="108"/>
+        <location filename="../../ui/screens/review.py" line="109"/>
         <source>You scanned a title code. Replace the title on this invoice?</source>
         <translation>您扫描了抬头二维码。要替换本张发票的抬头吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="110"/>
+        <location filename="../../ui/screens/review.py" line="111"/>
         <source>Use the scanned title</source>
         <translation>使用扫描的抬头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="111"/>
+        <location filename="../../ui/screens/review.py" line="112"/>
         <source>Keep the current title</source>
         <translation>保留当前抬头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="112"/>
+        <location filename="../../ui/screens/review.py" line="113"/>
         <source>Confirm and issue</source>
         <translation>确认开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="124"/>
+        <location filename="../../ui/screens/review.py" line="125"/>
         <source>Now: %1</source>
         <translation>当前：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="126"/>
+        <location filename="../../ui/screens/review.py" line="127"/>
         <source>Scanned: %1</source>
         <translation>扫描：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="129"/>
+        <location filename="../../ui/screens/review.py" line="130"/>
         <source>Tax ID: %1</source>
         <translation>纳税人识别号：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="130"/>
+        <location filename="../../ui/screens/review.py" line="131"/>
         <source>No tax ID (personal)</source>
         <translation>无纳税人识别号（个人）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="132"/>
+        <location filename="../../ui/screens/review.py" line="133"/>
         <source>Net %1 + tax %2 = total %3</source>
         <translation>金额 %1 + 税额 %2 = 价税合计 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="135"/>
+        <location filename="../../ui/screens/review.py" line="136"/>
         <source>In words: %1</source>
         <translation>大写：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="136"/>
+        <location filename="../../ui/screens/review.py" line="137"/>
         <source>Special VAT invoice</source>
         <translation>增值税专用发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="137"/>
+        <location filename="../../ui/screens/review.py" line="138"/>
         <source>Ordinary invoice</source>
         <translation>普通发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="138"/>
+        <location filename="../../ui/screens/review.py" line="139"/>
         <source>Electronic</source>
         <translation>电子发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="139"/>
+        <location filename="../../ui/screens/review.py" line="140"/>
         <source>Paper, by post</source>
         <translation>纸质发票，邮寄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="140"/>
+        <location filename="../../ui/screens/review.py" line="141"/>
         <source>Paper, pick up at the counter</source>
         <translation>纸质发票，柜台领取</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="141"/>
+        <location filename="../../ui/screens/review.py" line="142"/>
         <source>%1 · %2 · Issue date: %3 (today)</source>
         <translation>%1 · %2 · 开票日期：%3（今天）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="146"/>
+        <location filename="../../ui/screens/review.py" line="147"/>
         <source>%1, tax ID %2</source>
         <translation>%1，税号 %2</translation>
     </message>
@@ -1314,17 +1315,17 @@
 <context>
     <name>TermsPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="100"/>
+        <location filename="../../ui/screens/start.py" line="101"/>
         <source>Terms and privacy</source>
         <translation>服务条款与隐私</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="103"/>
+        <location filename="../../ui/screens/start.py" line="104"/>
         <source>Before we start: your data</source>
         <translation>开始之前：关于您的信息</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="105"/>
+        <location filename="../../ui/screens/start.py" line="106"/>
         <source>What we collect: the order numbers you scan, the invoice title you enter (name, tax ID, optional address, phone, bank account, e-mail) and, only with a separate consent, the name and number on your ID card.
 
 Why: to issue the VAT e-invoice you ask for and to deliver it to you.
@@ -1341,12 +1342,12 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 摄像头只在您选择使用时开启，开启期间屏幕上会有提示。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="114"/>
+        <location filename="../../ui/screens/start.py" line="115"/>
         <source>Accept and continue</source>
         <translation>同意并继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="115"/>
+        <location filename="../../ui/screens/start.py" line="116"/>
         <source>Decline</source>
         <translation>不同意</translation>
     </message>
@@ -1407,27 +1408,27 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 <context>
     <name>UnknownPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="99"/>
+        <location filename="../../ui/screens/failures.py" line="148"/>
         <source>Result not known yet</source>
         <translation>结果待确认</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="103"/>
+        <location filename="../../ui/screens/failures.py" line="152"/>
         <source>We do not know yet whether the invoice was issued</source>
         <translation>暂时无法确认发票是否已开具</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="104"/>
+        <location filename="../../ui/screens/failures.py" line="153"/>
         <source>The platform did not answer in time.</source>
         <translation>开票平台没有及时应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="106"/>
+        <location filename="../../ui/screens/failures.py" line="155"/>
         <source>Do not start again with a new request: tap &quot;Check again&quot;. The kiosk asks the platform about THIS request first, so you cannot get two invoices.</source>
         <translation>请不要重新发起申请，请点“再次查询”。终端会先向平台查询本次申请，不会重复开票。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="108"/>
+        <location filename="../../ui/screens/failures.py" line="157"/>
         <source>Check again</source>
         <translation>再次查询</translation>
     </message>
