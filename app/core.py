@@ -23,6 +23,7 @@ from drivers.printer.worker import PrinterWorker
 from kiosk.accounts import AccountStore, seed_demo_accounts
 from kiosk.catalogue import Catalogue, seed_demo_catalogue
 from kiosk.centre.changes import ChangeService
+from kiosk.centre.scope import enterprise_membership
 from kiosk.centre.service import Centre
 from kiosk.centre.store import CentreStore
 from kiosk.claims import ClaimDesk
@@ -214,7 +215,8 @@ def build_core(
     centre = Centre(CentreStore(db),
                     ChangeService(CentreStore(db), issuing, find_order=orders.get,
                                   seller_tax_id=config.seller.tax_id),
-                    accounts=accounts)
+                    accounts=accounts,
+                    membership=enterprise_membership(core_services.accounts))
 
     def save_attachment(number: str, png: bytes) -> None:
         write_atomic(documents_dir / f"{number}.attachment.png", png)

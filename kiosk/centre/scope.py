@@ -20,7 +20,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from kiosk.accounts import Action
+
 if TYPE_CHECKING:
+    from kiosk.accounts import AccountsService
     from kiosk.flow.states import Identity
 
 
@@ -57,6 +60,27 @@ def enterprise_key(enterprise_id: int) -> str:
 
 # (account id) -> (enterprise id, may see the enterprise's invoices) or None.
 Membership = Callable[[int], "tuple[int, bool] | None"]
+
+
+def enterprise_membership(accounts: AccountsService) -> Membership:
+    """The scope's membership rule from the accounts' roles (issue 12 item 4): an account
+    that is an active member of an enterprise (an enterprise account is its own
+    administrator) sees the enterprise's invoices when its role may."""
+
+    def member(account_id: int) -> tuple[int, bool] | None:
+        account = accounts.store.get(account_id)
+        if account is None:
+            return None
+        found = accounts.membership(account.username)
+        if found is None or not found.active:
+            return None
+        enterprise = accounts.store.find(found.enterprise)
+        if enterprise is None:
+            return None
+        return enterprise.id, accounts.allowed(account.username,
+                                               Action.VIEW_ENTERPRISE_INVOICES)
+
+    return member
 
 
 def scope_for(identity: Identity | None, order_nos: Sequence[str] = (), *,

@@ -17,8 +17,8 @@ import argparse
 import json
 from typing import Any
 
-from kiosk.accounts import AccountStore
-from kiosk.centre.scope import scope_for
+from kiosk.accounts import AccountsService
+from kiosk.centre.scope import enterprise_membership, scope_for
 from kiosk.centre.store import CentreEntry, CentreStore
 from kiosk.cli import CommandError
 from kiosk.commands.orders import open_kiosk_db
@@ -52,12 +52,14 @@ def entry_dict(entry: CentreEntry) -> dict[str, Any]:
 def invoices_cmd(args: argparse.Namespace, ctx: Any) -> int:
     db = open_kiosk_db(ctx.config)
     try:
-        accounts = AccountStore(db)
+        service = AccountsService(db)
+        accounts = service.store
         account = accounts.find(args.account)
         if account is None:
             raise CommandError(f"no account {args.account!r}")
         identity = Identity(IdMethod.ACCOUNT, account.display_name, account=account)
-        scope = scope_for(identity, identity_key=accounts.identity_key)
+        scope = scope_for(identity, identity_key=accounts.identity_key,
+                          membership=enterprise_membership(service))
         store = CentreStore(db)  # type: ignore[arg-type]
         entries: list[CentreEntry] = []
         page = 0

@@ -18,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from drivers.problem import Problem, ProblemError
-from kiosk.messages import centre as _centre
 from kiosk.messages import accounts as _accounts
+from kiosk.messages import centre as _centre
 from kiosk.messages import cli as _cli
 from kiosk.messages import devices as _devices
 from kiosk.messages import flow as _flow

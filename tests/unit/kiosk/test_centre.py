@@ -302,3 +302,38 @@ def test_an_account_deletes_itself(rig: CoreRig) -> None:
     s.centre.forget_me()
     assert rig.core.accounts.find("demo") is None
     assert rig.core.issuing.outbox.invoice(number) is not None
+
+
+def test_enterprise_members_see_the_enterprises_invoices(rig: CoreRig) -> None:
+    """Roles reach the centre (issue 12 item 4/5): a member's invoice is the enterprise's,
+    so the administrator, an issuer and a viewer see it; an outsider does not."""
+    accounts = rig.core.core_services.accounts
+    pw = "Kiosk-Test-2026!"
+    accounts.create_account("acme", pw, "enterprise", name="北京某某科技有限公司",
+                            tax_id="91350200776049653A")
+    for user, role in (("ann", "issuer"), ("vic", "viewer")):
+        accounts.create_account(user, pw, "person", name=user, enterprise="acme", role=role)
+    accounts.create_account("sam", pw, "person", name="sam")
+    s = rig.session
+
+    def login(user: str) -> None:
+        s.identify.begin("login")
+        if s.screen is Screen.TERMS:
+            s.identify.accept_terms()
+        s.identify.login(user, pw)
+        assert s.screen is Screen.ORDERS, s.screen
+
+    def seen(user: str) -> list[str]:
+        login(user)
+        s.centre.open()
+        view = s.view()
+        assert isinstance(view, CentreListView)
+        s.finish()
+        return [r.number for r in view.rows]
+
+    login("ann")
+    number = issue_for(rig, None, 0)
+    assert seen("ann") == [number]
+    assert seen("vic") == [number]
+    assert seen("acme") == [number]
+    assert seen("sam") == []
