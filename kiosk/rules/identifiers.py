@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+
+from kiosk.rules import suspects
 
 __all__ = [
     "CREDIT_CODE_ALPHABET",
@@ -152,6 +155,8 @@ def normalise_tax_id(s: str) -> str:
 
 
 # --- classification -----------------------------------------------------------
+# The words say where to look ("第 N 位" / "position N") and what it probably is, in
+# plain language; which positions are suspicious comes from kiosk.rules.suspects.
 
 
 class TaxIdKind(StrEnum):
@@ -177,7 +182,13 @@ class TaxIdCheck:
     severity: Severity
     message_zh: str
     message_en: str
-    position: int | None = None  # 1-based position of an offending character
+    positions: tuple[int, ...] = ()  # 1-based: every position worth a second look
+    incomplete: bool = False  # shorter than a credit code and nothing wrong yet: typing
+
+    @property
+    def position(self) -> int | None:
+        """The first suspicious position (None when none is named)."""
+        return self.positions[0] if self.positions else None
 
     @property
     def ok(self) -> bool:
@@ -188,14 +199,38 @@ class TaxIdCheck:
         return self.severity is Severity.WARNING
 
 
-def _bad_char(value: str, pos: int, what_zh: str, what_en: str) -> TaxIdCheck:
-    ch = value[pos - 1]
+# A character a credit code never holds, read as the one it most likely is.
+_NOT_IN_CODE = {"O": "0", "I": "1", "S": "5", "Z": "2", "V": "U"}
+_CONFIRM_ZH = "少数早期的代码确实如此：与营业执照逐位核对，一致再确认继续。"
+_CONFIRM_EN = ("A few early codes really are like this: compare it with the business licence "
+               "and confirm only if every character matches.")
+
+
+def _strange_chars(value: str, allowed: str) -> tuple[list[int], list[str], list[str]]:
+    """Positions of characters outside ``allowed``, with a zh and an en note for each."""
+    positions, zh, en = [], [], []
+    for pos, ch in enumerate(value, start=1):
+        if ch in allowed:
+            continue
+        positions.append(pos)
+        likely = _NOT_IN_CODE.get(ch)
+        if likely is not None:
+            kind_zh = "数字" if likely.isdigit() else "字母"
+            kind_en = "the digit" if likely.isdigit() else "the letter"
+            zh.append(f"第 {pos} 位的“{ch}”应是{kind_zh}“{likely}”吧")
+            en.append(f"position {pos} '{ch}' is probably {kind_en} '{likely}'")
+        else:
+            zh.append(f"第 {pos} 位的“{ch}”不能出现在代码里")
+            en.append(f"position {pos} '{ch}' cannot be part of the code")
+    return positions, zh, en
+
+
+def _bad_chars(value: str, allowed: str, why_zh: str, why_en: str) -> TaxIdCheck:
+    positions, zh, en = _strange_chars(value, allowed)
     return TaxIdCheck(
         value, TaxIdKind.INVALID, Severity.ERROR,
-        f"第 {pos} 位字符“{ch}”不能出现在{what_zh}中。",
-        f"Character '{ch}' at position {pos} cannot appear in {what_en}.",
-        position=pos,
-    )
+        f"{suspects.zh_join(zh)}。{why_zh}", f"{suspects.en_join(en)}. {why_en}",
+        positions=tuple(positions))
 
 
 def _looks_like_resident_id(value: str) -> bool:
@@ -206,63 +241,145 @@ def _looks_like_resident_id(value: str) -> bool:
 
 
 # GB 32100 position 1: the registering department (1 编制, 2 外交, 3 司法, 4 文化, 5 民政,
-# 6 旅游, 7 宗教, 8 工会, 9 市场监管, A 军队, N 农业, Y 其他).
+# 6 旅游, 7 宗教, 8 工会, 9 市场监管, A 军队, N 农业, Y 其他); under 9, position 2 is
+# 1 company, 2 individual business, 3 farmers' cooperative.
 _REGISTRARS = "123456789ANY"
+_MARKET_TYPES = "123"
 
 
-def _credit_code_structure_problem(value: str) -> tuple[str, str, int] | None:
-    """Checksums pass but the shape is odd (e.g. ``000000000000000000``): ask to confirm."""
+def _credit_code_structure(value: str) -> TaxIdCheck | None:
+    """Checksums pass but the shape is odd (e.g. ``000000000000000000``): every odd part
+    named, to confirm."""
+    zh: list[str] = []
+    en: list[str] = []
+    positions: list[int] = []
     if value[0] not in _REGISTRARS:
-        return (f"统一社会信用代码第 1 位“{value[0]}”不是登记管理部门代码，请核对后确认。",
-                f"Position 1 ('{value[0]}') is not a registering department code; check and confirm.",
-                1)
+        positions.append(1)
+        zh.append(f"第 1 位通常是 9（企业）、5（社会组织）或 1（机关事业单位），这里是“{value[0]}”")
+        en.append(f"position 1 is usually 9 (business), 5 (social organisation) or 1 "
+                  f"(public body); here it is '{value[0]}'")
+    elif value[0] == "9" and value[1] not in _MARKET_TYPES:
+        positions.append(2)
+        zh.append(f"企业代码的第 2 位应是 1（公司）、2（个体工商户）或 3（合作社），这里是“{value[1]}”")
+        en.append(f"for a business, position 2 is 1 (company), 2 (sole trader) or 3 "
+                  f"(cooperative); here it is '{value[1]}'")
     if not value[2:8].isdigit() or value[2:4] == "00":
-        return ("统一社会信用代码第 3-8 位应为行政区划代码，请核对后确认。",
-                "Positions 3-8 should be an administrative division code; check and confirm.", 3)
-    return None
+        positions.extend(range(3, 9))
+        zh.append(f"第 3 至 8 位是所在地区的代码（北京以 11 开头），这里是“{value[2:8]}”")
+        en.append(f"positions 3 to 8 are the area code (Beijing starts with 11); "
+                  f"here they are '{value[2:8]}'")
+    if not positions:
+        return None
+    return TaxIdCheck(value, TaxIdKind.CREDIT_CODE, Severity.WARNING,
+                      f"{suspects.zh_join(zh)}。请核对后确认。",
+                      f"{suspects.en_join(en)}. Check it and confirm.",
+                      positions=tuple(positions))
+
+
+def credit_code_slips(value: str) -> tuple[int, ...]:
+    """Positions (1-based) of an 18-character code over the credit alphabet where one
+    other character makes it a valid credit code.
+
+    The same answer as trying all 30 others at each place, by algebra: the weights are
+    invertible mod 31, so at each of positions 1-17 exactly one value mends the final
+    check (and at 18 the right check character); only that candidate is tried for the
+    check at 17. 18 checks instead of 540 keep it quick enough to run on every key.
+    """
+    values = [_CREDIT_VALUE[ch] for ch in value]
+    off = (sum(v * w for v, w in zip(values, _CREDIT_WEIGHTS, strict=False)) + values[17]) % 31
+    found: list[int] = []
+    for i in range(18):
+        if i < 17:
+            mended = (values[i] - off * pow(_CREDIT_WEIGHTS[i], -1, 31)) % 31
+        else:
+            mended = (values[17] - off) % 31
+        if mended == values[i]:
+            continue
+        candidate = value[:i] + CREDIT_CODE_ALPHABET[mended] + value[i + 1:]
+        if is_valid_credit_code(candidate):
+            found.append(i + 1)
+    return tuple(found)
+
+
+def _named_slips(value: str, is_valid: Callable[[str], bool],
+                 slips: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[suspects.Repair, ...]]:
+    """Where one slip (a wrong character, two neighbours swapped) would explain the failed
+    check: those positions, and the look-alikes and swaps among them (named as examples)."""
+    found = tuple(r for r in suspects.repairs(value, is_valid) if r.swap or r.position in slips)
+    positions = tuple(sorted({*slips, *(p for r in found if r.swap for p in r.positions)}))
+    return positions, found
+
+
+def _failed_credit_check(value: str) -> TaxIdCheck:
+    """All 18 characters allowed, the check characters disagree: name every position
+    where one slip explains it (typically positions 1-8 and 18 and a few more when
+    positions 9-17's own check holds, one to three positions when it fails)."""
+    positions, found = _named_slips(value, is_valid_credit_code, credit_code_slips(value))
+    if not positions and org_code_check_char(value[8:16]) != value[16]:
+        positions = tuple(range(9, 18))  # more than one slip; positions 9-17 disagree
+    if positions:
+        where_zh, where_en = suspects.zh_positions(positions), suspects.en_positions(positions)
+    else:  # more than one slip: nothing to point at
+        positions = tuple(range(1, 19))
+        where_zh, where_en = "全部 18 位", "all 18 characters"
+    return TaxIdCheck(
+        value, TaxIdKind.CREDIT_CODE, Severity.WARNING,
+        f"这个代码对不上，可能有字符输错：请核对{where_zh}"
+        f"{suspects.zh_examples(value, found)}。{_CONFIRM_ZH}",
+        f"This code does not add up, a character may be mistyped: check {where_en}"
+        f"{suspects.en_examples(value, found)}. {_CONFIRM_EN}",
+        positions=positions)
+
+
+def _failed_id_check(value: str, today: dt.date | None) -> TaxIdCheck:
+    """17 digits and a check character that disagree: neither an ID number nor a code."""
+    def as_id(v: str) -> bool:
+        return is_valid_resident_id(v, today=today)
+
+    slips = suspects.single_slips(value, "0123456789X", as_id)
+    if all(ch in _CREDIT_VALUE for ch in value):
+        slips = tuple(sorted({*slips, *credit_code_slips(value)}))
+    positions, found = _named_slips(value, lambda v: as_id(v) or is_valid_credit_code(v), slips)
+    if positions:
+        where_zh, where_en = suspects.zh_positions(positions), suspects.en_positions(positions)
+    else:
+        positions = tuple(range(1, 19))
+        where_zh, where_en = "全部 18 位", "all 18 characters"
+    return TaxIdCheck(
+        value, TaxIdKind.RESIDENT_ID, Severity.WARNING,
+        "这个号码对不上：既不是有效的身份证号码，也不是有效的统一社会信用代码，可能有一位输错。"
+        f"请与证件核对{where_zh}{suspects.zh_examples(value, found)}；确实无误再确认继续。",
+        "This number does not add up: it is neither a valid ID card number nor a valid "
+        f"credit code, a character may be mistyped. Compare {where_en} with the document"
+        f"{suspects.en_examples(value, found)}; confirm only if it is exactly the same.",
+        positions=positions)
 
 
 def _classify_18(value: str, today: dt.date | None) -> TaxIdCheck:
     if is_valid_resident_id(value, today=today):
         return TaxIdCheck(value, TaxIdKind.RESIDENT_ID, Severity.OK,
                           "有效的居民身份证号码。", "A valid resident ID number.")
-    bad, org_ok, final_ok = _credit_code_problems(value)
-    if bad is None and org_ok and final_ok:
-        odd = _credit_code_structure_problem(value)
+    if any(ch not in _CREDIT_VALUE for ch in value):
+        return _bad_chars(value, CREDIT_CODE_ALPHABET,
+                          "统一社会信用代码只有数字和大写字母，没有 I、O、S、V、Z。",
+                          "A credit code holds digits and capital letters, never I, O, S, V or Z.")
+    if is_valid_credit_code(value):
+        odd = _credit_code_structure(value)
         if odd is not None:
-            return TaxIdCheck(value, TaxIdKind.CREDIT_CODE, Severity.WARNING, *odd)
+            return odd
         return TaxIdCheck(value, TaxIdKind.CREDIT_CODE, Severity.OK,
                           "有效的统一社会信用代码。", "A valid unified social credit code.")
-    if bad is not None:
-        return _bad_char(value, bad, "统一社会信用代码（不含 I、O、S、V、Z）",
-                         "a unified social credit code (no I, O, S, V or Z)")
     if _looks_like_resident_id(value):
         born = resident_id_birth_date(value)
         assert born is not None
         if born > (today or dt.date.today()):
             return TaxIdCheck(value, TaxIdKind.RESIDENT_ID, Severity.ERROR,
-                              "身份证号码中的出生日期在未来，请核对。",
-                              "The birth date in this ID number is in the future; please check it.",
-                              position=7)
-        return TaxIdCheck(
-            value, TaxIdKind.RESIDENT_ID, Severity.WARNING,
-            "校验位不符：这不是有效的身份证号码，也不是有效的统一社会信用代码。"
-            "请逐位核对；若确认无误，请点击“确认”继续。",
-            "Check digit mismatch: this is neither a valid resident ID number nor a valid "
-            "credit code. Check every character; confirm only if it is exactly as on the document.",
-            position=18,
-        )
-    which_zh = "第 18 位校验码" if org_ok else "第 17 位（组织机构代码校验位）"
-    which_en = "the check character at position 18" if org_ok else (
-        "position 17 (the organisation-code check)")
-    return TaxIdCheck(
-        value, TaxIdKind.CREDIT_CODE, Severity.WARNING,
-        f"统一社会信用代码{which_zh}不符，可能输错。少数早期代码确实如此："
-        "请与营业执照逐位核对，确认无误后再继续。",
-        f"The credit code fails {which_en}: it may be mistyped. A few early codes really do: "
-        "compare it with the business licence character by character and confirm to continue.",
-        position=18 if org_ok else 17,
-    )
+                              f"第 7 至 14 位是出生日期 {born.isoformat()}，晚于今天，请核对。",
+                              f"Positions 7 to 14 are the birth date, {born.isoformat()}, which "
+                              "is in the future; please check it.",
+                              positions=tuple(range(7, 15)))
+        return _failed_id_check(value, today)
+    return _failed_credit_check(value)
 
 
 def _legacy_structure_ok(value: str) -> bool:
@@ -291,8 +408,31 @@ def _legacy_structure_ok(value: str) -> bool:
     return False
 
 
+_ALNUM = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def _wrong_length(value: str) -> TaxIdCheck:
+    """Too short (still being typed, most often) or too long; any character a credit
+    code never holds is named already."""
+    n = len(value)
+    positions, zh, en = _strange_chars(value, CREDIT_CODE_ALPHABET)
+    if n < 18:
+        head_zh = f"已输入 {n} 位，统一社会信用代码有 18 位，还差 {18 - n} 位"
+        head_en = f"{n} characters entered; a credit code has 18, so {18 - n} to go"
+    else:
+        head_zh = (f"输入了 {n} 位，多了 {n - 18} 位：统一社会信用代码有 18 位"
+                   "（旧税号 15 至 20 位）")
+        head_en = (f"{n} characters entered, {n - 18} too many: a credit code has 18 "
+                   "(older tax IDs 15 to 20)")
+    return TaxIdCheck(value, TaxIdKind.INVALID, Severity.ERROR,
+                      suspects.zh_join([head_zh, *zh]) + "。",
+                      suspects.en_join([head_en, *en]) + ".",
+                      positions=tuple(positions), incomplete=n < 18 and not positions)
+
+
 def classify_tax_id(s: str, *, today: dt.date | None = None) -> TaxIdCheck:
-    """Say what a buyer tax ID is, whether it may be used, and why (zh + en).
+    """Say what a buyer tax ID is, whether it may be used, and why (zh + en): every
+    suspicious position named, in plain words.
 
     The input is normalised first (:func:`normalise_tax_id`).
     """
@@ -303,24 +443,25 @@ def classify_tax_id(s: str, *, today: dt.date | None = None) -> TaxIdCheck:
                           "未填写纳税人识别号。", "No tax ID given.")
     if n == 18:
         return _classify_18(value, today)
-    if n in LEGACY_LENGTHS:
-        for pos, ch in enumerate(value, start=1):
-            if not (ch.isascii() and ch.isalnum()):
-                return _bad_char(value, pos, "纳税人识别号（只能是数字和大写字母）",
-                                 "a taxpayer ID (digits and capital letters only)")
-        if _legacy_structure_ok(value):
-            return TaxIdCheck(value, TaxIdKind.LEGACY, Severity.OK,
-                              f"旧版 {n} 位纳税人识别号。",
-                              f"An older {n}-character taxpayer ID.")
-        return TaxIdCheck(
-            value, TaxIdKind.LEGACY, Severity.WARNING,
-            f"输入了 {n} 位。统一社会信用代码为 18 位，可能漏输或多输了字符；"
-            "若这确实是旧版纳税人识别号，请与税务登记逐位核对后确认。",
-            f"{n} characters entered. A credit code has 18: a character may be missing or extra. "
-            "If this really is an older taxpayer ID, compare it with the tax registration and confirm.",
-        )
+    if n not in LEGACY_LENGTHS:
+        return _wrong_length(value)
+    if any(ch not in _ALNUM for ch in value):
+        return _bad_chars(value, _ALNUM, "纳税人识别号只有数字和大写字母。",
+                          "A taxpayer ID holds digits and capital letters only.")
+    if _legacy_structure_ok(value):
+        return TaxIdCheck(value, TaxIdKind.LEGACY, Severity.OK,
+                          f"旧版 {n} 位纳税人识别号。",
+                          f"An older {n}-character taxpayer ID.")
+    positions, zh, en = _strange_chars(value, CREDIT_CODE_ALPHABET)
+    if n < 18:
+        head_zh = f"输入了 {n} 位，统一社会信用代码有 18 位：可能少输了 {18 - n} 位"
+        head_en = f"{n} characters entered; a credit code has 18: {18 - n} may be missing"
+    else:
+        head_zh = f"输入了 {n} 位，统一社会信用代码有 18 位：可能多输了 {n - 18} 位"
+        head_en = f"{n} characters entered; a credit code has 18: {n - 18} may be extra"
     return TaxIdCheck(
-        value, TaxIdKind.INVALID, Severity.ERROR,
-        f"长度不对：输入了 {n} 位，统一社会信用代码应为 18 位（旧税号为 15-20 位）。",
-        f"Wrong length: {n} characters entered; a credit code has 18 (older tax IDs 15-20).",
-    )
+        value, TaxIdKind.LEGACY, Severity.WARNING,
+        suspects.zh_join([head_zh, *zh]) + "。若这确实是旧版税号，请与税务登记逐位核对后确认。",
+        suspects.en_join([head_en, *en]) + ". If this really is an older taxpayer ID, compare "
+        "it with the tax registration and confirm.",
+        positions=tuple(positions), incomplete=n < 18 and not positions)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +36,7 @@ def input_edit(kind: InputKind = InputKind.TEXT) -> QLineEdit:
 
 class OrdersPage(Page):
     def build(self) -> None:
-        from ui.widgets.keypad import AlphanumericKeypad
+        from ui.widgets.keypad import ALL_LETTERS, AlphanumericKeypad
 
         self.head = label("title")
         self.camera_notice = label("warn")
@@ -69,7 +70,7 @@ class OrdersPage(Page):
         self.preview = CameraView()
         left.addWidget(self.preview)
         left.addStretch(1)
-        # Order numbers carry letters (e.g. D2026...): the alphanumeric keypad types them.
+        # Order numbers carry any letter (D2026..., the README's SO2026...): every key A-Z.
         self.order_no = input_edit(InputKind.CODE)
         self.order_no.setMaxLength(40)
         self.order_no.setProperty("kioskKeyboard", False)
@@ -78,11 +79,17 @@ class OrdersPage(Page):
         entry.addWidget(self.order_no, 1)
         entry.addWidget(self.add)
         right.addLayout(entry)
-        self.keypad = AlphanumericKeypad(max_length=40)
+        self.keypad = AlphanumericKeypad(max_length=40, letters=ALL_LETTERS)
         self.keypad.attach(self.order_no)
         self.keypad.hide()
         right.addWidget(self.keypad)
         self.order_no.installEventFilter(self)
+        # A banner (a wrong number) or large text shrinks the page: the keypad's bottom
+        # row (Clear, OK) is scrolled back into view whenever the page's view changes size.
+        scroll = self.findChild(QScrollArea)
+        assert scroll is not None  # the page's body (ui.screens.base.Page)
+        self._scroll = scroll
+        self._scroll.viewport().installEventFilter(self)
         self._keypad_open = False
         self._shown_orders = 0
         right.addStretch(1)
@@ -97,7 +104,14 @@ class OrdersPage(Page):
         if watched is self.order_no and event.type() == QEvent.Type.MouseButtonPress:
             self._keypad_open = True  # tapping the field brings up the keypad
             self.keypad.show()
+            QTimer.singleShot(0, self.keypad, self._keypad_in_view)
+        elif watched is self._scroll.viewport() and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self.keypad, self._keypad_in_view)
         return super().eventFilter(watched, event)
+
+    def _keypad_in_view(self) -> None:
+        if self.keypad.isVisible():
+            self._scroll.ensureWidgetVisible(self.keypad.key("ok"), 0, 8)
 
     def _add(self) -> None:
         text = self.order_no.text().strip()

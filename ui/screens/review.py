@@ -29,9 +29,9 @@ class ReviewPage(Page):
         self.buyer_tax = label("big")
         self.body.addWidget(self.buyer_name)
         self.body.addWidget(self.buyer_tax)
-        # Three rows before the table scrolls: the totals, the amount in words and the
-        # issue date stay in view without scrolling the page on a 1280x800 screen.
-        self.table = LinesTable(5, max_rows=3)
+        # Five lines before the table scrolls (rows as tall as their text): every line of
+        # an order of up to five, the sums, words and date in view on the 1920x1080 screen.
+        self.table = LinesTable(5, max_rows=5)
         self.body.addWidget(self.table)
         self.sums = label("big")
         self.words = label("big")
