@@ -115,7 +115,7 @@ class BuyerView:
     type: BuyerType = BuyerType.PERSON
     values: tuple[tuple[str, str], ...] = ()  # (field, typed value), every buyer field
     tax_id_check: Text | None = None  # the typed tax ID's verdict, live
-    tax_id_role: str = "ok"  # ok, warn or error: how the verdict is shown
+    tax_id_role: str = "ok"  # ok, hint (still typing), warn or error: how the verdict is shown
     confirm_tax_id: Action = HIDDEN  # "it is correct" for a check-digit warning
     problems: tuple[FieldProblem, ...] = ()  # what the platform would refuse, per field
     show_address_bank: bool = False
@@ -287,6 +287,7 @@ def buyer_view(core: FlowCore) -> BuyerView:
     check = tax_id_check(b)
     verdict = Text(check.message_zh, check.message_en) if check else None
     role = ("ok" if check is None or check.severity is Severity.OK
+            else "hint" if check.incomplete  # still being typed: how many to go, not red
             else "warn" if check.severity is Severity.WARNING else "error")
     warn = check is not None and check.severity is Severity.WARNING and not b.tax_id_confirmed
     return BuyerView(
@@ -340,12 +341,13 @@ def result_view(core: FlowCore) -> ResultView:
     if inv is None:
         return ResultView(_frame(core), send=HIDDEN, reprint=HIDDEN, retry_print=HIDDEN)
     reprint = (ENABLED if core.printer_ok and not data.printing
-               else Action(enabled=False, reason=None if data.printing
+               else Action(enabled=False, reason=say("flow.busy_printing") if data.printing
                            else say("flow.no_printer")))
     return ResultView(
         _frame(core), inv.number, inv.download_url, data.printing, data.printed, data.mailing,
         bool(data.mail_sent_to), data.buyer.email,
-        Action(enabled=not data.mailing), reprint, Action(enabled=not data.printing),
+        refused(say("flow.busy_mailing") if data.mailing else None), reprint,
+        refused(say("flow.busy_printing") if data.printing else None),
         data.terms_accepted)
 
 

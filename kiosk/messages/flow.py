@@ -67,6 +67,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "The printer is not available: scan the QR code with your phone or e-mail "
                         "it"),
     "flow.mail_failed": ("邮件发送失败，请扫描二维码下载", "The e-mail failed; scan the QR code instead"),
+    "flow.busy_mailing": ("正在发送邮件，请稍候", "The e-mail is being sent: please wait"),
+    "flow.busy_printing": ("正在打印凭条，请稍候", "The receipt is printing: please wait"),
     "flow.no_invoice_yet": ("还没有开具发票", "No invoice has been issued yet"),
     # the platform unreachable: the queued screen, the claim slip, a slip scanned again
     "flow.mail_when_issued_failed": ("未能保存邮箱，请稍后凭凭条再试",

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.flow.views import View
+from kiosk.flow.views import Action, View
 
 if TYPE_CHECKING:
     from kiosk.session import Session
@@ -46,6 +46,24 @@ def button(role: str = "", *, checkable: bool = False) -> QPushButton:
     btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # touch: no focus rectangles, no tab escapes
     btn.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
     return btn
+
+
+def reason_label() -> QLabel:
+    """The words beside or under a disabled action saying why it is disabled."""
+    lab = label("hint")
+    lab.setObjectName("reason")
+    lab.hide()
+    return lab
+
+
+def show_action(btn: QPushButton, action: Action, reason: QLabel, lang: str) -> None:
+    """Render one :class:`~kiosk.flow.views.Action`: shown or not, enabled or not, and a
+    disabled one's reason in words in ``reason`` (hidden when there is none to say)."""
+    btn.setVisible(action.visible)
+    btn.setEnabled(action.enabled)
+    why = action.reason if action.visible and not action.enabled else None
+    reason.setVisible(why is not None)
+    reason.setText(why.get(lang) if why is not None else "")
 
 
 class Header(QWidget):
@@ -138,6 +156,10 @@ class Page(QWidget):
         self.footer.addWidget(self.back)
         self.footer.addStretch(1)
         self.primary = button("primary")
+        # Why the primary action is greyed out, in words, beside it (hidden when enabled).
+        self.primary_reason = reason_label()
+        self.primary_reason.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.footer.addWidget(self.primary_reason, 2)
         self.footer.addWidget(self.primary)
         self.build()
         self.retranslate()

@@ -42,6 +42,8 @@ class BuyerPage(Page):
         self.body.addWidget(self._problem_label("name"))
         self.body.addWidget(self.taxid_label)
         self.body.addWidget(self.tax_id)
+        # The verdict right under the field, as it is typed (above the keypad, not below it).
+        self.body.addWidget(self.feedback)
         # The tax ID has its own keypad (digits and credit-code letters); the other
         # fields use the docked virtual keyboard with pinyin.
         from ui.widgets.keypad import AlphanumericKeypad
@@ -54,7 +56,6 @@ class BuyerPage(Page):
         self.body.addWidget(self.keypad)
         self.tax_id.installEventFilter(self)
         self.tax_id.returnPressed.connect(self.keypad.hide)
-        self.body.addWidget(self.feedback)
         self.add_row(self.confirm)
         self.qr_hint = label("hint")
         self.body.addWidget(self.qr_hint)

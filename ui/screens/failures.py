@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.flow.states import Screen
 from kiosk.flow.views import QueuedView, ResultView, View
-from ui.screens.base import Page, button, label
+from ui.screens.base import Page, button, label, reason_label, show_action
 from ui.screens.orders import input_edit
 from ui.widgets.qr import qr_pixmap
 from ui.widgets.text_input import InputKind
@@ -47,6 +47,8 @@ class FailurePage(Page):
         actions.addWidget(self.action2)
         actions.addStretch(1)
         left.addLayout(actions)
+        self.action1_reason = reason_label()  # why action 1 is greyed out
+        left.addWidget(self.action1_reason)
         left.addStretch(1)
         self.body.addStretch(1)
         self.primary.clicked.connect(self.session.finish)
@@ -185,7 +187,7 @@ class AlreadyInvoicedPage(FailurePage):
         self.reference.setText(self.tr("Invoice number: %1").replace("%1", view.invoice_number)
                                if view.invoice_number else "")
         self.show_invoice_qr(view)
-        self.action1.setEnabled(view.reprint.enabled)
+        show_action(self.action1, view.reprint, self.action1_reason, self.lang)
 
 
 class TypeInsteadPage(FailurePage):
@@ -259,7 +261,7 @@ class PrinterProblemPage(FailurePage):
         if view == before:
             return
         self.show_invoice_qr(view)
-        self.action1.setEnabled(view.retry_print.enabled)
+        show_action(self.action1, view.retry_print, self.action1_reason, self.lang)
 
 
 class CameraUnavailablePage(TypeInsteadPage):

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from kiosk.flow.states import Screen
 from kiosk.flow.views import CatalogueView, OrdersView, View
 from kiosk.rules.tax import rate_label, rates_in_force
-from ui.screens.base import Page, button, label
+from ui.screens.base import Page, button, label, show_action
 from ui.widgets.lines import LinesTable
 from ui.widgets.text_input import InputKind, set_input_kind
 
@@ -170,7 +170,7 @@ class OrdersPage(Page):
             self._keypad_open = False  # an order arrived: the keypad makes room for it
             self._shown_orders = len(view.order_nos)
         self.keypad.setVisible(not view.order_nos or self._keypad_open)
-        self.primary.setEnabled(view.next.enabled)
+        show_action(self.primary, view.next, self.primary_reason, self.lang)
         self.members.setVisible(view.members.visible)
         self.camera_notice.setVisible(view.camera_on)
         self.preview.setVisible(view.camera_on)
@@ -305,6 +305,6 @@ class CataloguePage(Page):
         assert isinstance(view, CatalogueView)
         self.table.set_rows([[r.item, r.quantity, r.amount] for r in view.rows])
         self.total.setText(self.tr("Total: %1").replace("%1", view.total))
-        self.primary.setEnabled(view.next.enabled)
+        show_action(self.primary, view.next, self.primary_reason, self.lang)
         if view.frame.screen is Screen.CATALOGUE and not self._items:
             self._search("")

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushBu
 from kiosk.flow.states import Screen
 from kiosk.flow.views import ResultView, ReviewView, View, money
 from kiosk.model import InvoiceKind, Medium
-from ui.screens.base import Page, button, label
+from ui.screens.base import Page, button, label, reason_label, show_action
 from ui.screens.orders import input_edit
 from ui.widgets.lines import LinesTable
 from ui.widgets.qr import qr_pixmap
@@ -141,7 +141,7 @@ class ReviewPage(Page):
                   else self.tr("Paper, pick up at the counter"))
         self.meta.setText(self.tr("%1 · %2 · Issue date: %3 (today)")
                           .replace("%1", kind).replace("%2", medium).replace("%3", view.issue_date))
-        self.primary.setEnabled(view.confirm.enabled)
+        show_action(self.primary, view.confirm, self.primary_reason, self.lang)
 
     def _title_line(self, name: str, tax_id: str) -> str:
         return (self.tr("%1, tax ID %2").replace("%1", name).replace("%2", tax_id) if tax_id
@@ -203,8 +203,9 @@ class ResultPage(Page):
         self.privacy = label("hint")
         self.full_terms = button("link")
         self.full_terms.clicked.connect(self.session.identify.show_terms)
+        self.send_reason, self.reprint_reason = reason_label(), reason_label()
         for w in (self.number, self.status, self.mail_status, self.email, self.send,
-                  self.reprint):
+                  self.send_reason, self.reprint, self.reprint_reason):
             left.addWidget(w)
         left.addStretch(1)
         self.qr = QLabel()
@@ -261,9 +262,9 @@ class ResultPage(Page):
         elif view.mail_sent:
             self.mail_status.setText(self.tr("E-mail sent."))
         self.mail_status.setVisible(view.mailing or view.mail_sent)
-        self.send.setEnabled(view.send.enabled)
+        show_action(self.send, view.send, self.send_reason, self.lang)
         self.privacy.setVisible(not view.terms_accepted)
         self.full_terms.setVisible(not view.terms_accepted)
-        self.reprint.setEnabled(view.reprint.enabled)
+        show_action(self.reprint, view.reprint, self.reprint_reason, self.lang)
         if not self.email.text() and view.email:
             self.email.setText(view.email)

@@ -3,6 +3,7 @@ window, the devices or the real services (the session behind the buttons is fake
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal
 from typing import Any
 
@@ -14,6 +15,7 @@ from kiosk.flow.states import Screen
 from kiosk.flow.views import (
     Action,
     BuyerView,
+    CatalogueView,
     Frame,
     OptionsView,
     OrderEntry,
@@ -177,3 +179,66 @@ def test_idle_queued_and_out_of_service_pages_render_their_views(qtbot: Any) -> 
     out.show_view(OutOfServiceView(Frame(Screen.OUT_OF_SERVICE),
                                    reason=Text("维护中", "Maintenance")), "zh_CN")
     assert out.text.text() == "维护中"
+
+
+# --- every disabled action says why, in words (issue 11 item 5) ---------------------------
+
+WHY = Text("这里说明为什么不能点", "This says why it cannot be tapped")
+OFF = Action(enabled=False, reason=WHY)
+
+
+def _says(p: Any, text: str) -> bool:
+    from PySide6.QtWidgets import QLabel
+
+    return any(lab.text() == text and lab.isVisibleTo(p) for lab in p.findChildren(QLabel))
+
+
+@pytest.mark.parametrize("cls, view, button", [
+    ("ui.screens.orders.OrdersPage", OrdersView(Frame(Screen.ORDERS), next=OFF), "primary"),
+    ("ui.screens.orders.CataloguePage",
+     CatalogueView(Frame(Screen.CATALOGUE), next=OFF), "primary"),
+    ("ui.screens.review.ReviewPage", ReviewView(Frame(Screen.REVIEW), confirm=OFF), "primary"),
+    ("ui.screens.review.ResultPage",
+     ResultView(Frame(Screen.RESULT), invoice_number="1", send=OFF), "send"),
+    ("ui.screens.review.ResultPage",
+     ResultView(Frame(Screen.RESULT), invoice_number="1", reprint=OFF), "reprint"),
+    ("ui.screens.failures.AlreadyInvoicedPage",
+     ResultView(Frame(Screen.ALREADY_INVOICED), invoice_number="1", reprint=OFF), "action1"),
+    ("ui.screens.failures.PrinterProblemPage",
+     ResultView(Frame(Screen.PRINTER_PROBLEM), invoice_number="1", retry_print=OFF), "action1"),
+    ("ui.screens.buyer.OptionsPage", OptionsView(Frame(Screen.OPTIONS), special=OFF), "special"),
+], ids=["orders", "catalogue", "review", "result-send", "result-reprint", "already-reprint",
+        "printer-retry", "options-special"])
+def test_a_disabled_action_shows_its_reason(qtbot: Any, cls: str, view: Any, button: str) -> None:
+    import importlib
+
+    module, name = cls.rsplit(".", 1)
+    p = page(qtbot, getattr(importlib.import_module(module), name))
+    for lang in ("zh_CN", "en"):
+        p.show_view(view, lang)
+        assert not getattr(p, button).isEnabled()
+        assert _says(p, WHY.get(lang)), f"{name}.{button}: no reason shown in {lang}"
+    enabled = dataclasses.replace(view, **{f.name: Action() for f in dataclasses.fields(view)
+                                           if getattr(view, f.name) is OFF})
+    p.show_view(enabled, "en")
+    assert getattr(p, button).isEnabled() and not _says(p, WHY.en)
+
+
+def test_result_view_says_why_sending_and_printing_wait(qtbot: Any) -> None:
+    """The flow's own disabled actions carry a reason (a busy mailer, a busy printer)."""
+    from tests.helpers.fake_services import FakeKiosk
+
+    kiosk = FakeKiosk()
+    s = kiosk.session()
+    core = s.core
+    from types import SimpleNamespace
+
+    core.data.invoice = SimpleNamespace(number="1", download_url="")  # type: ignore[assignment]
+    core.data.mailing = True
+    core.data.printing = True
+    from kiosk.flow.views import result_view
+
+    view = result_view(core)
+    for action in (view.send, view.reprint, view.retry_print):
+        assert not action.enabled and action.reason is not None
+        assert action.reason.zh and action.reason.en
