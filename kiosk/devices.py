@@ -18,7 +18,7 @@ hands it to :class:`DeviceCoordinator`, which owns the rules:
 
 The session is reached only through its intents (``code_scanned``,
 ``code_unreadable``, ``idcard_read``, ``idcard_failed``, ``printer_status``,
-``camera_status``) and read through ``screen`` and ``data.camera_on``.
+``camera_status``, ``scanner_status``) and read through ``screen`` and ``data.camera_on``.
 """
 
 from __future__ import annotations
@@ -73,6 +73,8 @@ class CustomerSession(Protocol):
     def printer_status(self, usable: bool) -> None: ...
 
     def camera_status(self, usable: bool) -> None: ...
+
+    def scanner_status(self, usable: bool) -> None: ...
 
 
 class Devices(Protocol):
@@ -155,6 +157,8 @@ class DeviceCoordinator:
             self.session.printer_status(usable(event.status))
         elif event.device == "camera":
             self.session.camera_status(usable(event.status))
+        elif event.device == "scanner":
+            self.session.scanner_status(usable(event.status))
 
     # -- the session moved -------------------------------------------------------------------
     def session_changed(self, session: Any = None) -> None:

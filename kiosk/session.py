@@ -127,6 +127,10 @@ class Session:
         return self.core.camera_ok
 
     @property
+    def scanner_ok(self) -> bool:
+        return self.core.scanner_ok
+
+    @property
     def out_of_service_reason(self) -> Text | None:
         return self.core.out_of_service_reason
 
@@ -171,6 +175,9 @@ class Session:
 
     def camera_status(self, usable: bool) -> None:
         self.devices.camera_status(usable)
+
+    def scanner_status(self, usable: bool) -> None:
+        self.devices.scanner_status(usable)
 
     def use_camera(self) -> None:
         self.devices.use_camera()

@@ -50,6 +50,7 @@ class FlowCore:
         self.countdown_deadline = 0.0
         self.printer_ok = True
         self.camera_ok = True
+        self.scanner_ok = True  # the receipt scanner (the device coordinator says)
         self.out_of_service_reason: Text | None = None
         self.announcements: tuple[Text, ...] = ()  # the back office's, for the attract screen
         self.lang = "zh"  # the language on screen ("zh" or "en"): what gets printed for a person

@@ -45,6 +45,7 @@ class IssueStep:
         self.runner = runner
         self._build = build_request
         self._buyer_problem = buyer_problem
+        self._print_notice: Text | None = None  # the last failed print's words
 
     def build_request(self) -> InvoiceRequest:
         return self._build()
@@ -280,9 +281,12 @@ class IssueStep:
         core.data.printing = False
         if error is not None:
             core.printer_ok = False
-            core.data.notice = text_of(error, say("flow.no_printer"))
+            core.data.notice = self._print_notice = text_of(error, say("flow.no_printer"))
             core.go(Screen.PRINTER_PROBLEM, error=type(error).__name__)
             return
+        if core.data.notice is not None and core.data.notice == self._print_notice:
+            core.data.notice = None  # "out of paper" is stale beside "receipt printed"
+        core.printer_ok = True
         core.data.printed = True
         core.log("printed", "receipt printed")
         if core.screen is Screen.PRINTER_PROBLEM:

@@ -67,6 +67,12 @@ class DevicesStep:
     def printer_status(self, usable: bool) -> None:
         self.core.printer_ok = usable
 
+    def scanner_status(self, usable: bool) -> None:
+        """The receipt scanner works or not: the attract screen says which way to scan."""
+        if usable != self.core.scanner_ok:
+            self.core.scanner_ok = usable
+            self.core.changed()
+
     @intent(Intent.USE_CAMERA)
     def use_camera(self) -> None:
         """The user chose the camera to scan: show ORDERS with the camera notice on."""

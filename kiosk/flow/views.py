@@ -184,6 +184,7 @@ class ResultView:
     mailing: bool = False
     mail_sent: bool = False
     email: str = ""  # the buyer's address, to prefill
+    mailed_to: str = ""  # where the invoice was e-mailed ("" when it was not)
     send: Action = ENABLED
     reprint: Action = ENABLED  # needs a usable printer
     retry_print: Action = ENABLED  # after a failed print: try again (not while printing)
@@ -212,6 +213,8 @@ class IdleView:
 class AttractView:
     frame: Frame
     announcements: tuple[Text, ...] = ()  # the back office's (issue 16), newest policy first
+    scanner_ok: bool = True  # which ways to scan work (the device coordinator's states)
+    camera_ok: bool = True
 
 
 @dataclass(frozen=True)
@@ -345,7 +348,7 @@ def result_view(core: FlowCore) -> ResultView:
                            else say("flow.no_printer")))
     return ResultView(
         _frame(core), inv.number, inv.download_url, data.printing, data.printed, data.mailing,
-        bool(data.mail_sent_to), data.buyer.email,
+        bool(data.mail_sent_to), data.buyer.email, data.mail_sent_to,
         refused(say("flow.busy_mailing") if data.mailing else None), reprint,
         refused(say("flow.busy_printing") if data.printing else None),
         data.terms_accepted)
@@ -365,7 +368,7 @@ def idle_view(core: FlowCore) -> IdleView:
 
 
 def attract_view(core: FlowCore) -> AttractView:
-    return AttractView(_frame(core), core.announcements)
+    return AttractView(_frame(core), core.announcements, core.scanner_ok, core.camera_ok)
 
 
 def out_of_service_view(core: FlowCore) -> OutOfServiceView:

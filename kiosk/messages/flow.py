@@ -69,6 +69,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "flow.mail_failed": ("邮件发送失败，请扫描二维码下载", "The e-mail failed; scan the QR code instead"),
     "flow.busy_mailing": ("正在发送邮件，请稍候", "The e-mail is being sent: please wait"),
     "flow.busy_printing": ("正在打印凭条，请稍候", "The receipt is printing: please wait"),
+    "flow.mailed_to": ("发票已发送到邮箱 {address}", "The invoice has been e-mailed to {address}"),
+    "flow.mailing_now": ("正在把发票发送到邮箱…", "E-mailing the invoice…"),
+    "flow.scanner_down": ("扫码器暂时不能使用", "The scanner is not working right now"),
+    "flow.scanner_down_camera": ("请点“用摄像头扫码”，或输入小票上的订单号",
+                                 "Tap \"Scan with the camera\", or type the order number "
+                                 "printed on your receipt"),
+    "flow.scanner_down_keypad": ("请点“输入订单号”，输入小票上的订单号",
+                                 "Tap \"Type the order number\" and type the number printed on "
+                                 "your receipt"),
     "flow.no_invoice_yet": ("还没有开具发票", "No invoice has been issued yet"),
     # the platform unreachable: the queued screen, the claim slip, a slip scanned again
     "flow.mail_when_issued_failed": ("未能保存邮箱，请稍后凭凭条再试",

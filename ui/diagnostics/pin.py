@@ -94,7 +94,9 @@ class PinPage(QWidget):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("维护模式 Technician mode"))
-        self.hint.setText(self.tr("输入维护 PIN，按 OK。\nEnter the technician PIN and press OK."))
+        # Name the key by its own label (确定 in Chinese, OK in English), in both lines.
+        ok = self.keypad.tr("OK")
+        self.hint.setText(f"输入维护 PIN，按“{ok}”。\nEnter the technician PIN and press “{ok}”.")
         self.cancel.setText(self.tr("取消 Cancel"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt API)

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.flow.states import Screen
 from kiosk.flow.views import QueuedView, ResultView, View
+from kiosk.flow.words import say
 from ui.screens.base import Page, button, label, reason_label, show_action
 from ui.screens.orders import input_edit
 from ui.widgets.qr import qr_pixmap
@@ -31,7 +32,10 @@ class FailurePage(Page):
         self.reference = label("big")
         self.qr = QLabel()
         self.qr.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        for w in (self.text, self.next, self.reference):
+        self.mailed = label("ok")  # the invoice is already in the person's mailbox
+        self.mailed.setObjectName("mailed")
+        self.mailed.hide()
+        for w in (self.text, self.mailed, self.next, self.reference):
             left.addWidget(w)
         right.addWidget(self.qr)
         right.addStretch(1)
@@ -260,6 +264,11 @@ class PrinterProblemPage(FailurePage):
         assert isinstance(view, ResultView)
         if view == before:
             return
+        # Already e-mailed (the buyer gave an address): say so, it is the way forward.
+        mailed = (say("flow.mailed_to", address=view.mailed_to) if view.mail_sent
+                  else say("flow.mailing_now") if view.mailing else None)
+        self.mailed.setVisible(mailed is not None)
+        self.mailed.setText(mailed.get(self.lang) if mailed is not None else "")
         self.show_invoice_qr(view)
         show_action(self.action1, view.retry_print, self.action1_reason, self.lang)
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from kiosk.flow.states import Screen
 from kiosk.flow.views import AttractView, View
+from kiosk.flow.words import say
 from kiosk.messages import Problem, words
 from ui.screens.base import Page, button, label
 from ui.widgets.text_input import InputKind, set_input_kind
@@ -40,6 +41,13 @@ class AttractPage(Page):
         self.sub.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.body.addWidget(self.big)
         self.body.addWidget(self.sub)
+        # The scanner unplugged or broken: say so, and point at the ways that work.
+        self.scanner_down = label("warn")
+        self.scanner_down.setObjectName("scanner_down")
+        self.scanner_down.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.scanner_down.hide()
+        self.body.addWidget(self.scanner_down)
+        self.scanner_ok = True
         self.body.addStretch(1)
         self.type_no = button()
         self.camera = button()
@@ -65,11 +73,6 @@ class AttractPage(Page):
         self.greeting.setText(words(Problem.of("voice.screen.attract"), self.lang))
         self.greeting.setVisible(awake)
 
-    def render_view(self, view: View, before: View | None) -> None:
-        texts = view.announcements if isinstance(view, AttractView) else ()
-        self.announcement.setText("\n".join(t.get(self.lang) for t in texts))
-        self.announcement.setVisible(bool(texts))
-
     def texts(self) -> None:
         self.greeting.setText(words(Problem.of("voice.screen.attract"), self.lang))
         self.big.setText(self.tr("Scan your receipt's QR code to get an invoice"))
@@ -80,6 +83,23 @@ class AttractPage(Page):
         self.login.setText(self.tr("Log in to my account"))
         self.business.setText(self.tr("Business invoicing"))
         self.tutorial.setText(self.tr("How it works"))
+
+    def render_view(self, view: View, before: View | None) -> None:
+        assert isinstance(view, AttractView)
+        texts = view.announcements
+        self.announcement.setText("\n".join(t.get(self.lang) for t in texts))
+        self.announcement.setVisible(bool(texts))
+        self.scanner_ok = view.scanner_ok
+        self.sub.setVisible(view.scanner_ok)  # "under the scanner below" only if it works
+        self.camera.setVisible(view.camera_ok)
+        self.scanner_down.setVisible(not view.scanner_ok)
+        if not view.scanner_ok:
+            way = say("flow.scanner_down_camera" if view.camera_ok else "flow.scanner_down_keypad")
+            self.scanner_down.setText(f"{say('flow.scanner_down').get(self.lang)}\n"
+                                      f"{way.get(self.lang)}")
+        self.type_no.setProperty("role", "" if view.scanner_ok else "primary")
+        self.type_no.style().unpolish(self.type_no)
+        self.type_no.style().polish(self.type_no)
 
     def help(self) -> str:
         return self.tr("Scan the QR code printed on your receipt. No receipt code? "

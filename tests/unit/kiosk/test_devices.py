@@ -41,7 +41,7 @@ class FakeSession:
 
     def __getattr__(self, intent: str) -> Callable[..., None]:
         if intent not in ("code_scanned", "code_unreadable", "idcard_read", "idcard_failed",
-                          "printer_status", "camera_status"):
+                          "printer_status", "camera_status", "scanner_status"):
             raise AttributeError(intent)
         return lambda *args: self.calls.append((intent, args))
 
@@ -162,12 +162,14 @@ def test_suspension_holds_off_every_customer_input() -> None:
         ("idcard_read", ("张伟", "110101199003071233")), ("idcard_failed", (Problem.of("idcard.read_failed"),))]
 
 
-def test_status_events_become_usable_flags_for_printer_and_camera_only() -> None:
+def test_status_events_become_usable_flags_for_printer_scanner_and_camera() -> None:
     coordinator, session, _ = rig()
     session.calls.clear()
     coordinator.status(StatusEvent("printer", DeviceStatus.COVER_OPEN, Problem.of("printer.cover_open")))
     coordinator.status(StatusEvent("printer", DeviceStatus.PAPER_LOW))
     coordinator.status(StatusEvent("scanner", DeviceStatus.OFFLINE))
     coordinator.status(StatusEvent("camera", DeviceStatus.UNKNOWN))
+    coordinator.status(StatusEvent("idcard", DeviceStatus.OFFLINE))
+    # The scanner's too (issue 11 item 9): the attract screen stops saying "scan below".
     assert session.calls == [("printer_status", (False,)), ("printer_status", (True,)),
-                             ("camera_status", (True,))]
+                             ("scanner_status", (False,)), ("camera_status", (True,))]

@@ -242,3 +242,57 @@ def test_result_view_says_why_sending_and_printing_wait(qtbot: Any) -> None:
     for action in (view.send, view.reprint, view.retry_print):
         assert not action.enabled and action.reason is not None
         assert action.reason.zh and action.reason.en
+
+
+# --- stale or contradictory words (issue 11 items 8 and 9) ------------------------------
+
+def test_printer_problem_page_says_the_invoice_was_already_mailed(qtbot: Any) -> None:
+    from ui.screens.failures import PrinterProblemPage
+
+    p = page(qtbot, PrinterProblemPage)
+    view = ResultView(Frame(Screen.PRINTER_PROBLEM), invoice_number="1", mail_sent=True,
+                      mailed_to="zhang.san@example.com")
+    for lang, said in (("zh_CN", "发票已发送到邮箱"), ("en", "has been e-mailed")):
+        p.show_view(view, lang)
+        assert p.mailed.isVisibleTo(p) and said in p.mailed.text()
+        assert "zhang.san@example.com" in p.mailed.text()
+    p.show_view(ResultView(Frame(Screen.PRINTER_PROBLEM), invoice_number="1"), "en")
+    assert not p.mailed.isVisibleTo(p)
+
+
+@pytest.mark.parametrize("camera_ok", [True, False], ids=["camera", "no-camera"])
+def test_attract_page_without_a_scanner_offers_the_other_ways(qtbot: Any, camera_ok: bool) -> None:
+    from kiosk.flow.views import AttractView
+    from ui.screens.start import AttractPage
+
+    p = page(qtbot, AttractPage)
+    p.show_view(AttractView(Frame(Screen.ATTRACT)), "en")
+    assert p.sub.isVisibleTo(p) and not p.scanner_down.isVisibleTo(p)
+    for lang, gone, way in (("zh_CN", "扫码器暂时不能使用", "摄像头" if camera_ok else "输入订单号"),
+                            ("en", "scanner is not working", "camera" if camera_ok else "type")):
+        p.show_view(AttractView(Frame(Screen.ATTRACT), scanner_ok=False, camera_ok=camera_ok),
+                    lang)
+        assert not p.sub.isVisibleTo(p)  # no "under the scanner below"
+        assert p.scanner_down.isVisibleTo(p) and gone in p.scanner_down.text()
+        assert way in p.scanner_down.text()
+        assert p.camera.isVisibleTo(p) is camera_ok and p.type_no.isVisibleTo(p)
+
+
+@pytest.mark.parametrize("lang, key", [("zh_CN", "确定"), ("en", "OK")])
+def test_pin_prompt_names_the_ok_key_by_its_label(qtbot: Any, lang: str, key: str) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from ui.diagnostics.pin import PinPage
+    from ui.i18n import Languages
+
+    languages = Languages(QApplication.instance())  # type: ignore[arg-type]
+    try:
+        languages.set(lang)
+        p = PinPage()
+        qtbot.addWidget(p)
+        assert p.keypad.key("ok").text() == key
+        zh, en = p.hint.text().split("\n")
+        assert f"“{key}”" in zh and f"“{key}”" in en  # not "press OK" on a key saying 确定
+    finally:
+        if languages._translator is not None:
+            QApplication.instance().removeTranslator(languages._translator)  # type: ignore[union-attr]
