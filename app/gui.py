@@ -175,7 +175,8 @@ def build_gui(
         core.session, languages,
         kiosk_mode=config.ui.kiosk_mode if kiosk_mode is None else kiosk_mode,
         large_text=large, support_phone=config.ui.support_phone,
-        support_text=config.ui.support_text, keyboard=keyboard,
+        support_text=config.ui.support_text, support_text_en=config.ui.support_text_en,
+        keyboard=keyboard,
     )
     core.session.set_language(languages.current)  # a claim slip prints in it
     window.languageChanged.connect(core.session.set_language)

@@ -231,6 +231,8 @@ class UiConfig:
     kiosk_mode: bool = True  # full screen, frameless, no desktop escape
     support_phone: str = field(default="010-12366", metadata=_TEXT)
     support_text: str = field(default="请联系大厅工作人员", metadata=_TEXT)
+    # The same words for the English screens (support_text stayed Chinese in English).
+    support_text_en: str = field(default="Please ask the staff in the hall", metadata=_TEXT)
 
 
 @dataclass(frozen=True)

@@ -102,6 +102,7 @@ class MainWindow(QWidget):
         large_text: bool = False,
         support_phone: str = "",
         support_text: str = "",
+        support_text_en: str = "",
         tick_ms: int = 1000,
         keyboard: bool = True,
     ) -> None:
@@ -129,7 +130,8 @@ class MainWindow(QWidget):
         self.pages: dict[Screen, Page] = {}
         for screen, factory in PAGES.items():
             self._add_page(screen, factory(session))
-        self._add_page(Screen.SUPPORT, SupportPage(session, support_phone, support_text))
+        self._add_page(Screen.SUPPORT, SupportPage(session, support_phone, support_text,
+                                                   support_text_en))
         # The field being typed into stays in sight above the docked keyboard (issue 11).
         self.revealer = FieldRevealer(self)
         self.pages[Screen.ATTRACT].tutorial.clicked.connect(  # type: ignore[attr-defined]

@@ -39,8 +39,10 @@ class IdleWarningPage(Page):
 
 
 class SupportPage(Page):
-    def __init__(self, session: Session, phone: str = "", text: str = "") -> None:
-        self.phone_number, self.support_text = phone, text
+    def __init__(self, session: Session, phone: str = "", text: str = "",
+                 text_en: str = "") -> None:
+        self.phone_number = phone
+        self.support_texts = {"zh_CN": text, "en": text_en or text}  # [ui] support_text(_en)
         super().__init__(session)
 
     def build(self) -> None:
@@ -59,8 +61,11 @@ class SupportPage(Page):
     def texts(self) -> None:
         self.head.setText(self.tr("Need help? Call us or ask staff nearby"))
         self.phone.setText(self.tr("Phone: %1").replace("%1", self.phone_number))
-        self.text.setText(self.support_text)
+        self.text.setText(self.support_texts.get(self.lang, ""))
         self.primary.setText(self.tr("Close"))
+
+    def render_view(self, view: View, before: View | None) -> None:
+        self.text.setText(self.support_texts.get(self.lang, ""))
 
 
 class TutorialPage(Page):

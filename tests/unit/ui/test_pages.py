@@ -296,3 +296,16 @@ def test_pin_prompt_names_the_ok_key_by_its_label(qtbot: Any, lang: str, key: st
     finally:
         if languages._translator is not None:
             QApplication.instance().removeTranslator(languages._translator)  # type: ignore[union-attr]
+
+
+def test_support_text_follows_the_language(qtbot: Any) -> None:
+    from kiosk.flow.views import PlainView
+    from ui.screens.overlays import SupportPage
+
+    p = SupportPage(FakeKiosk().session(), "010-12366", "请联系大厅工作人员",
+                    "Please ask the staff in the hall")
+    qtbot.addWidget(p)
+    p.show_view(PlainView(Frame(Screen.SUPPORT)), "en")
+    assert p.text.text() == "Please ask the staff in the hall"
+    p.show_view(PlainView(Frame(Screen.SUPPORT)), "zh_CN")
+    assert p.text.text() == "请联系大厅工作人员"

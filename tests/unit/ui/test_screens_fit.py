@@ -1,0 +1,78 @@
+"""Every screen shows every text whole (issue 11 item 6): in Chinese and English,
+standard and large text, on the kiosk's 1920x1080 screen (full screen in kiosk mode)
+and in the 1280x800 window (``kiosk run --windowed``). A label whose text is wider or
+taller than the label (font metrics, word wrap), a button too small for its text, a
+table cell elided or cut off, a text cut by its parent or drawn over another one fails
+(:mod:`tests.helpers.fit`). And the review shows every line, the sums, the words and
+the buyer without scrolling for an order of up to five lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QScrollArea
+
+from kiosk.flow.states import Screen
+from tests.helpers.app import kiosk_gui
+from tests.helpers.fit import clipped, shown_rect
+from ui.screenshots import prepare_screen
+from ui.widgets.keyboard import QT_LOG_IGNORE
+
+pytestmark = pytest.mark.qt_log_ignore(*QT_LOG_IGNORE)
+
+KIOSK = (1920, 1080)  # the terminal's panel: the kiosk's full-screen window
+WINDOWED = (1280, 800)  # kiosk run --windowed
+MODES = [(lang, large) for lang in ("zh_CN", "en") for large in (False, True)]
+
+
+def _show(gui: Any, lang: str, large: bool, size: tuple[int, int]) -> None:
+    gui.window.set_language(lang)
+    gui.window.set_large_text(large)
+    gui.window.resize(*size)
+    for _ in range(3):  # layout requests, then the scroll area's own update
+        QCoreApplication.processEvents()
+
+
+@pytest.mark.parametrize("name", [s.value for s in Screen])
+def test_no_text_is_clipped(qtbot: Any, tmp_path: Path, name: str) -> None:
+    gui = kiosk_gui(qtbot, tmp_path / "data", lang="zh_CN")
+    try:
+        prepare_screen(gui, name)
+        page = gui.window.pages[Screen(name)]
+        found = []
+        for lang, large in MODES:
+            for size in (KIOSK, WINDOWED):
+                _show(gui, lang, large, size)
+                assert gui.window.stack.currentWidget() is page
+                mode = f"{lang} {'large' if large else 'standard'} {size[0]}x{size[1]}"
+                found += [f"{mode}: {f}" for f in clipped(page)]
+        assert found == [], "\n".join(found)
+    finally:
+        gui.close()
+
+
+def test_review_fits_without_scrolling(qtbot: Any, tmp_path: Path) -> None:
+    gui = kiosk_gui(qtbot, tmp_path / "data", lang="zh_CN")
+    try:
+        prepare_screen(gui, "review")  # two demo orders: five lines
+        page = gui.window.pages[Screen.REVIEW]
+        assert page.table.rowCount() == 5
+        scroll = page.findChild(QScrollArea)
+        for lang, large in MODES:
+            _show(gui, lang, large, KIOSK)
+            mode = f"{lang} {'large' if large else 'standard'}"
+            assert scroll.verticalScrollBar().maximum() == 0, f"{mode}: the review scrolls"
+            for widget in (page.buyer_name, page.buyer_tax, page.table, page.sums, page.words,
+                           page.meta, page.primary):
+                rect, cut = shown_rect(widget)
+                assert cut is None and rect.size() == widget.size(), (
+                    f"{mode}: {widget.objectName() or type(widget).__name__} not all in view")
+            viewport = page.table.viewport().rect()
+            for row in range(5):
+                cell = page.table.visualRect(page.table.model().index(row, 0))
+                assert viewport.contains(cell), f"{mode}: line {row + 1} is hidden"
+    finally:
+        gui.close()
