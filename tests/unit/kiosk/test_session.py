@@ -331,7 +331,7 @@ def test_bad_tax_id_blocks_and_a_check_digit_warning_needs_confirmation(kiosk: F
     assert s.data.tax_id_feedback.severity.value == "error"  # live feedback while typing
     s.buyer.next()
     assert s.screen is Screen.BUYER
-    assert s.data.notice is not None and "Wrong length" in s.data.notice.en
+    assert s.data.notice is not None and "13 to go" in s.data.notice.en
     s.buyer.set_field("tax_id", COMPANY_TAX_ID[:-1] + "B")
     s.buyer.next()
     assert s.screen is Screen.BUYER and s.data.tax_id_feedback.needs_confirmation
