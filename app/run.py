@@ -139,6 +139,9 @@ def _run(gui: Gui, args: argparse.Namespace, kiosk_mode: bool) -> int:
         from PySide6.QtCore import Qt
 
         gui.app.setOverrideCursor(Qt.CursorShape.BlankCursor)  # a touch screen: no pointer
+        # The whole screen even where no window manager honours "full screen" (a bare X
+        # server, Xvfb): without it the window kept its own size (1152x720 on 1920x1080).
+        window.setGeometry(window.screen().geometry())
         window.showFullScreen()
     else:
         window.resize(*WINDOWED_SIZE)
