@@ -182,6 +182,7 @@ class OrdersPage(Page):
             item = self.merged.takeAt(0)
             widget = item.widget() if item is not None else None
             if widget is not None:
+                widget.hide()  # gone at once: deleteLater waits for the event loop
                 widget.deleteLater()
         self.remove_buttons = {}
         for entry in view.orders:

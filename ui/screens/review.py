@@ -25,39 +25,46 @@ class ReviewPage(Page):
         s = self.session
         self.offer = self._offer_panel()
         self.body.addWidget(self.offer)
+        # Each "change" button sits beside what it changes (not in a row of their own), so
+        # every line of an order of up to five, the sums, the words and the kind and date
+        # fit the 1920x1080 screen unscrolled, in both languages and large text.
         self.buyer_name = label("title")
         self.buyer_tax = label("big")
-        self.body.addWidget(self.buyer_name)
-        self.body.addWidget(self.buyer_tax)
-        # Five lines before the table scrolls (rows as tall as their text): every line of
-        # an order of up to five, the sums, words and date in view on the 1920x1080 screen.
+        # Five lines before the table scrolls (rows as tall as their text).
         self.table = LinesTable(5, max_rows=5)
-        self.body.addWidget(self.table)
         self.sums = label("big")
         self.words = label("big")
         self.meta = label()
-        self.body.addWidget(self.sums)
-        self.body.addWidget(self.words)
-        self.body.addWidget(self.meta)
         self.edit_buyer, self.edit_options, self.edit_orders = button(), button(), button()
         self.edit_buyer.clicked.connect(lambda: s.review.edit(Screen.BUYER))
         self.edit_options.clicked.connect(lambda: s.review.edit(Screen.OPTIONS))
         self._items_screen = Screen.ORDERS  # where "change items" goes (from the view)
         self.edit_orders.clicked.connect(lambda: s.review.edit(self._items_screen))
-        edits = QHBoxLayout()
-        for b in (self.edit_buyer, self.edit_options, self.edit_orders):
-            edits.addWidget(b)
-        edits.addStretch(1)
-        self.body.insertLayout(3, edits)  # under the title read-back: in view without scrolling
+        self._beside(self.edit_buyer, self.buyer_name, self.buyer_tax)
         # Remembered titles of an identified person: one touch fills the buyer.
         self.titles_label = label("hint")
         self.titles_row = QHBoxLayout()
         self.title_buttons: list[QPushButton] = []
         self.titles_row.addWidget(self.titles_label)
         self.titles_row.addStretch(1)
-        self.body.insertLayout(4, self.titles_row)
+        self.body.addLayout(self.titles_row)
+        self.body.addWidget(self.table)
+        self._beside(self.edit_orders, self.sums, self.words)
+        self._beside(self.edit_options, self.meta)
         self.body.addStretch(1)
         self.primary.clicked.connect(s.review.confirm)
+
+    def _beside(self, action: QPushButton, *texts: QLabel) -> None:
+        """Texts on the left (they wrap), the button that changes them on the right."""
+        row = QHBoxLayout()
+        row.setSpacing(16)
+        column = QVBoxLayout()
+        column.setSpacing(8)
+        for text in texts:
+            column.addWidget(text)
+        row.addLayout(column, 1)
+        row.addWidget(action, 0, Qt.AlignmentFlag.AlignTop)
+        self.body.addLayout(row)
 
     def _offer_panel(self) -> QFrame:
         """"Replace the title?": the title on the review and the scanned one, side by side."""
