@@ -195,7 +195,7 @@ class CentreInvoicePage(Page):
             self.body.addWidget(w)
         actions = QGridLayout()  # full width: long labels in large text stay whole
         for i, btn in enumerate((self.pdf_button, self.reprint, self.qr_button, self.change)):
-            actions.addWidget(btn, 0, i)
+            actions.addWidget(btn, i // 2, i % 2)  # 2x2: whole in large English text
         self.body.addLayout(actions)
         columns = QHBoxLayout()
         left, right = QVBoxLayout(), QVBoxLayout()

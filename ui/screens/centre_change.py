@@ -32,7 +32,9 @@ class ChangePage(Page):
             btn = button(checkable=True)
             btn.clicked.connect(lambda _c=False, w=what: self.session.centre.set_what(w))
             self.whats[what] = btn
-        self.add_row(*self.whats.values())
+        whats = list(self.whats.values())  # two rows: large English text stays whole
+        self.add_row(*whats[:2])
+        self.add_row(*whats[2:])
         self.full, self.partial = button(checkable=True), button(checkable=True)
         self.full.clicked.connect(lambda: self.session.centre.set_full(True))
         self.partial.clicked.connect(lambda: self.session.centre.set_full(False))
