@@ -47,7 +47,7 @@ class ClaimDesk:
                 return outcomes.rejected(request_id, list(entry.errors))
             outcome = issuing.retry(request_id)  # issued: the invoice; else one try now
             if outcome.status is IssueStatus.QUEUED:
-                outcome = _said(outcome, "claims.still_queued")
+                outcome = _said(outcome, "flow.claim_still_queued")
             log.info("claim slip scanned", extra={
                 "event": "claims.local", "request_id": request_id,
                 "status": outcome.status.value})
@@ -60,11 +60,11 @@ class ClaimDesk:
                 log.warning("claim slip: platform unreachable", extra={
                     "event": "claims.unreachable", "request_id": request_id,
                     "error": str(err)[:200]})
-                return _said(outcomes.unknown(request_id), "claims.cannot_check")
+                return _said(outcomes.unknown(request_id), "flow.claim_cannot_check")
             if invoice is None:
                 log.info("claim slip: not issued yet", extra={
                     "event": "claims.not_yet", "request_id": request_id})
-                return _said(outcomes.queued(request_id), "claims.elsewhere")
+                return _said(outcomes.queued(request_id), "flow.claim_elsewhere")
             recorder.store(invoice, mail_to="")
             xml, pdf = recorder.finish(invoice)
         log.info("claim slip: issued at another kiosk", extra={

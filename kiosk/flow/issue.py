@@ -388,7 +388,7 @@ class IssueStep:
         if error is not None or outcome is None:
             log.error("claim lookup raised", exc_info=error,
                       extra={"event": "session.claim_error", "session": session_id})
-            data.notice = say("claims.cannot_check")
+            data.notice = say("flow.claim_cannot_check")
             core.go(Screen.PLATFORM_QUEUED, status="error", claim=data.claim_id)
             return
         data.outcome = outcome
@@ -407,7 +407,7 @@ class IssueStep:
         # Still queued (or not known now): said in plain words; an e-mail can be left
         # when this kiosk holds the request (its outbox sends it once issued).
         data.claim_local = (outcome.problem is not None
-                            and outcome.problem.code == "claims.still_queued")
+                            and outcome.problem.code == "flow.claim_still_queued")
         core.go(Screen.PLATFORM_QUEUED, status=status.value, claim=True)
 
     def mail_when_issued(self, address: str) -> None:

@@ -84,15 +84,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                      "The address could not be saved; try again later with the "
                                      "slip"),
     "flow.claim_checking": ("正在查询凭条对应的发票…", "Looking up the invoice of this slip…"),
-    "claims.still_queued": ("发票还没有开具：开票平台仍无法连接，终端会自动重试。请稍后再扫描"
+    "flow.claim_still_queued": ("发票还没有开具：开票平台仍无法连接，终端会自动重试。请稍后再扫描"
                                 "凭条，或留下邮箱，开具后发送给您",
                                 "The invoice is not issued yet: the platform still cannot be "
                                 "reached and the kiosk keeps trying. Scan the slip again later, or "
                                 "leave an e-mail address and it will be sent to you"),
-    "claims.elsewhere": ("发票还没有开具：接收申请的终端会自动重试。请稍后再扫描凭条",
+    "flow.claim_elsewhere": ("发票还没有开具：接收申请的终端会自动重试。请稍后再扫描凭条",
                              "The invoice is not issued yet: the kiosk that took your request "
                              "keeps trying. Scan the slip again later"),
-    "claims.cannot_check": ("现在无法向开票平台查询，请稍后再扫描凭条",
+    "flow.claim_cannot_check": ("现在无法向开票平台查询，请稍后再扫描凭条",
                                 "The platform cannot be asked right now; scan the slip again "
                                 "later"),
     "flow.slip.title": ("开票申请凭条", "Invoice claim slip"),

@@ -117,7 +117,10 @@ class SandboxPlatform:
         self._ofd_lock = threading.Lock()
         self.faults = Faults()
         self._pool: queue.SimpleQueue[sqlite_utils.Database] = queue.SimpleQueue()
-        with self._db() as db:
+        # The first connection sets WAL mode on a fresh file: under the same lock as the
+        # migrations, or a process starting beside another one meets "database is locked"
+        # (seen in CI under load with 5 processes starting together).
+        with storage.migration_lock(self.db_path), self._db() as db:
             storage.migrate(db, [sandbox_migrations])
         self.red = RedLetterDesk(self)
 

@@ -220,7 +220,10 @@ def test_kill_9_of_the_server_mid_issue_loses_and_duplicates_nothing(
                    ["issue", "--order", f"S{i}", "--buyer-name", "个人", "--json"],
                    victim=served.proc)
     assert "Traceback" not in done.stderr
-    assert done.returncode in (0, 3), done.stderr  # issued, or accepted and not known yet
+    # issued; accepted and not known yet (3); or issued with the platform's files not
+    # fetched yet because the server died (1, saying so: issue 13's rule for `kiosk issue`)
+    assert done.returncode in (0, 3) or (done.returncode == 1 and "is issued, but" in
+                                         done.stderr), done.stderr
     assert len(served_invoices(served, f"S{i}")) <= 1
     recover_remote(kiosk, served, f"S{i}")
 
