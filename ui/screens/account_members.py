@@ -83,7 +83,8 @@ class MembersPage(Page):
                 before.members != view.members:
             for lab in self.rows:
                 self.grid.removeWidget(lab)
-                lab.deleteLater()
+                lab.hide()  # at once: deleteLater waits for the event loop, and the old
+                lab.deleteLater()  # rows overlapped the new ones until then
             self.rows = []
             for i, m in enumerate(view.members):
                 cells = (m.username, self.role_name(m.role),
