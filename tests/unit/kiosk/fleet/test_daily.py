@@ -187,7 +187,6 @@ def test_an_offline_kiosk_says_so_once_not_at_every_retry(
     events)."""
     import dataclasses
     import socket
-    import time
 
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -195,18 +194,24 @@ def test_an_offline_kiosk_says_so_once_not_at_every_retry(
     config = dataclasses.replace(FleetConfig(), enabled=True, kiosk_id="k1", retry_s=0.1,
                                  nats_url=f"nats://127.0.0.1:{port}")
     caplog.set_level(logging.DEBUG)
+    import threading
+
+    tried = threading.Semaphore(0)
+
+    class Tries(logging.Handler):  # released once per "unreachable" record: no polling
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.__dict__.get("event") == "fleet.unreachable":
+                tried.release()
+
+    counter = Tries(logging.DEBUG)
+    publisher_log = logging.getLogger("kiosk.fleet.publisher")
+    publisher_log.addHandler(counter)
     pub = FleetPublisher(tmp_path / "kiosk.db", config)
     pub.start()
     try:
-        deadline = time.monotonic() + WAIT_S
-
-        def tries() -> int:
-            return sum(r.__dict__.get("event") == "fleet.unreachable" for r in caplog.records)
-
-        while tries() < 4 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert tries() >= 4
+        assert all(tried.acquire(timeout=WAIT_S) for _ in range(4))
     finally:
         pub.stop()
+        publisher_log.removeHandler(counter)
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert [r.__dict__.get("event") for r in warnings] == ["fleet.unreachable"]
