@@ -62,18 +62,20 @@ class FleetGui:
     touches: _Touches
 
     def sample(self, core: Core, devices: DeviceManager, runner: QtRunner) -> None:
-        """Devices, backlog and (on the pool) the platform's health, into the metrics."""
+        """Devices now; the issue backlog and the platform's health on the pool."""
         self.feed.sample_devices(devices.statuses())
-        try:
-            self.feed.sample_backlog(len(core.issuing.pending()))
-        except Exception:  # a damaged or busy database must not stop the timer
-            log.exception("cannot count the issue backlog", extra={"event": "fleet.feed_failed"})
 
-        def done(health: PlatformHealth | None, error: BaseException | None) -> None:
-            if health is not None:
-                self.feed.sample_platform(health)
+        def ask() -> tuple[int, PlatformHealth]:  # database and network: off the UI thread
+            return len(core.issuing.pending()), core.gateway.health()
 
-        runner.submit("fleet-health", core.gateway.health, done)
+        def done(answer: tuple[int, PlatformHealth] | None, error: BaseException | None) -> None:
+            if answer is not None:
+                self.feed.sample_backlog(answer[0])
+                self.feed.sample_platform(answer[1])
+            elif error is not None:
+                log.warning("fleet sample failed: %s", error, extra={"event": "fleet.feed_failed"})
+
+        runner.submit("fleet-health", ask, done)
 
     def stop(self) -> None:
         for timer in self.timers:
