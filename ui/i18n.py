@@ -18,6 +18,13 @@ I18N = Path(__file__).resolve().parent.parent / "assets" / "i18n"
 LANGUAGES = ("zh_CN", "en")
 
 
+def sources() -> list[Path]:
+    """The files ``pyside6-lupdate`` reads: every screen, the window and the keypads
+    (without keypad.py, ``-no-obsolete`` dropped the keys and the Chinese keypad said "OK")."""
+    ui = I18N.parents[1] / "ui"
+    return sorted(ui.glob("screens/*.py")) + [ui / "main_window.py", ui / "widgets" / "keypad.py"]
+
+
 def qm_path(lang: str) -> Path:
     return I18N / f"kiosk_{lang}.qm"
 

@@ -3,37 +3,30 @@
 <context>
     <name>AlreadyInvoicedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="175" />
         <source>Already invoiced</source>
         <translation>Already invoiced</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="179" />
         <source>This order already has an invoice</source>
         <translation>This order already has an invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="180" />
         <source>An order is invoiced only once. You can get the same invoice again:</source>
         <translation>An order is invoiced only once. You can get the same invoice again:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="182" />
         <source>Print its receipt again, send it by e-mail, or scan the QR code with your phone.</source>
         <translation>Print its receipt again, send it by e-mail, or scan the QR code with your phone.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="184" />
         <source>Print the receipt again</source>
         <translation>Print the receipt again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="191" />
         <source>Invoice number: %1</source>
         <translation>Invoice number: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="185" />
         <source>My invoices</source>
         <translation>My invoices</translation>
     </message>
@@ -41,47 +34,38 @@
 <context>
     <name>AttractPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="78" />
         <source>Scan your receipt's QR code to get an invoice</source>
         <translation>Scan your receipt's QR code to get an invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="79" />
         <source>Hold the QR code on your receipt under the scanner below</source>
         <translation>Hold the QR code on your receipt under the scanner below</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="80" />
         <source>Type the order number</source>
         <translation>Type the order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="81" />
         <source>Scan with the camera</source>
         <translation>Scan with the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="82" />
         <source>Use my ID card</source>
         <translation>Use my ID card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="83" />
         <source>Log in to my account</source>
         <translation>Log in to my account</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="84" />
         <source>Business invoicing</source>
         <translation>Business invoicing</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="85" />
         <source>How it works</source>
         <translation>How it works</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="105" />
         <source>Scan the QR code printed on your receipt. No receipt code? Type the order number instead.</source>
         <translation>Scan the QR code printed on your receipt. No receipt code? Type the order number instead.</translation>
     </message>
@@ -89,27 +73,22 @@
 <context>
     <name>BadQrPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="211" />
         <source>Code not accepted</source>
         <translation>Code not accepted</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="215" />
         <source>This code cannot be used here</source>
         <translation>This code cannot be used here</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="217" />
         <source>Scan the order QR code on your receipt, or type the order number printed under it.</source>
         <translation>Scan the order QR code on your receipt, or type the order number printed under it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="219" />
         <source>Type the order number</source>
         <translation>Type the order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="220" />
         <source>Try again</source>
         <translation>Try again</translation>
     </message>
@@ -117,113 +96,90 @@
 <context>
     <name>BuyerPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="122" />
         <source>For yourself, keep "Personal" and tap Next. For a company, tap Company and enter its exact name and tax ID (on its business licence), or scan its invoice-title QR code.</source>
         <translation>For yourself, keep "Personal" and tap Next. For a company, tap Company and enter its exact name and tax ID (on its business licence), or scan its invoice-title QR code.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="125" />
         <source>Invoice title (buyer)</source>
         <translation>Invoice title (buyer)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="128" />
         <source>Personal</source>
         <translation>Personal</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="129" />
         <source>Company</source>
         <translation>Company</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="130" />
         <source>Your saved titles:</source>
         <translation>Your saved titles:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="131" />
         <source>Name on the invoice</source>
         <translation>Name on the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="132" />
-        <location filename="../../ui/screens/buyer.py" line="156" />
         <source>Tax ID (unified social credit code)</source>
         <translation>Tax ID (unified social credit code)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="133" />
         <source>It is correct: use it</source>
         <translation>It is correct: use it</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="134" />
         <source>Tip: scan a company's invoice-title QR code to fill this in.</source>
         <translation>Tip: scan a company's invoice-title QR code to fill this in.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="135" />
         <source>More: address, phone, bank, e-mail</source>
         <translation>More: address, phone, bank, e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="136" />
         <source>Address</source>
         <translation>Address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="136" />
         <source>Phone</source>
         <translation>Phone</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="137" />
         <source>Bank</source>
         <translation>Bank</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="137" />
         <source>Account number</source>
         <translation>Account number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="138" />
         <source>E-mail for the invoice</source>
         <translation>E-mail for the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="141" />
         <source>Print address and bank on the invoice</source>
         <translation>Print address and bank on the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="142" />
         <source>Add a photo of a contract or voucher (optional)</source>
         <translation>Add a photo of a contract or voucher (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="143" />
         <source>● The camera is on: hold the document in front of it and tap "Take the photo".</source>
         <translation>● The camera is on: hold the document in front of it and tap "Take the photo".</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="145" />
         <source>Take the photo</source>
         <translation>Take the photo</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="146" />
         <source>Photo attached</source>
         <translation>Photo attached</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="147" />
         <source>Next</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="157" />
         <source>Tax ID (optional for a person)</source>
         <translation>Tax ID (optional for a person)</translation>
     </message>
@@ -231,27 +187,22 @@
 <context>
     <name>CameraUnavailablePage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="278" />
         <source>Camera unavailable</source>
         <translation>Camera unavailable</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="282" />
         <source>The camera is not available</source>
         <translation>The camera is not available</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="283" />
         <source>Use the scanner below the screen, or type the order number.</source>
         <translation>Use the scanner below the screen, or type the order number.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="285" />
         <source>Type the order number</source>
         <translation>Type the order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="286" />
         <source>Back</source>
         <translation>Back</translation>
     </message>
@@ -259,72 +210,58 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="288" />
         <source>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</source>
         <translation>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="291" />
         <source>Catalogue</source>
         <translation>Catalogue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="294" />
         <source>Pick goods or services</source>
         <translation>Pick goods or services</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="295" />
         <source>Search by name or tax code</source>
         <translation>Search by name or tax code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="296" />
         <source>Quantity</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="297" />
         <source>Unit price</source>
         <translation>Unit price</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="298" />
         <source>or amount</source>
         <translation>or amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="299" />
         <source>Rate</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="300" />
         <source>Add line</source>
         <translation>Add line</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="301" />
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="302" />
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="302" />
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="302" />
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="307" />
         <source>Total: %1</source>
         <translation>Total: %1</translation>
     </message>
@@ -332,72 +269,58 @@
 <context>
     <name>CentreInvoicePage</name>
     <message>
-        <location filename="../../ui/screens/centre.py" line="230" />
         <source>My invoice</source>
         <translation>My invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="233" />
         <source>See the invoice, print its receipt again, send it by e-mail, show the code to download it, or ask to change it.</source>
         <translation>See the invoice, print its receipt again, send it by e-mail, show the code to download it, or ask to change it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="237" />
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="237" />
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="238" />
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="239" />
         <source>View the invoice</source>
         <translation>View the invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="240" />
         <source>Reprint the receipt</source>
         <translation>Reprint the receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="241" />
         <source>Download code</source>
         <translation>Download code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="242" />
         <source>Change this invoice</source>
         <translation>Change this invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="243" />
         <source>E-mail address</source>
         <translation>E-mail address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="244" />
         <source>Send by e-mail</source>
         <translation>Send by e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="245" />
         <source>Back to my invoices</source>
         <translation>Back to my invoices</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="254" />
         <source>Invoice %1</source>
         <translation>Invoice %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="266" />
         <source>Sent to %1</source>
         <translation>Sent to %1</translation>
     </message>
@@ -405,77 +328,62 @@
 <context>
     <name>CentrePage</name>
     <message>
-        <location filename="../../ui/screens/centre.py" line="121" />
         <source>Tap again to delete my account and titles</source>
         <translation>Tap again to delete my account and titles</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="127" />
         <source>My invoices</source>
         <translation>My invoices</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="130" />
         <source>Your invoices, newest first. Search by invoice number, order number, date (2026-11-29) or amount (56.00). Open one to see it, send it or change it.</source>
         <translation>Your invoices, newest first. Search by invoice number, order number, date (2026-11-29) or amount (56.00). Open one to see it, send it or change it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="135" />
         <source>Your invoices and requests</source>
         <translation>Your invoices and requests</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="136" />
         <source>Invoice no., order no., date or amount</source>
         <translation>Invoice no., order no., date or amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="137" />
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="138" />
         <source>Show all</source>
         <translation>Show all</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="139" />
         <source>Changes in progress: tap to continue</source>
         <translation>Changes in progress: tap to continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="140" />
         <source>&lt; Newer</source>
         <translation>&lt; Newer</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="141" />
         <source>Older &gt;</source>
         <translation>Older &gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="143" />
         <source>Delete my account and titles</source>
         <translation>Delete my account and titles</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="144" />
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="146" />
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="147" />
         <source>Reprint</source>
         <translation>Reprint</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="178" />
         <source>Continue %1</source>
         <translation>Continue %1</translation>
     </message>
@@ -483,52 +391,42 @@
 <context>
     <name>ChangePage</name>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="91" />
         <source>Change this invoice</source>
         <translation>Change this invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="94" />
         <source>An issued invoice is never altered: a red invoice cancels it (all or part), then a corrected one is issued when the title was wrong.</source>
         <translation>An issued invoice is never altered: a red invoice cancels it (all or part), then a corrected one is issued when the title was wrong.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="98" />
         <source>What is wrong?</source>
         <translation>What is wrong?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="99" />
         <source>The whole invoice</source>
         <translation>The whole invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="100" />
         <source>Some items</source>
         <translation>Some items</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="101" />
         <source>Amount off</source>
         <translation>Amount off</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="102" />
         <source>New title</source>
         <translation>New title</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="103" />
         <source>Tax ID (empty for a person)</source>
         <translation>Tax ID (empty for a person)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="104" />
         <source>Ask for the change</source>
         <translation>Ask for the change</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="110" />
         <source>Invoice %1</source>
         <translation>Invoice %1</translation>
     </message>
@@ -536,48 +434,38 @@
 <context>
     <name>ChangeStatusPage</name>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="168" />
         <source>Change this invoice</source>
         <translation>Change this invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="171" />
         <source>Your change</source>
         <translation>Your change</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="172" />
-        <location filename="../../ui/screens/centre_change.py" line="193" />
         <source>Print a slip to come back with</source>
         <translation>Print a slip to come back with</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="173" />
         <source>Check again</source>
         <translation>Check again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="174" />
         <source>My invoices</source>
         <translation>My invoices</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="175" />
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="182" />
         <source>Working…</source>
         <translation>Working…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="186" />
         <source>Change reference: %1</source>
         <translation>Change reference: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="192" />
         <source>Slip printed</source>
         <translation>Slip printed</translation>
     </message>
@@ -585,27 +473,22 @@
 <context>
     <name>CodeLoginPage</name>
     <message>
-        <location filename="../../ui/screens/account.py" line="229" />
         <source>Log in with a code</source>
         <translation>Log in with a code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="232" />
         <source>Your registered mobile number</source>
         <translation>Your registered mobile number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="233" />
         <source>Mobile number</source>
         <translation>Mobile number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="234" />
         <source>Send code</source>
         <translation>Send code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="235" />
         <source>Log in</source>
         <translation>Log in</translation>
     </message>
@@ -613,22 +496,18 @@
 <context>
     <name>CodeStage</name>
     <message>
-        <location filename="../../ui/screens/account.py" line="95" />
         <source>Type the 6-digit code from the message</source>
         <translation>Type the 6-digit code from the message</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="96" />
         <source>Verification code</source>
         <translation>Verification code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="97" />
         <source>Change the details</source>
         <translation>Change the details</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="100" />
         <source>Code sent to %1</source>
         <translation>Code sent to %1</translation>
     </message>
@@ -636,17 +515,14 @@
 <context>
     <name>FailurePage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="68" />
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="69" />
         <source>Send by e-mail</source>
         <translation>Send by e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="70" />
         <source>E-mail address</source>
         <translation>E-mail address</translation>
     </message>
@@ -654,42 +530,34 @@
 <context>
     <name>ForgotPasswordPage</name>
     <message>
-        <location filename="../../ui/screens/account.py" line="281" />
         <source>Forgot password</source>
         <translation>Forgot password</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="284" />
         <source>Your user name</source>
         <translation>Your user name</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="285" />
         <source>User name</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="286" />
         <source>Send the code to my e-mail</source>
         <translation>Send the code to my e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="287" />
         <source>Send code</source>
         <translation>Send code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="288" />
         <source>New password</source>
         <translation>New password</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="289" />
         <source>New password again</source>
         <translation>New password again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="290" />
         <source>Set the new password</source>
         <translation>Set the new password</translation>
     </message>
@@ -697,17 +565,14 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="100" />
         <source>? Help</source>
         <translation>? Help</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="101" />
         <source>Support</source>
         <translation>Support</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="102" />
         <source>A+ Large text</source>
         <translation>A+ Large text</translation>
     </message>
@@ -715,27 +580,22 @@
 <context>
     <name>IdcardConsentPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="179" />
         <source>Consent to read your ID card</source>
         <translation>Consent to read your ID card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="182" />
         <source>May we read your ID card?</source>
         <translation>May we read your ID card?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="184" />
         <source>Your ID card holds sensitive personal data. We read only your name and ID number, to fill in the invoice title for you. The photo is not used. Nothing is kept on this kiosk after you finish. You can say no and type your name instead.</source>
         <translation>Your ID card holds sensitive personal data. We read only your name and ID number, to fill in the invoice title for you. The photo is not used. Nothing is kept on this kiosk after you finish. You can say no and type your name instead.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="187" />
         <source>I agree: read my card</source>
         <translation>I agree: read my card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="188" />
         <source>No, thanks</source>
         <translation>No, thanks</translation>
     </message>
@@ -743,17 +603,14 @@
 <context>
     <name>IdcardReadingPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="201" />
         <source>Reading your ID card</source>
         <translation>Reading your ID card</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="204" />
         <source>Place your ID card on the reader</source>
         <translation>Place your ID card on the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="205" />
         <source>Keep it still until the next screen appears.</source>
         <translation>Keep it still until the next screen appears.</translation>
     </message>
@@ -761,32 +618,26 @@
 <context>
     <name>IdentifyPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="155" />
         <source>Identify yourself (optional)</source>
         <translation>Identify yourself (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="158" />
         <source>Who is the invoice for?</source>
         <translation>Who is the invoice for?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="159" />
         <source>ID card on the reader</source>
         <translation>ID card on the reader</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="160" />
         <source>My personal QR code</source>
         <translation>My personal QR code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="161" />
         <source>Account and password</source>
         <translation>Account and password</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="162" />
         <source>Skip: continue without identifying</source>
         <translation>Skip: continue without identifying</translation>
     </message>
@@ -794,27 +645,22 @@
 <context>
     <name>IdleWarningPage</name>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="28" />
         <source>Are you still there?</source>
         <translation>Are you still there?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="31" />
         <source>Need more time?</source>
         <translation>Need more time?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="32" />
         <source>Yes, I need more time</source>
         <translation>Yes, I need more time</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="33" />
         <source>No, start over</source>
         <translation>No, start over</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="37" />
         <source>Everything you entered is cleared in %1 s</source>
         <translation>Everything you entered is cleared in %1 s</translation>
     </message>
@@ -822,18 +668,14 @@
 <context>
     <name>IssuingPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="168" />
         <source>Issuing</source>
         <translation>Issuing</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="171" />
-        <location filename="../../ui/screens/review.py" line="181" />
         <source>Issuing your invoice…</source>
         <translation>Issuing your invoice…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="172" />
         <source>This takes a few seconds. Please do not leave.</source>
         <translation>This takes a few seconds. Please do not leave.</translation>
     </message>
@@ -841,38 +683,30 @@
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="238" />
-        <location filename="../../ui/screens/start.py" line="244" />
         <source>Log in</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="241" />
         <source>Log in to your account</source>
         <translation>Log in to your account</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="242" />
         <source>User name</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="243" />
         <source>Password</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="245" />
         <source>Log in with a phone code</source>
         <translation>Log in with a phone code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="246" />
         <source>Forgot password</source>
         <translation>Forgot password</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="247" />
         <source>Register</source>
         <translation>Register</translation>
     </message>
@@ -880,67 +714,54 @@
 <context>
     <name>MembersPage</name>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="59" />
         <source>Enterprise members</source>
         <translation>Enterprise members</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="62" />
         <source>An administrator manages members and sees all invoices; an issuer issues and sees the invoices; a viewer sees and reprints but cannot issue. The new member must already have an account.</source>
         <translation>An administrator manages members and sees all invoices; an issuer issues and sees the invoices; a viewer sees and reprints but cannot issue. The new member must already have an account.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="67" />
         <source>Administrator</source>
         <translation>Administrator</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="67" />
         <source>Issuer</source>
         <translation>Issuer</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="68" />
         <source>Viewer</source>
         <translation>Viewer</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="71" />
         <source>Members</source>
         <translation>Members</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="72" />
         <source>No members yet: add the first one below.</source>
         <translation>No members yet: add the first one below.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="73" />
         <source>Add a member</source>
         <translation>Add a member</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="74" />
         <source>The member's user name</source>
         <translation>The member's user name</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="90" />
         <source>active</source>
         <translation>active</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="90" />
         <source>waiting for the code</source>
         <translation>waiting for the code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="106" />
         <source>Confirm</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="106" />
         <source>Add and send the code</source>
         <translation>Add and send the code</translation>
     </message>
@@ -948,73 +769,58 @@
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="232" />
         <source>An ordinary invoice suits most needs. A special VAT invoice is for a company that deducts input tax. Electronic invoices arrive at once.</source>
         <translation>An ordinary invoice suits most needs. A special VAT invoice is for a company that deducts input tax. Electronic invoices arrive at once.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="235" />
         <source>Invoice options</source>
         <translation>Invoice options</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="238" />
         <source>Type of invoice</source>
         <translation>Type of invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="239" />
         <source>Ordinary invoice</source>
         <translation>Ordinary invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="240" />
         <source>Special VAT invoice</source>
         <translation>Special VAT invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="242" />
-        <location filename="../../ui/screens/buyer.py" line="261" />
         <source>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</source>
         <translation>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="243" />
         <source>How you receive it</source>
         <translation>How you receive it</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="244" />
         <source>Electronic (QR code, e-mail)</source>
         <translation>Electronic (QR code, e-mail)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="245" />
         <source>Paper invoice</source>
         <translation>Paper invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="246" />
         <source>Pick up at the counter</source>
         <translation>Pick up at the counter</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="247" />
         <source>Send by post</source>
         <translation>Send by post</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="248" />
         <source>Mailing address</source>
         <translation>Mailing address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="250" />
         <source>A paper invoice is printed on tax stock by staff; this kiosk records your request.</source>
         <translation>A paper invoice is printed on tax stock by staff; this kiosk records your request.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="251" />
         <source>Next</source>
         <translation>Next</translation>
     </message>
@@ -1022,87 +828,70 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="129" />
         <source>Scan each receipt's QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</source>
         <translation>Scan each receipt's QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="132" />
         <source>Your orders</source>
         <translation>Your orders</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="135" />
         <source>Scan more receipts to put them on one invoice</source>
         <translation>Scan more receipts to put them on one invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="136" />
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="136" />
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="136" />
         <source>Amount</source>
         <translation>Amount</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="137" />
         <source>Or type an order number</source>
         <translation>Or type an order number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="138" />
         <source>Add</source>
         <translation>Add</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="142" />
         <source>Enterprise members</source>
         <translation>Enterprise members</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="194" />
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="143" />
         <source>● The camera is on: hold your receipt's QR code in front of it.</source>
         <translation>● The camera is on: hold your receipt's QR code in front of it.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="150" />
         <source>Continue</source>
         <translation>Continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="151" />
         <source>Turn the camera off</source>
         <translation>Turn the camera off</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="152" />
         <source>Scan with the camera</source>
         <translation>Scan with the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="160" />
         <source>Orders: %1</source>
         <translation>Orders: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="164" />
         <source>Total: %1 (orders: %2)</source>
         <translation>Total: %1 (orders: %2)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="141" />
         <source>My invoices</source>
         <translation>My invoices</translation>
     </message>
@@ -1110,12 +899,10 @@
 <context>
     <name>OutOfServicePage</name>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="134" />
         <source>Out of service</source>
         <translation>Out of service</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="137" />
         <source>This kiosk is out of service</source>
         <translation>This kiosk is out of service</translation>
     </message>
@@ -1123,17 +910,14 @@
 <context>
     <name>Page</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="179" />
         <source>Self-service invoicing</source>
         <translation>Self-service invoicing</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="182" />
         <source>Follow the steps on the screen. Staff can help you at any time.</source>
         <translation>Follow the steps on the screen. Staff can help you at any time.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="192" />
         <source>&lt; Back</source>
         <translation>&lt; Back</translation>
     </message>
@@ -1141,27 +925,22 @@
 <context>
     <name>PrinterProblemPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="253" />
         <source>Printer problem</source>
         <translation>Printer problem</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="257" />
         <source>The receipt could not be printed</source>
         <translation>The receipt could not be printed</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="258" />
         <source>Your invoice IS issued. Get it another way:</source>
         <translation>Your invoice IS issued. Get it another way:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="259" />
         <source>Scan the QR code with your phone, or send it by e-mail. Staff have been told about the printer.</source>
         <translation>Scan the QR code with your phone, or send it by e-mail. Staff have been told about the printer.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="261" />
         <source>Try printing again</source>
         <translation>Try printing again</translation>
     </message>
@@ -1169,42 +948,34 @@
 <context>
     <name>QueuedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="107" />
         <source>Request queued</source>
         <translation>Request queued</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="111" />
         <source>The tax platform cannot be reached right now</source>
         <translation>The tax platform cannot be reached right now</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="114" />
         <source>Your request is saved and the kiosk keeps trying; this screen shows your invoice as soon as it is issued. Or leave now and scan your claim slip at any of our kiosks later. You will never get two invoices.</source>
         <translation>Your request is saved and the kiosk keeps trying; this screen shows your invoice as soon as it is issued. Or leave now and scan your claim slip at any of our kiosks later. You will never get two invoices.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="135" />
         <source>E-mail me the invoice when it is issued:</source>
         <translation>E-mail me the invoice when it is issued:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="117" />
         <source>E-mail me</source>
         <translation>E-mail me</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="118" />
         <source>The code on your claim slip. No slip? Take a photo of this code.</source>
         <translation>The code on your claim slip. No slip? Take a photo of this code.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="133" />
         <source>The invoice will be e-mailed to %1 as soon as it is issued.</source>
         <translation>The invoice will be e-mailed to %1 as soon as it is issued.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="125" />
         <source>Claim reference: %1</source>
         <translation>Claim reference: %1</translation>
     </message>
@@ -1212,82 +983,66 @@
 <context>
     <name>RegisterPage</name>
     <message>
-        <location filename="../../ui/screens/account.py" line="154" />
         <source>Enterprise name</source>
         <translation>Enterprise name</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="154" />
         <source>Your name</source>
         <translation>Your name</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="172" />
         <source>Register</source>
         <translation>Register</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="175" />
         <source>A password needs at least 8 characters and must not be easy to guess. We send a 6-digit code to your mobile (or e-mail) to confirm it is yours.</source>
         <translation>A password needs at least 8 characters and must not be easy to guess. We send a 6-digit code to your mobile (or e-mail) to confirm it is yours.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="179" />
         <source>Person</source>
         <translation>Person</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="180" />
         <source>Enterprise</source>
         <translation>Enterprise</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="181" />
         <source>User name</source>
         <translation>User name</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="181" />
         <source>Password</source>
         <translation>Password</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="182" />
         <source>Password again</source>
         <translation>Password again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="182" />
         <source>Unified social credit code</source>
         <translation>Unified social credit code</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="183" />
         <source>Contact person</source>
         <translation>Contact person</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="183" />
         <source>Mobile number</source>
         <translation>Mobile number</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="184" />
         <source>E-mail (optional)</source>
         <translation>E-mail (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="187" />
         <source>Send the code by e-mail instead</source>
         <translation>Send the code by e-mail instead</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="202" />
         <source>Confirm</source>
         <translation>Confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="202" />
         <source>Send code</source>
         <translation>Send code</translation>
     </message>
@@ -1295,27 +1050,22 @@
 <context>
     <name>RejectedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="235" />
         <source>Not accepted</source>
         <translation>Not accepted</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="239" />
         <source>The platform did not accept this invoice</source>
         <translation>The platform did not accept this invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="240" />
         <source>Nothing was issued. The reason is shown below.</source>
         <translation>Nothing was issued. The reason is shown below.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="241" />
         <source>Correct the title and try again, or ask staff.</source>
         <translation>Correct the title and try again, or ask staff.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="242" />
         <source>Correct the title</source>
         <translation>Correct the title</translation>
     </message>
@@ -1323,77 +1073,62 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="227" />
         <source>Your invoice</source>
         <translation>Your invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="230" />
         <source>Your invoice has been issued</source>
         <translation>Your invoice has been issued</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="231" />
         <source>Scan with your phone to download the PDF and XML</source>
         <translation>Scan with your phone to download the PDF and XML</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="232" />
         <source>E-mail address</source>
         <translation>E-mail address</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="233" />
         <source>Send by e-mail</source>
         <translation>Send by e-mail</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="235" />
         <source>Sending accepts our privacy notice: the address is used only for this invoice.</source>
         <translation>Sending accepts our privacy notice: the address is used only for this invoice.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="236" />
         <source>Read the full privacy notice</source>
         <translation>Read the full privacy notice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="237" />
         <source>Print the receipt again</source>
         <translation>Print the receipt again</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="238" />
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="248" />
         <source>Invoice number: %1</source>
         <translation>Invoice number: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="255" />
         <source>Printing your receipt…</source>
         <translation>Printing your receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="257" />
         <source>Receipt printed: take it from the slot below.</source>
         <translation>Receipt printed: take it from the slot below.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="259" />
         <source>No receipt printed: use the QR code or e-mail.</source>
         <translation>No receipt printed: use the QR code or e-mail.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="261" />
         <source>Sending the e-mail…</source>
         <translation>Sending the e-mail…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="263" />
         <source>E-mail sent.</source>
         <translation>E-mail sent.</translation>
     </message>
@@ -1401,142 +1136,114 @@
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="97" />
         <source>Check the name and tax ID letter by letter: an issued invoice cannot be changed, only cancelled by a red-letter invoice. Then tap Confirm and issue.</source>
         <translation>Check the name and tax ID letter by letter: an issued invoice cannot be changed, only cancelled by a red-letter invoice. Then tap Confirm and issue.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="100" />
         <source>Check and confirm</source>
         <translation>Check and confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="104" />
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="104" />
         <source>Qty</source>
         <translation>Qty</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="104" />
         <source>Net</source>
         <translation>Net</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="104" />
         <source>Rate</source>
         <translation>Rate</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="104" />
         <source>Tax</source>
         <translation>Tax</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="105" />
         <source>Change title</source>
         <translation>Change title</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="106" />
         <source>Kind, paper or electronic</source>
         <translation>Kind, paper or electronic</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="107" />
         <source>Change items</source>
         <translation>Change items</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="108" />
         <source>Your saved titles:</source>
         <translation>Your saved titles:</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="109" />
         <source>You scanned a title code. Replace the title on this invoice?</source>
         <translation>You scanned a title code. Replace the title on this invoice?</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="111" />
         <source>Use the scanned title</source>
         <translation>Use the scanned title</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="112" />
         <source>Keep the current title</source>
         <translation>Keep the current title</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="113" />
         <source>Confirm and issue</source>
         <translation>Confirm and issue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="125" />
         <source>Now: %1</source>
         <translation>Now: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="127" />
         <source>Scanned: %1</source>
         <translation>Scanned: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="130" />
         <source>Tax ID: %1</source>
         <translation>Tax ID: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="131" />
         <source>No tax ID (personal)</source>
         <translation>No tax ID (personal)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="133" />
         <source>Net %1 + tax %2 = total %3</source>
         <translation>Net %1 + tax %2 = total %3</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="136" />
         <source>In words: %1</source>
         <translation>In words: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="137" />
         <source>Special VAT invoice</source>
         <translation>Special VAT invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="138" />
         <source>Ordinary invoice</source>
         <translation>Ordinary invoice</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="139" />
         <source>Electronic</source>
         <translation>Electronic</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="140" />
         <source>Paper, by post</source>
         <translation>Paper, by post</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="141" />
         <source>Paper, pick up at the counter</source>
         <translation>Paper, pick up at the counter</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="142" />
         <source>%1 · %2 · Issue date: %3 (today)</source>
         <translation>%1 · %2 · Issue date: %3 (today)</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="147" />
         <source>%1, tax ID %2</source>
         <translation>%1, tax ID %2</translation>
     </message>
@@ -1544,22 +1251,18 @@
 <context>
     <name>SupportPage</name>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="59" />
         <source>Support</source>
         <translation>Support</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="62" />
         <source>Need help? Call us or ask staff nearby</source>
         <translation>Need help? Call us or ask staff nearby</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="63" />
         <source>Phone: %1</source>
         <translation>Phone: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="65" />
         <source>Close</source>
         <translation>Close</translation>
     </message>
@@ -1567,17 +1270,14 @@
 <context>
     <name>TermsPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="121" />
         <source>Terms and privacy</source>
         <translation>Terms and privacy</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="124" />
         <source>Before we start: your data</source>
         <translation>Before we start: your data</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="126" />
         <source>What we collect: the order numbers you scan, the invoice title you enter (name, tax ID, optional address, phone, bank account, e-mail) and, only with a separate consent, the name and number on your ID card.
 
 Why: to issue the VAT e-invoice you ask for and to deliver it to you.
@@ -1594,12 +1294,10 @@ How long: the screen forgets everything as soon as you finish or walk away. The 
 The camera is only used when you choose it, and a notice shows while it is on.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="135" />
         <source>Accept and continue</source>
         <translation>Accept and continue</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="136" />
         <source>Decline</source>
         <translation>Decline</translation>
     </message>
@@ -1607,52 +1305,42 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 <context>
     <name>TutorialPage</name>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="87" />
         <source>1. Scan</source>
         <translation>1. Scan</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="87" />
         <source>Hold the QR code on your receipt under the scanner. Several receipts can go on one invoice.</source>
         <translation>Hold the QR code on your receipt under the scanner. Several receipts can go on one invoice.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="89" />
         <source>2. Title</source>
         <translation>2. Title</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="89" />
         <source>Personal invoices need nothing more. For a company, enter its name and tax ID or scan its title code.</source>
         <translation>Personal invoices need nothing more. For a company, enter its name and tax ID or scan its title code.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="91" />
         <source>3. Confirm</source>
         <translation>3. Confirm</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="91" />
         <source>Check the amounts, tap Confirm, and take your receipt with the download QR code.</source>
         <translation>Check the amounts, tap Confirm, and take your receipt with the download QR code.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="104" />
         <source>How it works</source>
         <translation>How it works</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="112" />
         <source>Got it</source>
         <translation>Got it</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="112" />
         <source>Next</source>
         <translation>Next</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="113" />
         <source>Close</source>
         <translation>Close</translation>
     </message>
@@ -1660,27 +1348,22 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 <context>
     <name>UnknownPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="154" />
         <source>Result not known yet</source>
         <translation>Result not known yet</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="158" />
         <source>We do not know yet whether the invoice was issued</source>
         <translation>We do not know yet whether the invoice was issued</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="159" />
         <source>The platform did not answer in time.</source>
         <translation>The platform did not answer in time.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="161" />
         <source>Do not start again with a new request: tap "Check again". The kiosk asks the platform about THIS request first, so you cannot get two invoices.</source>
         <translation>Do not start again with a new request: tap "Check again". The kiosk asks the platform about THIS request first, so you cannot get two invoices.</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="163" />
         <source>Check again</source>
         <translation>Check again</translation>
     </message>
@@ -1688,17 +1371,14 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 <context>
     <name>_Keypad</name>
     <message>
-        <location filename="../../ui/widgets/keypad.py" line="81" />
         <source>Backspace</source>
         <translation>Backspace</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keypad.py" line="82" />
         <source>Clear</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keypad.py" line="83" />
         <source>OK</source>
         <translation>OK</translation>
     </message>

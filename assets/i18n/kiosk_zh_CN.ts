@@ -3,37 +3,30 @@
 <context>
     <name>AlreadyInvoicedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="175" />
         <source>Already invoiced</source>
         <translation>已开具过发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="179" />
         <source>This order already has an invoice</source>
         <translation>该订单已开具发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="180" />
         <source>An order is invoiced only once. You can get the same invoice again:</source>
         <translation>一个订单只能开一次发票。您可以再次获取这张发票：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="182" />
         <source>Print its receipt again, send it by e-mail, or scan the QR code with your phone.</source>
         <translation>重新打印凭条、发送到邮箱，或用手机扫描二维码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="184" />
         <source>Print the receipt again</source>
         <translation>重新打印凭条</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="191" />
         <source>Invoice number: %1</source>
         <translation>发票号码：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="185" />
         <source>My invoices</source>
         <translation>我的发票</translation>
     </message>
@@ -41,47 +34,38 @@
 <context>
     <name>AttractPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="78" />
         <source>Scan your receipt's QR code to get an invoice</source>
         <translation>扫描小票二维码开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="79" />
         <source>Hold the QR code on your receipt under the scanner below</source>
         <translation>请将购物小票上的二维码对准下方扫码口</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="80" />
         <source>Type the order number</source>
         <translation>输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="81" />
         <source>Scan with the camera</source>
         <translation>用摄像头扫码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="82" />
         <source>Use my ID card</source>
         <translation>刷身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="83" />
         <source>Log in to my account</source>
         <translation>账户登录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="84" />
         <source>Business invoicing</source>
         <translation>商户开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="85" />
         <source>How it works</source>
         <translation>使用说明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="105" />
         <source>Scan the QR code printed on your receipt. No receipt code? Type the order number instead.</source>
         <translation>扫描购物小票上的二维码。小票没有二维码？请输入订单号。</translation>
     </message>
@@ -89,27 +73,22 @@
 <context>
     <name>BadQrPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="211" />
         <source>Code not accepted</source>
         <translation>无法识别的二维码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="215" />
         <source>This code cannot be used here</source>
         <translation>此二维码不能在这里使用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="217" />
         <source>Scan the order QR code on your receipt, or type the order number printed under it.</source>
         <translation>请扫描小票上的订单二维码，或输入二维码下方的订单号。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="219" />
         <source>Type the order number</source>
         <translation>输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="220" />
         <source>Try again</source>
         <translation>重新扫描</translation>
     </message>
@@ -117,113 +96,90 @@
 <context>
     <name>BuyerPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="122" />
         <source>For yourself, keep "Personal" and tap Next. For a company, tap Company and enter its exact name and tax ID (on its business licence), or scan its invoice-title QR code.</source>
         <translation>个人开票保持“个人”，直接点“下一步”。单位开票请点“单位”，按营业执照准确填写名称和纳税人识别号，或扫描单位的开票信息二维码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="125" />
         <source>Invoice title (buyer)</source>
         <translation>发票抬头（购买方）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="128" />
         <source>Personal</source>
         <translation>个人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="129" />
         <source>Company</source>
         <translation>单位</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="130" />
         <source>Your saved titles:</source>
         <translation>常用抬头：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="131" />
         <source>Name on the invoice</source>
         <translation>发票抬头（名称）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="132" />
-        <location filename="../../ui/screens/buyer.py" line="156" />
         <source>Tax ID (unified social credit code)</source>
         <translation>纳税人识别号（统一社会信用代码）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="133" />
         <source>It is correct: use it</source>
         <translation>核对无误，继续使用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="134" />
         <source>Tip: scan a company's invoice-title QR code to fill this in.</source>
         <translation>提示：扫描单位的开票信息二维码可自动填写。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="135" />
         <source>More: address, phone, bank, e-mail</source>
         <translation>更多：地址、电话、开户行、邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="136" />
         <source>Address</source>
         <translation>地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="136" />
         <source>Phone</source>
         <translation>电话</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="137" />
         <source>Bank</source>
         <translation>开户银行</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="137" />
         <source>Account number</source>
         <translation>银行账号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="138" />
         <source>E-mail for the invoice</source>
         <translation>接收发票的邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="141" />
         <source>Print address and bank on the invoice</source>
         <translation>在发票上显示地址电话和开户行账号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="142" />
         <source>Add a photo of a contract or voucher (optional)</source>
         <translation>拍照附上合同或凭证（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="143" />
         <source>● The camera is on: hold the document in front of it and tap "Take the photo".</source>
         <translation>● 摄像头已开启：请将单据对准摄像头，然后点“拍照”。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="145" />
         <source>Take the photo</source>
         <translation>拍照</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="146" />
         <source>Photo attached</source>
         <translation>已附上照片</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="147" />
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="157" />
         <source>Tax ID (optional for a person)</source>
         <translation>纳税人识别号（个人可不填）</translation>
     </message>
@@ -231,27 +187,22 @@
 <context>
     <name>CameraUnavailablePage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="278" />
         <source>Camera unavailable</source>
         <translation>摄像头不可用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="282" />
         <source>The camera is not available</source>
         <translation>摄像头暂时无法使用</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="283" />
         <source>Use the scanner below the screen, or type the order number.</source>
         <translation>请使用屏幕下方的扫码口，或输入订单号。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="285" />
         <source>Type the order number</source>
         <translation>输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="286" />
         <source>Back</source>
         <translation>返回</translation>
     </message>
@@ -259,72 +210,58 @@
 <context>
     <name>CataloguePage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="288" />
         <source>Search an item, enter a quantity and a unit price (or just the amount), check the rate, and add the line.</source>
         <translation>搜索商品，输入数量和单价（或直接输入金额），核对税率后添加明细。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="291" />
         <source>Catalogue</source>
         <translation>商品目录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="294" />
         <source>Pick goods or services</source>
         <translation>选择商品或服务</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="295" />
         <source>Search by name or tax code</source>
         <translation>按名称或税收分类编码搜索</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="296" />
         <source>Quantity</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="297" />
         <source>Unit price</source>
         <translation>单价</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="298" />
         <source>or amount</source>
         <translation>或金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="299" />
         <source>Rate</source>
         <translation>税率</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="300" />
         <source>Add line</source>
         <translation>添加明细</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="301" />
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="302" />
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="302" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="302" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="307" />
         <source>Total: %1</source>
         <translation>合计：%1</translation>
     </message>
@@ -332,72 +269,58 @@
 <context>
     <name>CentreInvoicePage</name>
     <message>
-        <location filename="../../ui/screens/centre.py" line="230" />
         <source>My invoice</source>
         <translation>我的发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="233" />
         <source>See the invoice, print its receipt again, send it by e-mail, show the code to download it, or ask to change it.</source>
         <translation>查看发票、重新打印凭条、发送到邮箱、显示下载二维码，或申请更正。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="237" />
         <source>Item</source>
         <translation>项目</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="237" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="238" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="239" />
         <source>View the invoice</source>
         <translation>查看发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="240" />
         <source>Reprint the receipt</source>
         <translation>重打凭条</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="241" />
         <source>Download code</source>
         <translation>下载二维码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="242" />
         <source>Change this invoice</source>
         <translation>更正此发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="243" />
         <source>E-mail address</source>
         <translation>邮箱地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="244" />
         <source>Send by e-mail</source>
         <translation>发送到邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="245" />
         <source>Back to my invoices</source>
         <translation>返回我的发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="254" />
         <source>Invoice %1</source>
         <translation>发票 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="266" />
         <source>Sent to %1</source>
         <translation>已发送至 %1</translation>
     </message>
@@ -405,77 +328,62 @@
 <context>
     <name>CentrePage</name>
     <message>
-        <location filename="../../ui/screens/centre.py" line="121" />
         <source>Tap again to delete my account and titles</source>
         <translation>再点一次，确认删除账户和常用抬头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="127" />
         <source>My invoices</source>
         <translation>我的发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="130" />
         <source>Your invoices, newest first. Search by invoice number, order number, date (2026-11-29) or amount (56.00). Open one to see it, send it or change it.</source>
         <translation>您的发票，最新的在前。可按发票号码、订单号、日期（2026-11-29）或金额（56.00）查找。打开一张即可查看、发送或更正。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="135" />
         <source>Your invoices and requests</source>
         <translation>您的发票和申请</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="136" />
         <source>Invoice no., order no., date or amount</source>
         <translation>发票号码、订单号、日期或金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="137" />
         <source>Search</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="138" />
         <source>Show all</source>
         <translation>显示全部</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="139" />
         <source>Changes in progress: tap to continue</source>
         <translation>进行中的更正：点击继续办理</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="140" />
         <source>&lt; Newer</source>
         <translation>&lt; 较新</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="141" />
         <source>Older &gt;</source>
         <translation>较早 &gt;</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="143" />
         <source>Delete my account and titles</source>
         <translation>删除我的账户和常用抬头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="144" />
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="146" />
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="147" />
         <source>Reprint</source>
         <translation>重打凭条</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre.py" line="178" />
         <source>Continue %1</source>
         <translation>继续 %1</translation>
     </message>
@@ -483,52 +391,42 @@
 <context>
     <name>ChangePage</name>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="91" />
         <source>Change this invoice</source>
         <translation>更正此发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="94" />
         <source>An issued invoice is never altered: a red invoice cancels it (all or part), then a corrected one is issued when the title was wrong.</source>
         <translation>已开具的发票不会被修改：先开具红字发票冲销（全部或部分），抬头有误时再开具更正后的新发票。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="98" />
         <source>What is wrong?</source>
         <translation>哪里需要更正？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="99" />
         <source>The whole invoice</source>
         <translation>整张发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="100" />
         <source>Some items</source>
         <translation>部分商品</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="101" />
         <source>Amount off</source>
         <translation>折让金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="102" />
         <source>New title</source>
         <translation>新抬头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="103" />
         <source>Tax ID (empty for a person)</source>
         <translation>税号（个人可不填）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="104" />
         <source>Ask for the change</source>
         <translation>提交更正</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="110" />
         <source>Invoice %1</source>
         <translation>发票 %1</translation>
     </message>
@@ -536,48 +434,38 @@
 <context>
     <name>ChangeStatusPage</name>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="168" />
         <source>Change this invoice</source>
         <translation>更正此发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="171" />
         <source>Your change</source>
         <translation>您的更正</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="172" />
-        <location filename="../../ui/screens/centre_change.py" line="193" />
         <source>Print a slip to come back with</source>
         <translation>打印凭条，凭此回来继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="173" />
         <source>Check again</source>
         <translation>刷新状态</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="174" />
         <source>My invoices</source>
         <translation>我的发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="175" />
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="182" />
         <source>Working…</source>
         <translation>正在办理……</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="186" />
         <source>Change reference: %1</source>
         <translation>更正编号：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/centre_change.py" line="192" />
         <source>Slip printed</source>
         <translation>凭条已打印</translation>
     </message>
@@ -585,27 +473,22 @@
 <context>
     <name>CodeLoginPage</name>
     <message>
-        <location filename="../../ui/screens/account.py" line="229" />
         <source>Log in with a code</source>
         <translation>验证码登录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="232" />
         <source>Your registered mobile number</source>
         <translation>您注册的手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="233" />
         <source>Mobile number</source>
         <translation>手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="234" />
         <source>Send code</source>
         <translation>获取验证码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="235" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
@@ -613,22 +496,18 @@
 <context>
     <name>CodeStage</name>
     <message>
-        <location filename="../../ui/screens/account.py" line="95" />
         <source>Type the 6-digit code from the message</source>
         <translation>请输入短信中的 6 位验证码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="96" />
         <source>Verification code</source>
         <translation>验证码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="97" />
         <source>Change the details</source>
         <translation>修改信息</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="100" />
         <source>Code sent to %1</source>
         <translation>验证码已发送至 %1</translation>
     </message>
@@ -636,17 +515,14 @@
 <context>
     <name>FailurePage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="68" />
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="69" />
         <source>Send by e-mail</source>
         <translation>发送到邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="70" />
         <source>E-mail address</source>
         <translation>邮箱地址</translation>
     </message>
@@ -654,42 +530,34 @@
 <context>
     <name>ForgotPasswordPage</name>
     <message>
-        <location filename="../../ui/screens/account.py" line="281" />
         <source>Forgot password</source>
         <translation>忘记密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="284" />
         <source>Your user name</source>
         <translation>您的用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="285" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="286" />
         <source>Send the code to my e-mail</source>
         <translation>发送验证码到我的邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="287" />
         <source>Send code</source>
         <translation>获取验证码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="288" />
         <source>New password</source>
         <translation>新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="289" />
         <source>New password again</source>
         <translation>再次输入新密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="290" />
         <source>Set the new password</source>
         <translation>设置新密码</translation>
     </message>
@@ -697,17 +565,14 @@
 <context>
     <name>Header</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="100" />
         <source>? Help</source>
         <translation>? 帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="101" />
         <source>Support</source>
         <translation>人工帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="102" />
         <source>A+ Large text</source>
         <translation>A+ 大字</translation>
     </message>
@@ -715,27 +580,22 @@
 <context>
     <name>IdcardConsentPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="179" />
         <source>Consent to read your ID card</source>
         <translation>读取身份证授权</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="182" />
         <source>May we read your ID card?</source>
         <translation>是否同意读取您的身份证？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="184" />
         <source>Your ID card holds sensitive personal data. We read only your name and ID number, to fill in the invoice title for you. The photo is not used. Nothing is kept on this kiosk after you finish. You can say no and type your name instead.</source>
         <translation>身份证信息属于敏感个人信息。我们只读取姓名和身份证号码，用于为您填写发票抬头，不使用照片。办理结束后本终端不保留任何信息。您也可以拒绝，改为手工输入姓名。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="187" />
         <source>I agree: read my card</source>
         <translation>同意，读取身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="188" />
         <source>No, thanks</source>
         <translation>不同意</translation>
     </message>
@@ -743,17 +603,14 @@
 <context>
     <name>IdcardReadingPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="201" />
         <source>Reading your ID card</source>
         <translation>正在读取身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="204" />
         <source>Place your ID card on the reader</source>
         <translation>请将身份证放在读卡区</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="205" />
         <source>Keep it still until the next screen appears.</source>
         <translation>请保持不动，直到进入下一个页面。</translation>
     </message>
@@ -761,32 +618,26 @@
 <context>
     <name>IdentifyPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="155" />
         <source>Identify yourself (optional)</source>
         <translation>身份识别（可选）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="158" />
         <source>Who is the invoice for?</source>
         <translation>请选择识别方式</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="159" />
         <source>ID card on the reader</source>
         <translation>刷身份证</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="160" />
         <source>My personal QR code</source>
         <translation>个人二维码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="161" />
         <source>Account and password</source>
         <translation>账户密码登录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="162" />
         <source>Skip: continue without identifying</source>
         <translation>跳过，直接开票</translation>
     </message>
@@ -794,27 +645,22 @@
 <context>
     <name>IdleWarningPage</name>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="28" />
         <source>Are you still there?</source>
         <translation>您还在吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="31" />
         <source>Need more time?</source>
         <translation>需要更多时间吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="32" />
         <source>Yes, I need more time</source>
         <translation>是的，继续办理</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="33" />
         <source>No, start over</source>
         <translation>不用了，重新开始</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="37" />
         <source>Everything you entered is cleared in %1 s</source>
         <translation>%1 秒后将清除您输入的全部信息</translation>
     </message>
@@ -822,18 +668,14 @@
 <context>
     <name>IssuingPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="168" />
         <source>Issuing</source>
         <translation>正在开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="171" />
-        <location filename="../../ui/screens/review.py" line="181" />
         <source>Issuing your invoice…</source>
         <translation>正在为您开具发票…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="172" />
         <source>This takes a few seconds. Please do not leave.</source>
         <translation>需要几秒钟，请稍候，不要离开。</translation>
     </message>
@@ -841,38 +683,30 @@
 <context>
     <name>LoginPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="238" />
-        <location filename="../../ui/screens/start.py" line="244" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="241" />
         <source>Log in to your account</source>
         <translation>登录您的账户</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="242" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="243" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="245" />
         <source>Log in with a phone code</source>
         <translation>手机验证码登录</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="246" />
         <source>Forgot password</source>
         <translation>忘记密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="247" />
         <source>Register</source>
         <translation>注册</translation>
     </message>
@@ -880,67 +714,54 @@
 <context>
     <name>MembersPage</name>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="59" />
         <source>Enterprise members</source>
         <translation>企业成员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="62" />
         <source>An administrator manages members and sees all invoices; an issuer issues and sees the invoices; a viewer sees and reprints but cannot issue. The new member must already have an account.</source>
         <translation>管理员管理成员并查看全部发票；开票员可开票并查看发票；查看员可查看和重打，不能开票。新成员须已有账户。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="67" />
         <source>Administrator</source>
         <translation>管理员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="67" />
         <source>Issuer</source>
         <translation>开票员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="68" />
         <source>Viewer</source>
         <translation>查看员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="71" />
         <source>Members</source>
         <translation>成员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="72" />
         <source>No members yet: add the first one below.</source>
         <translation>还没有成员：请在下方添加第一位成员。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="73" />
         <source>Add a member</source>
         <translation>添加成员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="74" />
         <source>The member's user name</source>
         <translation>成员的用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="90" />
         <source>active</source>
         <translation>已生效</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="90" />
         <source>waiting for the code</source>
         <translation>等待验证码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="106" />
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account_members.py" line="106" />
         <source>Add and send the code</source>
         <translation>添加并发送验证码</translation>
     </message>
@@ -948,73 +769,58 @@
 <context>
     <name>OptionsPage</name>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="232" />
         <source>An ordinary invoice suits most needs. A special VAT invoice is for a company that deducts input tax. Electronic invoices arrive at once.</source>
         <translation>一般选择普通发票即可。增值税专用发票供需要抵扣进项税的单位使用。电子发票立即送达。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="235" />
         <source>Invoice options</source>
         <translation>发票选项</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="238" />
         <source>Type of invoice</source>
         <translation>发票种类</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="239" />
         <source>Ordinary invoice</source>
         <translation>普通发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="240" />
         <source>Special VAT invoice</source>
         <translation>增值税专用发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="242" />
-        <location filename="../../ui/screens/buyer.py" line="261" />
         <source>A special VAT invoice lets a company deduct input tax; it needs a tax ID.</source>
         <translation>专用发票可用于单位抵扣进项税，须有纳税人识别号。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="243" />
         <source>How you receive it</source>
         <translation>领取方式</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="244" />
         <source>Electronic (QR code, e-mail)</source>
         <translation>电子发票（二维码、邮箱）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="245" />
         <source>Paper invoice</source>
         <translation>纸质发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="246" />
         <source>Pick up at the counter</source>
         <translation>到柜台领取</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="247" />
         <source>Send by post</source>
         <translation>邮寄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="248" />
         <source>Mailing address</source>
         <translation>邮寄地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="250" />
         <source>A paper invoice is printed on tax stock by staff; this kiosk records your request.</source>
         <translation>纸质发票由工作人员用税务发票纸打印，本终端只登记您的申请。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/buyer.py" line="251" />
         <source>Next</source>
         <translation>下一步</translation>
     </message>
@@ -1022,87 +828,70 @@
 <context>
     <name>OrdersPage</name>
     <message>
-        <location filename="../../ui/screens/orders.py" line="129" />
         <source>Scan each receipt's QR code, or tap the field and type the order number. Several orders become one invoice. Wrong order? Tap Remove beside it.</source>
         <translation>扫描每张小票的二维码，或点击输入框输入订单号。多个订单合并开一张发票。加错了订单？点击它旁边的“移除”。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="132" />
         <source>Your orders</source>
         <translation>您的订单</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="135" />
         <source>Scan more receipts to put them on one invoice</source>
         <translation>继续扫描其他小票，可合并开一张发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="136" />
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="136" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="136" />
         <source>Amount</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="137" />
         <source>Or type an order number</source>
         <translation>或输入订单号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="138" />
         <source>Add</source>
         <translation>添加</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="142" />
         <source>Enterprise members</source>
         <translation>企业成员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="194" />
         <source>Remove</source>
         <translation>移除</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="143" />
         <source>● The camera is on: hold your receipt's QR code in front of it.</source>
         <translation>● 摄像头已开启：请将小票二维码对准摄像头。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="150" />
         <source>Continue</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="151" />
         <source>Turn the camera off</source>
         <translation>关闭摄像头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="152" />
         <source>Scan with the camera</source>
         <translation>用摄像头扫码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="160" />
         <source>Orders: %1</source>
         <translation>订单：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="164" />
         <source>Total: %1 (orders: %2)</source>
         <translation>合计：%1（%2 个订单）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/orders.py" line="141" />
         <source>My invoices</source>
         <translation>我的发票</translation>
     </message>
@@ -1110,12 +899,10 @@
 <context>
     <name>OutOfServicePage</name>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="134" />
         <source>Out of service</source>
         <translation>暂停服务</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="137" />
         <source>This kiosk is out of service</source>
         <translation>本终端暂停服务</translation>
     </message>
@@ -1123,17 +910,14 @@
 <context>
     <name>Page</name>
     <message>
-        <location filename="../../ui/screens/base.py" line="179" />
         <source>Self-service invoicing</source>
         <translation>自助开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="182" />
         <source>Follow the steps on the screen. Staff can help you at any time.</source>
         <translation>请按屏幕提示操作，如有需要可随时请工作人员协助。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/base.py" line="192" />
         <source>&lt; Back</source>
         <translation>&lt; 返回</translation>
     </message>
@@ -1141,27 +925,22 @@
 <context>
     <name>PrinterProblemPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="253" />
         <source>Printer problem</source>
         <translation>打印机故障</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="257" />
         <source>The receipt could not be printed</source>
         <translation>凭条未能打印</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="258" />
         <source>Your invoice IS issued. Get it another way:</source>
         <translation>您的发票已经开具成功，请通过其他方式获取：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="259" />
         <source>Scan the QR code with your phone, or send it by e-mail. Staff have been told about the printer.</source>
         <translation>用手机扫描二维码，或发送到邮箱。已通知工作人员处理打印机。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="261" />
         <source>Try printing again</source>
         <translation>重新打印</translation>
     </message>
@@ -1169,42 +948,34 @@
 <context>
     <name>QueuedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="107" />
         <source>Request queued</source>
         <translation>申请已保存</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="111" />
         <source>The tax platform cannot be reached right now</source>
         <translation>暂时无法连接开票平台</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="114" />
         <source>Your request is saved and the kiosk keeps trying; this screen shows your invoice as soon as it is issued. Or leave now and scan your claim slip at any of our kiosks later. You will never get two invoices.</source>
         <translation>您的申请已保存，终端会自动重试，发票一开具，本屏幕就会显示。您也可以先离开，稍后在本店任一自助开票终端扫描申请凭条。不会重复开票。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="135" />
         <source>E-mail me the invoice when it is issued:</source>
         <translation>发票开具后发送到我的邮箱：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="117" />
         <source>E-mail me</source>
         <translation>发送到邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="118" />
         <source>The code on your claim slip. No slip? Take a photo of this code.</source>
         <translation>这是申请凭条上的二维码。没有拿到凭条？请用手机拍下此码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="133" />
         <source>The invoice will be e-mailed to %1 as soon as it is issued.</source>
         <translation>发票开具后将发送到 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="125" />
         <source>Claim reference: %1</source>
         <translation>凭条编号：%1</translation>
     </message>
@@ -1212,82 +983,66 @@
 <context>
     <name>RegisterPage</name>
     <message>
-        <location filename="../../ui/screens/account.py" line="154" />
         <source>Enterprise name</source>
         <translation>企业名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="154" />
         <source>Your name</source>
         <translation>您的姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="172" />
         <source>Register</source>
         <translation>注册</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="175" />
         <source>A password needs at least 8 characters and must not be easy to guess. We send a 6-digit code to your mobile (or e-mail) to confirm it is yours.</source>
         <translation>密码至少 8 位，且不能容易被猜到。我们会向您的手机（或邮箱）发送 6 位验证码，确认是您本人。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="179" />
         <source>Person</source>
         <translation>个人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="180" />
         <source>Enterprise</source>
         <translation>企业</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="181" />
         <source>User name</source>
         <translation>用户名</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="181" />
         <source>Password</source>
         <translation>密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="182" />
         <source>Password again</source>
         <translation>再次输入密码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="182" />
         <source>Unified social credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="183" />
         <source>Contact person</source>
         <translation>联系人</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="183" />
         <source>Mobile number</source>
         <translation>手机号</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="184" />
         <source>E-mail (optional)</source>
         <translation>邮箱（选填）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="187" />
         <source>Send the code by e-mail instead</source>
         <translation>改为发送到邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="202" />
         <source>Confirm</source>
         <translation>确认</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/account.py" line="202" />
         <source>Send code</source>
         <translation>获取验证码</translation>
     </message>
@@ -1295,27 +1050,22 @@
 <context>
     <name>RejectedPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="235" />
         <source>Not accepted</source>
         <translation>未被受理</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="239" />
         <source>The platform did not accept this invoice</source>
         <translation>开票平台未受理本次开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="240" />
         <source>Nothing was issued. The reason is shown below.</source>
         <translation>未开具任何发票，原因见下方。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="241" />
         <source>Correct the title and try again, or ask staff.</source>
         <translation>请修改抬头后重试，或联系工作人员。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="242" />
         <source>Correct the title</source>
         <translation>修改抬头</translation>
     </message>
@@ -1323,77 +1073,62 @@
 <context>
     <name>ResultPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="227" />
         <source>Your invoice</source>
         <translation>您的发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="230" />
         <source>Your invoice has been issued</source>
         <translation>发票开具成功</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="231" />
         <source>Scan with your phone to download the PDF and XML</source>
         <translation>用手机扫码下载 PDF 和 XML 文件</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="232" />
         <source>E-mail address</source>
         <translation>邮箱地址</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="233" />
         <source>Send by e-mail</source>
         <translation>发送到邮箱</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="235" />
         <source>Sending accepts our privacy notice: the address is used only for this invoice.</source>
         <translation>发送即表示同意隐私说明：邮箱仅用于发送本张发票。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="236" />
         <source>Read the full privacy notice</source>
         <translation>阅读完整隐私说明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="237" />
         <source>Print the receipt again</source>
         <translation>重新打印凭条</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="238" />
         <source>Finish</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="248" />
         <source>Invoice number: %1</source>
         <translation>发票号码：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="255" />
         <source>Printing your receipt…</source>
         <translation>正在打印凭条…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="257" />
         <source>Receipt printed: take it from the slot below.</source>
         <translation>凭条已打印，请从下方出纸口取走。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="259" />
         <source>No receipt printed: use the QR code or e-mail.</source>
         <translation>未打印凭条，请使用二维码或邮箱获取。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="261" />
         <source>Sending the e-mail…</source>
         <translation>正在发送邮件…</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="263" />
         <source>E-mail sent.</source>
         <translation>邮件已发送。</translation>
     </message>
@@ -1401,142 +1136,114 @@
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/screens/review.py" line="97" />
         <source>Check the name and tax ID letter by letter: an issued invoice cannot be changed, only cancelled by a red-letter invoice. Then tap Confirm and issue.</source>
         <translation>请逐字核对名称和纳税人识别号：发票开具后不能修改，只能开具红字发票冲销。核对无误后点“确认开票”。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="100" />
         <source>Check and confirm</source>
         <translation>核对并确认</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="104" />
         <source>Item</source>
         <translation>项目名称</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="104" />
         <source>Qty</source>
         <translation>数量</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="104" />
         <source>Net</source>
         <translation>金额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="104" />
         <source>Rate</source>
         <translation>税率</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="104" />
         <source>Tax</source>
         <translation>税额</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="105" />
         <source>Change title</source>
         <translation>修改抬头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="106" />
         <source>Kind, paper or electronic</source>
         <translation>发票种类 / 纸质或电子</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="107" />
         <source>Change items</source>
         <translation>修改明细</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="108" />
         <source>Your saved titles:</source>
         <translation>您保存的抬头：</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="109" />
         <source>You scanned a title code. Replace the title on this invoice?</source>
         <translation>您扫描了抬头二维码。要替换本张发票的抬头吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="111" />
         <source>Use the scanned title</source>
         <translation>使用扫描的抬头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="112" />
         <source>Keep the current title</source>
         <translation>保留当前抬头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="113" />
         <source>Confirm and issue</source>
         <translation>确认开票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="125" />
         <source>Now: %1</source>
         <translation>当前：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="127" />
         <source>Scanned: %1</source>
         <translation>扫描：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="130" />
         <source>Tax ID: %1</source>
         <translation>纳税人识别号：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="131" />
         <source>No tax ID (personal)</source>
         <translation>无纳税人识别号（个人）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="133" />
         <source>Net %1 + tax %2 = total %3</source>
         <translation>金额 %1 + 税额 %2 = 价税合计 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="136" />
         <source>In words: %1</source>
         <translation>大写：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="137" />
         <source>Special VAT invoice</source>
         <translation>增值税专用发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="138" />
         <source>Ordinary invoice</source>
         <translation>普通发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="139" />
         <source>Electronic</source>
         <translation>电子发票</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="140" />
         <source>Paper, by post</source>
         <translation>纸质发票，邮寄</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="141" />
         <source>Paper, pick up at the counter</source>
         <translation>纸质发票，柜台领取</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="142" />
         <source>%1 · %2 · Issue date: %3 (today)</source>
         <translation>%1 · %2 · 开票日期：%3（今天）</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/review.py" line="147" />
         <source>%1, tax ID %2</source>
         <translation>%1，税号 %2</translation>
     </message>
@@ -1544,22 +1251,18 @@
 <context>
     <name>SupportPage</name>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="59" />
         <source>Support</source>
         <translation>人工帮助</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="62" />
         <source>Need help? Call us or ask staff nearby</source>
         <translation>需要帮助？请致电或询问附近的工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="63" />
         <source>Phone: %1</source>
         <translation>电话：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="65" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1567,17 +1270,14 @@
 <context>
     <name>TermsPage</name>
     <message>
-        <location filename="../../ui/screens/start.py" line="121" />
         <source>Terms and privacy</source>
         <translation>服务条款与隐私</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="124" />
         <source>Before we start: your data</source>
         <translation>开始之前：关于您的信息</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="126" />
         <source>What we collect: the order numbers you scan, the invoice title you enter (name, tax ID, optional address, phone, bank account, e-mail) and, only with a separate consent, the name and number on your ID card.
 
 Why: to issue the VAT e-invoice you ask for and to deliver it to you.
@@ -1594,12 +1294,10 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 摄像头只在您选择使用时开启，开启期间屏幕上会有提示。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="135" />
         <source>Accept and continue</source>
         <translation>同意并继续</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/start.py" line="136" />
         <source>Decline</source>
         <translation>不同意</translation>
     </message>
@@ -1607,52 +1305,42 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 <context>
     <name>TutorialPage</name>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="87" />
         <source>1. Scan</source>
         <translation>第一步：扫码</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="87" />
         <source>Hold the QR code on your receipt under the scanner. Several receipts can go on one invoice.</source>
         <translation>将小票上的二维码对准扫码口。多张小票可以合并开一张发票。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="89" />
         <source>2. Title</source>
         <translation>第二步：抬头</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="89" />
         <source>Personal invoices need nothing more. For a company, enter its name and tax ID or scan its title code.</source>
         <translation>个人发票无需填写。单位发票请填写名称和纳税人识别号，或扫描单位的开票信息二维码。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="91" />
         <source>3. Confirm</source>
         <translation>第三步：确认</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="91" />
         <source>Check the amounts, tap Confirm, and take your receipt with the download QR code.</source>
         <translation>核对金额，点“确认开票”，取走带有下载二维码的凭条。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="104" />
         <source>How it works</source>
         <translation>使用说明</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="112" />
         <source>Got it</source>
         <translation>知道了</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="112" />
         <source>Next</source>
         <translation>下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/overlays.py" line="113" />
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1660,27 +1348,22 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 <context>
     <name>UnknownPage</name>
     <message>
-        <location filename="../../ui/screens/failures.py" line="154" />
         <source>Result not known yet</source>
         <translation>结果待确认</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="158" />
         <source>We do not know yet whether the invoice was issued</source>
         <translation>暂时无法确认发票是否已开具</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="159" />
         <source>The platform did not answer in time.</source>
         <translation>开票平台没有及时应答。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="161" />
         <source>Do not start again with a new request: tap "Check again". The kiosk asks the platform about THIS request first, so you cannot get two invoices.</source>
         <translation>请不要重新发起申请，请点“再次查询”。终端会先向平台查询本次申请，不会重复开票。</translation>
     </message>
     <message>
-        <location filename="../../ui/screens/failures.py" line="163" />
         <source>Check again</source>
         <translation>再次查询</translation>
     </message>
@@ -1688,17 +1371,14 @@ The camera is only used when you choose it, and a notice shows while it is on.</
 <context>
     <name>_Keypad</name>
     <message>
-        <location filename="../../ui/widgets/keypad.py" line="81" />
         <source>Backspace</source>
         <translation>退格</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keypad.py" line="82" />
         <source>Clear</source>
         <translation>清空</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/keypad.py" line="83" />
         <source>OK</source>
         <translation>确定</translation>
     </message>

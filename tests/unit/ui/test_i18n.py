@@ -11,14 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from ui.i18n import I18N
+from ui.i18n import I18N, sources
 
 BIN = Path(sys.executable).parent
-# The keypads' keys (Clear, OK) are translated too: without keypad.py here lupdate
-# -no-obsolete dropped them and the Chinese keypad said "OK" (the PIN prompt says 确定).
-SOURCES = sorted(str(p) for p in Path(I18N).parents[1].glob("ui/screens/*.py")) + [
-    str(Path(I18N).parents[1] / "ui" / "main_window.py"),
-    str(Path(I18N).parents[1] / "ui" / "widgets" / "keypad.py")]
+SOURCES = [str(p) for p in sources()]
 
 
 def tool(name: str) -> str:
