@@ -42,7 +42,6 @@ from kiosk.platform.gateway import (
     InvoiceDocuments,
     NotFound,
     OperatorActionNeeded,
-    OrderAlreadyInvoiced,
     PlatformError,
     PlatformHealth,
     PlatformRejected,
@@ -50,11 +49,13 @@ from kiosk.platform.gateway import (
     PlatformUnavailable,
     QuotaExceeded,
     Rejection,
+    request_problems,
 )
 from kiosk.platform.nuonuo_errors import QUOTA_MARKER, is_operator_session_lapsed, problem_error
-from kiosk.platform.nuonuo_ledger import Entry, Ledger
+from kiosk.platform.nuonuo_ledger import Entry
 from kiosk.platform.nuonuo_mapping import PLATFORM_TZ
 from kiosk.platform.operator_session import SessionWatch
+from kiosk.platform.provider_book import ProviderBook
 
 log = logging.getLogger("kiosk.platform.baiwang")
 
@@ -62,7 +63,6 @@ ISSUE = "baiwang.output.invoice.issue"
 QUERY = "baiwang.output.invoice.query"
 DUPLICATE_MARKER = "流水号重复"  # the serialNo was issued before: query it
 SYSTEM_CODES = frozenset({"-1", "500", "999999"})  # provider-side error: outcome unknown
-MAX_REQUEST_ID = 64
 DOC_KINDS = provider_files.DOC_KINDS
 
 
@@ -76,8 +76,8 @@ class BaiwangGateway:
         self.client = client
         self.seller = seller
         self.folder = Path(data_folder)
-        self.ledger = Ledger(self.folder / "baiwang.db")
-        self.documents_folder = self.folder / "baiwang-documents"
+        self.book = ProviderBook(self.folder, "baiwang")
+        self.ledger = self.book.ledger
         self.drawer = drawer
         self.retries = retries
         self._clock = clock or (lambda: dt.datetime.now(PLATFORM_TZ))
@@ -90,7 +90,7 @@ class BaiwangGateway:
         return f"BaiwangGateway({self.client!r})"
 
     def close(self) -> None:
-        self.ledger.close()
+        self.book.close()
 
     # --- calls ----------------------------------------------------------------------
     def _biz(self, data: dict[str, Any]) -> dict[str, Any]:
@@ -124,40 +124,15 @@ class BaiwangGateway:
         return None
 
     # --- issuing --------------------------------------------------------------------
-    def _validate(self, request: InvoiceRequest) -> list[Rejection]:
-        from kiosk.rules import validate_request
-
-        problems: list[Rejection] = []
-        rid = request.request_id
-        if not rid or len(rid) > MAX_REQUEST_ID or not rid.isprintable():
-            problems.append(Rejection(
-                "REQUEST_ID_INVALID", f"请求流水号须为1-{MAX_REQUEST_ID}个可打印字符",
-                f"request_id must be 1-{MAX_REQUEST_ID} printable characters", "request_id"))
-        problems += [Rejection.from_rule_error(e)
-                     for e in validate_request(request, today=self._clock().date())]
-        return problems
-
-    def _check_orders(self, request: InvoiceRequest) -> None:
-        for order_no in request.order_nos:
-            for rid, state, number in self.ledger.holders(order_no):
-                if rid != request.request_id and state == "issued" and number:
-                    raise OrderAlreadyInvoiced(number, order_no)
-                if rid != request.request_id and state == "sent":
-                    raise PlatformRejected([Rejection(
-                        "ORDER_PENDING", f"订单{order_no}正在另一开票请求中，结果未定",
-                        f"order {order_no} is in another request whose outcome is open",
-                        "order_nos")])
-
     def issue(self, request: InvoiceRequest) -> Invoice:
-        entry = self.ledger.entry(request.request_id)
-        if entry is not None and entry.invoice_number:
-            found = self.ledger.invoice(entry.invoice_number)
-            if found is not None:
-                return found
-        problems = self._validate(request)
+        found = self.book.recorded(request.request_id)
+        if found is not None:
+            return found
+        problems = request_problems(request, self._clock().date())
         if problems:
             raise PlatformRejected(problems)
-        self._check_orders(request)
+        self.book.check_orders(request)
+        entry = self.ledger.entry(request.request_id)
         if entry is not None and entry.state == "sent":  # sent before, answer never seen
             item = self.query_item(entry.order_no)  # ask first; never send blind
             if item is not None:
@@ -278,27 +253,15 @@ class BaiwangGateway:
         raise self._no_red()
 
     # --- documents ------------------------------------------------------------------
+    def _no_documents(self, number: str) -> PlatformError:
+        return problem_error(PlatformUnavailable, "platform.baiwang.no_documents", number=number)
+
     def official_files(self, number: str) -> dict[str, Path]:
         """Baiwang's PDF, OFD and XML of ``number``, downloaded once into the data folder."""
-        if self.ledger.invoice(number) is None:
-            raise NotFound(f"发票{number}不存在", f"no invoice {number}")
-        urls = self.ledger.urls(number)
-        out: dict[str, Path] = {}
-        for kind in DOC_KINDS:
-            path = self.documents_folder / f"{number}.{kind}"
-            if not path.exists():
-                url = urls.get(kind)
-                if not url:
-                    raise problem_error(PlatformUnavailable, "platform.baiwang.no_documents",
-                                        number=number)
-                provider_files.store(path, provider_files.download(url, self.client.timeout_s))
-            out[kind] = path
-        return out
+        return self.book.official_files(number, self.client.timeout_s, self._no_documents)
 
     def documents(self, number: str) -> InvoiceDocuments:
-        files = self.official_files(number)
-        return InvoiceDocuments(number, pdf=files["pdf"].read_bytes(),
-                                xml=files["xml"].read_bytes(), ofd=files["ofd"].read_bytes())
+        return self.book.documents(number, self.client.timeout_s, self._no_documents)
 
     # --- health ---------------------------------------------------------------------
     def health(self) -> PlatformHealth:

@@ -106,6 +106,30 @@ class Rejection:
         }
 
 
+MAX_REQUEST_ID = 64
+
+
+def request_problems(request: InvoiceRequest, today: dt.date) -> list[Rejection]:
+    """What every platform checks before it takes a request: an id it can key on, the
+    orders named once each, and the kiosk's invoice rules (``kiosk.rules``) as of ``today``."""
+    from kiosk.rules import validate_request  # the tax rules live with the kiosk's rules
+
+    problems: list[Rejection] = []
+    rid = request.request_id
+    if not rid or len(rid) > MAX_REQUEST_ID or not rid.isprintable():
+        problems.append(Rejection(
+            "REQUEST_ID_INVALID", f"请求流水号须为1-{MAX_REQUEST_ID}个可打印字符",
+            f"request_id must be 1-{MAX_REQUEST_ID} printable characters", "request_id"))
+    if not request.order_nos or any(not o for o in request.order_nos):
+        problems.append(Rejection("ORDER_NOS_MISSING", "请求未列明订单号",
+                                  "the request names no order number", "order_nos"))
+    elif len(set(request.order_nos)) != len(request.order_nos):
+        problems.append(Rejection("ORDER_NOS_DUPLICATE", "订单号重复",
+                                  "an order number is listed twice", "order_nos"))
+    problems += [Rejection.from_rule_error(e) for e in validate_request(request, today=today)]
+    return problems
+
+
 # --- errors -------------------------------------------------------------------
 
 

@@ -43,8 +43,6 @@ from kiosk.model import Invoice, InvoiceLine, InvoiceRequest, RedLetterForm, Red
 from kiosk.platform import provider_files
 from kiosk.platform.gateway import (
     InvoiceDocuments,
-    NotFound,
-    OrderAlreadyInvoiced,
     PlatformError,
     PlatformHealth,
     PlatformRejected,
@@ -52,6 +50,7 @@ from kiosk.platform.gateway import (
     PlatformUnavailable,
     QuotaExceeded,
     Rejection,
+    request_problems,
 )
 from kiosk.platform.nuonuo_client import Envelope, NoAnswer, NuonuoClient
 from kiosk.platform.nuonuo_errors import (
@@ -65,7 +64,7 @@ from kiosk.platform.nuonuo_errors import (
     is_operator_session_lapsed,
     problem_error,
 )
-from kiosk.platform.nuonuo_ledger import Entry, Ledger
+from kiosk.platform.nuonuo_ledger import Entry
 from kiosk.platform.nuonuo_mapping import (
     DONE,
     FAILED,
@@ -78,13 +77,13 @@ from kiosk.platform.nuonuo_mapping import (
 )
 from kiosk.platform.nuonuo_red import NuonuoRedDesk
 from kiosk.platform.operator_session import SessionWatch
+from kiosk.platform.provider_book import ProviderBook
 
 log = logging.getLogger("kiosk.platform.nuonuo")
 
 BILLING = "nuonuo.OpeMplatform.requestBillingNew"
 QUERY = "nuonuo.OpeMplatform.queryInvoiceResult"
 REINVOICE = "nuonuo.OpeMplatform.reInvoice"
-MAX_REQUEST_ID = 64
 DOC_KINDS = provider_files.DOC_KINDS
 
 
@@ -101,8 +100,8 @@ class NuonuoGateway:
         self.client = client
         self.seller = seller
         self.folder = Path(data_folder)
-        self.ledger = Ledger(self.folder / "nuonuo.db")
-        self.documents_folder = self.folder / "nuonuo-documents"
+        self.book = ProviderBook(self.folder, "nuonuo")
+        self.ledger = self.book.ledger
         self.clerk = clerk
         self.extension_number = extension_number
         self.poll_seconds = poll_seconds
@@ -120,7 +119,7 @@ class NuonuoGateway:
         return f"NuonuoGateway({self.client!r})"
 
     def close(self) -> None:
-        self.ledger.close()
+        self.book.close()
 
     # --- calls ----------------------------------------------------------------------
     def safe_call(self, method: str, content: dict[str, Any]) -> Envelope:
@@ -151,45 +150,14 @@ class NuonuoGateway:
         return None
 
     # --- issuing --------------------------------------------------------------------
-    def _validate(self, request: InvoiceRequest) -> list[Rejection]:
-        from kiosk.rules import validate_request
-
-        problems: list[Rejection] = []
-        rid = request.request_id
-        if not rid or len(rid) > MAX_REQUEST_ID or not rid.isprintable():
-            problems.append(Rejection(
-                "REQUEST_ID_INVALID", f"请求流水号须为1-{MAX_REQUEST_ID}个可打印字符",
-                f"request_id must be 1-{MAX_REQUEST_ID} printable characters", "request_id"))
-        today = self._clock().date()
-        problems += [Rejection.from_rule_error(e) for e in validate_request(request, today=today)]
-        return problems
-
-    def _still_invoiced(self, number: str) -> bool:
-        """A blue invoice not yet fully credited by red ones."""
-        blue = self.ledger.invoice(number)
-        return blue is not None and blue.total + self.ledger.red_total_of(number) > 0
-
-    def _check_orders(self, request: InvoiceRequest) -> None:
-        for order_no in request.order_nos:
-            for rid, state, number in self.ledger.holders(order_no):
-                if rid != request.request_id and state == "issued" and self._still_invoiced(number):
-                    raise OrderAlreadyInvoiced(number, order_no)
-                if rid != request.request_id and state == "sent":
-                    raise PlatformRejected([Rejection(
-                        "ORDER_PENDING", f"订单{order_no}正在另一开票请求中，结果未定",
-                        f"order {order_no} is in another request whose outcome is open",
-                        "order_nos")])
-
     def issue(self, request: InvoiceRequest) -> Invoice:
-        entry = self.ledger.entry(request.request_id)
-        if entry is not None and entry.invoice_number:
-            found = self.ledger.invoice(entry.invoice_number)
-            if found is not None:
-                return found
-        problems = self._validate(request)
+        found = self.book.recorded(request.request_id)
+        if found is not None:
+            return found
+        problems = request_problems(request, self._clock().date())
         if problems:
             raise PlatformRejected(problems)
-        self._check_orders(request)
+        self.book.check_orders(request)
         entry = self.ledger.prepare(request)  # persisted BEFORE anything is sent
         content = billing_content(entry.request, self.seller, entry.order_no, clerk=self.clerk,
                                   extension_number=self.extension_number, at=self._clock())
@@ -329,7 +297,7 @@ class NuonuoGateway:
         """The blue invoice covering ``order_no``; None once red invoices credit all of it."""
         for rid, state, number in self.ledger.holders(order_no):
             if state == "issued" and number:
-                if self._still_invoiced(number):
+                if self.book.still_invoiced(number):
                     return self.ledger.invoice(number)
                 continue
             if state == "sent":
@@ -368,33 +336,15 @@ class NuonuoGateway:
         return self.red.issue_red_invoice(form_number)
 
     # --- documents ------------------------------------------------------------------
-    def _download(self, url: str) -> bytes:
-        return provider_files.download(url, self.client.timeout_s)
-
-    def _store(self, path: Path, data: bytes) -> None:
-        provider_files.store(path, data)
+    def _no_documents(self, number: str) -> PlatformError:
+        return problem_error(PlatformUnavailable, "platform.nuonuo.no_documents", number=number)
 
     def official_files(self, number: str) -> dict[str, Path]:
-        """The provider's PDF, OFD and XML of ``number``, downloaded once into the data folder."""
-        if self.ledger.invoice(number) is None:
-            raise NotFound(f"发票{number}不存在", f"no invoice {number}")
-        urls = self.ledger.urls(number)
-        out: dict[str, Path] = {}
-        for kind in DOC_KINDS:
-            path = self.documents_folder / f"{number}.{kind}"
-            if not path.exists():
-                url = urls.get(kind)
-                if not url:
-                    raise problem_error(PlatformUnavailable, "platform.nuonuo.no_documents",
-                                        number=number)
-                self._store(path, self._download(url))
-            out[kind] = path
-        return out
+        """Nuonuo's PDF, OFD and XML of ``number``, downloaded once into the data folder."""
+        return self.book.official_files(number, self.client.timeout_s, self._no_documents)
 
     def documents(self, number: str) -> InvoiceDocuments:
-        files = self.official_files(number)
-        return InvoiceDocuments(number, pdf=files["pdf"].read_bytes(), xml=files["xml"].read_bytes(),
-                                ofd=files["ofd"].read_bytes())
+        return self.book.documents(number, self.client.timeout_s, self._no_documents)
 
     # --- health ---------------------------------------------------------------------
     def health(self) -> PlatformHealth:

@@ -59,7 +59,7 @@ from kiosk.platform.gateway import (
     PlatformHealth,
     PlatformRejected,
     QuotaExceeded,
-    Rejection,
+    request_problems,
 )
 from kiosk.platform.sandbox_red import RedLetterDesk
 from kiosk.platform.sandbox_schema import sandbox as sandbox_migrations
@@ -67,7 +67,6 @@ from kiosk.platform.sandbox_schema import sandbox as sandbox_migrations
 log = logging.getLogger("kiosk.platform")
 
 PLATFORM_TZ = dt.timezone(dt.timedelta(hours=8), "CST")  # the platform keeps Beijing time
-MAX_REQUEST_ID = 64
 
 
 def now() -> dt.datetime:
@@ -256,31 +255,12 @@ class SandboxPlatform:
             return self.monthly_quota - self._used(db.conn, self.now().strftime("%Y-%m"))
 
     # --- issuing ----------------------------------------------------------------
-    def _validate(self, request: InvoiceRequest) -> list[Rejection]:
-        from kiosk.rules import validate_request  # the tax rules live with the kiosk's rules
-
-        problems: list[Rejection] = []
-        rid = request.request_id
-        if not rid or len(rid) > MAX_REQUEST_ID or not rid.isprintable():
-            problems.append(Rejection(
-                "REQUEST_ID_INVALID", f"请求流水号须为1-{MAX_REQUEST_ID}个可打印字符",
-                f"request_id must be 1-{MAX_REQUEST_ID} printable characters", "request_id"))
-        if not request.order_nos or any(not o for o in request.order_nos):
-            problems.append(Rejection("ORDER_NOS_MISSING", "请求未列明订单号",
-                                      "the request names no order number", "order_nos"))
-        elif len(set(request.order_nos)) != len(request.order_nos):
-            problems.append(Rejection("ORDER_NOS_DUPLICATE", "订单号重复",
-                                      "an order number is listed twice", "order_nos"))
-        today = self.now().date()
-        problems += [Rejection.from_rule_error(e) for e in validate_request(request, today=today)]
-        return problems
-
     def issue(self, request: InvoiceRequest) -> Invoice:
         self.faults.before_call("issue")
         existing = self._read("request_id = ?", [request.request_id])
         if existing is not None:
             return existing  # idempotent: the same request id is the same invoice
-        problems = self._validate(request)
+        problems = request_problems(request, self.now().date())
         if problems:
             log.info("sandbox rejected request", extra={
                 "event": "platform.sandbox.rejected", "codes": [p.code for p in problems]})
