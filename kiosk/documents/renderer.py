@@ -9,7 +9,8 @@ safe beside Qt's threads), so the GUI process only pickles an
 :class:`~kiosk.model.Invoice` there and reads the bytes back. The child is
 started lazily or by :meth:`ProcessDocumentRenderer.warm_up` after the first frame,
 is restarted once if it died (a crash or an OOM kill never loses an invoice's
-documents), and is stopped by :meth:`ProcessDocumentRenderer.close`.
+documents), is stopped by :meth:`ProcessDocumentRenderer.close`, and leaves by
+itself when the kiosk is killed.
 
 Both renderers produce the same bytes (PDF and OFD are deterministic: their dates
 come from the invoice), so the choice changes where the time is spent, never what
@@ -21,7 +22,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -69,6 +72,26 @@ class InlineRenderer:
         return render_ofd_inline(invoice, watermark=watermark)
 
 
+PARENT_CHECK_S = 1.0
+
+
+def _leave_with_parent(parent: int) -> None:
+    """In the child: exit once the kiosk that started it is gone.
+
+    A SIGKILLed kiosk closes nothing the child waits on (the pool's call queue, pickled
+    into the child, holds both ends of its pipe), so the renderer outlived every killed
+    kiosk. ``PR_SET_PDEATHSIG`` is no cure here: it fires when the *thread* that
+    started the child ends, and any pool thread may start it. A once-a-second check of
+    the parent id is cheap and certain."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_S)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="renderer-parent-watch", daemon=True).start()
+
+
 def _warm() -> int:
     """In the child: import the PDF stack and find the font before the first invoice."""
     import kiosk.documents.pdf  # noqa: F401
@@ -93,7 +116,8 @@ class ProcessDocumentRenderer:
                 raise RuntimeError("the PDF renderer is closed")
             if self._pool is None:
                 self._pool = ProcessPoolExecutor(
-                    max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+                    max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                    initializer=_leave_with_parent, initargs=(os.getpid(),))
             return self._pool
 
     def _restart(self, broken: ProcessPoolExecutor) -> None:

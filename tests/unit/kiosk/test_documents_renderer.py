@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -40,3 +43,33 @@ def test_a_closed_renderer_refuses_work() -> None:
     r.close()
     with pytest.raises(RuntimeError):
         r.pdf(sample_invoice())
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(")")[-1].split()[0] != "Z"  # a zombie is gone
+    except FileNotFoundError:
+        return False
+
+
+def test_the_child_does_not_outlive_a_killed_kiosk() -> None:
+    # A SIGKILLed kiosk closes nothing the child waits on (its queue holds both pipe
+    # ends): the renderer was left running after every killed GUI kiosk.
+    script = ("import sys\nfrom kiosk.documents.renderer import ProcessDocumentRenderer\n"
+              "r = ProcessDocumentRenderer()\nprint(r.child_pid(), flush=True)\n"
+              "sys.stdin.read()\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(parent.stdout.readline())  # type: ignore[union-attr]
+        assert _alive(child)
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 60  # a bound for a wedged run, not a measurement
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not _alive(child), "the renderer outlived its kiosk"
+    finally:
+        if parent.poll() is None:
+            parent.kill()
