@@ -67,6 +67,18 @@ def tax_id_check(draft: BuyerDraft) -> TaxIdCheck | None:
     return classify_tax_id(draft.tax_id) if draft.tax_id.strip() else None
 
 
+def tax_id_verdict(check: TaxIdCheck | None) -> tuple[Text | None, str]:
+    """A tax ID's verdict as shown under the field as it is typed, and how: ``ok``, ``hint``
+    (still typing: how many to go, not red), ``warn`` or ``error`` (the buyer screen and
+    the registration of an enterprise show it the same way)."""
+    if check is None:
+        return None, "ok"
+    role = ("ok" if check.severity is Severity.OK
+            else "hint" if check.incomplete
+            else "warn" if check.severity is Severity.WARNING else "error")
+    return Text(check.message_zh, check.message_en), role
+
+
 def buyer_problem(draft: BuyerDraft) -> Text | None:
     """Why the buyer cannot go on yet (None when it can): the first thing to fix."""
     if not draft.name.strip():

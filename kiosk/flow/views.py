@@ -16,7 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, TypeAlias
 
-from kiosk.flow.checks import FieldProblem, field_problems, special_refusal, tax_id_check
+from kiosk.flow.checks import (
+    FieldProblem,
+    field_problems,
+    special_refusal,
+    tax_id_check,
+    tax_id_verdict,
+)
 from kiosk.flow.states import BuyerDraft, Screen
 from kiosk.flow.words import say
 from kiosk.masking import mask_name, mask_tax_id
@@ -288,10 +294,7 @@ def buyer_view(core: FlowCore) -> BuyerView:
     data = core.data
     b = data.buyer
     check = tax_id_check(b)
-    verdict = Text(check.message_zh, check.message_en) if check else None
-    role = ("ok" if check is None or check.severity is Severity.OK
-            else "hint" if check.incomplete  # still being typed: how many to go, not red
-            else "warn" if check.severity is Severity.WARNING else "error")
+    verdict, role = tax_id_verdict(check)
     warn = check is not None and check.severity is Severity.WARNING and not b.tax_id_confirmed
     return BuyerView(
         _frame(core), b.type, _values(b), verdict, role,

@@ -20,7 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.flow.checks import tax_id_verdict
 from kiosk.flow.views import AccountView, View
+from kiosk.rules.identifiers import classify_tax_id
 from ui.screens.base import Page, button, label
 from ui.screens.orders import input_edit
 
@@ -119,13 +121,22 @@ class RegisterPage(Page):
         grid.setVerticalSpacing(12)
         self.labels: dict[str, QLabel] = {}
         self.edits: dict[str, QLineEdit] = {}
+        # The credit code is checked as it is typed, in the buyer screen's words (issue 12),
+        # right under the field, across the form's whole width (in the field column alone
+        # the wrapped words got too little height in large text and overlapped the field).
+        self.tax_id_check = label("hint")
+        self.tax_id_check.setWordWrap(True)
+        self.tax_id_check.hide()
         for key in ("username", "password", "repeat", "name", "tax_id", "contact", "phone",
                     "email"):
             edit = password_edit() if key in ("password", "repeat") else input_edit()
             lab = label()
             grid.addRow(lab, edit)
+            if key == "tax_id":
+                grid.addRow(self.tax_id_check)  # the whole width under the field
             self.labels[key], self.edits[key] = lab, edit
         self.edits["tax_id"].setMaxLength(18)
+        self.edits["tax_id"].textChanged.connect(lambda _t: self._check_tax_id())
         self.edits["phone"].setMaxLength(20)
         self.by_email = button(checkable=True)
         grid.addRow(label(), self.by_email)
@@ -144,6 +155,27 @@ class RegisterPage(Page):
         self.kind = kind
         self._show_kind()
 
+    def reset_widgets(self) -> None:
+        """The next person starts as a person, with the code going by SMS."""
+        super().reset_widgets()
+        self.kind = "person"
+        self.by_email.setChecked(False)
+        self._show_kind()
+
+    def _check_tax_id(self) -> None:
+        check = classify_tax_id(self.edits["tax_id"].text()) if self.edits["tax_id"].text(
+        ).strip() and self.kind == "enterprise" else None
+        verdict, role = tax_id_verdict(check)
+        self.tax_id_check.setVisible(verdict is not None)
+        if verdict is None:
+            return
+        self.tax_id_check.setText(verdict.get(self.lang))
+        if self.tax_id_check.property("role") != role:
+            self.tax_id_check.setProperty("role", role)
+            self.tax_id_check.style().unpolish(self.tax_id_check)
+            self.tax_id_check.style().polish(self.tax_id_check)
+        self.tax_id_check.updateGeometry()  # its font and wrapped height change with the text
+
     def _show_kind(self) -> None:
         company = self.kind == "enterprise"
         self.person.setChecked(not company)
@@ -152,6 +184,7 @@ class RegisterPage(Page):
             self.labels[key].setVisible(company)
             self.edits[key].setVisible(company)
         self.labels["name"].setText(self.tr("Enterprise name") if company else self.tr("Your name"))
+        self._check_tax_id()
 
     def _primary(self) -> None:
         view = self.shown
