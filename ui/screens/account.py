@@ -121,21 +121,20 @@ class RegisterPage(Page):
         grid.setVerticalSpacing(12)
         self.labels: dict[str, QLabel] = {}
         self.edits: dict[str, QLineEdit] = {}
+        for key in ("username", "password", "repeat", "name", "tax_id", "contact", "phone",
+                    "email"):
+            edit = password_edit() if key in ("password", "repeat") else input_edit()
+            lab = label()
+            grid.addRow(lab, edit)
+            self.labels[key], self.edits[key] = lab, edit
+        self.edits["tax_id"].setMaxLength(18)
         # The credit code is checked as it is typed, in the buyer screen's words (issue 12),
         # right under the field, across the form's whole width (in the field column alone
         # the wrapped words got too little height in large text and overlapped the field).
         self.tax_id_check = label("hint")
         self.tax_id_check.setWordWrap(True)
         self.tax_id_check.hide()
-        for key in ("username", "password", "repeat", "name", "tax_id", "contact", "phone",
-                    "email"):
-            edit = password_edit() if key in ("password", "repeat") else input_edit()
-            lab = label()
-            grid.addRow(lab, edit)
-            if key == "tax_id":
-                grid.addRow(self.tax_id_check)  # the whole width under the field
-            self.labels[key], self.edits[key] = lab, edit
-        self.edits["tax_id"].setMaxLength(18)
+        grid.insertRow(list(self.edits).index("contact"), self.tax_id_check)
         self.edits["tax_id"].textChanged.connect(lambda _t: self._check_tax_id())
         self.edits["phone"].setMaxLength(20)
         self.by_email = button(checkable=True)
