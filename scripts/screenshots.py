@@ -1,7 +1,7 @@
 """Every kiosk screen as a PNG, in Chinese and English, standard and large text.
 
     .venv/bin/python scripts/screenshots.py OUTDIR [--screen NAME ...] [--lang zh_CN|en ...]
-                                                   [--size standard|large ...] [--docs]
+                        [--size standard|large ...] [--window 1920x1080] [--docs]
 
 Each screen (each value of ``kiosk.flow.states.Screen``) is reached with demo data
 through the real flow (``ui.screenshots.prepare_screen``, the same code as
@@ -42,7 +42,8 @@ DOCS = {
 }
 
 
-def _render(screen: str, lang: str, size: str, out: Path) -> str | None:
+def _render(screen: str, lang: str, size: str, out: Path,
+            window: tuple[int, int] = (1280, 800)) -> str | None:
     """One screen in a fresh data folder; the error text when it cannot be reached."""
     from PySide6.QtWidgets import QApplication
 
@@ -64,10 +65,10 @@ def _render(screen: str, lang: str, size: str, out: Path) -> str | None:
         gui = build_gui(config, app, lang=lang, large_text=size == "large", kiosk_mode=False,
                         devices=devices, documents_process=False, voice=False)
         try:
-            gui.window.resize(1280, 800)
+            gui.window.resize(*window)
             gui.window.show()
             prepare_screen(gui, screen)
-            save_screenshot(gui.window, out, (1280, 800))
+            save_screenshot(gui.window, out, window)
         except ScreenshotError as err:
             return str(err)
         finally:
@@ -84,6 +85,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--screen", action="append", help="only this screen (repeatable)")
     parser.add_argument("--lang", action="append", choices=LANGS)
     parser.add_argument("--size", action="append", choices=SIZES)
+    parser.add_argument("--window", default="1280x800",
+                        help="window size in pixels (the terminal's panel is 1920x1080)")
     parser.add_argument("--docs", action="store_true",
                         help="write only the README's screenshots, under their names")
     args = parser.parse_args(argv)
@@ -105,9 +108,10 @@ def main(argv: list[str] | None = None) -> int:
         jobs = [(screen, lang, size, args.folder / f"{screen}-{lang}-{size}.png")
                 for lang in args.lang or LANGS for size in args.size or SIZES
                 for screen in screens]
+    width, height = (int(v) for v in args.window.split("x"))
     failed = 0
     for screen, lang, size, out in jobs:
-        problem = _render(screen, lang, size, out)
+        problem = _render(screen, lang, size, out, (width, height))
         if problem is None:
             print(out, flush=True)
         else:
