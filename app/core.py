@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from drivers.printer.ops import Op
 from drivers.printer.worker import PrinterWorker
-from kiosk.accounts import AccountStore, seed_demo_accounts
+from kiosk.accounts import Account, AccountKind, AccountStore, seed_demo_accounts
 from kiosk.catalogue import Catalogue, seed_demo_catalogue
 from kiosk.centre.changes import ChangeService
 from kiosk.centre.scope import enterprise_membership
@@ -39,7 +39,7 @@ from kiosk.flow.states import Identity, IdMethod, Screen
 from kiosk.issuing import IssueStatus, IssuingService
 from kiosk.mail import MailOutbox
 from kiosk.messages import Problem, ProblemError, Text, text_for
-from kiosk.model import Buyer, Invoice
+from kiosk.model import Buyer, BuyerType, Invoice
 from kiosk.orderqr import (
     looks_like_claim_qr,
     looks_like_order_qr,
@@ -201,10 +201,26 @@ def build_core(
 
     def titles_for(identity: Identity) -> list[Buyer]:
         if identity.method is IdMethod.ACCOUNT and identity.account is not None:
-            return accounts.titles_for(identity.account.id)
+            own = accounts.titles_for(identity.account.id)
+            firm = enterprise_title(identity.account)
+            if firm is None:
+                return own
+            return [firm, *(t for t in own if t.tax_id != firm.tax_id)]
         if identity.method is IdMethod.IDCARD and identity.id_number:
             return accounts.titles_for_identity(identity.id_number)
         return []
+
+    def enterprise_title(account: Account) -> Buyer | None:
+        """The title of the enterprise an account issues for: its own (an enterprise) or
+        its enterprise's (an active member); a member issues for the firm, first."""
+        firm: Account | None = account if account.kind is AccountKind.ENTERPRISE else None
+        if firm is None:
+            membership = core_services.accounts.membership(account.username)
+            if membership is not None and membership.active:
+                firm = accounts.find(membership.enterprise)
+        if firm is None or not firm.tax_id:
+            return None
+        return Buyer(BuyerType.COMPANY, firm.display_name, firm.tax_id)
 
     def remember_title(identity: Identity, buyer: Buyer) -> None:
         if identity.method is IdMethod.ACCOUNT and identity.account is not None:
