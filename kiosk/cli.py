@@ -70,20 +70,24 @@ class Context:
 
 
 def _cache_printer_profiles(config: Config) -> None:
-    """Keep python-escpos's parsed printer-profile database in the data folder.
+    """Keep python-escpos's parsed printer-profile database in the data folder, whole.
 
     By default it pickles its ~0.2 s YAML parse into a NEW temporary folder at every
-    import, so the cache never hits and each start leaves a folder in /tmp behind.
+    import, so the cache never hits and each start leaves a folder in /tmp behind; and
+    it writes the pickle in place, so a process starting beside another read half a
+    file (:mod:`drivers.printer.profiles` writes it atomically first).
     Must run before escpos is first imported (drivers import it lazily).
     """
-    import os
+    from drivers.printer.profiles import prepare_profile_cache
 
-    folder = config.data_path / "cache" / "escpos"
+    # the folder escpos will read: one the environment names, or the data folder's
+    folder = os.environ.get("ESCPOS_CAPABILITIES_PICKLE_DIR") or str(
+        config.data_path / "cache" / "escpos")
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        prepare_profile_cache(Path(folder))
     except OSError:
         return  # an unwritable data folder is reported elsewhere; escpos still works
-    os.environ.setdefault("ESCPOS_CAPABILITIES_PICKLE_DIR", str(folder))
+    os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = folder
 
 
 class CommandError(Exception):
