@@ -29,6 +29,14 @@ from ui.widgets.keyboard import prepare_environment  # noqa: E402
 
 prepare_environment(Path(tempfile.mkdtemp(prefix="kiosk-test-state-")))
 
+# One whole printer-profile cache for the run and every process it starts (as `kiosk`
+# keeps one in its data folder): escpos parses its database once, not per process.
+from drivers.printer.profiles import prepare_profile_cache  # noqa: E402
+
+_PROFILES = Path(tempfile.mkdtemp(prefix="kiosk-test-escpos-"))
+prepare_profile_cache(_PROFILES)
+os.environ["ESCPOS_CAPABILITIES_PICKLE_DIR"] = str(_PROFILES)
+
 
 @pytest.fixture(autouse=True)
 def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
