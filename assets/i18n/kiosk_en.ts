@@ -714,6 +714,26 @@
 <context>
     <name>MembersPage</name>
     <message>
+        <source>New role for %1:</source>
+        <translation>New role for %1:</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the enterprise? They will no longer see its invoices.</source>
+        <translation>Remove %1 from the enterprise? They will no longer see its invoices.</translation>
+    </message>
+    <message>
+        <source>Cancel the invitation of %1?</source>
+        <translation>Cancel the invitation of %1?</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Cancel the invitation</source>
+        <translation>Cancel the invitation</translation>
+    </message>
+    <message>
         <source>Enterprise members</source>
         <translation>Enterprise members</translation>
     </message>
@@ -750,12 +770,24 @@
         <translation>The member's user name</translation>
     </message>
     <message>
+        <source>Keep as it is</source>
+        <translation>Keep as it is</translation>
+    </message>
+    <message>
         <source>active</source>
         <translation>active</translation>
     </message>
     <message>
-        <source>waiting for the code</source>
-        <translation>waiting for the code</translation>
+        <source>invited, waiting for the code</source>
+        <translation>invited, waiting for the code</translation>
+    </message>
+    <message>
+        <source>Change role</source>
+        <translation>Change role</translation>
+    </message>
+    <message>
+        <source>Resend the code</source>
+        <translation>Resend the code</translation>
     </message>
     <message>
         <source>Confirm</source>

@@ -714,6 +714,26 @@
 <context>
     <name>MembersPage</name>
     <message>
+        <source>New role for %1:</source>
+        <translation>%1 的新角色：</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the enterprise? They will no longer see its invoices.</source>
+        <translation>将 %1 移出企业？移出后将不能再查看企业的发票。</translation>
+    </message>
+    <message>
+        <source>Cancel the invitation of %1?</source>
+        <translation>取消对 %1 的邀请？</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移出</translation>
+    </message>
+    <message>
+        <source>Cancel the invitation</source>
+        <translation>取消邀请</translation>
+    </message>
+    <message>
         <source>Enterprise members</source>
         <translation>企业成员</translation>
     </message>
@@ -750,12 +770,24 @@
         <translation>成员的用户名</translation>
     </message>
     <message>
+        <source>Keep as it is</source>
+        <translation>保持不变</translation>
+    </message>
+    <message>
         <source>active</source>
         <translation>已生效</translation>
     </message>
     <message>
-        <source>waiting for the code</source>
-        <translation>等待验证码</translation>
+        <source>invited, waiting for the code</source>
+        <translation>已邀请，等待验证码</translation>
+    </message>
+    <message>
+        <source>Change role</source>
+        <translation>更改角色</translation>
+    </message>
+    <message>
+        <source>Resend the code</source>
+        <translation>重发验证码</translation>
     </message>
     <message>
         <source>Confirm</source>
