@@ -79,3 +79,53 @@ def test_reprint_and_correct_by_touch(qtbot: Any, tmp_path: Path) -> None:
         assert len([c for c in win.current.cards if c.isVisible()]) == 3
     finally:
         gui.close()
+
+
+def test_reprint_last_invoice_after_phone_code_login_in_three_touches(qtbot: Any,
+                                                                      tmp_path: Path) -> None:
+    """Issue 12 item 10: "reprint my last invoice" after a phone-code login, touches counted
+    from the screen the login lands on (as the ID-card case above)."""
+    from kiosk.messaging.folder import latest_sms
+    from ui.screenshots import DEMO_PASSWORD
+
+    gui = kiosk_gui(qtbot, tmp_path / "data")
+    try:
+        s, win = gui.core.session, gui.window
+        gui.core.core_services.accounts.create_account(
+            "solo", DEMO_PASSWORD, "person", name="孙七", phone="13800000005")
+        # First visit: logged in with the password, an invoice issued for the account.
+        s.identify.begin("login")
+        s.identify.accept_terms()
+        s.identify.login("solo", DEMO_PASSWORD)
+        assert s.screen is Screen.ORDERS
+        s.code_scanned(qr_for(gui, 0), "scanner")
+        s.orders.next()
+        s.buyer.next()
+        s.review.confirm()
+        qtbot.waitUntil(lambda: s.screen is Screen.RESULT and s.data.printed, timeout=60000)
+        number = s.data.invoice.number
+        printed = len(gui.devices.emulators.printer.receipts)
+        s.finish()
+        # Back later, no password: the phone and the code from the SMS.
+        s.identify.begin("login")
+        s.identify.accept_terms()
+        s.account.open(Screen.CODE_LOGIN)
+        s.account.send_login_code("13800000005")
+        qtbot.waitUntil(lambda: s.data.account_draft.stage == "code", timeout=20000)
+        msg = latest_sms(gui.core.config.data_path / "sms")
+        assert msg is not None
+        s.account.login_with_code(str(msg["code"]))
+        qtbot.waitUntil(lambda: s.screen is Screen.ORDERS
+                        and win.stack.currentWidget() is win.pages[Screen.ORDERS], timeout=20000)
+        press = Presses(qtbot)
+        press(win.current.my_invoices)
+        assert s.screen is Screen.CENTRE
+        page = win.current
+        assert page.cards[0].number == number
+        press(page.cards[0].reprint)
+        qtbot.waitUntil(lambda: s.data.centre.printed == number, timeout=30000)
+        qtbot.waitUntil(lambda: len(gui.devices.emulators.printer.receipts) > printed,
+                        timeout=30000)
+        assert press.count <= 3, press.count
+    finally:
+        gui.close()
