@@ -332,6 +332,14 @@
         <translation>Tap again to delete my account and titles</translation>
     </message>
     <message>
+        <source>Show fewer requests</source>
+        <translation>Show fewer requests</translation>
+    </message>
+    <message>
+        <source>All my requests (%1)</source>
+        <translation>All my requests (%1)</translation>
+    </message>
+    <message>
         <source>My invoices</source>
         <translation>My invoices</translation>
     </message>
@@ -356,8 +364,12 @@
         <translation>Show all</translation>
     </message>
     <message>
-        <source>Changes in progress: tap to continue</source>
-        <translation>Changes in progress: tap to continue</translation>
+        <source>My requests</source>
+        <translation>My requests</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Continue</translation>
     </message>
     <message>
         <source>&lt; Newer</source>
@@ -382,10 +394,6 @@
     <message>
         <source>Reprint</source>
         <translation>Reprint</translation>
-    </message>
-    <message>
-        <source>Continue %1</source>
-        <translation>Continue %1</translation>
     </message>
 </context>
 <context>

@@ -332,6 +332,14 @@
         <translation>再点一次，确认删除账户和常用抬头</translation>
     </message>
     <message>
+        <source>Show fewer requests</source>
+        <translation>收起申请</translation>
+    </message>
+    <message>
+        <source>All my requests (%1)</source>
+        <translation>全部申请（%1）</translation>
+    </message>
+    <message>
         <source>My invoices</source>
         <translation>我的发票</translation>
     </message>
@@ -356,8 +364,12 @@
         <translation>显示全部</translation>
     </message>
     <message>
-        <source>Changes in progress: tap to continue</source>
-        <translation>进行中的更正：点击继续办理</translation>
+        <source>My requests</source>
+        <translation>我的申请</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续办理</translation>
     </message>
     <message>
         <source>&lt; Newer</source>
@@ -382,10 +394,6 @@
     <message>
         <source>Reprint</source>
         <translation>重打凭条</translation>
-    </message>
-    <message>
-        <source>Continue %1</source>
-        <translation>继续 %1</translation>
     </message>
 </context>
 <context>

@@ -70,6 +70,7 @@ class CentreStep:
         d.query = query
         d.page = centre.page(d.scope, query, page)
         d.changes = tuple(centre.open_changes(d.scope))
+        d.requests = tuple(centre.requests(d.scope))
 
     def search(self, query: str) -> None:
         self.core.touch()

@@ -68,4 +68,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The tax platform cannot be reached now; your progress is saved: tap Check again "
         "later or come back, nothing is issued twice"),
     "centre.slip_title": ("发票更正凭条", "Invoice change slip"),
+    # "my requests": every change and paper invoice request, with one of four states
+    "centre.request_state.open": ("办理中", "in progress"),
+    "centre.request_state.waiting": ("等待对方确认", "waiting for the other party"),
+    "centre.request_state.done": ("已完成", "done"),
+    "centre.request_state.failed": ("未完成", "failed"),
+    "centre.request.change": ("更正发票 {number}（{what}）", "Change of invoice {number} ({what})"),
+    "centre.request.change_waiting": ("对方最长 72 小时内确认，确认后凭 {reference} 继续办理",
+                                      "The other party has up to 72 hours to confirm; then "
+                                      "continue with {reference}"),
+    "centre.request.paper_counter": ("纸质发票，到柜台领取", "Paper invoice, to collect at the "
+                                     "counter"),
+    "centre.request.paper_post": ("纸质发票，邮寄至 {address}", "Paper invoice, by post to "
+                                  "{address}"),
+    "centre.request.paper_open": ("正在开具 {total} 元的发票", "The invoice of {total} is being "
+                                  "issued"),
+    "centre.request.paper_done": ("发票 {number} 已开具", "Invoice {number} is issued"),
+    "centre.request.paper_failed": ("平台未开具该发票，请联系工作人员",
+                                    "The platform did not issue it: please ask the staff"),
 }

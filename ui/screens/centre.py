@@ -19,15 +19,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from kiosk.centre.requests import LIMIT
 from kiosk.flow.views import Action, View
-from kiosk.flow.views_centre import CentreInvoiceView, CentreListView, InvoiceRow
+from kiosk.flow.views_centre import CentreInvoiceView, CentreListView, InvoiceRow, RequestRow
 from ui.screens.base import Page, button, label
 from ui.screens.orders import input_edit
 from ui.widgets.lines import LinesTable
 from ui.widgets.qr import qr_pixmap
 
 ROWS = 6  # the list's page size (kiosk.centre.store.PAGE_SIZE)
-CHANGES = 3  # open changes shown with a "continue" button
+REQUESTS = 3  # "my requests" shown before "all my requests" is pressed
 
 
 def show_action(btn: QPushButton, action: Action) -> None:
@@ -64,6 +65,37 @@ class InvoiceCard(QFrame):
         self.number = ""
 
 
+class RequestCard(QFrame):
+    """One of "my requests": what and when, its state in plain words, and "continue"."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 8, 16, 8)
+        texts = QVBoxLayout()
+        self.first = label("big")
+        self.second = label("hint")
+        texts.addWidget(self.first)
+        texts.addWidget(self.second)
+        row.addLayout(texts, 1)
+        self.resume = button()
+        row.addWidget(self.resume)
+        self.reference = ""
+
+    def show_row(self, row: RequestRow, lang: str) -> None:
+        self.reference = row.reference
+        self.first.setText(f"{row.date}   {row.title.get(lang)}   "
+                           f"[{row.state_words.get(lang)}]")
+        role = {"failed": "error", "waiting": "warn"}.get(row.state, "big")
+        if self.first.property("role") != role:
+            self.first.setProperty("role", role)
+            self.first.style().polish(self.first)
+        self.second.setText(row.detail.get(lang))
+        self.resume.setVisible(row.resume)
+
+
 class CentrePage(Page):
     def build(self) -> None:
         self.head = label("title")
@@ -73,18 +105,20 @@ class CentrePage(Page):
         self.search = button()
         self.clear = button()
         self.add_row(self.query, self.search, self.clear, stretch=False)
-        self.changes_head = label("warn")
-        self.body.addWidget(self.changes_head)
-        self.change_buttons: list[QPushButton] = []
-        changes_row = QHBoxLayout()
-        for _ in range(CHANGES):
-            btn = button()
-            btn.clicked.connect(lambda _c=False, b=btn: self.session.centre.resume(
-                b.property("reference")))
-            self.change_buttons.append(btn)
-            changes_row.addWidget(btn)
-        changes_row.addStretch(1)
-        self.body.addLayout(changes_row)
+        self.requests_head = label("title")
+        self.body.addWidget(self.requests_head)
+        self.request_cards: list[RequestCard] = []
+        for _ in range(LIMIT):
+            req = RequestCard()
+            req.resume.clicked.connect(
+                lambda _c=False, k=req: self.session.centre.resume(k.reference))
+            req.hide()
+            self.request_cards.append(req)
+            self.body.addWidget(req)
+        self.all_requests = button()
+        self.all_requests.setCheckable(True)
+        self.all_requests.clicked.connect(self._all_requests)
+        self.add_row(self.all_requests)
         self.empty = label("big")
         self.body.addWidget(self.empty)
         self.cards: list[InvoiceCard] = []
@@ -123,6 +157,31 @@ class CentrePage(Page):
         self._forget_armed = False
         self.session.centre.forget_me()
 
+    def _all_requests(self) -> None:
+        self.session.touch()
+        if isinstance(self.shown, CentreListView):
+            self._show_requests(self.shown)
+
+    def _show_requests(self, view: CentreListView) -> None:
+        """The newest requests (all of them once "all my requests" is pressed)."""
+        rows = view.requests
+        shown = len(rows) if self.all_requests.isChecked() else min(len(rows), REQUESTS)
+        self.requests_head.setVisible(bool(rows))
+        for i, req in enumerate(self.request_cards):
+            if i < shown:
+                req.show_row(rows[i], self.lang)
+                req.show()
+            else:
+                req.hide()
+        self.all_requests.setVisible(len(rows) > REQUESTS)
+        self.all_requests.setText(
+            self.tr("Show fewer requests") if self.all_requests.isChecked()
+            else self.tr("All my requests (%1)").replace("%1", str(len(rows))))
+
+    def reset_widgets(self) -> None:
+        super().reset_widgets()
+        self.all_requests.setChecked(False)
+
     def title(self) -> str:
         return self.tr("My invoices")
 
@@ -136,7 +195,9 @@ class CentrePage(Page):
         self.query.setPlaceholderText(self.tr("Invoice no., order no., date or amount"))
         self.search.setText(self.tr("Search"))
         self.clear.setText(self.tr("Show all"))
-        self.changes_head.setText(self.tr("Changes in progress: tap to continue"))
+        self.requests_head.setText(self.tr("My requests"))
+        for req in self.request_cards:
+            req.resume.setText(self.tr("Continue"))
         self.previous.setText(self.tr("< Newer"))
         self.next.setText(self.tr("Older >"))
         self._forget_armed = False
@@ -170,15 +231,7 @@ class CentrePage(Page):
         self.empty.setVisible(view.empty is not None)
         if view.empty is not None:
             self.empty.setText(view.empty.get(self.lang))
-        self.changes_head.setVisible(bool(view.changes))
-        for i, btn in enumerate(self.change_buttons):
-            if i < len(view.changes):
-                change = view.changes[i]
-                btn.setProperty("reference", change.reference)
-                btn.setText(self.tr("Continue %1").replace("%1", change.reference))
-                btn.show()
-            else:
-                btn.hide()
+        self._show_requests(view)
         show_action(self.previous, view.previous)
         show_action(self.next, view.next)
         show_action(self.forget, view.forget)

@@ -337,3 +337,86 @@ def test_enterprise_members_see_the_enterprises_invoices(rig: CoreRig) -> None:
     assert seen("vic") == [number]
     assert seen("acme") == [number]
     assert seen("sam") == []
+
+
+def _paper(rig: CoreRig, who: tuple[str, str], order_index: int, address: str = "") -> str:
+    """A paper invoice asked at the review: to collect at the counter, or by post."""
+    s = rig.session
+    idcard_login(s, who)
+    s.code_scanned(rig.qr(rig.orders()[order_index]), "scanner")
+    s.orders.next()
+    s.buyer.next()
+    assert s.screen is Screen.REVIEW, s.screen
+    s.buyer.set_medium(Medium.PAPER)
+    s.buyer.set_paper_delivery(bool(address), address or None)
+    s.review.confirm()
+    assert s.screen is Screen.RESULT and s.data.invoice is not None
+    number = s.data.invoice.number
+    s.finish()
+    return number
+
+
+def test_my_requests_lists_every_change_and_paper_request_with_its_state(rig: CoreRig) -> None:
+    counter = _paper(rig, ALICE, 0)
+    posted = _paper(rig, ALICE, 1, "福建省厦门市思明区软件园二期 1 号")
+    waiting = issue_for(rig, ALICE, 2, company=True)  # a change that waits for the buyer
+    done = issue_for(rig, ALICE, 3)  # a title change that completes at once
+    _paper(rig, BOB, 4)  # not hers
+    s = rig.session
+    idcard_login(s, ALICE)
+    s.centre.open()
+    s.centre.pick(waiting)
+    s.centre.change()
+    s.centre.set_what("returned")
+    s.centre.submit()
+    assert s.data.centre.change.state is ChangeState.WAITING  # type: ignore[union-attr]
+    s.centre.open()
+    s.centre.pick(done)
+    s.centre.change()
+    s.centre.set_what("title")
+    s.centre.set_buyer_field("name", COMPANY)
+    s.centre.set_buyer_field("tax_id", COMPANY_TAX_ID)
+    s.centre.submit()
+    assert s.data.centre.change.state is ChangeState.DONE  # type: ignore[union-attr]
+    s.centre.open()
+    view = s.view()
+    assert isinstance(view, CentreListView)
+    rows = view.requests
+    # newest first: the two changes (done last), then the two paper requests
+    assert [(r.kind, r.state) for r in rows] == [
+        ("change", "done"), ("change", "waiting"), ("paper", "done"), ("paper", "done")]
+    assert [r.resume for r in rows] == [False, True, False, False]
+    assert done in rows[0].title.en and "Wrong title" in rows[0].title.en
+    assert rows[0].state_words.en == "done" and rows[0].state_words.zh == "已完成"
+    assert rows[1].state_words.en == "waiting for the other party"
+    assert "72 hours" in rows[1].detail.en
+    assert "by post to 福建省厦门市" in rows[2].title.en and posted in rows[2].detail.en
+    assert rows[3].title.zh == "纸质发票，到柜台领取" and counter in rows[3].detail.en
+    # only the open one is offered to continue, as before
+    assert [c.original_number for c in view.changes] == [waiting]
+
+
+def test_a_refused_change_is_listed_as_failed(rig: CoreRig) -> None:
+    from kiosk.centre.requests import RequestState, my_requests
+
+    original = issue_for(rig, ALICE, 0, company=True)
+    s = rig.session
+    idcard_login(s, ALICE)
+    s.centre.open()
+    s.centre.pick(original)
+    s.centre.change()
+    s.centre.set_what("returned")
+    s.centre.submit()
+    change = s.data.centre.change
+    assert change is not None and change.state is ChangeState.WAITING
+    rig.core.corrections.gateway.reject_red_form(change.form_number)  # the buyer says no
+    s.centre.check_again()
+    assert s.data.centre.change.state is ChangeState.REFUSED  # type: ignore[union-attr]
+    scope = s.data.centre.scope
+    assert scope is not None
+    found = my_requests(rig.core.centre.store, scope)
+    assert [(r.kind, r.state) for r in found] == [("change", RequestState.FAILED)]
+    s.centre.open()
+    view = s.view()
+    assert isinstance(view, CentreListView)
+    assert view.requests[0].state_words.en == "failed" and not view.requests[0].resume

@@ -129,3 +129,84 @@ def test_reprint_last_invoice_after_phone_code_login_in_three_touches(qtbot: Any
         assert press.count <= 3, press.count
     finally:
         gui.close()
+
+
+def test_my_requests_on_screen_with_their_states(qtbot: Any, tmp_path: Path) -> None:
+    """Every change and paper request, newest first, its state in words; "continue" on the
+    one left waiting; the rest behind "all my requests"; all of it whole in both languages."""
+    from kiosk.model import BuyerType, Medium
+    from tests.helpers.app import COMPANY, COMPANY_TAX_ID
+    from tests.helpers.fit import clipped
+    from tests.unit.ui.test_screens_fit import KIOSK, MODES, WINDOWED, _show
+
+    gui = kiosk_gui(qtbot, tmp_path / "data", lang="en")
+    alice = ("张三", "11010519491231002X")
+    try:
+        s, win = gui.core.session, gui.window
+
+        def login() -> None:
+            s.identify.begin("idcard")
+            if s.screen is Screen.TERMS:
+                s.identify.accept_terms()
+            s.identify.consent_idcard(True)
+            s.idcard_read(*alice)
+            assert s.screen is Screen.ORDERS
+
+        def issue(index: int, paper: str | None = None, company: bool = False) -> str:
+            login()
+            s.code_scanned(qr_for(gui, index), "scanner")
+            s.orders.next()
+            if company:  # a company's change waits for the company to confirm the form
+                s.buyer.set_type(BuyerType.COMPANY)
+                s.buyer.set_field("name", COMPANY)
+                s.buyer.set_field("tax_id", COMPANY_TAX_ID)
+            s.buyer.next()
+            if paper is not None:
+                s.buyer.set_medium(Medium.PAPER)
+                s.buyer.set_paper_delivery(bool(paper), paper or None)
+            s.review.confirm()
+            qtbot.waitUntil(lambda: s.screen is Screen.RESULT and s.data.invoice is not None,
+                            timeout=60000)
+            number = s.data.invoice.number
+            s.finish()
+            return number
+
+        issue(0, "")
+        issue(1, "Software Park phase II, Xiamen")
+        first = issue(2, company=True)
+        second = issue(3)
+        login()
+        for number in (first, second):
+            s.centre.open()
+            s.centre.pick(number)
+            s.centre.change()
+            s.centre.set_what("returned")
+            s.centre.submit()
+            qtbot.waitUntil(lambda: s.data.centre.change is not None
+                            and not s.data.centre.advancing, timeout=60000)
+        s.centre.open()
+        page = win.current
+        assert s.screen is Screen.CENTRE and len(s.view().requests) == 4
+        shown = [c for c in page.request_cards if c.isVisible()]
+        assert len(shown) == 3 and page.all_requests.isVisible()
+        assert "All my requests (4)" == page.all_requests.text()
+        press = Presses(qtbot)
+        press(page.all_requests)
+        shown = [c for c in page.request_cards if c.isVisible()]
+        assert len(shown) == 4
+        texts = [c.first.text() for c in shown]
+        assert "Paper invoice, to collect at the counter" in texts[3] and "[done]" in texts[3]
+        assert "by post to Software Park" in texts[2]
+        for lang, large in MODES:
+            for size in (KIOSK, WINDOWED):
+                _show(gui, lang, large, size)
+                assert clipped(page) == [], (lang, large, size, clipped(page))
+        _show(gui, "en", False, WINDOWED)
+        assert [c.resume.isVisible() for c in shown] == [False, True, False, False]
+        assert "[waiting for the other party]" in shown[1].first.text()
+        assert "[done]" in shown[0].first.text()
+        press(shown[1].resume)  # the change left waiting: continue it
+        assert s.screen is Screen.CHANGE_STATUS
+        assert s.data.centre.change.original_number == first  # type: ignore[union-attr]
+    finally:
+        gui.close()
