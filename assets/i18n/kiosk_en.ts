@@ -419,6 +419,10 @@
         <translation>Some items</translation>
     </message>
     <message>
+        <source>Type the amount off, with tax, beside each item it applies to; leave the others empty.</source>
+        <translation>Type the amount off, with tax, beside each item it applies to; leave the others empty.</translation>
+    </message>
+    <message>
         <source>Amount off</source>
         <translation>Amount off</translation>
     </message>
@@ -437,6 +441,10 @@
     <message>
         <source>Invoice %1</source>
         <translation>Invoice %1</translation>
+    </message>
+    <message>
+        <source>%1 (up to %2)</source>
+        <translation>%1 (up to %2)</translation>
     </message>
 </context>
 <context>

@@ -419,6 +419,10 @@
         <translation>部分商品</translation>
     </message>
     <message>
+        <source>Type the amount off, with tax, beside each item it applies to; leave the others empty.</source>
+        <translation>在需要折让的商品旁输入折让金额（含税），其他商品留空。</translation>
+    </message>
+    <message>
         <source>Amount off</source>
         <translation>折让金额</translation>
     </message>
@@ -437,6 +441,10 @@
     <message>
         <source>Invoice %1</source>
         <translation>发票 %1</translation>
+    </message>
+    <message>
+        <source>%1 (up to %2)</source>
+        <translation>%1（最多 %2）</translation>
     </message>
 </context>
 <context>

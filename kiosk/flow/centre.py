@@ -12,9 +12,9 @@ printer, the mail or ``pdftoppm`` goes to the runner.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from kiosk.centre.changes import ChangeError, ChangeWhat
+from kiosk.centre.changes import ChangeError, ChangeWhat, allowance_credits
 from kiosk.flow.core import FlowCore, intent, log
 from kiosk.flow.ports import CentrePorts, Runner
 from kiosk.flow.states import BuyerDraft, CentreData, ChangeDraft, Screen
@@ -261,9 +261,13 @@ class CentreStep:
             self.data.draft.quantities.pop(index, None)
         self.core.changed()
 
-    def set_allowance(self, text: str) -> None:
+    def set_allowance(self, text: str, index: int = 0) -> None:
+        """The amount off line ``index`` (an allowance), as typed."""
         self.core.touch()
-        self.data.draft.allowance = text.strip()[:14]
+        entry = self.data.entry
+        if entry is None or not 0 <= index < len(entry.invoice.lines):
+            return
+        self.data.draft.allowances[index] = text.strip()[:14]
         self.core.changed()
 
     def set_buyer_field(self, name: str, value: str) -> None:
@@ -283,14 +287,8 @@ class CentreStep:
         draft, entry = d.draft, d.entry
         assert entry is not None
         lines = entry.invoice.lines
-        if draft.what == ChangeWhat.ALLOWANCE.value:
-            try:
-                amount = Decimal(draft.allowance.lstrip("￥¥")).quantize(Decimal("0.01"))
-            except InvalidOperation:
-                raise ChangeError("centre.change_needs_amount") from None
-            if amount <= 0:
-                raise ChangeError("centre.change_needs_amount")
-            return {0: amount}  # an allowance is taken off the first line
+        if draft.what == ChangeWhat.ALLOWANCE.value:  # line by line, checked in the core
+            return allowance_credits(entry.invoice, draft.allowances)
         if draft.full:
             return None
         if not draft.quantities:

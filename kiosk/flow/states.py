@@ -162,7 +162,7 @@ class ChangeDraft:
     what: str = ""  # a kiosk.centre.changes.ChangeWhat value, "" until chosen
     full: bool = True
     quantities: dict[int, Decimal] = field(default_factory=dict)  # line -> units to credit
-    allowance: str = ""  # the amount off, as typed (an allowance)
+    allowances: dict[int, str] = field(default_factory=dict)  # line -> amount off, as typed
     buyer: BuyerDraft = field(default_factory=lambda: BuyerDraft(name=""))
 
 

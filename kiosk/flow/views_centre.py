@@ -104,7 +104,8 @@ class ChangeView:
     full: bool = True
     partial: Action = ENABLED  # full/partial choice (not for a title or an allowance)
     lines: tuple[tuple[str, int, int], ...] = ()  # (item, units on the invoice, to credit)
-    allowance: str = ""
+    allowances: tuple[str, ...] = ()  # per line: the amount off as typed (an allowance)
+    line_totals: tuple[str, ...] = ()  # per line: its amount with tax (the most off)
     buyer_name: str = ""
     buyer_tax_id: str = ""
     buyer_email: str = ""
@@ -244,7 +245,8 @@ def change_view(core: FlowCore) -> ChangeView:
         _frame(core), inv.number, what,
         tuple((w.value, say(f"centre.what.{w.value}")) for w in ChangeWhat), draft.full,
         HIDDEN if what in ("", ChangeWhat.TITLE.value, ChangeWhat.ALLOWANCE.value) else ENABLED,
-        lines, draft.allowance, draft.buyer.name, draft.buyer.tax_id, draft.buyer.email,
+        lines, tuple(draft.allowances.get(i, "") for i in range(len(inv.lines))),
+        tuple(money(ln.amount + ln.tax) for ln in inv.lines), draft.buyer.name, draft.buyer.tax_id, draft.buyer.email,
         verdict, money(inv.total), refused(reason))
 
 

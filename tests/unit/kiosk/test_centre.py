@@ -13,7 +13,7 @@ import pytest
 
 from kiosk.centre.changes import ChangeState
 from kiosk.flow.states import Screen
-from kiosk.flow.views_centre import CentreInvoiceView, CentreListView, ChangeStatusView
+from kiosk.flow.views_centre import CentreInvoiceView, CentreListView, ChangeStatusView, ChangeView
 from kiosk.model import Colour, Medium, RedFormStatus
 from kiosk.session import Session
 from tests.helpers.app import COMPANY, COMPANY_TAX_ID, CoreRig, kiosk_core
@@ -420,3 +420,64 @@ def test_a_refused_change_is_listed_as_failed(rig: CoreRig) -> None:
     view = s.view()
     assert isinstance(view, CentreListView)
     assert view.requests[0].state_words.en == "failed" and not view.requests[0].resume
+
+
+def test_an_allowance_line_by_line(rig: CoreRig) -> None:
+    """Issue 12 item 6: an allowance (折让) on several lines, each its own amount off."""
+    from decimal import Decimal
+
+    index = next(i for i, o in enumerate(rig.orders()) if len(o.lines) >= 2)
+    original = issue_for(rig, ALICE, index)
+    s = rig.session
+    idcard_login(s, ALICE)
+    s.centre.open()
+    s.centre.pick(original)
+    s.centre.change()
+    s.centre.set_what("allowance")
+    inv = s.data.centre.entry.invoice  # type: ignore[union-attr]
+    last = len(inv.lines) - 1
+    first_off = min(Decimal("3.00"), inv.lines[0].amount + inv.lines[0].tax)
+    last_off = min(Decimal("1.50"), inv.lines[last].amount + inv.lines[last].tax)
+    s.centre.set_allowance(f"￥{first_off}", 0)
+    s.centre.set_allowance(str(last_off), last)
+    view = s.view()
+    assert isinstance(view, ChangeView)
+    assert view.allowances[0] == f"￥{first_off}" and view.allowances[last] == str(last_off)
+    assert len(view.line_totals) == len(inv.lines)
+    s.centre.submit()
+    change = s.data.centre.change
+    assert change is not None and change.state is ChangeState.DONE, change
+    assert change.credits == {0: first_off, last: last_off}
+    red = rig.core.issuing.outbox.invoice(change.red_number)
+    assert red is not None and len(red.invoice.lines) == 2
+    grosses = sorted(abs(ln.amount + ln.tax) for ln in red.invoice.lines)
+    assert grosses == sorted([first_off, last_off])
+    assert rig.core.issuing.outbox.credited(original) == -(first_off + last_off)
+
+
+def test_an_allowance_more_than_its_line_is_refused(rig: CoreRig) -> None:
+    from decimal import Decimal
+
+    from kiosk.centre.changes import ChangeError
+
+    original = issue_for(rig, ALICE, 0)
+    s = rig.session
+    idcard_login(s, ALICE)
+    s.centre.open()
+    s.centre.pick(original)
+    s.centre.change()
+    s.centre.set_what("allowance")
+    line = s.data.centre.entry.invoice.lines[0]  # type: ignore[union-attr]
+    s.centre.set_allowance(str(line.amount + line.tax + Decimal("0.01")), 0)
+    s.centre.submit()
+    assert s.screen is Screen.CHANGE and "exceed" in s.data.notice.en  # type: ignore[union-attr]
+    s.centre.set_allowance("", 0)
+    s.centre.submit()
+    assert s.screen is Screen.CHANGE and "amount" in s.data.notice.en  # type: ignore[union-attr]
+    # the core refuses the same for any caller, not only the screen
+    scope = s.data.centre.scope
+    assert scope is not None
+    with pytest.raises(ChangeError) as err:
+        rig.core.centre.start_change(scope, original, "allowance",
+                                     credits={0: line.amount + line.tax + 1})
+    assert err.value.code == "centre.change_bad_lines"

@@ -3,6 +3,7 @@ runner), driven by clicking their buttons: every press is a counted touch."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -208,5 +209,56 @@ def test_my_requests_on_screen_with_their_states(qtbot: Any, tmp_path: Path) -> 
         press(shown[1].resume)  # the change left waiting: continue it
         assert s.screen is Screen.CHANGE_STATUS
         assert s.data.centre.change.original_number == first  # type: ignore[union-attr]
+    finally:
+        gui.close()
+
+
+def test_allowance_line_by_line_by_touch(qtbot: Any, tmp_path: Path) -> None:
+    from tests.helpers.fit import clipped
+    from tests.unit.ui.test_screens_fit import KIOSK, MODES, WINDOWED, _show
+
+    gui = kiosk_gui(qtbot, tmp_path / "data", lang="en")
+    try:
+        s, win = gui.core.session, gui.window
+        orders = sorted(gui.core.orders.list(), key=lambda o: o.order_no)
+        index = next(i for i, o in enumerate(orders) if len(o.lines) >= 2)
+        s.identify.begin("idcard")
+        s.identify.accept_terms()
+        s.identify.consent_idcard(True)
+        s.idcard_read("张三", "11010519491231002X")
+        s.code_scanned(qr_for(gui, index), "scanner")
+        s.orders.next()
+        s.buyer.next()
+        s.review.confirm()
+        qtbot.waitUntil(lambda: s.screen is Screen.RESULT and s.data.invoice is not None,
+                        timeout=60000)
+        number = s.data.invoice.number
+        lines = len(s.data.invoice.lines)
+        press = Presses(qtbot)
+        s.centre.open()
+        assert s.screen is Screen.CENTRE
+        s.centre.pick(number)
+        press(win.current.change)
+        page = win.current
+        press(page.whats["allowance"])
+        amounts = [a for a in page.line_amounts if a.isVisible()]
+        assert len(amounts) == lines and page.allowance_label.isVisible()
+        assert "(up to ￥" in page.line_names[0].text()
+        assert not page.line_buttons[0][0].isVisible()  # no quantities for an allowance
+        for lang, large in MODES:
+            for size in (KIOSK, WINDOWED):
+                _show(gui, lang, large, size)
+                assert clipped(page) == [], (lang, large, size, clipped(page))
+        _show(gui, "en", False, WINDOWED)
+        qtbot.keyClicks(amounts[0], "1.00")
+        qtbot.keyClicks(amounts[-1], "0.50")
+        press(page.primary)
+        qtbot.waitUntil(lambda: s.data.centre.change is not None
+                        and not s.data.centre.advancing, timeout=60000)
+        change = s.data.centre.change
+        assert change.state is ChangeState.DONE, change
+        red = gui.core.issuing.outbox.invoice(change.red_number).invoice
+        assert sorted(abs(ln.amount + ln.tax) for ln in red.lines) == [
+            Decimal("0.50"), Decimal("1.00")]
     finally:
         gui.close()
