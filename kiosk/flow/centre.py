@@ -378,17 +378,15 @@ class CentreStep:
         core.touch()
         printer = self.ports.printer
         change = d.change
-        print_note = getattr(printer, "print_note", None)
-        if change is None or print_note is None or d.printing:
+        print_slip = getattr(printer, "print_change_slip", None)
+        if change is None or print_slip is None or d.printing:
             core.notice(say("flow.no_printer"))
             return
-        words = say("centre.change.waiting", reference=change.reference)
-        lines = [say("centre.slip_title").zh, words.zh, f"更正编号 {change.reference}",
-                 f"原发票 {change.original_number}"]
         d.printing = True
-        session_id = core.data.session_id
+        session_id, lang = core.data.session_id, core.lang  # printed in the screen's language
+        reference, original = change.reference, change.original_number
         core.changed()
-        self.runner.submit("print_slip", lambda: print_note(lines, change.reference),
+        self.runner.submit("print_slip", lambda: print_slip(reference, original, lang),
                            lambda _r, error: self._slip(session_id, error))
 
     def _slip(self, session_id: str, error: BaseException | None) -> None:

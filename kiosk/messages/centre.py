@@ -67,7 +67,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "暂时无法连接税务平台，已保存进度，稍后点“刷新”或回来继续，不会重复开票",
         "The tax platform cannot be reached now; your progress is saved: tap Check again "
         "later or come back, nothing is issued twice"),
-    "centre.slip_title": ("发票更正凭条", "Invoice change slip"),
+    # the come-back slip of a change left waiting (kiosk.documents.receipt.change_ops)
+    "centre.slip.title": ("发票更正凭条", "Invoice change slip"),
+    "centre.slip.not_invoice": ("本凭条不是发票", "This slip is not an invoice"),
+    "centre.slip.waiting": ("已提交红字确认单，正在等待对方确认（最长 72 小时）。",
+                            "The red-letter form is filed and waits for the other party to "
+                            "confirm (up to 72 hours)."),
+    "centre.slip.reference": ("更正编号：", "Change reference: "),
+    "centre.slip.original": ("原发票号码：", "Invoice changed: "),
+    "centre.slip.come_back": ("确认后回到本终端，登录或读取身份证，在“我的发票”中继续办理，或扫描此二维码。",
+                              "Once confirmed, come back to this kiosk, identify yourself and "
+                              "continue under My invoices, or scan this code."),
     # "my requests": every change and paper invoice request, with one of four states
     "centre.request_state.open": ("办理中", "in progress"),
     "centre.request_state.waiting": ("等待对方确认", "waiting for the other party"),

@@ -481,3 +481,32 @@ def test_an_allowance_more_than_its_line_is_refused(rig: CoreRig) -> None:
         rig.core.centre.start_change(scope, original, "allowance",
                                      credits={0: line.amount + line.tax + 1})
     assert err.value.code == "centre.change_bad_lines"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_change_slip_prints_in_the_persons_language(rig: CoreRig, lang: str) -> None:
+    from drivers.printer.parse import QR_STORE, TEXT, parse_all
+
+    original = issue_for(rig, ALICE, 0, company=True)
+    s = rig.session
+    idcard_login(s, ALICE)
+    s.set_language(lang)
+    s.centre.open()
+    s.centre.pick(original)
+    s.centre.change()
+    s.centre.set_what("returned")
+    s.centre.submit()
+    change = s.data.centre.change
+    assert change is not None and change.state is ChangeState.WAITING
+    before = len(rig.printer.receipts)
+    s.centre.print_slip()
+    assert rig.printer.wait_for_receipts(before + 1, timeout=10) and s.data.centre.slip_printed
+    slip = rig.printer.receipts[-1]
+    text = " ".join(t.data.decode("gb18030") for t in parse_all(slip) if t.kind == TEXT)
+    codes = [t.data.decode() for t in parse_all(slip) if t.kind == QR_STORE]
+    assert codes == [change.reference] and change.reference in text and original in text
+    if lang == "en":
+        assert "Invoice change slip" in text and "72 hours" in text
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), text
+    else:
+        assert "发票更正凭条" in text and "更正编号" in text and "slip" not in text
