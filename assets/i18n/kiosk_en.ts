@@ -364,6 +364,10 @@
         <translation>Show all</translation>
     </message>
     <message>
+        <source>Changes in progress: tap to continue</source>
+        <translation>Changes in progress: tap to continue</translation>
+    </message>
+    <message>
         <source>My requests</source>
         <translation>My requests</translation>
     </message>
@@ -394,6 +398,10 @@
     <message>
         <source>Reprint</source>
         <translation>Reprint</translation>
+    </message>
+    <message>
+        <source>Continue %1</source>
+        <translation>Continue %1</translation>
     </message>
 </context>
 <context>

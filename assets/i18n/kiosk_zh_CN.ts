@@ -364,6 +364,10 @@
         <translation>显示全部</translation>
     </message>
     <message>
+        <source>Changes in progress: tap to continue</source>
+        <translation>进行中的更正：点击继续办理</translation>
+    </message>
+    <message>
         <source>My requests</source>
         <translation>我的申请</translation>
     </message>
@@ -394,6 +398,10 @@
     <message>
         <source>Reprint</source>
         <translation>重打凭条</translation>
+    </message>
+    <message>
+        <source>Continue %1</source>
+        <translation>继续 %1</translation>
     </message>
 </context>
 <context>

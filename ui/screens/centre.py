@@ -28,6 +28,7 @@ from ui.widgets.lines import LinesTable
 from ui.widgets.qr import qr_pixmap
 
 ROWS = 6  # the list's page size (kiosk.centre.store.PAGE_SIZE)
+CHANGES = 3  # open changes shown at the top with a "continue" button
 REQUESTS = 3  # "my requests" shown before "all my requests" is pressed
 
 
@@ -105,20 +106,18 @@ class CentrePage(Page):
         self.search = button()
         self.clear = button()
         self.add_row(self.query, self.search, self.clear, stretch=False)
-        self.requests_head = label("title")
-        self.body.addWidget(self.requests_head)
-        self.request_cards: list[RequestCard] = []
-        for _ in range(LIMIT):
-            req = RequestCard()
-            req.resume.clicked.connect(
-                lambda _c=False, k=req: self.session.centre.resume(k.reference))
-            req.hide()
-            self.request_cards.append(req)
-            self.body.addWidget(req)
-        self.all_requests = button()
-        self.all_requests.setCheckable(True)
-        self.all_requests.clicked.connect(self._all_requests)
-        self.add_row(self.all_requests)
+        self.changes_head = label("warn")
+        self.body.addWidget(self.changes_head)
+        self.change_buttons: list[QPushButton] = []
+        changes_row = QHBoxLayout()
+        for _ in range(CHANGES):
+            btn = button()
+            btn.clicked.connect(lambda _c=False, b=btn: self.session.centre.resume(
+                b.property("reference")))
+            self.change_buttons.append(btn)
+            changes_row.addWidget(btn)
+        changes_row.addStretch(1)
+        self.body.addLayout(changes_row)
         self.empty = label("big")
         self.body.addWidget(self.empty)
         self.cards: list[InvoiceCard] = []
@@ -134,6 +133,22 @@ class CentrePage(Page):
         self._forget_armed = False
         paging = self.add_row(self.previous, self.next)
         paging.addWidget(self.forget)
+        # "My requests" under the invoices: the newest invoice stays at the top of the
+        # screen (reprint in two touches), the history of requests is one scroll away.
+        self.requests_head = label("title")
+        self.body.addWidget(self.requests_head)
+        self.request_cards: list[RequestCard] = []
+        for _ in range(LIMIT):
+            req = RequestCard()
+            req.resume.clicked.connect(
+                lambda _c=False, k=req: self.session.centre.resume(k.reference))
+            req.hide()
+            self.request_cards.append(req)
+            self.body.addWidget(req)
+        self.all_requests = button()
+        self.all_requests.setCheckable(True)
+        self.all_requests.clicked.connect(self._all_requests)
+        self.add_row(self.all_requests)
         self.body.addStretch(1)
         self.search.clicked.connect(lambda: self.session.centre.search(self.query.text()))
         self.query.returnPressed.connect(lambda: self.session.centre.search(self.query.text()))
@@ -195,6 +210,7 @@ class CentrePage(Page):
         self.query.setPlaceholderText(self.tr("Invoice no., order no., date or amount"))
         self.search.setText(self.tr("Search"))
         self.clear.setText(self.tr("Show all"))
+        self.changes_head.setText(self.tr("Changes in progress: tap to continue"))
         self.requests_head.setText(self.tr("My requests"))
         for req in self.request_cards:
             req.resume.setText(self.tr("Continue"))
@@ -231,6 +247,15 @@ class CentrePage(Page):
         self.empty.setVisible(view.empty is not None)
         if view.empty is not None:
             self.empty.setText(view.empty.get(self.lang))
+        self.changes_head.setVisible(bool(view.changes))
+        for i, btn in enumerate(self.change_buttons):
+            if i < len(view.changes):
+                change = view.changes[i]
+                btn.setProperty("reference", change.reference)
+                btn.setText(self.tr("Continue %1").replace("%1", change.reference))
+                btn.show()
+            else:
+                btn.hide()
         self._show_requests(view)
         show_action(self.previous, view.previous)
         show_action(self.next, view.next)

@@ -67,9 +67,9 @@ class ChangePage(Page):
             self.line_buttons.append((minus, plus))
             self.line_amounts.append(amount)
         grid.setColumnStretch(0, 1)
-        self.body.addLayout(grid)
-        self.allowance_label = label("hint")
+        self.allowance_label = label("hint")  # what to type, above the lines' fields
         self.body.addWidget(self.allowance_label)
+        self.body.addLayout(grid)
         form = QGridLayout()
         self.name, self.tax_id = input_edit(), input_edit()
         self.name.setMaxLength(100)
