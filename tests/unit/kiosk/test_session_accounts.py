@@ -284,12 +284,11 @@ def test_pending_invitation_shown_resent_and_cancelled(rig: Rig) -> None:
     s.account.open(Screen.MEMBERS)
     s.account.invite("solo", "viewer")
     assert not _members(s)["solo"].confirmed  # type: ignore[attr-defined]
-    first = rig.code()
     s.account.start_over()  # the admin leaves the code stage; the invitation stays pending
     rig.later()
     s.account.resend_member_code("solo")
     assert s.view().stage == "code" and s.view().invited == "solo"  # type: ignore[union-attr]
-    assert rig.code() != first or len(list(rig.sms.glob("*.json"))) == 2
+    assert len(list(rig.sms.glob("*.json"))) == 2  # a second code went to the member
     s.account.remove_member("solo")
     assert "solo" not in _members(s) and "cancelled" in notice(s)
     assert s.view().stage == "form"  # type: ignore[union-attr]
@@ -301,8 +300,8 @@ def test_a_viewer_cannot_change_roles_through_the_flow(rig: Rig) -> None:
     s = rig.session()
     s.identify.login("wang", STRONG)
     s.account.open(Screen.MEMBERS)
-    rig.accounts.set_member_role("wang", "wang", "admin")  # no-op, still the one admin
-    # The role is taken away behind the screen's back (an operator): the core refuses.
+    # wang's role is taken away behind the screen's back (another administrator): the
+    # page is still on show, and the core refuses what it asks.
     rig.accounts.members.add("acme", "solo", Role.ADMIN, actor="operator")
     rig.accounts.set_member_role("solo", "wang", Role.VIEWER)
     s.account.set_member_role("zhao", "admin")
