@@ -332,6 +332,14 @@
         <translation>Tap again to delete my account and titles</translation>
     </message>
     <message>
+        <source>Show fewer requests</source>
+        <translation>Show fewer requests</translation>
+    </message>
+    <message>
+        <source>All my requests (%1)</source>
+        <translation>All my requests (%1)</translation>
+    </message>
+    <message>
         <source>My invoices</source>
         <translation>My invoices</translation>
     </message>
@@ -358,6 +366,14 @@
     <message>
         <source>Changes in progress: tap to continue</source>
         <translation>Changes in progress: tap to continue</translation>
+    </message>
+    <message>
+        <source>My requests</source>
+        <translation>My requests</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>Continue</translation>
     </message>
     <message>
         <source>&lt; Newer</source>
@@ -411,6 +427,10 @@
         <translation>Some items</translation>
     </message>
     <message>
+        <source>Type the amount off, with tax, beside each item it applies to; leave the others empty.</source>
+        <translation>Type the amount off, with tax, beside each item it applies to; leave the others empty.</translation>
+    </message>
+    <message>
         <source>Amount off</source>
         <translation>Amount off</translation>
     </message>
@@ -429,6 +449,10 @@
     <message>
         <source>Invoice %1</source>
         <translation>Invoice %1</translation>
+    </message>
+    <message>
+        <source>%1 (up to %2)</source>
+        <translation>%1 (up to %2)</translation>
     </message>
 </context>
 <context>
@@ -714,6 +738,26 @@
 <context>
     <name>MembersPage</name>
     <message>
+        <source>New role for %1:</source>
+        <translation>New role for %1:</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the enterprise? They will no longer see its invoices.</source>
+        <translation>Remove %1 from the enterprise? They will no longer see its invoices.</translation>
+    </message>
+    <message>
+        <source>Cancel the invitation of %1?</source>
+        <translation>Cancel the invitation of %1?</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>Remove</translation>
+    </message>
+    <message>
+        <source>Cancel the invitation</source>
+        <translation>Cancel the invitation</translation>
+    </message>
+    <message>
         <source>Enterprise members</source>
         <translation>Enterprise members</translation>
     </message>
@@ -750,12 +794,24 @@
         <translation>The member's user name</translation>
     </message>
     <message>
+        <source>Keep as it is</source>
+        <translation>Keep as it is</translation>
+    </message>
+    <message>
         <source>active</source>
         <translation>active</translation>
     </message>
     <message>
-        <source>waiting for the code</source>
-        <translation>waiting for the code</translation>
+        <source>invited, waiting for the code</source>
+        <translation>invited, waiting for the code</translation>
+    </message>
+    <message>
+        <source>Change role</source>
+        <translation>Change role</translation>
+    </message>
+    <message>
+        <source>Resend the code</source>
+        <translation>Resend the code</translation>
     </message>
     <message>
         <source>Confirm</source>

@@ -332,6 +332,14 @@
         <translation>再点一次，确认删除账户和常用抬头</translation>
     </message>
     <message>
+        <source>Show fewer requests</source>
+        <translation>收起申请</translation>
+    </message>
+    <message>
+        <source>All my requests (%1)</source>
+        <translation>全部申请（%1）</translation>
+    </message>
+    <message>
         <source>My invoices</source>
         <translation>我的发票</translation>
     </message>
@@ -358,6 +366,14 @@
     <message>
         <source>Changes in progress: tap to continue</source>
         <translation>进行中的更正：点击继续办理</translation>
+    </message>
+    <message>
+        <source>My requests</source>
+        <translation>我的申请</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续办理</translation>
     </message>
     <message>
         <source>&lt; Newer</source>
@@ -411,6 +427,10 @@
         <translation>部分商品</translation>
     </message>
     <message>
+        <source>Type the amount off, with tax, beside each item it applies to; leave the others empty.</source>
+        <translation>在需要折让的商品旁输入折让金额（含税），其他商品留空。</translation>
+    </message>
+    <message>
         <source>Amount off</source>
         <translation>折让金额</translation>
     </message>
@@ -429,6 +449,10 @@
     <message>
         <source>Invoice %1</source>
         <translation>发票 %1</translation>
+    </message>
+    <message>
+        <source>%1 (up to %2)</source>
+        <translation>%1（最多 %2）</translation>
     </message>
 </context>
 <context>
@@ -714,6 +738,26 @@
 <context>
     <name>MembersPage</name>
     <message>
+        <source>New role for %1:</source>
+        <translation>%1 的新角色：</translation>
+    </message>
+    <message>
+        <source>Remove %1 from the enterprise? They will no longer see its invoices.</source>
+        <translation>将 %1 移出企业？移出后将不能再查看企业的发票。</translation>
+    </message>
+    <message>
+        <source>Cancel the invitation of %1?</source>
+        <translation>取消对 %1 的邀请？</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>移出</translation>
+    </message>
+    <message>
+        <source>Cancel the invitation</source>
+        <translation>取消邀请</translation>
+    </message>
+    <message>
         <source>Enterprise members</source>
         <translation>企业成员</translation>
     </message>
@@ -750,12 +794,24 @@
         <translation>成员的用户名</translation>
     </message>
     <message>
+        <source>Keep as it is</source>
+        <translation>保持不变</translation>
+    </message>
+    <message>
         <source>active</source>
         <translation>已生效</translation>
     </message>
     <message>
-        <source>waiting for the code</source>
-        <translation>等待验证码</translation>
+        <source>invited, waiting for the code</source>
+        <translation>已邀请，等待验证码</translation>
+    </message>
+    <message>
+        <source>Change role</source>
+        <translation>更改角色</translation>
+    </message>
+    <message>
+        <source>Resend the code</source>
+        <translation>重发验证码</translation>
     </message>
     <message>
         <source>Confirm</source>

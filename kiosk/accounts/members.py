@@ -255,6 +255,9 @@ class MembersService:
         if current is None or current.enterprise != normalise_username(enterprise):
             raise MemberError("该账户不是本企业的成员。",
                               "That account is not a member of this enterprise.")
+        role = Role(role)
+        if role is not Role.ADMIN:
+            self._keep_an_admin(current)
         return self.add(enterprise, member, role, actor=actor,
                         pending=current.status is MemberStatus.PENDING)
 
@@ -265,9 +268,29 @@ class MembersService:
         if current is None or current.enterprise != ent.username:
             raise MemberError("该账户不是本企业的成员。",
                               "That account is not a member of this enterprise.")
+        self._keep_an_admin(current)
         with self.db.conn:
             self.db.execute("DELETE FROM memberships WHERE member_id = ?", [person.id])
-        self._audit("accounts.role_removed", actor, ent, person, None, previous=current.role)
+        self._audit("accounts.role_removed", actor, ent, person, None, previous=current.role,
+                    status=current.status)
+
+    def _keep_an_admin(self, current: Membership) -> None:
+        """Refuse to remove or demote the enterprise's last active administrator.
+
+        The enterprise's own login also acts as administrator, but it is a shared
+        credential kept by whoever registered the enterprise; the members who manage
+        the enterprise at the kiosk must not be able to lock each other (and
+        themselves) out by taking away the last administrator role.
+        """
+        if current.role is not Role.ADMIN or not current.active:
+            return
+        others = [m for m in self.members(current.enterprise)
+                  if m.role is Role.ADMIN and m.active and m.username != current.username]
+        if not others:
+            raise MemberError(
+                "不能移除最后一位管理员，也不能更改其角色：请先指定另一位管理员。",
+                "The last administrator cannot be removed or given another role: "
+                "make another member an administrator first.")
 
     # -- helpers ------------------------------------------------------------------
 

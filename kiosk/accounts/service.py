@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import sqlite_utils
 
 from kiosk.accounts.codes import CodeError, CodePolicy, CodePurpose, VerificationCodes
-from kiosk.accounts.members import Action, Membership, MembersService, Role
+from kiosk.accounts.members import Action, MemberError, Membership, MembersService, Role
 from kiosk.accounts.passwords import check_password
 from kiosk.accounts.store import (
     Account,
@@ -238,6 +238,12 @@ class AccountsService:
         ent = self.membership(admin)
         assert ent is not None  # require() passed: admin of an enterprise
         person = self._find(member)
+        current = self.membership(person.username)
+        if current is not None and current.active and current.enterprise == ent.enterprise:
+            # Inviting again would make an active member pending (and could take the
+            # last administrator's role away past the check in set_role).
+            raise MemberError("该账户已是本企业的成员：请更改其角色。",
+                              "That account is already a member: change its role instead.")
         destination = person.phone or person.email
         if not destination:
             raise AccountError("该成员没有登记手机号或邮箱，无法发送验证码。",
@@ -250,6 +256,36 @@ class AccountsService:
         person = self._find(member)
         self.codes.check(person.phone or person.email, CodePurpose.MEMBER, code)
         return self.members.confirm(person.username)
+
+    def set_member_role(self, admin: str, member: str, role: Role | str) -> Membership:
+        """An administrator gives a member of the same enterprise another role."""
+        enterprise = self._managed(admin)
+        return self.members.set_role(enterprise, member, role, actor=normalise_username(admin))
+
+    def remove_member(self, admin: str, member: str) -> None:
+        """An administrator removes a member (or cancels a pending invitation)."""
+        enterprise = self._managed(admin)
+        self.members.remove(enterprise, member, actor=normalise_username(admin))
+
+    def resend_member_code(self, admin: str, member: str) -> str:
+        """A new code for a pending invitation (the code throttling applies)."""
+        enterprise = self._managed(admin)
+        current = self.membership(member)
+        if current is None or current.enterprise != enterprise or current.active:
+            raise MemberError("没有待确认的企业邀请。", "There is no invitation to confirm.")
+        person = self._find(member)
+        destination = person.phone or person.email
+        if not destination:
+            raise AccountError("该成员没有登记手机号或邮箱，无法发送验证码。",
+                               "That member has no mobile number or e-mail for the code.")
+        return self.send_code(destination, CodePurpose.MEMBER)
+
+    def _managed(self, admin: str) -> str:
+        """The enterprise ``admin`` may manage (the one permission check), or refuse."""
+        self.require(admin, Action.MANAGE_MEMBERS)
+        ent = self.membership(admin)
+        assert ent is not None  # require() passed: admin of an enterprise
+        return ent.enterprise
 
     # -- operators (kiosk accounts ...) -------------------------------------------------
 

@@ -25,15 +25,15 @@ import datetime as dt
 import json
 import logging
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from kiosk.centre.store import CentreStore
 from kiosk.corrections import partial_lines
-from kiosk.model import Buyer, Colour, InvoiceRequest, Order, RedReason
+from kiosk.model import Buyer, Colour, Invoice, InvoiceRequest, Order, RedReason
 from kiosk.outcomes import IssueStatus
 from kiosk.platform.codec import from_data, to_data
 from kiosk.platform.gateway import PlatformError, RedFormStateError
@@ -101,6 +101,40 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+CENTS = Decimal("0.01")
+
+
+def allowance_credits(invoice: Invoice, amounts: Mapping[int, str | Decimal]) -> dict[int, Decimal]:
+    """An allowance line by line: ``{line index: amount off, price-inclusive}`` as typed
+    ("12.50", "￥3"), lines left blank or at 0 skipped. Each amount is at most its line's
+    amount with tax (:func:`kiosk.corrections.credit_line` splits it into net and tax at
+    the line's rate). Raises :class:`ChangeError`: ``centre.change_needs_amount`` when
+    nothing (or not an amount) is typed, ``centre.change_bad_lines`` when an amount is
+    more than its line."""
+    out: dict[int, Decimal] = {}
+    for index, typed in amounts.items():
+        text = str(typed).strip().lstrip("￥¥").strip()
+        if not text:
+            continue
+        try:
+            amount = Decimal(text).quantize(CENTS)
+        except InvalidOperation:
+            raise ChangeError("centre.change_needs_amount") from None
+        if not amount.is_finite() or amount < 0:
+            raise ChangeError("centre.change_needs_amount")
+        if amount == 0:
+            continue
+        if not 0 <= index < len(invoice.lines):
+            raise ChangeError("centre.change_bad_lines")
+        line = invoice.lines[index]
+        if amount > line.amount + line.tax:
+            raise ChangeError("centre.change_bad_lines")
+        out[index] = amount
+    if not out:
+        raise ChangeError("centre.change_needs_amount")
+    return out
+
+
 class ChangeService:
     """Starts, advances and reads change flows (any thread: the storage serialises)."""
 
@@ -138,8 +172,9 @@ class ChangeService:
             if any(self.find_order(o) is None for o in original.order_nos) or not \
                     original.order_nos:
                 raise ChangeError("centre.change_no_orders")
-        elif what is ChangeWhat.ALLOWANCE and not credits:
-            raise ChangeError("centre.change_needs_amount")
+        elif what is ChangeWhat.ALLOWANCE:
+            # Amounts per line (the same rules as typed on screen, for any caller).
+            credits = allowance_credits(original, credits or {})
         if credits:
             try:
                 partial_lines(original, credits)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk.centre.changes import Change, ChangeError, ChangeService, ChangeWhat, change_from_row
+from kiosk.centre.requests import MyRequest, my_requests
 from kiosk.centre.scope import InvoiceScope, Membership, scope_for
 from kiosk.centre.store import CentreEntry, CentrePage, CentreStore
 from kiosk.model import Buyer, Invoice
@@ -98,6 +99,10 @@ class Centre:
 
     def open_changes(self, scope: InvoiceScope) -> list[Change]:
         return [change_from_row(r) for r in self.store.change_rows(scope)]
+
+    def requests(self, scope: InvoiceScope) -> list[MyRequest]:
+        """"My requests": every change and paper invoice request, newest first."""
+        return my_requests(self.store, scope)
 
     def change(self, scope: InvoiceScope, reference: str) -> Change | None:
         found = self.changes.get(reference)

@@ -24,7 +24,8 @@ from kiosk.messages import Problem, words
 from kiosk.model import BuyerType, Colour, Invoice, InvoiceLine
 from kiosk.rules import amount_in_words, plain_decimal, rate_label
 
-__all__ = ["receipt_ops", "claim_ops", "columns_for", "op_width", "ops_to_text", "YEN"]
+__all__ = ["receipt_ops", "claim_ops", "change_ops", "columns_for", "op_width", "ops_to_text",
+           "YEN"]
 
 YEN = "\uffe5"  # ￥ full-width
 _GENERIC_PERSON = "个人"  # the title of an anonymous personal invoice: not personal data
@@ -171,6 +172,36 @@ def claim_ops(request_id: str, qr: str, order_nos: tuple[str, ...], total: Decim
         lay.ops.append(Qr(code, size=paper.qr_module, align=Align.CENTER))
         lay.ops.append(Feed(1))
     lay.text(say("scan"))
+    lay.ops.append(Feed(2))
+    lay.ops.append(Cut())
+    return lay.ops
+
+
+def change_ops(reference: str, original_number: str, *, paper: Paper,
+               lang: str = "zh") -> list[Op]:
+    """The slip of a change left waiting (personal centre), in the person's language
+    (``zh``/``en``), laid out like the claim slip: what is being waited for, the change
+    reference in text and as a QR code, the invoice it changes, how to come back. No
+    buyer data goes on it."""
+    lay = _Layout(paper.columns)
+
+    def say(code: str, **fields: str) -> str:
+        return words(Problem.of(f"centre.slip.{code}", **fields), lang)
+
+    title = say("title")
+    lay.ops.append(Text(title, align=Align.CENTER, bold=True, width=2, height=2)
+                   if _w(title) * 2 <= paper.columns else
+                   Text(title, align=Align.CENTER, bold=True))
+    lay.text(say("not_invoice"), Align.CENTER, bold=True)
+    lay.ops.append(Rule("="))
+    lay.text(say("waiting"))
+    lay.ops.append(Rule("-"))
+    lay.field(say("reference"), sanitize_text(reference), bold=True)
+    lay.field(say("original"), sanitize_text(original_number))
+    lay.ops.append(Feed(1))
+    lay.ops.append(Qr(sanitize_text(reference), size=paper.qr_module, align=Align.CENTER))
+    lay.ops.append(Feed(1))
+    lay.text(say("come_back"))
     lay.ops.append(Feed(2))
     lay.ops.append(Cut())
     return lay.ops

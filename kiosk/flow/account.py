@@ -249,10 +249,74 @@ class AccountStep:
         self._run("account.confirm_member", lambda: accounts.confirm_member(member, code), done)
 
     @intent(Intent.ACCOUNT_SUBMIT)
+    def set_member_role(self, member: str, role: str) -> None:
+        """An administrator gives a member another role (the page asked to confirm)."""
+        core = self.core
+        core.touch()
+        accounts = self.ports.accounts
+        admin = self._username()
+        if core.screen is not Screen.MEMBERS or accounts is None or admin is None:
+            return
+
+        def done(membership: Any) -> None:
+            role_zh, role_en = ROLE_WORDS[membership.role]
+            self._load_members()
+            core.notice(Text(
+                say("flow.account.member_role_changed", member=member, role=role_zh).zh,
+                say("flow.account.member_role_changed", member=member, role=role_en).en))
+
+        self._run("account.member_role",
+                  lambda: accounts.set_member_role(admin, member, Role(role)), done)
+
+    @intent(Intent.ACCOUNT_SUBMIT)
+    def remove_member(self, member: str) -> None:
+        """An administrator removes a member, or cancels a pending invitation."""
+        core = self.core
+        core.touch()
+        accounts = self.ports.accounts
+        admin = self._username()
+        if core.screen is not Screen.MEMBERS or accounts is None or admin is None:
+            return
+
+        def work() -> bool:
+            current = accounts.membership(member)
+            accounts.remove_member(admin, member)
+            return current is not None and not current.active
+
+        def done(pending: bool) -> None:
+            if self.draft.member == member:  # the code stage of a cancelled invitation
+                core.data.account_draft = AccountDraft()
+            self._load_members()
+            core.notice(say("flow.account.invitation_cancelled" if pending
+                            else "flow.account.member_removed", member=member))
+
+        self._run("account.member_remove", work, done)
+
+    @intent(Intent.ACCOUNT_SUBMIT)
+    def resend_member_code(self, member: str) -> None:
+        """A new code for a pending invitation; the page shows the code stage for it."""
+        core = self.core
+        core.touch()
+        accounts = self.ports.accounts
+        admin = self._username()
+        if core.screen is not Screen.MEMBERS or accounts is None or admin is None:
+            return
+
+        def sent(masked: str) -> None:
+            d = self.draft
+            d.stage, d.member, d.sent_to = "code", member, masked
+            core.notice(say("flow.account.member_invited", member=member, to=masked))
+
+        self._run("account.member_resend",
+                  lambda: accounts.resend_member_code(admin, member), sent)
+
+    @intent(Intent.ACCOUNT_SUBMIT)
     def start_over(self) -> None:
         """"Change the details": back to the form of the same screen."""
         self.core.touch()
-        self.core.data.account_draft = AccountDraft(kind=self.draft.kind)
+        # The members list stays on show (it is the enterprise's, not the form's).
+        self.core.data.account_draft = AccountDraft(kind=self.draft.kind,
+                                                    members=self.draft.members)
         self.core.notice(None)
 
     # -- shared ----------------------------------------------------------------------

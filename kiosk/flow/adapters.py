@@ -19,7 +19,7 @@ from typing import Protocol
 from drivers.base import DeviceStatus
 from drivers.printer.errors import PrinterError
 from drivers.printer.interface import Printer
-from drivers.printer.ops import Align, Cut, Feed, Op, Qr, Rule, Text
+from drivers.printer.ops import Op
 from drivers.printer.paper import Paper
 from drivers.problem import Problem
 from kiosk.messages import join, text_for
@@ -103,21 +103,9 @@ class PrinterPort:
         self._print(claim_ops(request_id, qr, request.order_nos, request.total,
                               paper=self.paper, lang=lang))
 
-    def print_note(self, lines: Sequence[str], code: str) -> None:
-        """A slip of plain lines (the first one a heading) and a QR of ``code`` (the change
-        slip of the personal centre: no buyer data on it)."""
-        self._print(note_ops(lines, code, self.paper))
+    def print_change_slip(self, reference: str, original_number: str, lang: str) -> None:
+        """The come-back slip of a change left waiting, in the person's language
+        (:func:`kiosk.documents.receipt.change_ops`)."""
+        from kiosk.documents.receipt import change_ops
 
-
-def note_ops(lines: Sequence[str], code: str, paper: Paper | None = None) -> list[Op]:
-    """A heading, wrapped lines and a QR of ``code``; every line as given (no control bytes:
-    the printer's renderer encodes text, it never passes bytes through)."""
-    from kiosk.documents.text import wrap_text
-
-    columns = (paper or Paper.for_width(80)).columns
-    head, *rest = list(lines) or [""]
-    body: list[Op] = [Text(part, align=Align.LEFT) for line in rest
-                      for part in wrap_text(line, columns, printer=True)]
-    return [Text(head, align=Align.CENTER, bold=True, width=2, height=2), Rule(), *body,
-            Qr(code, size=6), Feed(2), Cut()]
-
+        self._print(change_ops(reference, original_number, paper=self.paper, lang=lang))

@@ -12,9 +12,9 @@ printer, the mail or ``pdftoppm`` goes to the runner.
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from kiosk.centre.changes import ChangeError, ChangeWhat
+from kiosk.centre.changes import ChangeError, ChangeWhat, allowance_credits
 from kiosk.flow.core import FlowCore, intent, log
 from kiosk.flow.ports import CentrePorts, Runner
 from kiosk.flow.states import BuyerDraft, CentreData, ChangeDraft, Screen
@@ -70,6 +70,7 @@ class CentreStep:
         d.query = query
         d.page = centre.page(d.scope, query, page)
         d.changes = tuple(centre.open_changes(d.scope))
+        d.requests = tuple(centre.requests(d.scope))
 
     def search(self, query: str) -> None:
         self.core.touch()
@@ -260,9 +261,13 @@ class CentreStep:
             self.data.draft.quantities.pop(index, None)
         self.core.changed()
 
-    def set_allowance(self, text: str) -> None:
+    def set_allowance(self, text: str, index: int = 0) -> None:
+        """The amount off line ``index`` (an allowance), as typed."""
         self.core.touch()
-        self.data.draft.allowance = text.strip()[:14]
+        entry = self.data.entry
+        if entry is None or not 0 <= index < len(entry.invoice.lines):
+            return
+        self.data.draft.allowances[index] = text.strip()[:14]
         self.core.changed()
 
     def set_buyer_field(self, name: str, value: str) -> None:
@@ -282,14 +287,8 @@ class CentreStep:
         draft, entry = d.draft, d.entry
         assert entry is not None
         lines = entry.invoice.lines
-        if draft.what == ChangeWhat.ALLOWANCE.value:
-            try:
-                amount = Decimal(draft.allowance.lstrip("￥¥")).quantize(Decimal("0.01"))
-            except InvalidOperation:
-                raise ChangeError("centre.change_needs_amount") from None
-            if amount <= 0:
-                raise ChangeError("centre.change_needs_amount")
-            return {0: amount}  # an allowance is taken off the first line
+        if draft.what == ChangeWhat.ALLOWANCE.value:  # line by line, checked in the core
+            return allowance_credits(entry.invoice, draft.allowances)
         if draft.full:
             return None
         if not draft.quantities:
@@ -379,17 +378,15 @@ class CentreStep:
         core.touch()
         printer = self.ports.printer
         change = d.change
-        print_note = getattr(printer, "print_note", None)
-        if change is None or print_note is None or d.printing:
+        print_slip = getattr(printer, "print_change_slip", None)
+        if change is None or print_slip is None or d.printing:
             core.notice(say("flow.no_printer"))
             return
-        words = say("centre.change.waiting", reference=change.reference)
-        lines = [say("centre.slip_title").zh, words.zh, f"更正编号 {change.reference}",
-                 f"原发票 {change.original_number}"]
         d.printing = True
-        session_id = core.data.session_id
+        session_id, lang = core.data.session_id, core.lang  # printed in the screen's language
+        reference, original = change.reference, change.original_number
         core.changed()
-        self.runner.submit("print_slip", lambda: print_note(lines, change.reference),
+        self.runner.submit("print_slip", lambda: print_slip(reference, original, lang),
                            lambda _r, error: self._slip(session_id, error))
 
     def _slip(self, session_id: str, error: BaseException | None) -> None:

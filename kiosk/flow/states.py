@@ -27,6 +27,7 @@ from kiosk.rules.identifiers import TaxIdCheck
 if TYPE_CHECKING:
     from kiosk.accounts import Account
     from kiosk.centre.changes import Change
+    from kiosk.centre.requests import MyRequest
     from kiosk.centre.scope import InvoiceScope
     from kiosk.centre.store import CentreEntry, CentrePage
     from kiosk.issuing import IssueOutcome
@@ -161,7 +162,7 @@ class ChangeDraft:
     what: str = ""  # a kiosk.centre.changes.ChangeWhat value, "" until chosen
     full: bool = True
     quantities: dict[int, Decimal] = field(default_factory=dict)  # line -> units to credit
-    allowance: str = ""  # the amount off, as typed (an allowance)
+    allowances: dict[int, str] = field(default_factory=dict)  # line -> amount off, as typed
     buyer: BuyerDraft = field(default_factory=lambda: BuyerDraft(name=""))
 
 
@@ -173,6 +174,7 @@ class CentreData:
     query: str = ""
     page: CentrePage | None = None
     changes: tuple[Change, ...] = ()  # open change flows of the scope
+    requests: tuple[MyRequest, ...] = ()  # every change and paper request, newest first
     entry: CentreEntry | None = None  # the invoice opened
     came_from: Screen | None = None
     pdf_png: bytes = b""

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from kiosk.centre.changes import Change, ChangeState, ChangeWhat
+from kiosk.centre.requests import MyRequest, RequestState
 from kiosk.flow.checks import tax_id_check
 from kiosk.flow.states import Screen
 from kiosk.flow.views import ENABLED, HIDDEN, Action, Frame, _frame, money, refused
@@ -50,10 +51,25 @@ class ChangeRow:
 
 
 @dataclass(frozen=True)
+class RequestRow:
+    """One of "my requests": what, its state in plain words, and what became of it."""
+
+    reference: str
+    kind: str  # change | paper
+    state: str  # a RequestState value: open | waiting | done | failed
+    date: str
+    title: Text
+    state_words: Text
+    detail: Text
+    resume: bool = False  # a change not finished: "continue"
+
+
+@dataclass(frozen=True)
 class CentreListView:
     frame: Frame
     rows: tuple[InvoiceRow, ...] = ()
     changes: tuple[ChangeRow, ...] = ()  # open change flows: continue
+    requests: tuple[RequestRow, ...] = ()  # all changes and paper requests, newest first
     query: str = ""
     page: int = 0
     previous: Action = HIDDEN
@@ -88,7 +104,8 @@ class ChangeView:
     full: bool = True
     partial: Action = ENABLED  # full/partial choice (not for a title or an allowance)
     lines: tuple[tuple[str, int, int], ...] = ()  # (item, units on the invoice, to credit)
-    allowance: str = ""
+    allowances: tuple[str, ...] = ()  # per line: the amount off as typed (an allowance)
+    line_totals: tuple[str, ...] = ()  # per line: its amount with tax (the most off)
     buyer_name: str = ""
     buyer_tax_id: str = ""
     buyer_email: str = ""
@@ -144,6 +161,34 @@ def state_words(change: Change) -> Text:
     return say(f"centre.change.{s.value}")
 
 
+def request_row(request: MyRequest) -> RequestRow:
+    """A change or paper request as the list of "my requests" shows it."""
+    state = say(f"centre.request_state.{request.state.value}")
+    date = request.created_at[:10]
+    change, paper = request.change, request.paper
+    if change is not None:
+        what = say(f"centre.what.{change.what.value}")
+        title = Text(say("centre.request.change", number=change.original_number,
+                         what=what.zh).zh,
+                     say("centre.request.change", number=change.original_number,
+                         what=what.en).en)
+        detail = (say("centre.request.change_waiting", reference=change.reference)
+                  if request.state is RequestState.WAITING else state_words(change))
+        return RequestRow(request.reference, "change", request.state.value, date, title, state,
+                          detail, request.resumable)
+    assert paper is not None
+    title = (say("centre.request.paper_counter") if paper.delivery == "counter"
+             else say("centre.request.paper_post", address=paper.delivery[:30]))
+    if request.state is RequestState.DONE:
+        detail = say("centre.request.paper_done", number=paper.invoice_number)
+    elif request.state is RequestState.FAILED:
+        detail = say("centre.request.paper_failed")
+    else:
+        detail = say("centre.request.paper_open", total=paper.total)
+    return RequestRow(request.reference, "paper", request.state.value, date, title, state,
+                      detail)
+
+
 def centre_list_view(core: FlowCore) -> CentreListView:
     d = core.data.centre
     page = d.page
@@ -153,6 +198,7 @@ def centre_list_view(core: FlowCore) -> CentreListView:
     return CentreListView(
         _frame(core), rows,
         tuple(ChangeRow(c.reference, c.original_number, state_words(c)) for c in d.changes),
+        tuple(request_row(r) for r in d.requests),
         d.query, page.page if page else 0,
         ENABLED if page and page.page > 0 else HIDDEN,
         ENABLED if page and page.has_more else HIDDEN,
@@ -199,7 +245,8 @@ def change_view(core: FlowCore) -> ChangeView:
         _frame(core), inv.number, what,
         tuple((w.value, say(f"centre.what.{w.value}")) for w in ChangeWhat), draft.full,
         HIDDEN if what in ("", ChangeWhat.TITLE.value, ChangeWhat.ALLOWANCE.value) else ENABLED,
-        lines, draft.allowance, draft.buyer.name, draft.buyer.tax_id, draft.buyer.email,
+        lines, tuple(draft.allowances.get(i, "") for i in range(len(inv.lines))),
+        tuple(money(ln.amount + ln.tax) for ln in inv.lines), draft.buyer.name, draft.buyer.tax_id, draft.buyer.email,
         verdict, money(inv.total), refused(reason))
 
 

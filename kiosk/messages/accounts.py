@@ -19,6 +19,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                     "to {to}"),
     "flow.account.member_confirmed": ("{member} 已加入企业，角色：{role}",
                                       "{member} joined the enterprise as {role}"),
+    "flow.account.member_role_changed": ("{member} 的角色已改为：{role}",
+                                         "{member} is now {role}"),
+    "flow.account.member_removed": ("{member} 已移出企业", "{member} was removed from the "
+                                    "enterprise"),
+    "flow.account.invitation_cancelled": ("已取消对 {member} 的邀请",
+                                          "The invitation of {member} is cancelled"),
     "flow.account.no_service": ("本终端未开通账户服务", "Accounts are not available on this kiosk"),
     "flow.account.passwords_differ": ("两次输入的密码不一致", "The two passwords differ"),
     "flow.account.code_failed": ("验证码未能发送，请稍后再试或联系工作人员",

@@ -67,5 +67,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "暂时无法连接税务平台，已保存进度，稍后点“刷新”或回来继续，不会重复开票",
         "The tax platform cannot be reached now; your progress is saved: tap Check again "
         "later or come back, nothing is issued twice"),
-    "centre.slip_title": ("发票更正凭条", "Invoice change slip"),
+    # the come-back slip of a change left waiting (kiosk.documents.receipt.change_ops)
+    "centre.slip.title": ("发票更正凭条", "Invoice change slip"),
+    "centre.slip.not_invoice": ("本凭条不是发票", "This slip is not an invoice"),
+    "centre.slip.waiting": ("已提交红字确认单，正在等待对方确认（最长 72 小时）。",
+                            "The red-letter form is filed and waits for the other party to "
+                            "confirm (up to 72 hours)."),
+    "centre.slip.reference": ("更正编号：", "Change reference: "),
+    "centre.slip.original": ("原发票号码：", "Invoice changed: "),
+    "centre.slip.come_back": ("确认后回到本终端，登录或读取身份证，在“我的发票”中继续办理，或扫描此二维码。",
+                              "Once confirmed, come back to this kiosk, identify yourself and "
+                              "continue under My invoices, or scan this code."),
+    # "my requests": every change and paper invoice request, with one of four states
+    "centre.request_state.open": ("办理中", "in progress"),
+    "centre.request_state.waiting": ("等待对方确认", "waiting for the other party"),
+    "centre.request_state.done": ("已完成", "done"),
+    "centre.request_state.failed": ("未完成", "failed"),
+    "centre.request.change": ("更正发票 {number}（{what}）", "Change of invoice {number} ({what})"),
+    "centre.request.change_waiting": ("对方最长 72 小时内确认，确认后凭 {reference} 继续办理",
+                                      "The other party has up to 72 hours to confirm; then "
+                                      "continue with {reference}"),
+    "centre.request.paper_counter": ("纸质发票，到柜台领取", "Paper invoice, to collect at the "
+                                     "counter"),
+    "centre.request.paper_post": ("纸质发票，邮寄至 {address}", "Paper invoice, by post to "
+                                  "{address}"),
+    "centre.request.paper_open": ("正在开具 {total} 元的发票", "The invoice of {total} is being "
+                                  "issued"),
+    "centre.request.paper_done": ("发票 {number} 已开具", "Invoice {number} is issued"),
+    "centre.request.paper_failed": ("平台未开具该发票，请联系工作人员",
+                                    "The platform did not issue it: please ask the staff"),
 }

@@ -19,15 +19,17 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from kiosk.centre.requests import LIMIT
 from kiosk.flow.views import Action, View
-from kiosk.flow.views_centre import CentreInvoiceView, CentreListView, InvoiceRow
+from kiosk.flow.views_centre import CentreInvoiceView, CentreListView, InvoiceRow, RequestRow
 from ui.screens.base import Page, button, label
 from ui.screens.orders import input_edit
 from ui.widgets.lines import LinesTable
 from ui.widgets.qr import qr_pixmap
 
 ROWS = 6  # the list's page size (kiosk.centre.store.PAGE_SIZE)
-CHANGES = 3  # open changes shown with a "continue" button
+CHANGES = 3  # open changes shown at the top with a "continue" button
+REQUESTS = 3  # "my requests" shown before "all my requests" is pressed
 
 
 def show_action(btn: QPushButton, action: Action) -> None:
@@ -62,6 +64,37 @@ class InvoiceCard(QFrame):
         row.addWidget(self.open)
         row.addWidget(self.reprint)
         self.number = ""
+
+
+class RequestCard(QFrame):
+    """One of "my requests": what and when, its state in plain words, and "continue"."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 8, 16, 8)
+        texts = QVBoxLayout()
+        self.first = label("big")
+        self.second = label("hint")
+        texts.addWidget(self.first)
+        texts.addWidget(self.second)
+        row.addLayout(texts, 1)
+        self.resume = button()
+        row.addWidget(self.resume)
+        self.reference = ""
+
+    def show_row(self, row: RequestRow, lang: str) -> None:
+        self.reference = row.reference
+        self.first.setText(f"{row.date}   {row.title.get(lang)}   "
+                           f"[{row.state_words.get(lang)}]")
+        role = {"failed": "error", "waiting": "warn"}.get(row.state, "big")
+        if self.first.property("role") != role:
+            self.first.setProperty("role", role)
+            self.first.style().polish(self.first)
+        self.second.setText(row.detail.get(lang))
+        self.resume.setVisible(row.resume)
 
 
 class CentrePage(Page):
@@ -100,6 +133,22 @@ class CentrePage(Page):
         self._forget_armed = False
         paging = self.add_row(self.previous, self.next)
         paging.addWidget(self.forget)
+        # "My requests" under the invoices: the newest invoice stays at the top of the
+        # screen (reprint in two touches), the history of requests is one scroll away.
+        self.requests_head = label("title")
+        self.body.addWidget(self.requests_head)
+        self.request_cards: list[RequestCard] = []
+        for _ in range(LIMIT):
+            req = RequestCard()
+            req.resume.clicked.connect(
+                lambda _c=False, k=req: self.session.centre.resume(k.reference))
+            req.hide()
+            self.request_cards.append(req)
+            self.body.addWidget(req)
+        self.all_requests = button()
+        self.all_requests.setCheckable(True)
+        self.all_requests.clicked.connect(self._all_requests)
+        self.add_row(self.all_requests)
         self.body.addStretch(1)
         self.search.clicked.connect(lambda: self.session.centre.search(self.query.text()))
         self.query.returnPressed.connect(lambda: self.session.centre.search(self.query.text()))
@@ -123,6 +172,31 @@ class CentrePage(Page):
         self._forget_armed = False
         self.session.centre.forget_me()
 
+    def _all_requests(self) -> None:
+        self.session.touch()
+        if isinstance(self.shown, CentreListView):
+            self._show_requests(self.shown)
+
+    def _show_requests(self, view: CentreListView) -> None:
+        """The newest requests (all of them once "all my requests" is pressed)."""
+        rows = view.requests
+        shown = len(rows) if self.all_requests.isChecked() else min(len(rows), REQUESTS)
+        self.requests_head.setVisible(bool(rows))
+        for i, req in enumerate(self.request_cards):
+            if i < shown:
+                req.show_row(rows[i], self.lang)
+                req.show()
+            else:
+                req.hide()
+        self.all_requests.setVisible(len(rows) > REQUESTS)
+        self.all_requests.setText(
+            self.tr("Show fewer requests") if self.all_requests.isChecked()
+            else self.tr("All my requests (%1)").replace("%1", str(len(rows))))
+
+    def reset_widgets(self) -> None:
+        super().reset_widgets()
+        self.all_requests.setChecked(False)
+
     def title(self) -> str:
         return self.tr("My invoices")
 
@@ -137,6 +211,9 @@ class CentrePage(Page):
         self.search.setText(self.tr("Search"))
         self.clear.setText(self.tr("Show all"))
         self.changes_head.setText(self.tr("Changes in progress: tap to continue"))
+        self.requests_head.setText(self.tr("My requests"))
+        for req in self.request_cards:
+            req.resume.setText(self.tr("Continue"))
         self.previous.setText(self.tr("< Newer"))
         self.next.setText(self.tr("Older >"))
         self._forget_armed = False
@@ -179,6 +256,7 @@ class CentrePage(Page):
                 btn.show()
             else:
                 btn.hide()
+        self._show_requests(view)
         show_action(self.previous, view.previous)
         show_action(self.next, view.next)
         show_action(self.forget, view.forget)

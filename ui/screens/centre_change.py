@@ -9,7 +9,7 @@ platform needs) are checked in the core.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton
 
 from kiosk.flow.views import View
 from kiosk.flow.views_centre import ChangeStatusView, ChangeView
@@ -17,6 +17,7 @@ from ui.screens.base import Page, button, label
 from ui.screens.centre import show_action
 from ui.screens.orders import input_edit
 from ui.widgets.qr import qr_pixmap
+from ui.widgets.text_input import InputKind
 
 LINES = 6  # lines offered for a partial credit
 
@@ -43,6 +44,8 @@ class ChangePage(Page):
         self.line_names: list[QLabel] = []
         self.line_counts: list[QLabel] = []
         self.line_buttons: list[tuple[QPushButton, QPushButton]] = []
+        # An allowance: the amount off each line, typed in the line's own field.
+        self.line_amounts: list[QLineEdit] = []
         for i in range(LINES):
             name, count = label(), label("big", wrap=False)
             minus, plus = button(), button()
@@ -50,30 +53,32 @@ class ChangePage(Page):
             plus.setText("+")
             minus.clicked.connect(lambda _c=False, k=i: self._step(k, -1))
             plus.clicked.connect(lambda _c=False, k=i: self._step(k, 1))
+            amount = input_edit(InputKind.NUMBER)
+            amount.setMaxLength(14)
+            amount.textEdited.connect(
+                lambda t, k=i: self.session.centre.set_allowance(t, k))
             grid.addWidget(name, i, 0)
             grid.addWidget(minus, i, 1)
             grid.addWidget(count, i, 2, Qt.AlignmentFlag.AlignCenter)
             grid.addWidget(plus, i, 3)
+            grid.addWidget(amount, i, 4)
             self.line_names.append(name)
             self.line_counts.append(count)
             self.line_buttons.append((minus, plus))
+            self.line_amounts.append(amount)
         grid.setColumnStretch(0, 1)
+        self.allowance_label = label("hint")  # what to type, above the lines' fields
+        self.body.addWidget(self.allowance_label)
         self.body.addLayout(grid)
-        self.allowance = input_edit()
-        self.allowance.setMaxLength(14)
-        self.allowance_label = label(wrap=False)
         form = QGridLayout()
-        form.addWidget(self.allowance_label, 0, 0)
-        form.addWidget(self.allowance, 0, 1)
-        self.allowance.textEdited.connect(self.session.centre.set_allowance)
         self.name, self.tax_id = input_edit(), input_edit()
         self.name.setMaxLength(100)
         self.tax_id.setMaxLength(20)
         self.name_label, self.tax_label = label(wrap=False), label(wrap=False)
-        form.addWidget(self.name_label, 1, 0)
-        form.addWidget(self.name, 1, 1)
-        form.addWidget(self.tax_label, 2, 0)
-        form.addWidget(self.tax_id, 2, 1)
+        form.addWidget(self.name_label, 0, 0)
+        form.addWidget(self.name, 0, 1)
+        form.addWidget(self.tax_label, 1, 0)
+        form.addWidget(self.tax_id, 1, 1)
         form.setColumnStretch(1, 1)
         self.body.addLayout(form)
         self.name.textEdited.connect(lambda t: self.session.centre.set_buyer_field("name", t))
@@ -100,7 +105,10 @@ class ChangePage(Page):
         self.what_head.setText(self.tr("What is wrong?"))
         self.full.setText(self.tr("The whole invoice"))
         self.partial.setText(self.tr("Some items"))
-        self.allowance_label.setText(self.tr("Amount off"))
+        self.allowance_label.setText(self.tr("Type the amount off, with tax, beside each item "
+                                             "it applies to; leave the others empty."))
+        for amount in self.line_amounts:
+            amount.setPlaceholderText(self.tr("Amount off"))
         self.name_label.setText(self.tr("New title"))
         self.tax_label.setText(self.tr("Tax ID (empty for a person)"))
         self.primary.setText(self.tr("Ask for the change"))
@@ -118,20 +126,26 @@ class ChangePage(Page):
         self.full.setChecked(view.full)
         self.partial.setChecked(not view.full)
         partial = view.partial.visible and not view.full
+        allowance = view.what == "allowance"
         self._counts = view.lines
         for i in range(LINES):
-            shown = partial and i < len(view.lines)
-            for w in (self.line_names[i], self.line_counts[i], *self.line_buttons[i]):
-                w.setVisible(shown)
-            if shown:
-                name, most, chosen = view.lines[i]
+            here = i < len(view.lines)
+            for w in (self.line_counts[i], *self.line_buttons[i]):
+                w.setVisible(partial and here)
+            self.line_amounts[i].setVisible(allowance and here)
+            self.line_names[i].setVisible((partial or allowance) and here)
+            if not here:
+                continue
+            name, most, chosen = view.lines[i]
+            if allowance:
+                self.line_names[i].setText(self.tr("%1 (up to %2)").replace("%1", name)
+                                           .replace("%2", view.line_totals[i]))
+                if self.line_amounts[i].text() != view.allowances[i]:
+                    self.line_amounts[i].setText(view.allowances[i])
+            else:
                 self.line_names[i].setText(name)
-                self.line_counts[i].setText(f"{chosen} / {most}")
-        allowance = view.what == "allowance"
-        self.allowance.setVisible(allowance)
+            self.line_counts[i].setText(f"{chosen} / {most}")
         self.allowance_label.setVisible(allowance)
-        if self.allowance.text() != view.allowance:
-            self.allowance.setText(view.allowance)
         title = view.what == "title"
         for field in (self.name, self.tax_id):
             field.setVisible(title)

@@ -13,7 +13,7 @@ import pytest
 
 from kiosk.centre.changes import ChangeState
 from kiosk.flow.states import Screen
-from kiosk.flow.views_centre import CentreInvoiceView, CentreListView, ChangeStatusView
+from kiosk.flow.views_centre import CentreInvoiceView, CentreListView, ChangeStatusView, ChangeView
 from kiosk.model import Colour, Medium, RedFormStatus
 from kiosk.session import Session
 from tests.helpers.app import COMPANY, COMPANY_TAX_ID, CoreRig, kiosk_core
@@ -337,3 +337,176 @@ def test_enterprise_members_see_the_enterprises_invoices(rig: CoreRig) -> None:
     assert seen("vic") == [number]
     assert seen("acme") == [number]
     assert seen("sam") == []
+
+
+def _paper(rig: CoreRig, who: tuple[str, str], order_index: int, address: str = "") -> str:
+    """A paper invoice asked at the review: to collect at the counter, or by post."""
+    s = rig.session
+    idcard_login(s, who)
+    s.code_scanned(rig.qr(rig.orders()[order_index]), "scanner")
+    s.orders.next()
+    s.buyer.next()
+    assert s.screen is Screen.REVIEW, s.screen
+    s.buyer.set_medium(Medium.PAPER)
+    s.buyer.set_paper_delivery(bool(address), address or None)
+    s.review.confirm()
+    assert s.screen is Screen.RESULT and s.data.invoice is not None
+    number = s.data.invoice.number
+    s.finish()
+    return number
+
+
+def test_my_requests_lists_every_change_and_paper_request_with_its_state(rig: CoreRig) -> None:
+    counter = _paper(rig, ALICE, 0)
+    posted = _paper(rig, ALICE, 1, "福建省厦门市思明区软件园二期 1 号")
+    waiting = issue_for(rig, ALICE, 2, company=True)  # a change that waits for the buyer
+    done = issue_for(rig, ALICE, 3)  # a title change that completes at once
+    _paper(rig, BOB, 4)  # not hers
+    s = rig.session
+    idcard_login(s, ALICE)
+    s.centre.open()
+    s.centre.pick(waiting)
+    s.centre.change()
+    s.centre.set_what("returned")
+    s.centre.submit()
+    assert s.data.centre.change.state is ChangeState.WAITING  # type: ignore[union-attr]
+    s.centre.open()
+    s.centre.pick(done)
+    s.centre.change()
+    s.centre.set_what("title")
+    s.centre.set_buyer_field("name", COMPANY)
+    s.centre.set_buyer_field("tax_id", COMPANY_TAX_ID)
+    s.centre.submit()
+    assert s.data.centre.change.state is ChangeState.DONE  # type: ignore[union-attr]
+    s.centre.open()
+    view = s.view()
+    assert isinstance(view, CentreListView)
+    rows = view.requests
+    # newest first: the two changes (done last), then the two paper requests
+    assert [(r.kind, r.state) for r in rows] == [
+        ("change", "done"), ("change", "waiting"), ("paper", "done"), ("paper", "done")]
+    assert [r.resume for r in rows] == [False, True, False, False]
+    assert done in rows[0].title.en and "Wrong title" in rows[0].title.en
+    assert rows[0].state_words.en == "done" and rows[0].state_words.zh == "已完成"
+    assert rows[1].state_words.en == "waiting for the other party"
+    assert "72 hours" in rows[1].detail.en
+    assert "by post to 福建省厦门市" in rows[2].title.en and posted in rows[2].detail.en
+    assert rows[3].title.zh == "纸质发票，到柜台领取" and counter in rows[3].detail.en
+    # only the open one is offered to continue, as before
+    assert [c.original_number for c in view.changes] == [waiting]
+
+
+def test_a_refused_change_is_listed_as_failed(rig: CoreRig) -> None:
+    from kiosk.centre.requests import RequestState, my_requests
+
+    original = issue_for(rig, ALICE, 0, company=True)
+    s = rig.session
+    idcard_login(s, ALICE)
+    s.centre.open()
+    s.centre.pick(original)
+    s.centre.change()
+    s.centre.set_what("returned")
+    s.centre.submit()
+    change = s.data.centre.change
+    assert change is not None and change.state is ChangeState.WAITING
+    rig.core.corrections.gateway.reject_red_form(change.form_number)  # the buyer says no
+    s.centre.check_again()
+    assert s.data.centre.change.state is ChangeState.REFUSED  # type: ignore[union-attr]
+    scope = s.data.centre.scope
+    assert scope is not None
+    found = my_requests(rig.core.centre.store, scope)
+    assert [(r.kind, r.state) for r in found] == [("change", RequestState.FAILED)]
+    s.centre.open()
+    view = s.view()
+    assert isinstance(view, CentreListView)
+    assert view.requests[0].state_words.en == "failed" and not view.requests[0].resume
+
+
+def test_an_allowance_line_by_line(rig: CoreRig) -> None:
+    """Issue 12 item 6: an allowance (折让) on several lines, each its own amount off."""
+    from decimal import Decimal
+
+    index = next(i for i, o in enumerate(rig.orders()) if len(o.lines) >= 2)
+    original = issue_for(rig, ALICE, index)
+    s = rig.session
+    idcard_login(s, ALICE)
+    s.centre.open()
+    s.centre.pick(original)
+    s.centre.change()
+    s.centre.set_what("allowance")
+    inv = s.data.centre.entry.invoice  # type: ignore[union-attr]
+    last = len(inv.lines) - 1
+    first_off = min(Decimal("3.00"), inv.lines[0].amount + inv.lines[0].tax)
+    last_off = min(Decimal("1.50"), inv.lines[last].amount + inv.lines[last].tax)
+    s.centre.set_allowance(f"￥{first_off}", 0)
+    s.centre.set_allowance(str(last_off), last)
+    view = s.view()
+    assert isinstance(view, ChangeView)
+    assert view.allowances[0] == f"￥{first_off}" and view.allowances[last] == str(last_off)
+    assert len(view.line_totals) == len(inv.lines)
+    s.centre.submit()
+    change = s.data.centre.change
+    assert change is not None and change.state is ChangeState.DONE, change
+    assert change.credits == {0: first_off, last: last_off}
+    red = rig.core.issuing.outbox.invoice(change.red_number)
+    assert red is not None and len(red.invoice.lines) == 2
+    grosses = sorted(abs(ln.amount + ln.tax) for ln in red.invoice.lines)
+    assert grosses == sorted([first_off, last_off])
+    assert rig.core.issuing.outbox.credited(original) == -(first_off + last_off)
+
+
+def test_an_allowance_more_than_its_line_is_refused(rig: CoreRig) -> None:
+    from decimal import Decimal
+
+    from kiosk.centre.changes import ChangeError
+
+    original = issue_for(rig, ALICE, 0)
+    s = rig.session
+    idcard_login(s, ALICE)
+    s.centre.open()
+    s.centre.pick(original)
+    s.centre.change()
+    s.centre.set_what("allowance")
+    line = s.data.centre.entry.invoice.lines[0]  # type: ignore[union-attr]
+    s.centre.set_allowance(str(line.amount + line.tax + Decimal("0.01")), 0)
+    s.centre.submit()
+    assert s.screen is Screen.CHANGE and "exceed" in s.data.notice.en  # type: ignore[union-attr]
+    s.centre.set_allowance("", 0)
+    s.centre.submit()
+    assert s.screen is Screen.CHANGE and "amount" in s.data.notice.en  # type: ignore[union-attr]
+    # the core refuses the same for any caller, not only the screen
+    scope = s.data.centre.scope
+    assert scope is not None
+    with pytest.raises(ChangeError) as err:
+        rig.core.centre.start_change(scope, original, "allowance",
+                                     credits={0: line.amount + line.tax + 1})
+    assert err.value.code == "centre.change_bad_lines"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_change_slip_prints_in_the_persons_language(rig: CoreRig, lang: str) -> None:
+    from drivers.printer.parse import QR_STORE, TEXT, parse_all
+
+    original = issue_for(rig, ALICE, 0, company=True)
+    s = rig.session
+    idcard_login(s, ALICE)
+    s.set_language(lang)
+    s.centre.open()
+    s.centre.pick(original)
+    s.centre.change()
+    s.centre.set_what("returned")
+    s.centre.submit()
+    change = s.data.centre.change
+    assert change is not None and change.state is ChangeState.WAITING
+    before = len(rig.printer.receipts)
+    s.centre.print_slip()
+    assert rig.printer.wait_for_receipts(before + 1, timeout=10) and s.data.centre.slip_printed
+    slip = rig.printer.receipts[-1]
+    text = " ".join(t.data.decode("gb18030") for t in parse_all(slip) if t.kind == TEXT)
+    codes = [t.data.decode() for t in parse_all(slip) if t.kind == QR_STORE]
+    assert codes == [change.reference] and change.reference in text and original in text
+    if lang == "en":
+        assert "Invoice change slip" in text and "72 hours" in text
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in text), text
+    else:
+        assert "发票更正凭条" in text and "更正编号" in text and "slip" not in text

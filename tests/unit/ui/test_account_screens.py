@@ -151,3 +151,57 @@ def test_account_screens_fit_in_both_languages_and_large_text(qtbot: Any, tmp_pa
         check_page(g, Screen(name))
     finally:
         g.close()
+
+
+def test_admin_changes_role_removes_and_manages_invitations_by_touch(qtbot: Any, gui: Any) -> None:
+    from tests.helpers.fit import clipped
+    from tests.unit.ui.test_screens_fit import KIOSK, MODES, WINDOWED, _show
+
+    _demo_enterprise(gui)
+    accounts = gui.core.core_services.accounts
+    accounts.create_account("solo", DEMO_PASSWORD, "person", name="孙七", phone="13800000005")
+    s = gui.core.session
+    prepare_screen(gui, "members")
+    page = gui.window.current
+    # A pending invitation is shown as pending, with resend and cancel.
+    page.member.setText("solo")
+    tap(qtbot, page.primary)
+    qtbot.waitUntil(lambda: page.stage.isVisible(), timeout=WAIT)
+    tap(qtbot, page.stage.change)  # leave the code stage: the invitation stays pending
+    qtbot.waitUntil(lambda: "solo" in page.row_buttons, timeout=WAIT)
+    resend, cancel = page.row_buttons["solo"]
+    texts = [lab.text() for lab in page.rows]
+    assert "invited, waiting for the code" in texts[texts.index("solo") + 2]
+    assert (resend.text(), cancel.text()) == ("Resend the code", "Cancel the invitation")
+    # The rows and the question fit in both languages, standard and large text.
+    tap(qtbot, page.row_buttons["zhao"][1])
+    assert page.question.isVisible() and "zhao" in page.ask.text()
+    for lang, large in MODES:
+        for size in (KIOSK, WINDOWED):
+            _show(gui, lang, large, size)
+            assert clipped(page) == [], (lang, large, size, clipped(page))
+    _show(gui, "en", False, WINDOWED)
+    tap(qtbot, page.keep)  # "keep as it is": nothing changed
+    assert not page.question.isVisible() and accounts.membership("zhao") is not None
+    # Cancel the invitation: asked, then done in the core.
+    tap(qtbot, page.row_buttons["solo"][1])
+    assert "Cancel the invitation of solo?" in page.ask.text()
+    tap(qtbot, page.yes)
+    qtbot.waitUntil(lambda: "invitation of solo is cancelled" in notice(gui), timeout=WAIT)
+    assert "solo" not in page.row_buttons and accounts.membership("solo") is None
+    # Change zhao's role: the question offers the roles; the current one is greyed.
+    tap(qtbot, page.row_buttons["zhao"][0])
+    assert not page.pick_role["viewer"].isEnabled()
+    tap(qtbot, page.pick_role["issuer"])
+    qtbot.waitUntil(lambda: "zhao is now issuer" in notice(gui), timeout=WAIT)
+    assert accounts.membership("zhao").role.value == "issuer"
+    # The last administrator: the core refuses, the words are on screen.
+    tap(qtbot, page.row_buttons[DEMO_ADMIN][1])
+    tap(qtbot, page.yes)
+    qtbot.waitUntil(lambda: "last administrator" in notice(gui), timeout=WAIT)
+    assert accounts.membership(DEMO_ADMIN).role.value == "admin"
+    # Remove zhao.
+    tap(qtbot, page.row_buttons["zhao"][1])
+    tap(qtbot, page.yes)
+    qtbot.waitUntil(lambda: "zhao was removed" in notice(gui), timeout=WAIT)
+    assert set(page.row_buttons) == {DEMO_ADMIN} and s.screen is Screen.MEMBERS

@@ -7,6 +7,7 @@ import pytest
 from kiosk.accounts import (
     AccountsService,
     Action,
+    CodeError,
     MemberError,
     MemberStatus,
     PermissionDenied,
@@ -126,3 +127,83 @@ def test_only_an_admin_may_invite(firm: AccountsService) -> None:
     with pytest.raises(PermissionDenied) as err:
         firm.invite_member("li", "solo", Role.ISSUER)
     assert err.value.role is Role.ISSUER
+
+
+def test_the_last_administrator_is_neither_removed_nor_demoted(firm: AccountsService) -> None:
+    # wang is the one administrator member: neither the core nor an admin's call may leave none.
+    for change in (lambda: firm.members.remove("acme", "wang", actor="operator"),
+                   lambda: firm.members.set_role("acme", "wang", Role.VIEWER, actor="operator"),
+                   lambda: firm.remove_member("wang", "wang"),
+                   lambda: firm.set_member_role("acme", "wang", Role.ISSUER)):
+        with pytest.raises(MemberError) as err:
+            change()
+        assert "last administrator" in str(err.value) and "最后一位管理员" in err.value.message_zh
+    assert firm.membership("wang").role is Role.ADMIN  # type: ignore[union-attr]
+    # With a second administrator the first may step down, and then be removed.
+    firm.set_member_role("wang", "li", Role.ADMIN)
+    firm.set_member_role("li", "wang", Role.VIEWER)
+    firm.remove_member("li", "wang")
+    assert firm.membership("wang") is None
+    with pytest.raises(MemberError):
+        firm.remove_member("li", "li")
+
+
+def test_a_pending_admin_does_not_count_as_the_other_administrator(firm: AccountsService,
+                                                                  inbox) -> None:
+    firm.invite_member("wang", "solo", Role.ADMIN)
+    with pytest.raises(MemberError):
+        firm.set_member_role("wang", "wang", Role.VIEWER)
+    firm.confirm_member("solo", inbox.last_code())
+    firm.set_member_role("wang", "wang", Role.VIEWER)
+    assert firm.membership("wang").role is Role.VIEWER  # type: ignore[union-attr]
+
+
+def test_only_an_admin_changes_roles_or_removes(firm: AccountsService) -> None:
+    for user in ("li", "zhao", "solo"):
+        with pytest.raises(PermissionDenied):
+            firm.set_member_role(user, "zhao", Role.ISSUER)
+        with pytest.raises(PermissionDenied):
+            firm.remove_member(user, "zhao")
+    assert firm.membership("zhao").role is Role.VIEWER  # type: ignore[union-attr]
+
+
+def test_an_admin_manages_only_the_own_enterprise(firm: AccountsService) -> None:
+    firm.create_account("other", STRONG, "enterprise", name="另一家公司", tax_id=credit_code_2())
+    firm.create_account("qian", STRONG, "person", name="钱八", phone="13800000006",
+                        enterprise="other", role="viewer")
+    with pytest.raises(MemberError):
+        firm.remove_member("wang", "qian")
+    with pytest.raises(MemberError):
+        firm.set_member_role("wang", "qian", Role.ADMIN)
+    assert firm.membership("qian").enterprise == "other"  # type: ignore[union-attr]
+
+
+def test_admin_role_change_and_removal_are_audited_with_the_admin(firm: AccountsService,
+                                                                  db) -> None:
+    firm.set_member_role("wang", "zhao", Role.ISSUER)
+    firm.remove_member("wang", "li")
+    rows = [r for r in AuditTrail(db).rows(action="accounts") if r["actor"] == "wang"]
+    assert [(r["action"], r["data"]["member"], r["data"]["previous"]) for r in rows] == [
+        ("accounts.role_changed", "zhao", "viewer"), ("accounts.role_removed", "li", "issuer")]
+
+
+def test_pending_invitation_resent_or_cancelled(firm: AccountsService, inbox,
+                                                 clock) -> None:
+    firm.invite_member("wang", "solo", Role.ISSUER)
+    with pytest.raises(CodeError):  # a new code at most every 60 s
+        firm.resend_member_code("wang", "solo")
+    clock.advance(seconds=61)
+    assert firm.resend_member_code("wang", "solo") == "138****0005"
+    assert inbox.count() == 2
+    with pytest.raises(MemberError):  # only a pending invitation is resent
+        firm.resend_member_code("wang", "zhao")
+    firm.remove_member("wang", "solo")  # cancel the invitation
+    assert firm.membership("solo") is None
+    with pytest.raises(MemberError):
+        firm.confirm_member("solo", inbox.last_code())
+
+
+def test_inviting_an_active_member_again_is_refused(firm: AccountsService) -> None:
+    with pytest.raises(MemberError):
+        firm.invite_member("wang", "wang", Role.VIEWER)
+    assert firm.membership("wang").active  # type: ignore[union-attr]
