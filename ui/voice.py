@@ -119,7 +119,11 @@ class VoicePlayer(QObject):
 
 class _FooterCentre(QObject):
     """Keeps the controls over the bottom centre of ``area`` (the pages: the footer's
-    middle, between back and the primary action), above the pages, clear of the keyboard."""
+    middle, between back and the primary action), above the pages, clear of the keyboard.
+
+    The controls sit in no layout, so nothing resizes them when their text grows: they
+    are fitted again on their own layout requests too (large text, a language switch:
+    "Voice off" was cut to "Voice of..." in English large text)."""
 
     MARGIN = 24
 
@@ -127,6 +131,7 @@ class _FooterCentre(QObject):
         super().__init__(controls)
         self.area, self.controls = area, controls
         area.installEventFilter(self)
+        controls.installEventFilter(self)
         resized = getattr(controls, "resized", None)
         if resized is not None:
             resized.connect(self.place)
@@ -145,6 +150,8 @@ class _FooterCentre(QObject):
         if watched is self.area and event.type() in (QEvent.Type.Resize, QEvent.Type.Show,
                                                      QEvent.Type.Move):
             self.place()
+        elif watched is self.controls and event.type() == QEvent.Type.LayoutRequest:
+            self.place()  # their buttons' size hints changed (font, style, text)
         return False
 
 

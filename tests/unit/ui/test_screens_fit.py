@@ -4,7 +4,9 @@ and in the 1280x800 window (``kiosk run --windowed``). A label whose text is wid
 taller than the label (font metrics, word wrap), a button too small for its text, a
 table cell elided or cut off, a text cut by its parent or drawn over another one fails
 (:mod:`tests.helpers.fit`). And the review shows every line, the sums, the words and
-the buyer without scrolling for an order of up to five lines."""
+the buyer without scrolling for an order of up to five lines. The voice guidance's
+controls float over every screen's footer: their texts are checked with each screen's,
+voice off and on."""
 
 from __future__ import annotations
 
@@ -21,7 +23,10 @@ from tests.helpers.fit import clipped, shown_rect
 from ui.screenshots import prepare_screen
 from ui.widgets.keyboard import QT_LOG_IGNORE
 
-pytestmark = pytest.mark.qt_log_ignore(*QT_LOG_IGNORE)
+# The voice controls' audio player finds no sound device on a test machine.
+NO_AUDIO = (r"Couldn't (load|resolve) va", r"pa_context_connect", r"PulseAudioService",
+            r"Using Qt multimedia with FFmpeg")
+pytestmark = pytest.mark.qt_log_ignore(*QT_LOG_IGNORE, *NO_AUDIO)
 
 KIOSK = (1920, 1080)  # the terminal's panel: the kiosk's full-screen window
 WINDOWED = (1280, 800)  # kiosk run --windowed
@@ -44,17 +49,27 @@ PASSING = {Screen.ISSUING.value, Screen.IDLE_WARNING.value}
     pytest.param(s.value, marks=pytest.mark.skip(reason="the flow moves on by itself"))
     if s.value in PASSING else s.value for s in Screen])
 def test_no_text_is_clipped(qtbot: Any, tmp_path: Path, name: str) -> None:
-    gui = kiosk_gui(qtbot, tmp_path / "data", lang="zh_CN")
+    gui = kiosk_gui(qtbot, tmp_path / "data", lang="zh_CN", voice=True)
     try:
         prepare_screen(gui, name)
         page = gui.window.pages[Screen(name)]
+        controls = gui.voice.controls
         found = []
-        for lang, large in MODES:
-            for size in (KIOSK, WINDOWED):
+        # Sizes outside, modes inside: a person switches language and large text on a
+        # window that keeps its size (nothing then resizes what floats over the page).
+        for size in (KIOSK, WINDOWED):
+            for lang, large in MODES:
                 _show(gui, lang, large, size)
                 assert gui.window.stack.currentWidget() is page
                 mode = f"{lang} {'large' if large else 'standard'} {size[0]}x{size[1]}"
                 found += [f"{mode}: {f}" for f in clipped(page)]
+                # As the mode switch left them (voice off: one toggle), then with the
+                # voice on (repeat and volume too); set_muted refits them itself.
+                found += [f"{mode}, voice off: {f}" for f in clipped(controls)]
+                controls.set_muted(False)
+                QCoreApplication.processEvents()
+                found += [f"{mode}, voice on: {f}" for f in clipped(controls)]
+                controls.set_muted(True)
         assert found == [], "\n".join(found)
     finally:
         gui.close()
