@@ -200,6 +200,9 @@ def build_gui(
         kit = install_voice(window, core.session, config.voice, config.data_path,
                             language=languages.current, language_changed=window.languageChanged,
                             area=window.stack, prepare=config.voice.enabled)
+        if window.keyboard is not None:
+            # While typing they would float over the compacted footer and the notice.
+            window.keyboard.shownChanged.connect(kit.controls.setHidden)
         # Presence looks only at the frames the paused camera drops (nobody scanning).
         presence = install_presence(window, core.session, config.presence, kit.guide)
         if presence is not None:

@@ -119,6 +119,7 @@ class MainWindow(QWidget):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)  # the keyboard's bottom row ends on the window's last pixel
         self.stack = QStackedWidget()
         layout.addWidget(self.stack)
         self.keyboard = None
@@ -134,6 +135,8 @@ class MainWindow(QWidget):
                                                    support_text_en))
         # The field being typed into stays in sight above the docked keyboard (issue 11).
         self.revealer = FieldRevealer(self)
+        if self.keyboard is not None:
+            self.keyboard.shownChanged.connect(self._typing)
         self.pages[Screen.ATTRACT].tutorial.clicked.connect(  # type: ignore[attr-defined]
             lambda: session.overlays.open(Screen.TUTORIAL))
         self.pages[Screen.ATTRACT].camera.clicked.connect(  # type: ignore[attr-defined]
@@ -181,6 +184,11 @@ class MainWindow(QWidget):
             page.helpbox.hide()
             self.stack.setCurrentWidget(page)
             self.screenShown.emit(self.session.screen.value)
+
+    def _typing(self, on: bool) -> None:
+        """Every page compacts while the keyboard is up (a page shown later is ready too)."""
+        for page in self.pages.values():
+            page.set_typing(on)
 
     def set_presence(self, present: bool) -> None:
         """The presence sensor: someone stepped up (True) or left (False)."""

@@ -84,7 +84,8 @@ Item {
             return null
         if (item.keyType !== undefined && item.width > 0 && item.height > 0) {
             if (name === "hide" ? item.keyType === QtVirtualKeyboard.KeyType.HideKeyboardKey
-                                : (item.displayText === name || item.text === name))
+                : name === "enter" ? item.keyType === QtVirtualKeyboard.KeyType.EnterKey
+                : (item.displayText === name || item.text === name))
                 return item
         }
         var kids = item.children

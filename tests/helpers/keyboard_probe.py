@@ -5,7 +5,8 @@ server, e.g. Xvfb): builds the whole kiosk (emulated devices, keyboard on), goes
 the login screen, taps the user-name field with a real X pointer click (xdotool),
 grabs the keyboard's area from the X server once it is shown, then types ``demo``
 by tapping the on-screen keys with xdotool. Writes ``OUT_DIR/probe.json`` (and the
-grab as ``keyboard.png``) for ``tests/unit/ui/test_keyboard_xvfb.py``. Waits on
+grab as ``keyboard.png``; the window after a wrong password tapped in and sent with
+the keyboard's Enter key as ``login-error.png``) for ``tests/unit/ui/test_keyboard_xvfb.py``. Waits on
 conditions with deadlines, never sleeps blind.
 """
 
@@ -27,6 +28,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from tests.helpers.keyboard_pixels import band_stats, keyboard_drawn
+from tests.helpers.sight import banner_problems, in_sight
 
 
 def wait_for(condition: Callable[[], bool], timeout_ms: int = 20000) -> bool:
@@ -57,6 +59,39 @@ def grab_screen(widget: QWidget) -> QImage:
                              widget.height()).toImage()
 
 
+def tap_keys(window: Any, keys: list[str]) -> list[str]:
+    """Tap each key on the keyboard with the X pointer; the keys not found."""
+    kb = window.keyboard
+    missing = []
+    for key in keys:
+        pos = kb.key_position(key)
+        if pos is None:
+            missing.append(key)
+            continue
+        tap(kb.view(), pos)
+        QCoreApplication.processEvents()
+    return missing
+
+
+def wrong_login(window: Any, page: Any, out_dir: Path) -> dict[str, Any]:
+    """Enter (to the password), a wrong password, Enter: what the error banner covers."""
+    kb = window.keyboard
+    missing = tap_keys(window, ["enter"])
+    wait_for(page.password.hasFocus, 10000)
+    missing += tap_keys(window, list("wrong"))
+    wait_for(lambda: page.password.text() == "wrong", 10000)
+    missing += tap_keys(window, ["enter"])
+    shown = wait_for(page.notice.isVisible, 10000)
+    # The banner's layout, the scroll area's range, the field revealed: all settle.
+    wait_for(lambda: not banner_problems(page, page.notice, page.header, kb)
+             and in_sight(page.password, kb) == "", 5000)
+    grab_screen(window).save(str(out_dir / "login-error.png"))
+    return {"missing_keys": missing, "notice_shown": shown, "notice": page.notice.text(),
+            "keyboard_shown": kb.isVisible(),
+            "problems": banner_problems(page, page.notice, page.header, kb),
+            "password_in_sight": in_sight(page.password, kb)}
+
+
 def main(out_dir: Path) -> dict[str, Any]:
     from ui.widgets.keyboard import prepare_environment
 
@@ -81,6 +116,9 @@ def main(out_dir: Path) -> dict[str, Any]:
         tap(page.user, page.user.rect().center())
         report["shown"] = wait_for(kb.isVisible)
         report["drawn"] = wait_for(lambda: keyboard_drawn(grab_screen(kb)))
+        # Defect 2: the first field tapped in a fresh window lies whole above the keyboard.
+        wait_for(lambda: in_sight(page.user, kb) == "", 10000)
+        first_in_sight = in_sight(page.user, kb)
         image = grab_screen(kb)
         image.save(str(out_dir / "keyboard.png"))
         grab_screen(window).save(str(out_dir / "window.png"))
@@ -100,6 +138,9 @@ def main(out_dir: Path) -> dict[str, Any]:
             tap(kb.view(), pos)
             wait_for(lambda b=before: page.user.text() != b, 10000)  # type: ignore[misc]
         report["typed"] = page.user.text() if not typed else "".join(typed)
+        # Defect 8: Enter moves to the password, a wrong one is tapped in, Enter logs in.
+        report["first_in_sight"] = first_in_sight
+        report["login_error"] = wrong_login(window, page, out_dir)
     finally:
         gui.close()
     return report

@@ -78,7 +78,7 @@ class Header(QWidget):
         super().__init__(parent)
         self.setObjectName("header")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
-        row = QHBoxLayout(self)
+        self.row = row = QHBoxLayout(self)
         row.setContentsMargins(16, 8, 16, 8)
         self.title = QLabel()
         self.who = QLabel()  # who is identified, masked (张*)
@@ -100,6 +100,15 @@ class Header(QWidget):
         self.help.setText(self.tr("? Help"))
         self.support.setText(self.tr("Support"))
         self.large.setText(self.tr("A+ Large text"))
+
+    def set_compact(self, on: bool) -> None:
+        """While the docked keyboard is up: the title only, on a slim bar. The buttons come
+        back with the keyboard's hide key; the keyboard has its own language key. At
+        1280x800 the keyboard takes half the window: the full bar left a page of about
+        190 px, too little for a field, its label and a message (issue 11)."""
+        for btn in (self.help, self.support, self.large, self.language):
+            btn.setVisible(not on)
+        self.row.setContentsMargins(16, 2 if on else 8, 16, 2 if on else 8)
 
     def show_language(self, lang: str) -> None:
         # The switch names the OTHER language, in that language (not translated).
@@ -209,6 +218,16 @@ class Page(QWidget):
                 self.notice.setText(frame.notice.get(lang))
         self.shown = view
         self.render_view(view, before)
+
+    def set_typing(self, on: bool) -> None:
+        """The docked keyboard came up (``on``) or went away: while it is up the header is
+        slim, the help folded and the margins narrow, so the field being typed into, its
+        label and the notice all fit above the keyboard."""
+        self.header.set_compact(on)
+        if on:
+            self.helpbox.hide()
+        self.body.setContentsMargins(40, 8 if on else 24, 40, 8 if on else 16)
+        self.footer.setContentsMargins(40, 4 if on else 8, 40, 8 if on else 24)
 
     def reset_widgets(self) -> None:
         """Put what only the screen holds (not the session) back for the next person:

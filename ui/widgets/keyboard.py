@@ -373,7 +373,8 @@ class KeyboardPanel(QWidget):
             QApplication.sendEvent(self._view, _mouse_event(kind, pos))
 
     def key_position(self, key: str) -> QPoint | None:
-        """Centre of a key in the view (``"hide"``, or a key's text such as ``"d"``)."""
+        """Centre of a key in the view (``"hide"``, ``"enter"``, or a key's text such as
+        ``"d"``)."""
         value = self._call("keyCenter", key)
         if not value or value.get("x", -1) < 0:
             return None

@@ -18,16 +18,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget
 from pytestqt.exceptions import TimeoutError
 
 from kiosk.flow.states import Screen
 from kiosk.model import Medium
 from tests.helpers.app import kiosk_gui
+from tests.helpers.sight import banner_problems, in_sight
 from ui.screenshots import prepare_screen
 from ui.widgets.keyboard import QT_LOG_IGNORE, is_text_field
-from ui.widgets.text_input import InputKind, input_kind, scroll_areas_of
+from ui.widgets.text_input import InputKind, input_kind
 
 pytestmark = pytest.mark.qt_log_ignore(*QT_LOG_IGNORE)
 
@@ -67,31 +68,6 @@ def open_everything(gui: Any, name: str) -> None:
     if name == "options":
         s.buyer.set_medium(Medium.PAPER)
         s.buyer.set_paper_delivery(True)
-
-
-def rect_in_window(widget: QWidget) -> QRect:
-    window = widget.window()
-    return QRect(widget.mapTo(window, widget.rect().topLeft()), widget.size())
-
-
-def in_sight(field: QWidget, keyboard: QWidget) -> str:
-    """'' when the field is fully visible above the keyboard, else what is wrong."""
-    window = field.window()
-    rect = rect_in_window(field)
-    if not keyboard.isVisible():
-        return "the keyboard is not shown"
-    if not window.rect().contains(rect_in_window(keyboard)):
-        return "the keyboard is not laid out inside the window yet"
-    top = rect_in_window(keyboard).top()
-    if rect.bottom() >= top:
-        return f"field bottom {rect.bottom()} is not above the keyboard's top {top}"
-    if not window.rect().contains(rect):
-        return f"field {rect.getRect()} is outside the window"
-    for area in scroll_areas_of(field):
-        seen = rect_in_window(area.viewport())
-        if not seen.contains(rect):
-            return f"field {rect.getRect()} is outside the visible area {seen.getRect()}"
-    return ""
 
 
 def check_field_in_sight(qtbot: Any, gui: Any, field: QLineEdit) -> str:
@@ -144,6 +120,34 @@ def test_fields_in_sight_in_large_text(qtbot: Any, tmp_path: Path, lang: str) ->
                 problem = check_field_in_sight(qtbot, g, f)
                 if problem:
                     problems.append(f"{name}: {problem}")
+        assert not problems, "; ".join(problems)
+    finally:
+        g.close()
+
+
+@pytest.mark.parametrize(("lang", "large"), [("zh_CN", False), ("zh_CN", True), ("en", False),
+                                           ("en", True)])
+def test_login_error_banner_is_clear_of_the_fields_above_the_keyboard(
+        qtbot: Any, tmp_path: Path, lang: str, large: bool) -> None:
+    """Defect 8: a wrong password typed on the keyboard; the error banner shows above the
+    keyboard, covers no field or button, and the field typed into stays in sight."""
+    g = kiosk_gui(qtbot, tmp_path / "data", keyboard=True, lang=lang, large_text=large)
+    try:
+        prepare_screen(g, "login")
+        page = g.window.pages[Screen.LOGIN]
+        kb = g.window.keyboard
+        type_into(qtbot, g, page.user, "demo")
+        qtbot.waitUntil(lambda: page.user.text() == "demo", timeout=10000)
+        type_into(qtbot, g, page.password, "wrong")
+        qtbot.waitUntil(lambda: page.password.text() == "wrong", timeout=10000)
+        page.password.returnPressed.emit()  # the keyboard's Enter key
+        qtbot.waitUntil(page.notice.isVisible, timeout=10000)
+        assert g.core.session.screen is Screen.LOGIN and kb.isVisible()
+        for _ in range(3):  # the banner's layout request, then the scroll area's update
+            QCoreApplication.processEvents()
+        problems = banner_problems(page, page.notice, page.header, kb)
+        problems += [p for p in [check_field_in_sight(qtbot, g, page.password)] if p]
+        g.window.grab().save(str(tmp_path / "login-error.png"))
         assert not problems, "; ".join(problems)
     finally:
         g.close()

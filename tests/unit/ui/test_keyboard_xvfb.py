@@ -70,3 +70,21 @@ def test_tapping_keys_types_demo_in_the_user_name(probe: dict[str, object]) -> N
     """In the Chinese UI the user name takes Latin letters as tapped: demo, not 的莫."""
     assert probe["focus_is_user"]
     assert probe["typed"] == "demo"
+
+
+def test_first_field_of_a_fresh_window_is_in_sight(probe: dict[str, object]) -> None:
+    """Defect 2: the first field tapped in a freshly started window lies whole above the
+    keyboard and inside its scroll area's visible part (it was once scrolled away)."""
+    assert probe["first_in_sight"] == "", probe["first_in_sight"]
+
+
+def test_login_error_banner_is_clear_of_fields_under_x11(probe: dict[str, object]) -> None:
+    """Defect 8: after a wrong password tapped in and sent with the keyboard's Enter key,
+    the error banner shows above the keyboard and covers no field or button, and the
+    password field stays in sight (see login-error.png in the probe's folder)."""
+    report = probe["login_error"]
+    assert isinstance(report, dict)
+    assert report["missing_keys"] == [] and report["notice_shown"], report
+    assert report["keyboard_shown"], report
+    assert report["problems"] == [], f"{report['problems']} (see {probe['dir']})"
+    assert report["password_in_sight"] == "", report
