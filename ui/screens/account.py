@@ -9,13 +9,10 @@ they are sent.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
-    QApplication,
     QFormLayout,
     QLabel,
     QLineEdit,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -25,53 +22,26 @@ from kiosk.flow.views import AccountView, View
 from kiosk.rules.identifiers import classify_tax_id
 from ui.screens.base import Page, button, label
 from ui.screens.orders import input_edit
+from ui.widgets.text_input import InputKind
+
+# What each registration field holds: the keyboard it gets (issue 11, defect 3).
+REGISTER_KINDS = {"username": InputKind.USERNAME, "password": InputKind.PASSWORD,
+                  "repeat": InputKind.PASSWORD, "name": InputKind.TEXT,
+                  "tax_id": InputKind.CODE, "contact": InputKind.TEXT,
+                  "phone": InputKind.PHONE, "email": InputKind.EMAIL}
 
 
 def password_edit() -> QLineEdit:
-    edit = input_edit()
-    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit = input_edit(InputKind.PASSWORD)  # hidden, Latin letters as tapped
     edit.setMaxLength(64)
     return edit
 
 
 def code_edit() -> QLineEdit:
-    edit = input_edit()
+    edit = input_edit(InputKind.DIGITS)
     edit.setMaxLength(6)
     edit.setInputMask("")
     return edit
-
-
-class FocusKeeper(QObject):
-    """Keep the focused field in view when the docked keyboard shrinks the page's body.
-
-    The account forms are taller than what stays above the keyboard; without this
-    the field being typed in can sit under the footer."""
-
-    def __init__(self, page: Page) -> None:
-        super().__init__(page)
-        self.page = page
-        self.scroll = page.findChild(QScrollArea)
-        if self.scroll is not None:
-            self.scroll.viewport().installEventFilter(self)
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            # A bound method of this QObject: Qt drops the connection when the page goes
-            # (a lambda would outlive it and be called on a deleted page).
-            app.focusChanged.connect(self._focus_changed)
-
-    def _focus_changed(self, _old: QWidget | None, _new: QWidget | None) -> None:
-        self.follow()
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.Resize:
-            self.follow()
-        return False
-
-    def follow(self) -> None:
-        focused = QApplication.focusWidget()
-        if self.scroll is not None and isinstance(focused, QLineEdit) and \
-                self.page.isAncestorOf(focused) and focused.isVisible():
-            self.scroll.ensureWidgetVisible(focused, 0, 24)
 
 
 class CodeStage(QWidget):
@@ -123,7 +93,8 @@ class RegisterPage(Page):
         self.edits: dict[str, QLineEdit] = {}
         for key in ("username", "password", "repeat", "name", "tax_id", "contact", "phone",
                     "email"):
-            edit = password_edit() if key in ("password", "repeat") else input_edit()
+            edit = password_edit() if key in ("password", "repeat") \
+                else input_edit(REGISTER_KINDS[key])
             lab = label()
             grid.addRow(lab, edit)
             self.labels[key], self.edits[key] = lab, edit
@@ -147,7 +118,6 @@ class RegisterPage(Page):
         self.primary.clicked.connect(self._primary)
         self.stage.code.returnPressed.connect(self._primary)
         self._show_kind()
-        self.keeper = FocusKeeper(self)
 
     def _kind(self, kind: str) -> None:
         self.session.touch()
@@ -239,7 +209,7 @@ class CodeLoginPage(Page):
 
     def build(self) -> None:
         self.head = label("title")
-        self.phone = input_edit()
+        self.phone = input_edit(InputKind.PHONE)
         self.phone.setMaxLength(20)
         self.send = button()
         self.body.addWidget(self.head)
@@ -252,7 +222,6 @@ class CodeLoginPage(Page):
         self.phone.returnPressed.connect(self.send.click)
         self.primary.clicked.connect(self._login)
         self.stage.code.returnPressed.connect(self._login)
-        self.keeper = FocusKeeper(self)
 
     def _login(self) -> None:
         self.session.account.login_with_code(self.stage.take())
@@ -284,7 +253,7 @@ class ForgotPasswordPage(Page):
 
     def build(self) -> None:
         self.head = label("title")
-        self.user = input_edit()
+        self.user = input_edit(InputKind.USERNAME)
         self.by_email = button(checkable=True)
         self.send = button()
         self.body.addWidget(self.head)
@@ -301,7 +270,6 @@ class ForgotPasswordPage(Page):
         self.send.clicked.connect(lambda: self.session.account.send_reset_code(
             self.user.text(), self.by_email.isChecked()))
         self.primary.clicked.connect(self._reset)
-        self.keeper = FocusKeeper(self)
 
     def _reset(self) -> None:
         password, repeat = self.password.text(), self.repeat.text()

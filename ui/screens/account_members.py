@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.flow.views import AccountView, MemberRow, View
-from ui.screens.account import CodeStage, FocusKeeper
+from ui.screens.account import CodeStage
 from ui.screens.base import Page, button, label
 from ui.screens.orders import input_edit
+from ui.widgets.text_input import InputKind
 
 ROLES = ("admin", "issuer", "viewer")
 
@@ -43,7 +44,7 @@ class MembersPage(Page):
         self._row_widgets: list[QWidget] = []
         self._build_question()
         self.add_head = label("title")
-        self.member = input_edit()
+        self.member = input_edit(InputKind.USERNAME)
         self.role_buttons = {role: button(checkable=True) for role in ROLES}
         self.role = "viewer"
         for role, btn in self.role_buttons.items():
@@ -57,7 +58,6 @@ class MembersPage(Page):
         self.primary.clicked.connect(self._primary)
         self.stage.code.returnPressed.connect(self._primary)
         self._role("viewer")
-        self.keeper = FocusKeeper(self)
 
     def _build_question(self) -> None:
         """The confirmation under the list: what is about to happen to whom, and the answers."""

@@ -26,6 +26,7 @@ from ui.screens.base import Page, button, label
 from ui.screens.orders import input_edit
 from ui.widgets.lines import LinesTable
 from ui.widgets.qr import qr_pixmap
+from ui.widgets.text_input import InputKind
 
 ROWS = 6  # the list's page size (kiosk.centre.store.PAGE_SIZE)
 CHANGES = 3  # open changes shown at the top with a "continue" button
@@ -101,7 +102,7 @@ class CentrePage(Page):
     def build(self) -> None:
         self.head = label("title")
         self.body.addWidget(self.head)
-        self.query = input_edit()
+        self.query = input_edit(InputKind.CODE)  # numbers, dates, amounts: no pinyin
         self.query.setMaxLength(40)
         self.search = button()
         self.clear = button()
@@ -282,7 +283,7 @@ class CentreInvoicePage(Page):
         self.body.addLayout(columns)
         self.table = LinesTable(3, max_rows=5)
         left.addWidget(self.table)
-        self.email = input_edit()
+        self.email = input_edit(InputKind.EMAIL)
         self.send = button()
         mail = QHBoxLayout()
         mail.addWidget(self.email, 1)

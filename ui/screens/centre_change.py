@@ -71,7 +71,7 @@ class ChangePage(Page):
         self.body.addWidget(self.allowance_label)
         self.body.addLayout(grid)
         form = QGridLayout()
-        self.name, self.tax_id = input_edit(), input_edit()
+        self.name, self.tax_id = input_edit(), input_edit(InputKind.CODE)
         self.name.setMaxLength(100)
         self.tax_id.setMaxLength(20)
         self.name_label, self.tax_label = label(wrap=False), label(wrap=False)
