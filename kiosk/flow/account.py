@@ -12,6 +12,7 @@ a refusal to the screen. Phone numbers and addresses are shown masked.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from kiosk.accounts import Account, Action, PermissionDenied, Role
@@ -21,7 +22,6 @@ from kiosk.flow.ports import IssuePorts, Runner
 from kiosk.flow.states import AccountDraft, Screen
 from kiosk.flow.transitions import Intent
 from kiosk.flow.words import say, text_of
-from kiosk.messages import Text
 
 
 class AccountStep:
@@ -242,9 +242,11 @@ class AccountStep:
             role_zh, role_en = ROLE_WORDS[membership.role]
             core.data.account_draft = AccountDraft()
             self._load_members()
-            core.notice(Text(
-                say("flow.account.member_confirmed", member=member, role=role_zh).zh,
-                say("flow.account.member_confirmed", member=member, role=role_en).en))
+            # The role in each language's words; the tone (good news) from the catalogue.
+            core.notice(replace(say("flow.account.member_confirmed", member=member,
+                                    role=role_zh),
+                                en=say("flow.account.member_confirmed", member=member,
+                                       role=role_en).en))
 
         self._run("account.confirm_member", lambda: accounts.confirm_member(member, code), done)
 

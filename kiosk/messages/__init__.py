@@ -24,6 +24,7 @@ from kiosk.messages import cli as _cli
 from kiosk.messages import devices as _devices
 from kiosk.messages import flow as _flow
 from kiosk.messages import platform as _platform
+from kiosk.messages import tones as _tones
 from kiosk.messages import voice as _voice
 
 __all__ = ["CATALOGUE", "Problem", "ProblemError", "Text", "join", "text_for", "words"]
@@ -31,10 +32,13 @@ __all__ = ["CATALOGUE", "Problem", "ProblemError", "Text", "join", "text_for", "
 
 @dataclass(frozen=True)
 class Text:
-    """A message in both languages; the UI picks one."""
+    """A message in both languages; the UI picks one. ``tone`` says how it reads:
+    ``problem`` (the default), ``info`` (guidance) or ``ok`` (good news); see
+    :mod:`kiosk.messages.tones`."""
 
     zh: str
     en: str
+    tone: str = _tones.PROBLEM
 
     def get(self, lang: str) -> str:
         return self.en if lang.startswith("en") else self.zh
@@ -68,7 +72,7 @@ def text_for(problem: Problem) -> Text:
     zh, en = CATALOGUE.get(problem.code, _UNKNOWN)
     params = _Params(problem.args)
     params.setdefault("code", problem.code)
-    return Text(zh.format_map(params), en.format_map(params))
+    return Text(zh.format_map(params), en.format_map(params), _tones.tone_of(problem.code))
 
 
 def words(problem: Problem, lang: str) -> str:

@@ -48,6 +48,20 @@ def button(role: str = "", *, checkable: bool = False) -> QPushButton:
     return btn
 
 
+def restyle(widget: QWidget, name: str, value: str) -> None:
+    """Set a property the stylesheet selects on (``role``, ``tone``) and apply it now."""
+    if widget.property(name) != value:
+        widget.setProperty(name, value)
+        widget.style().unpolish(widget)  # a dynamic property: the sheet applies on polish
+        widget.style().polish(widget)
+
+
+def set_tone(widget: QWidget, tone: str) -> None:
+    """Style a banner by its message's tone (``problem`` red, ``info`` blue, ``ok`` green:
+    kiosk.qss); good news in the problem's red read as a failure."""
+    restyle(widget, "tone", tone)
+
+
 def reason_label() -> QLabel:
     """The words beside or under a disabled action saying why it is disabled."""
     lab = label("hint")
@@ -146,6 +160,7 @@ class Page(QWidget):
         outer.addWidget(scroll, 1)
         self.scroll_area = scroll
         self.notice = label("notice")
+        set_tone(self.notice, "problem")
         self.notice.hide()
         self.helpbox = label("hint")
         self.helpbox.setObjectName("card")
@@ -216,6 +231,7 @@ class Page(QWidget):
             self.notice.setVisible(frame.notice is not None)
             if frame.notice is not None:
                 self.notice.setText(frame.notice.get(lang))
+                set_tone(self.notice, frame.notice.tone)
         self.shown = view
         self.render_view(view, before)
 

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushBu
 from kiosk.flow.states import Screen
 from kiosk.flow.views import ResultView, ReviewView, View, money
 from kiosk.model import InvoiceKind, Medium
-from ui.screens.base import Page, button, label, reason_label, show_action
+from ui.screens.base import Page, button, label, reason_label, restyle, show_action
 from ui.screens.orders import input_edit
 from ui.widgets.lines import LinesTable
 from ui.widgets.qr import qr_pixmap
@@ -258,12 +258,16 @@ class ResultPage(Page):
             self._qr_for = view.download_url
         self.qr.setVisible(bool(view.download_url))
         self.qr_hint.setVisible(bool(view.download_url))
+        # Each in its own style: "no receipt" in the success green read as all well.
         if view.printing:
             self.status.setText(self.tr("Printing your receipt…"))
+            restyle(self.status, "role", "hint")
         elif view.printed:
             self.status.setText(self.tr("Receipt printed: take it from the slot below."))
+            restyle(self.status, "role", "ok")
         else:
             self.status.setText(self.tr("No receipt printed: use the QR code or e-mail."))
+            restyle(self.status, "role", "warn")
         if view.mailing:
             self.mail_status.setText(self.tr("Sending the e-mail…"))
         elif view.mail_sent:

@@ -51,3 +51,17 @@ def test_one_join_rule_never_doubles_a_full_stop(parts: tuple[str, ...], lang: s
                                                  joined: str) -> None:
     assert join(*parts, lang=lang) == joined
     assert "。。" not in joined and ".." not in joined
+
+
+def test_good_news_and_guidance_are_marked_and_anything_else_is_a_problem() -> None:
+    """The banner's style follows the tone (issue 11): 'printed again' is not an error."""
+    from kiosk.messages.tones import INFO, OK, PROBLEM, TONES
+
+    assert set(TONES) <= set(CATALOGUE), set(TONES) - set(CATALOGUE)
+    assert set(TONES.values()) <= {OK, INFO}
+    assert text_for(Problem.of("centre.reprinted")).tone == OK
+    assert text_for(Problem.of("flow.account.code_sent", to="138****0000")).tone == OK
+    assert text_for(Problem.of("flow.claim_checking")).tone == INFO
+    assert text_for(Problem.of("flow.no_printer")).tone == PROBLEM
+    assert text_for(Problem.of("no.such.code")).tone == PROBLEM
+    assert Text("错", "wrong").tone == PROBLEM

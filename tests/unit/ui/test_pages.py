@@ -164,6 +164,18 @@ def test_result_page_disables_a_reprint_without_a_printer(qtbot: Any) -> None:
     assert p.status.text() == p.tr("Receipt printed: take it from the slot below.")
 
 
+def test_result_status_is_styled_as_what_it_says(qtbot: Any) -> None:
+    """A printed receipt is good news; none printed is a warning, not the success green."""
+    from ui.screens.review import ResultPage
+
+    p = page(qtbot, ResultPage)
+    for printing, printed, role in ((True, False, "hint"), (False, True, "ok"),
+                                    (False, False, "warn")):
+        p.show_view(ResultView(Frame(Screen.RESULT), invoice_number="26112000000135110001",
+                               printing=printing, printed=printed), "en")
+        assert p.status.property("role") == role, (printing, printed)
+
+
 def test_idle_queued_and_out_of_service_pages_render_their_views(qtbot: Any) -> None:
     from kiosk.flow.views import IdleView, OutOfServiceView, QueuedView
     from ui.screens.failures import QueuedPage
