@@ -122,6 +122,24 @@ def test_fields_in_sight_in_large_text(qtbot: Any, tmp_path: Path, lang: str) ->
         g.close()
 
 
+def test_header_is_slim_while_typing(qtbot: Any, gui: Any) -> None:
+    """At 1280x800 the keyboard takes half the window: the header gives up its buttons
+    (help, support, large text, language) while it is up and gets them back after."""
+    prepare_screen(gui, "login")
+    page = gui.window.pages[Screen.LOGIN]
+    kb, header = gui.window.keyboard, page.header
+    full = header.height()
+    viewport = page.scroll_area.viewport()
+    type_into(qtbot, gui, page.user, "")
+    qtbot.waitUntil(lambda: header.height() <= full // 2, timeout=10000)
+    assert not header.language.isVisible() and not header.help.isVisible()
+    assert header.title.isVisible()
+    qtbot.waitUntil(lambda: viewport.height() >= 250, timeout=10000)  # about 190 before
+    kb.press_hide_key()
+    qtbot.waitUntil(lambda: not kb.isVisible() and header.height() == full, timeout=10000)
+    assert header.language.isVisible() and header.help.isVisible()
+
+
 @pytest.mark.parametrize(("lang", "large"), [("zh_CN", False), ("zh_CN", True), ("en", False),
                                            ("en", True)])
 def test_login_error_banner_is_clear_of_the_fields_above_the_keyboard(
