@@ -168,6 +168,24 @@ def test_login_error_banner_is_clear_of_the_fields_above_the_keyboard(
         g.close()
 
 
+def test_code_sent_banner_is_good_news_clear_of_the_code_field(qtbot: Any, gui: Any) -> None:
+    """Registering: "a code was sent" shows in the good-news style, above the keyboard,
+    clear of the code field being typed into."""
+    prepare_screen(gui, "register")
+    page = gui.window.pages[Screen.REGISTER]
+    for key, text in (("username", "anna"), ("password", "violet-harbour-7-lantern"),
+                      ("repeat", "violet-harbour-7-lantern"), ("name", "安娜"),
+                      ("phone", "13800000009")):
+        page.edits[key].setText(text)
+    qtbot.mouseClick(page.primary, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.stage.isVisible() and page.notice.isVisible(), timeout=10000)
+    assert page.notice.property("tone") == "ok", page.notice.text()
+    type_into(qtbot, gui, page.stage.code, "")
+    problem = check_field_in_sight(qtbot, gui, page.stage.code)
+    problems = banner_problems(page, page.notice, page.header, gui.window.keyboard)
+    assert not problem and not problems, [problem, *problems]
+
+
 # --- input kinds --------------------------------------------------------------------
 
 KINDS = {
