@@ -263,9 +263,10 @@ class AccountStep:
         def done(membership: Any) -> None:
             role_zh, role_en = ROLE_WORDS[membership.role]
             self._load_members()
-            core.notice(Text(
-                say("flow.account.member_role_changed", member=member, role=role_zh).zh,
-                say("flow.account.member_role_changed", member=member, role=role_en).en))
+            core.notice(replace(say("flow.account.member_role_changed", member=member,
+                                    role=role_zh),
+                                en=say("flow.account.member_role_changed", member=member,
+                                       role=role_en).en))
 
         self._run("account.member_role",
                   lambda: accounts.set_member_role(admin, member, Role(role)), done)

@@ -200,7 +200,7 @@ KINDS = {
     ("forgot_password", "password"): InputKind.PASSWORD,
     ("forgot_password", "repeat"): InputKind.PASSWORD,
     ("members", "member"): InputKind.USERNAME, ("centre", "query"): InputKind.CODE,
-    ("centre_invoice", "email"): InputKind.EMAIL, ("change", "allowance"): InputKind.NUMBER,
+    ("centre_invoice", "email"): InputKind.EMAIL,
     ("change", "name"): InputKind.TEXT, ("change", "tax_id"): InputKind.CODE,
 }
 REGISTER = {"username": InputKind.USERNAME, "password": InputKind.PASSWORD,
@@ -217,6 +217,8 @@ def test_each_field_has_the_right_kind(gui: Any) -> None:
     assert input_kind(buyer.edits["email"]) is InputKind.EMAIL
     assert input_kind(buyer.edits["account"]) is InputKind.DIGITS
     assert input_kind(buyer.edits["address"]) is InputKind.TEXT
+    for amount in gui.window.pages[Screen.CHANGE].line_amounts:  # an allowance per line
+        assert input_kind(amount) is InputKind.NUMBER
     register = gui.window.pages[Screen.REGISTER]
     assert {k: input_kind(e) for k, e in register.edits.items()} == REGISTER
     for screen in (Screen.REGISTER, Screen.CODE_LOGIN, Screen.FORGOT_PASSWORD, Screen.MEMBERS):
