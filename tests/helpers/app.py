@@ -16,6 +16,7 @@ from typing import Any
 from app.core import Core, build_core
 from drivers.printer import PrinterWorker, build_printer
 from kiosk.config import Config, config_from_dict
+from kiosk.documents.renderer import DocumentRenderer
 from kiosk.flow.ports import Runner
 from kiosk.logs import setup_logging
 from kiosk.model import Order
@@ -59,12 +60,13 @@ class CoreRig:
         self.core.close()
 
 
-def kiosk_core(data_dir: Path, *, runner: Runner | None = None, **sections: Any) -> CoreRig:
+def kiosk_core(data_dir: Path, *, runner: Runner | None = None,
+               renderer: DocumentRenderer | None = None, **sections: Any) -> CoreRig:
     config = make_config(data_dir, **sections)
     log_path = setup_logging(config.data_path, level="INFO", stderr=False)
     printer = build_printer(config.devices.printer)
     worker = PrinterWorker(printer).start()
-    core = build_core(config, runner=runner, printer=worker)
+    core = build_core(config, runner=runner, printer=worker, renderer=renderer)
     return CoreRig(core, printer, worker, log_path)
 
 
