@@ -13,9 +13,13 @@ its worker, finish. Random faults, drawn per session:
   (outcome unknown; the kiosk must query, never issue twice);
 - the printer: offline or cover open during the session, cleared after;
 - a restart of the whole core on the same data folder every 500 sessions (a third
-  of a shorter run)
-  (graceful close and rebuild: SIGKILL at every point of issuing is covered by
-  ``tests/reliability/``, with real subprocesses).
+  of a shorter run): graceful close and rebuild;
+- a kill: every 1,000 sessions (``KIOSK_BENCH_SOAK_KILL_EVERY``; a third of a shorter
+  run) the core is closed and a real ``kiosk issue`` process issues an extra order on
+  the same data folder, SIGKILLed once a random point of the issue path (recorded,
+  sent, issued at the platform, audited, stored) is in its log; then the core is built
+  again and resolves what was left, as the kiosk does at start-up. Every kill point,
+  with the HTTP platform and red letters too, is tested in ``tests/reliability/``.
 
 Unfinished requests are resolved as the kiosk does (``resolve_pending``) at each
 checkpoint and at the end. Reported side by side at checkpoints: resident memory,
@@ -38,11 +42,14 @@ XML and PDF files, the receipt goes to the printer as ESC/POS bytes.
 from __future__ import annotations
 
 import gc
+import json
 import logging
 import os
 import random
 import shutil
+import signal
 import sqlite3
+import subprocess
 import tempfile
 import threading
 from collections import Counter
@@ -50,6 +57,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.runner import Runner
+
+# The issue path's own log events, in order (tests/reliability/test_kill_and_race.py's).
+KILL_POINTS = ("issuing.recorded", "issuing.sent", "platform.sandbox.issued", "audit.recorded",
+               "issuing.issued")
 
 
 def _rss_mb() -> float:
@@ -76,8 +87,8 @@ class _Errors(logging.Handler):
             self.first.append(f"{record.name}: {record.getMessage()}")
 
 
-def _orders(n: int) -> list[dict[str, object]]:
-    return [{"order_no": f"SOAK{i:06d}", "paid_at": "2026-11-29T12:30:00+08:00",
+def _orders(n: int, prefix: str = "SOAK") -> list[dict[str, object]]:
+    return [{"order_no": f"{prefix}{i:06d}", "paid_at": "2026-11-29T12:30:00+08:00",
              "lines": [{"name": "工作日午餐套餐", "short_name": "餐饮服务",
                         "tax_code": "3070401000000000000", "quantity": "1",
                         "unit_price": f"{20 + i % 50}.00", "amount": f"{20 + i % 50}.00",
@@ -123,6 +134,26 @@ class SampledRenderer:
         return self.real.ofd(invoice, watermark=watermark)
 
 
+def _log_events(log: Path, start: int) -> tuple[list[str], int]:
+    """Events logged since byte ``start`` of the JSON log, and where to read on."""
+    try:
+        with log.open("rb") as fh:
+            if fh.seek(0, os.SEEK_END) < start:
+                start = 0  # rotated meanwhile
+            fh.seek(start)
+            chunk = fh.read()
+    except FileNotFoundError:
+        return [], start
+    end = chunk.rfind(b"\n") + 1
+    events = []
+    for line in chunk[:end].splitlines():
+        try:
+            events.append(str(json.loads(line).get("event", "")))
+        except ValueError:
+            continue
+    return events, start + end
+
+
 def _garbage(rng: random.Random) -> str:
     kind = rng.randrange(3)
     if kind == 0:
@@ -135,7 +166,12 @@ def _garbage(rng: random.Random) -> str:
 
 class Soak:
     def __init__(self, folder: Path, total: int, seed: int, pdf_every: int = 100) -> None:
+        from tests.helpers.kioskenv import KioskEnv
+
         self.folder = folder
+        self.env = KioskEnv.create(folder, '[orders]\nseed_demo = false\n')
+        self.kills_landed: Counter[str] = Counter()
+        self.kills_missed: Counter[str] = Counter()
         self.renderer = SampledRenderer(pdf_every)
         self.total = total
         self.rng = random.Random(seed)
@@ -147,11 +183,46 @@ class Soak:
     def start(self) -> None:
         from tests.helpers.app import kiosk_core
 
-        self.rig = kiosk_core(self.folder / "kiosk", renderer=self.renderer,
-                              orders={"seed_demo": False})
-        for handler in logging.getLogger().handlers:  # the JSON log only, not the terminal
-            if not isinstance(handler, logging.FileHandler):
-                logging.getLogger().removeHandler(handler)
+        # The same data folder and settings as the `kiosk issue` processes (kiosk.toml).
+        self.rig = kiosk_core(self.env.data, renderer=self.renderer, orders={"seed_demo": False},
+                              mail={"backend": "maildir"})
+        root = logging.getLogger()
+        for handler in list(root.handlers):  # the JSON log (and the ERROR counter), not stderr
+            if isinstance(handler, logging.StreamHandler) and not isinstance(
+                    handler, logging.FileHandler):
+                root.removeHandler(handler)
+
+    def killed_issue(self, order_no: str) -> None:
+        """The kiosk process SIGKILLed while it issues, then started again: a real
+        ``kiosk issue`` process on this data folder, killed once a random point of the
+        issue path is in the log (as ``tests/reliability`` does); then the core is built
+        again and resolves what is unfinished, as the kiosk does at start-up."""
+        self.rig.close()
+        point = self.rng.choice(KILL_POINTS)
+        log = self.env.data / "logs" / "kiosk.jsonl"
+        offset = log.stat().st_size if log.exists() else 0
+        proc = self.env.popen("issue", "--order", order_no, "--buyer-name", "个人", "--json")
+        killed = False
+        try:
+            while proc.poll() is None:
+                events, offset = _log_events(log, offset)
+                if point in events:
+                    proc.send_signal(signal.SIGKILL)
+                    killed = True
+                    break
+                try:
+                    proc.wait(timeout=0.005)  # wake on exit, else look at the log again
+                except subprocess.TimeoutExpired:
+                    pass
+        finally:
+            proc.communicate(timeout=600)
+        self.faults["process_sigkill"] += 1
+        if killed:
+            self.kills_landed[point] += 1
+        else:
+            self.kills_missed[point] += 1  # the process finished before its kill point
+        self.start()
+        self.rig.core.issuing.resolve_pending(force=True)
 
     def restart(self) -> None:
         self.rig.close()
@@ -209,7 +280,7 @@ class Soak:
     def tally(self, orders: list[Any]) -> tuple[int, int, int]:
         """(lost, duplicated, invoiced) comparing the kiosk's record with the platform's."""
         issuing = self.rig.core.issuing
-        with sqlite3.connect(self.folder / "kiosk" / "sandbox.db") as conn:
+        with sqlite3.connect(self.env.data / "sandbox.db") as conn:
             at_platform = Counter(r[0] for r in conn.execute(
                 "SELECT order_no FROM invoice_orders"))
         lost = duplicated = 0
@@ -224,22 +295,32 @@ class Soak:
 def run(r: Runner) -> None:
     total = int(os.environ.get("KIOSK_BENCH_SESSIONS", "10000"))
     seed = int(os.environ.get("KIOSK_BENCH_SEED", "15"))
+    kill_every = int(os.environ.get("KIOSK_BENCH_SOAK_KILL_EVERY", "1000"))
     folder = Path(tempfile.mkdtemp(prefix="bench-soak-"))
     soak = Soak(folder, total, seed, int(os.environ.get("KIOSK_BENCH_SOAK_PDF_EVERY", "100")))
     errors = _Errors()
     soak.start()
     logging.getLogger().addHandler(errors)
     try:
-        report = soak.rig.core.orders.import_orders(_orders(total))
+        restart_every = min(500, max(total // 3, 2))
+        kill_every = min(kill_every, max(total // 3, 2))
+        kill_orders = [f"KILL{i:06d}" for i in range(total // kill_every)]
+        report = soak.rig.core.orders.import_orders(
+            _orders(total) + _orders(len(kill_orders), "KILL"))
         assert not report.refused, report.messages()
-        orders = sorted(soak.rig.core.orders.list(limit=total), key=lambda o: o.order_no)
+        everything = soak.rig.core.orders.list(limit=total + len(kill_orders))
+        orders = sorted((o for o in everything if o.order_no.startswith("SOAK")),
+                        key=lambda o: o.order_no)
         every = max(total // 10, 1)
         rows: list[list[object]] = []
         base: tuple[float, int, int] | None = None
-        restart_every = min(500, max(total // 3, 2))
+        print("soak checkpoints: sessions, RSS MB, fds, threads, ERROR records, faults",
+              flush=True)
         for n, order in enumerate(orders, start=1):
             if n % restart_every == 0:
                 soak.restart()
+            if n % kill_every == kill_every * 3 // 4:  # away from the graceful restarts
+                soak.killed_issue(kill_orders[n // kill_every])
             soak.session(order)
             if n == 10 or n % every == 0 or n == total:
                 soak.rig.core.issuing.resolve_pending(force=True)
@@ -249,11 +330,13 @@ def run(r: Runner) -> None:
                     base = (rss, fds, threads)
                 rows.append([n, f"{rss:.1f}", f"{rss - base[0]:+.1f}" if base else "-", fds,
                              threads, errors.count, sum(soak.faults.values())])
+                print(f"  {n} {rss:.1f} {fds} {threads} {errors.count} "
+                      f"{dict(sorted(soak.faults.items()))}", flush=True)
         for _ in range(5):  # whatever is still queued or unknown, as the kiosk's timer does
             if not soak.rig.core.issuing.pending():
                 break
             soak.rig.core.issuing.resolve_pending(force=True)
-        lost, duplicated, invoiced = soak.tally(orders)
+        lost, duplicated, invoiced = soak.tally(list(everything))
         r.table(f"soak: {total} walk-in sessions with random faults (seed {seed})",
                 ["after sessions", "RSS MB", "growth since 10", "open fds", "threads",
                  "ERROR records", "faults so far"], rows)
@@ -262,7 +345,12 @@ def run(r: Runner) -> None:
             ["faults injected", ", ".join(f"{k} {v}" for k, v in sorted(soak.faults.items()))],
             ["screens reached after confirm", ", ".join(
                 f"{k} {v}" for k, v in sorted(soak.outcomes.items()))],
-            ["orders invoiced at the platform", invoiced],
+            ["orders invoiced at the platform", f"{invoiced} ({total} walk-in, "
+             f"{len(kill_orders)} by killed `kiosk issue` processes)"],
+            ["kiosk processes SIGKILLed mid-issue", ", ".join(
+                f"at {k} {v}" for k, v in sorted(soak.kills_landed.items())) or "-"],
+            ["kill point not reached (process finished first)", ", ".join(
+                f"{k} {v}" for k, v in sorted(soak.kills_missed.items())) or "-"],
             ["invoice PDFs drawn with the real layout", f"{soak.renderer.rendered} "
              f"(1 in {soak.renderer.every}; placeholders for the rest)"],
             ["still pending at the end", len(soak.rig.core.issuing.pending())],
