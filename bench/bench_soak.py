@@ -172,6 +172,7 @@ class Soak:
         self.env = KioskEnv.create(folder, '[orders]\nseed_demo = false\n')
         self.kills_landed: Counter[str] = Counter()
         self.kills_missed: Counter[str] = Counter()
+        self.receipts_cut = self.receipt_mismatch = 0
         self.renderer = SampledRenderer(pdf_every)
         self.total = total
         self.rng = random.Random(seed)
@@ -256,6 +257,7 @@ class Soak:
             printer_fault = "cover"
             self.faults["printer_cover_open"] += 1
             rig.printer.set_cover_open(True)
+        rig.printer.emulator.clear()  # the last session's paper (checked) is taken away
         session.code_scanned(rig.qr(order))
         if session.screen is Screen.ORDERS:
             session.orders.next()
@@ -269,6 +271,10 @@ class Soak:
             rig.printer.set_offline(False)
         elif printer_fault == "cover":
             rig.printer.set_cover_open(False)
+        if session.screen is Screen.PRINTER_PROBLEM and rng.random() < 0.5:
+            self.outcomes["print retried"] += 1
+            session.review.print_receipt()  # the fault cleared: the buyer taps "print again"
+        self.check_receipt(session.data)
         if session.screen is Screen.RESULT:
             session.finish()
         else:
@@ -276,6 +282,16 @@ class Soak:
         if session.screen is not Screen.ATTRACT:
             self.ended_elsewhere[session.screen.value] += 1
             session.wipe("soak")
+
+    def check_receipt(self, data: Any) -> None:
+        """The session says "receipt printed" exactly when the printer cut one receipt
+        naming the invoice (its ESC/POS bytes as received)."""
+        receipts = self.rig.printer.receipts
+        self.receipts_cut += len(receipts)
+        number = data.invoice.number.encode("ascii") if data.invoice else b"-"
+        on_paper = len(receipts) == 1 and number in receipts[0]
+        if data.printed != on_paper:
+            self.receipt_mismatch += 1
 
     def tally(self, orders: list[Any]) -> tuple[int, int, int]:
         """(lost, duplicated, invoiced) comparing the kiosk's record with the platform's."""
@@ -353,6 +369,8 @@ def run(r: Runner) -> None:
                 f"{k} {v}" for k, v in sorted(soak.kills_missed.items())) or "-"],
             ["invoice PDFs drawn with the real layout", f"{soak.renderer.rendered} "
              f"(1 in {soak.renderer.every}; placeholders for the rest)"],
+            ["receipts cut by the printer", soak.receipts_cut],
+            ["sessions where \"printed\" and the paper disagree", soak.receipt_mismatch],
             ["still pending at the end", len(soak.rig.core.issuing.pending())],
             ["invoices lost", lost],
             ["invoices duplicated", duplicated],
