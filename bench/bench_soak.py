@@ -1,7 +1,7 @@
 """Soak: many walk-in sessions on the Qt-free core with random faults (issue 15 item 10).
 
 ``python -m bench soak`` (``KIOSK_BENCH_SESSIONS``, default 10,000; ``KIOSK_BENCH_SEED``;
-``KIOSK_BENCH_SOAK_PDF_EVERY``, default 100). 10,000 sessions take about 20 minutes on
+``KIOSK_BENCH_SOAK_PDF_EVERY``, default 100). 10,000 sessions took 22 minutes on
 the 2-core build machine.
 Each session is a whole personal e-invoice on the core the GUI uses (``app.core``):
 the receipt QR scanned, orders accepted, buyer, confirm, issue on the embedded
@@ -23,14 +23,16 @@ its worker, finish. Random faults, drawn per session:
 
 Unfinished requests are resolved as the kiosk does (``resolve_pending``) at each
 checkpoint and at the end. Reported side by side at checkpoints: resident memory,
-open file descriptors, threads, ERROR log records; at the end: invoices lost
+open file descriptors, threads, the PDF renderer child's memory, ERROR log records; at the end: invoices lost
 (an order the platform invoiced that the kiosk does not know, or the reverse),
 duplicated (an order with two invoices at the platform), sessions that ended
 anywhere but the attract screen, faults injected. Not a test: a bench.
 
 Documents: the platform draws the real invoice PDF (CJK font, layout, watermark) for
-one invoice in ``KIOSK_BENCH_SOAK_PDF_EVERY`` and a one-page placeholder PDF for the
-others (:class:`SampledRenderer`). A real PDF costs ~0.7 s of CPU, 95% of a session
+one invoice in ``KIOSK_BENCH_SOAK_PDF_EVERY``, in the renderer's child process as
+``kiosk run`` does (rendered in this process, the font's short-lived allocations made
+its RSS wander by tens of MB, which is not the kiosk's growth), and a one-page
+placeholder PDF for the others (:class:`SampledRenderer`). A real PDF costs ~0.7 s of CPU, 95% of a session
 when every invoice had one (cProfile of 30 sessions: 4.0 s of 4.2 s per session in
 fpdf2's font parsing and fontTools' subsetting), so 10,000 sessions took ~20 hours
 (7 s each on the busy 2-core machine); that cost is ``python -m bench documents``'s
@@ -63,8 +65,8 @@ KILL_POINTS = ("issuing.recorded", "issuing.sent", "platform.sandbox.issued", "a
                "issuing.issued")
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
+def _rss_mb(pid: int | str = "self") -> float:
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
         for line in status:
             if line.startswith("VmRSS:"):
                 return int(line.split()[1]) / 1024
@@ -109,10 +111,12 @@ class SampledRenderer:
     """
 
     def __init__(self, every: int) -> None:
-        from kiosk.documents.renderer import InlineRenderer
+        from kiosk.documents.renderer import ProcessDocumentRenderer
 
         self.every = max(every, 1)
-        self.real = InlineRenderer()
+        # In a child process, as `kiosk run` renders them: the font's hundreds of MB of
+        # short-lived allocations stay out of the kiosk process whose memory is measured.
+        self.real = ProcessDocumentRenderer()
         self.count = 0
         self.rendered = 0
 
@@ -132,6 +136,9 @@ class SampledRenderer:
 
     def ofd(self, invoice: Any, *, watermark: str = "") -> bytes:
         return self.real.ofd(invoice, watermark=watermark)
+
+    def child_rss_mb(self) -> float:
+        return _rss_mb(self.real.child_pid())
 
 
 def _log_events(log: Path, start: int) -> tuple[list[str], int]:
@@ -330,7 +337,8 @@ def run(r: Runner) -> None:
         every = max(total // 10, 1)
         rows: list[list[object]] = []
         base: tuple[float, int, int] | None = None
-        print("soak checkpoints: sessions, RSS MB, fds, threads, ERROR records, faults",
+        print("soak checkpoints: sessions, RSS MB, fds, threads, PDF child RSS MB, ERROR records, "
+              "faults",
               flush=True)
         for n, order in enumerate(orders, start=1):
             if n % restart_every == 0:
@@ -342,11 +350,12 @@ def run(r: Runner) -> None:
                 soak.rig.core.issuing.resolve_pending(force=True)
                 gc.collect()
                 rss, fds, threads = _rss_mb(), _fds(), threading.active_count()
-                if base is None and n >= 10:  # after the first PDFs loaded the CJK font
+                if base is None and n >= 10:  # after the first sessions filled the caches
                     base = (rss, fds, threads)
+                child = soak.renderer.child_rss_mb()
                 rows.append([n, f"{rss:.1f}", f"{rss - base[0]:+.1f}" if base else "-", fds,
-                             threads, errors.count, sum(soak.faults.values())])
-                print(f"  {n} {rss:.1f} {fds} {threads} {errors.count} "
+                             threads, f"{child:.1f}", errors.count, sum(soak.faults.values())])
+                print(f"  {n} {rss:.1f} {fds} {threads} {child:.1f} {errors.count} "
                       f"{dict(sorted(soak.faults.items()))}", flush=True)
         for _ in range(5):  # whatever is still queued or unknown, as the kiosk's timer does
             if not soak.rig.core.issuing.pending():
@@ -355,7 +364,7 @@ def run(r: Runner) -> None:
         lost, duplicated, invoiced = soak.tally(list(everything))
         r.table(f"soak: {total} walk-in sessions with random faults (seed {seed})",
                 ["after sessions", "RSS MB", "growth since 10", "open fds", "threads",
-                 "ERROR records", "faults so far"], rows)
+                 "PDF child RSS MB", "ERROR records", "faults so far"], rows)
         r.table("soak: closing figures", ["figure", "value"], [
             ["sessions", total],
             ["faults injected", ", ".join(f"{k} {v}" for k, v in sorted(soak.faults.items()))],
@@ -368,7 +377,8 @@ def run(r: Runner) -> None:
             ["kill point not reached (process finished first)", ", ".join(
                 f"{k} {v}" for k, v in sorted(soak.kills_missed.items())) or "-"],
             ["invoice PDFs drawn with the real layout", f"{soak.renderer.rendered} "
-             f"(1 in {soak.renderer.every}; placeholders for the rest)"],
+             f"(1 in {soak.renderer.every}, in the renderer's child process, its RSS at the "
+             f"end {soak.renderer.child_rss_mb():.1f} MB; placeholders for the rest)"],
             ["receipts cut by the printer", soak.receipts_cut],
             ["sessions where \"printed\" and the paper disagree", soak.receipt_mismatch],
             ["still pending at the end", len(soak.rig.core.issuing.pending())],
@@ -381,4 +391,5 @@ def run(r: Runner) -> None:
     finally:
         logging.getLogger().removeHandler(errors)
         soak.rig.close()
+        soak.renderer.real.close()
         shutil.rmtree(folder, ignore_errors=True)
