@@ -191,6 +191,10 @@ class Soak:
     def start(self) -> None:
         from tests.helpers.app import kiosk_core
 
+        # $KIOSK_DATA_DIR overrides the configured folder: pin it to the soak's own, or an
+        # exported one would take 10,000 invoices (and the kill processes would use another).
+        os.environ["KIOSK_DATA_DIR"] = str(self.env.data)
+
         # The same data folder and settings as the `kiosk issue` processes (kiosk.toml).
         self.rig = kiosk_core(self.env.data, renderer=self.renderer, orders={"seed_demo": False},
                               mail={"backend": "maildir"})
@@ -315,11 +319,13 @@ class Soak:
         return lost, duplicated, sum(1 for o in orders if at_platform.get(o.order_no))
 
 
-def run(r: Runner) -> None:
+def run(r: Runner) -> dict[str, object]:
+    """Run the soak; print and return the closing figures (figure -> value)."""
     total = int(os.environ.get("KIOSK_BENCH_SESSIONS", "10000"))
     seed = int(os.environ.get("KIOSK_BENCH_SEED", "15"))
     kill_every = int(os.environ.get("KIOSK_BENCH_SOAK_KILL_EVERY", "1000"))
     folder = Path(tempfile.mkdtemp(prefix="bench-soak-"))
+    data_dir_before = os.environ.get("KIOSK_DATA_DIR")
     soak = Soak(folder, total, seed, int(os.environ.get("KIOSK_BENCH_SOAK_PDF_EVERY", "100")))
     errors = _Errors()
     soak.start()
@@ -365,7 +371,7 @@ def run(r: Runner) -> None:
         r.table(f"soak: {total} walk-in sessions with random faults (seed {seed})",
                 ["after sessions", "RSS MB", "growth since 10", "open fds", "threads",
                  "PDF child RSS MB", "ERROR records", "faults so far"], rows)
-        r.table("soak: closing figures", ["figure", "value"], [
+        closing: list[list[object]] = [
             ["sessions", total],
             ["faults injected", ", ".join(f"{k} {v}" for k, v in sorted(soak.faults.items()))],
             ["screens reached after confirm", ", ".join(
@@ -387,9 +393,15 @@ def run(r: Runner) -> None:
             ["sessions not ending on attract", sum(soak.ended_elsewhere.values())],
             ["ERROR log records", errors.count],
             ["first errors", " | ".join(errors.first) or "-"],
-        ])
+        ]
+        r.table("soak: closing figures", ["figure", "value"], closing)
+        return {str(name): value for name, value in closing}
     finally:
         logging.getLogger().removeHandler(errors)
         soak.rig.close()
         soak.renderer.real.close()
         shutil.rmtree(folder, ignore_errors=True)
+        if data_dir_before is None:
+            os.environ.pop("KIOSK_DATA_DIR", None)
+        else:
+            os.environ["KIOSK_DATA_DIR"] = data_dir_before
