@@ -920,6 +920,10 @@
         <translation>Enterprise members</translation>
     </message>
     <message>
+        <source>Scan the QR code on your receipt, or type its order number</source>
+        <translation>Scan the QR code on your receipt, or type its order number</translation>
+    </message>
+    <message>
         <source>Remove</source>
         <translation>Remove</translation>
     </message>

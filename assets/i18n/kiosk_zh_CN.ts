@@ -920,6 +920,10 @@
         <translation>企业成员</translation>
     </message>
     <message>
+        <source>Scan the QR code on your receipt, or type its order number</source>
+        <translation>请扫描小票上的二维码，或输入订单号</translation>
+    </message>
+    <message>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
