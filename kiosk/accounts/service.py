@@ -237,7 +237,12 @@ class AccountsService:
         self.require(admin, Action.MANAGE_MEMBERS)
         ent = self.membership(admin)
         assert ent is not None  # require() passed: admin of an enterprise
-        person = self._find(member)
+        person = self.store.find(member)
+        if person is None:  # say how the member gets an account, not only that there is none
+            raise AccountError(
+                "没有这个账户：成员须先在本机以个人身份注册（或由运营人员创建账户），再添加。",
+                "There is no such account: the member must first register as a person at "
+                "this kiosk (or the operator creates the account), then add them here.")
         current = self.membership(person.username)
         if current is not None and current.active and current.enterprise == ent.enterprise:
             # Inviting again would make an active member pending (and could take the
