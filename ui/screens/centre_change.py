@@ -158,7 +158,7 @@ class ChangePage(Page):
         self.check.setVisible(view.tax_id_check is not None)
         if view.tax_id_check is not None:
             self.check.setText(view.tax_id_check.get(self.lang))
-        show_action(self.primary, view.submit)
+        show_action(self.primary, view.submit, self.primary_reason, self.lang)
 
 
 class ChangeStatusPage(Page):
