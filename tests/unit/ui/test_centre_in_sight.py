@@ -50,7 +50,7 @@ def test_submit_says_why_it_waits_for_a_cause(qtbot: Any, gui: Any) -> None:
     page = gui.window.pages[Screen.CHANGE]
     qtbot.waitUntil(lambda: page.primary.isVisible(), timeout=WAIT)
     assert not page.primary.isEnabled()
-    assert page.primary_reason.isVisible() and page.primary_reason.text().strip()
+    assert page.submit_reason.isVisible() and page.submit_reason.text().strip()
     s.centre.set_what("returned")
     qtbot.waitUntil(page.primary.isEnabled, timeout=WAIT)
-    assert not page.primary_reason.isVisible()
+    assert not page.submit_reason.isVisible()
