@@ -1165,6 +1165,10 @@
         <translation>Print the receipt again</translation>
     </message>
     <message>
+        <source>My invoices</source>
+        <translation>My invoices</translation>
+    </message>
+    <message>
         <source>Finish</source>
         <translation>Finish</translation>
     </message>

@@ -1165,6 +1165,10 @@
         <translation>重新打印凭条</translation>
     </message>
     <message>
+        <source>My invoices</source>
+        <translation>我的发票</translation>
+    </message>
+    <message>
         <source>Finish</source>
         <translation>完成</translation>
     </message>
