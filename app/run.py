@@ -178,7 +178,9 @@ def _maybe_simulator(gui: Gui, args: argparse.Namespace) -> None:
     panel = SimulatorPanel(gui.devices,
                            sample_codes(core.orders.list(8), core.config.orders.qr_secret),
                            platform_faults=getattr(core.gateway, "faults", None),
-                           sms_dir=sms_dir)
+                           sms_dir=sms_dir,
+                           red_forms=core.gateway if hasattr(core.gateway,
+                                                             "confirm_newest_red_form") else None)
     gui.simulator = panel
     geo = gui.window.frameGeometry()
     panel.move(geo.right() + 8, geo.top())

@@ -17,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from drivers.problem import Problem
-from kiosk.messages import Text, join, text_for
+from kiosk.messages import CATALOGUE, Text, join, text_for
 from kiosk.model import Invoice
 from kiosk.outbox import StoredInvoice
 from kiosk.platform.gateway import Rejection
+
+_STOPS = "。！？；.!?; "  # stripped from a reason put inside a sentence
 
 
 class IssueStatus(StrEnum):
@@ -104,15 +106,26 @@ def blocked(rid: str, other_request_id: str) -> IssueOutcome:
                           f"request {other_request_id} is not resolved yet", "order_nos"),))
 
 
+def refusal_reason(rejection: Rejection) -> Text:
+    """Why the platform refused, in words: its own, else the catalogue's words for its
+    code (``refusal.<CODE>``), never the bare code; without a closing stop."""
+    said = text_for(Problem.of(f"refusal.{rejection.code}")
+                    if f"refusal.{rejection.code}" in CATALOGUE else Problem.of("refusal.other"))
+    zh = rejection.message_zh.strip() or said.zh
+    en = rejection.message_en.strip() or said.en
+    return Text(zh.rstrip(_STOPS), en.rstrip(_STOPS))
+
+
 def rejected(rid: str, errors: list[Rejection]) -> IssueOutcome:
-    """Refused: the platform's first reason in its own words, then what to do."""
-    first = errors[0] if errors else Rejection("REJECTED", "开票请求被拒绝", "rejected")
-    prefix = text_for(Problem.of("issuing.rejected_prefix"))
-    reason = Text(f"{prefix.zh}：{first.message_zh}", f"{prefix.en}: {first.message_en or first.code}")
-    zh, en = _joined(reason, text_for(Problem.of("issuing.correct_and_retry")))
-    return IssueOutcome(IssueStatus.REJECTED, rid, message_zh=zh, message_en=en,
-                        errors=tuple(errors), problem=Problem.of("issuing.rejected",
-                                                                 rule=first.code))
+    """Refused: the platform's first reason in words, then what to do."""
+    first = errors[0] if errors else Rejection("REJECTED", "", "")
+    reason = refusal_reason(first)
+    problem = Problem.of("issuing.rejected", rule=first.code, reason_zh=reason.zh,
+                         reason_en=reason.en)
+    said = text_for(problem)
+    return IssueOutcome(IssueStatus.REJECTED, rid, message_zh=join(said.zh, lang="zh_CN"),
+                        message_en=join(said.en, lang="en"), errors=tuple(errors),
+                        problem=problem)
 
 
 def already(rid: str, stored: StoredInvoice) -> IssueOutcome:

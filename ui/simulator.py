@@ -138,11 +138,13 @@ class SimulatorPanel(QWidget):
 
     def __init__(self, devices: Any, samples: Sequence[SampleCode] | None = None,
                  parent: QWidget | None = None, *, platform_faults: Any | None = None,
-                 receipt_poll_ms: int = 300, sms_dir: Path | None = None) -> None:
+                 receipt_poll_ms: int = 300, sms_dir: Path | None = None,
+                 red_forms: Any | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("simulatorPanel")
         self.emulators = _emulators(devices)
         self.platform_faults = platform_faults
+        self.red_forms = red_forms  # the sandbox: confirms red-letter forms as the other party
         self.samples = list(samples) if samples is not None else default_samples()
         self.buttons: dict[str, QPushButton] = {}
         self._titled: list[tuple[QGroupBox, str]] = []
@@ -325,7 +327,18 @@ class SimulatorPanel(QWidget):
         self.platform_down.setChecked(bool(faults.settings.unavailable))
         self.platform_down.toggled.connect(self._platform_toggled)
         grid.addWidget(self.platform_down, 0, 0)
+        if self.red_forms is not None:
+            grid.addWidget(self._button(
+                "platform_confirm_red", "Other party confirms the red-letter form",
+                self._confirm_red, "the other party confirmed the newest red-letter form"), 1, 0)
         return box
+
+    def _confirm_red(self) -> None:
+        """A company's correction waits for the buyer to confirm the red-letter form in the
+        e-tax bureau: in the sandbox, this is that confirmation (``kiosk red confirm``)."""
+        assert self.red_forms is not None
+        if self.red_forms.confirm_newest_red_form() is None:
+            raise LookupError("no red-letter form waits for the other party")
 
     def _platform_toggled(self, down: bool) -> None:
         assert self.platform_faults is not None
@@ -431,6 +444,7 @@ class SimulatorPanel(QWidget):
             "printer_cover_close": self.tr("Close cover"),
             "printer_offline": self.tr("Offline"), "printer_online": self.tr("Online"),
             "printer_runs_out": self.tr("Paper runs out during the next print"),
+            "platform_confirm_red": self.tr("Other party confirms the red-letter form"),
         }
         for name, text in texts.items():
             if name in self.buttons:

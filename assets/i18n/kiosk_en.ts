@@ -920,6 +920,10 @@
         <translation>Enterprise members</translation>
     </message>
     <message>
+        <source>Scan the QR code on your receipt, or type its order number</source>
+        <translation>Scan the QR code on your receipt, or type its order number</translation>
+    </message>
+    <message>
         <source>Remove</source>
         <translation>Remove</translation>
     </message>
@@ -1159,6 +1163,10 @@
     <message>
         <source>Print the receipt again</source>
         <translation>Print the receipt again</translation>
+    </message>
+    <message>
+        <source>My invoices</source>
+        <translation>My invoices</translation>
     </message>
     <message>
         <source>Finish</source>

@@ -920,6 +920,10 @@
         <translation>企业成员</translation>
     </message>
     <message>
+        <source>Scan the QR code on your receipt, or type its order number</source>
+        <translation>请扫描小票上的二维码，或输入订单号</translation>
+    </message>
+    <message>
         <source>Remove</source>
         <translation>移除</translation>
     </message>
@@ -1159,6 +1163,10 @@
     <message>
         <source>Print the receipt again</source>
         <translation>重新打印凭条</translation>
+    </message>
+    <message>
+        <source>My invoices</source>
+        <translation>我的发票</translation>
     </message>
     <message>
         <source>Finish</source>

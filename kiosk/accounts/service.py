@@ -237,7 +237,12 @@ class AccountsService:
         self.require(admin, Action.MANAGE_MEMBERS)
         ent = self.membership(admin)
         assert ent is not None  # require() passed: admin of an enterprise
-        person = self._find(member)
+        person = self.store.find(member)
+        if person is None:  # say how the member gets an account, not only that there is none
+            raise AccountError(
+                "没有这个账户：成员须先在本机以个人身份注册（或由运营人员创建账户），再添加。",
+                "There is no such account: the member must first register as a person at "
+                "this kiosk (or the operator creates the account), then add them here.")
         current = self.membership(person.username)
         if current is not None and current.active and current.enterprise == ent.enterprise:
             # Inviting again would make an active member pending (and could take the
@@ -365,14 +370,16 @@ class AccountsService:
     @staticmethod
     def _credit_code(tax_id: str) -> str:
         from kiosk.rules import TaxIdKind, classify_tax_id, normalise_tax_id
+        from kiosk.rules.identifiers import registration_words
 
         code = normalise_tax_id(tax_id)
         check = classify_tax_id(code)
         if not code:
             raise AccountError("请输入统一社会信用代码。", "Enter the unified social credit code.")
         if check.kind is not TaxIdKind.CREDIT_CODE or not check.ok:
-            zh = check.message_zh or "统一社会信用代码不正确。"
-            en = check.message_en or "That is not a valid unified social credit code."
+            zh, en = registration_words(check)
+            zh = zh or "统一社会信用代码不正确。"
+            en = en or "That is not a valid unified social credit code."
             if check.kind is not TaxIdKind.CREDIT_CODE and check.ok:
                 zh, en = ("请输入 18 位统一社会信用代码。",
                           "Enter the 18-character unified social credit code.")

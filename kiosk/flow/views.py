@@ -195,6 +195,7 @@ class ResultView:
     reprint: Action = ENABLED  # needs a usable printer
     retry_print: Action = ENABLED  # after a failed print: try again (not while printing)
     terms_accepted: bool = True  # else the notice is summarised beside the e-mail field
+    my_invoices: Action = HIDDEN  # the personal centre, once identified
 
 
 @dataclass(frozen=True)
@@ -354,7 +355,7 @@ def result_view(core: FlowCore) -> ResultView:
         bool(data.mail_sent_to), data.buyer.email, data.mail_sent_to,
         refused(say("flow.busy_mailing") if data.mailing else None), reprint,
         refused(say("flow.busy_printing") if data.printing else None),
-        data.terms_accepted)
+        data.terms_accepted, ENABLED if data.identity is not None else HIDDEN)
 
 
 def queued_view(core: FlowCore) -> QueuedView:

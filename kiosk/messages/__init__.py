@@ -4,7 +4,7 @@ Every sentence a person reads about a problem comes from here, so the flow,
 the drivers and the CLI never build sentences of their own, and a
 translation is one table to check. Each area keeps its table in its own
 module (:mod:`kiosk.messages.flow`, :mod:`kiosk.messages.devices`,
-:mod:`kiosk.messages.platform`, :mod:`kiosk.messages.cli`,
+:mod:`kiosk.messages.platform`, :mod:`kiosk.messages.refusals`, :mod:`kiosk.messages.cli`,
 :mod:`kiosk.messages.voice`); this module merges them and refuses a code
 defined twice.
 
@@ -24,6 +24,7 @@ from kiosk.messages import cli as _cli
 from kiosk.messages import devices as _devices
 from kiosk.messages import flow as _flow
 from kiosk.messages import platform as _platform
+from kiosk.messages import refusals as _refusals
 from kiosk.messages import tones as _tones
 from kiosk.messages import voice as _voice
 
@@ -57,7 +58,7 @@ def _merge(*tables: dict[str, tuple[str, str]]) -> dict[str, tuple[str, str]]:
 CATALOGUE: dict[str, tuple[str, str]] = _merge(
     _flow.MESSAGES, _devices.MESSAGES, _platform.MESSAGES, _cli.MESSAGES, _voice.MESSAGES,
     _centre.MESSAGES,
-    _accounts.MESSAGES)
+    _accounts.MESSAGES, _refusals.MESSAGES)
 
 _UNKNOWN = ("出现问题（{code}），请联系工作人员", "Something went wrong ({code}); ask the staff")
 

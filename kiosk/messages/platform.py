@@ -36,12 +36,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "issuing.already_invoiced": ("该订单已开具发票（发票号码 {number}），不会重复开具",
                                  "This order has already been invoiced (invoice {number}); "
                                  "it is not issued twice"),
-    # The platform's own reason (its words, zh/en) is the sentence before this one.
-    "issuing.rejected": ("未能开具发票（{rule}），请修改后重试，或联系工作人员",
-                         "No invoice was issued ({rule}). Correct it and try again, or ask staff"),
-    "issuing.rejected_prefix": ("未能开具发票", "No invoice was issued"),
-    "issuing.correct_and_retry": ("请修改后重试，或联系工作人员",
-                                  "Correct it and try again, or ask staff"),
+    # The reason is the platform's own words, else refusal.<code> (kiosk.messages.refusals):
+    # {rule} (the code) is for logs and tests, never shown.
+    "issuing.rejected": ("未能开具发票：{reason_zh}。请修改后重试，或联系工作人员",
+                         "No invoice was issued: {reason_en}. Correct it and try again, or ask staff"),
     "issuing.order_taken": ("订单已开具发票（{rule}）", "The orders were already invoiced ({rule})"),
     "mail.not_sent": ("邮件暂未发出，终端会稍后重试；也可以扫描二维码下载",
                       "The e-mail has not gone out yet; the kiosk retries later. "

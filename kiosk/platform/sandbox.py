@@ -134,6 +134,10 @@ class SandboxPlatform:
     def reject_red_form(self, form_number: str) -> RedLetterForm:
         return self.red.reject_red_form(form_number)
 
+    def confirm_newest_red_form(self) -> RedLetterForm | None:
+        """Sandbox demo: act as the other party on the newest form waiting for it."""
+        return self.red.confirm_newest_waiting()
+
     def withdraw_red_form(self, form_number: str) -> RedLetterForm:
         return self.red.withdraw_red_form(form_number)
 

@@ -297,6 +297,18 @@ class RedLetterDesk:
         return self._transition("confirm_red_form", form_number,
                                 {S.SELLER_FILED: S.CONFIRMED, S.BUYER_FILED: S.CONFIRMED})
 
+    def confirm_newest_waiting(self) -> RedLetterForm | None:
+        """The other party confirms the newest form still waiting for it (the simulator's
+        button; a shell's ``kiosk red confirm FORM``): None when no form waits."""
+        with self.book.transaction("query_red_form") as conn:
+            self._expire(conn)
+            row = conn.execute(
+                "SELECT form_number FROM red_forms WHERE status IN (?, ?) AND "
+                "(red_invoice_number IS NULL OR red_invoice_number = '') "
+                "ORDER BY filed_ts DESC, rowid DESC LIMIT 1",
+                [S.SELLER_FILED.value, S.BUYER_FILED.value]).fetchone()
+        return None if row is None else self.confirm_red_form(str(row[0]))
+
     def reject_red_form(self, form_number: str) -> RedLetterForm:
         return self._transition("reject_red_form", form_number, {
             S.SELLER_FILED: S.REJECTED_BY_BUYER, S.BUYER_FILED: S.REJECTED_BY_SELLER})

@@ -206,6 +206,20 @@ _CONFIRM_EN = ("A few early codes really are like this: compare it with the busi
                "and confirm only if every character matches.")
 
 
+def registration_words(check: TaxIdCheck) -> tuple[str, str]:
+    """The check's words for registering an enterprise account, which takes only a code
+    that passes: a doubtful one (a warning the buyer screen lets the person confirm) gets
+    words without "confirm and go on", since the form has no such button."""
+    if check.severity is not Severity.WARNING:
+        return check.message_zh, check.message_en
+    where = check.positions or tuple(range(1, 19))
+    return (f"这个代码对不上，可能有字符输错：请与营业执照核对{suspects.zh_positions(where)}。"
+            "注册企业账户须填写能通过校验的统一社会信用代码，代码确实如此的请联系工作人员。",
+            "This code does not add up, a character may be mistyped: compare "
+            f"{suspects.en_positions(where)} with the business licence. An enterprise account "
+            "needs a credit code that passes the check; if yours really is like this, ask staff.")
+
+
 def _strange_chars(value: str, allowed: str) -> tuple[list[int], list[str], list[str]]:
     """Positions of characters outside ``allowed``, with a zh and an en note for each."""
     positions, zh, en = [], [], []

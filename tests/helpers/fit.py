@@ -12,7 +12,10 @@ person cannot read whole:
   scroll bar shows);
 - any of those cut by an ancestor (the window's edge, a parent too small), except by
   a scroll area's viewport whose scroll bar is showing (the person can scroll to it);
-- two texts drawn over each other (a banner over a field).
+- two texts drawn over each other (a banner over a field);
+- a text cut part-way by a scroll area's edge where another text sits flush against
+  that edge (the notice banner under a half-shown button reads as drawn over it, even
+  though the two never share a pixel and the area can scroll).
 
 Each finding is one line naming the widget's text, so a failing test says what to fix.
 """
@@ -174,6 +177,46 @@ def overlaps(widgets: list[QWidget]) -> list[str]:
     return out
 
 
+FLUSH = 4  # px: a text this close to a scroll area's edge sits against it
+
+
+def cut_against(widgets: list[QWidget]) -> list[str]:
+    """Texts cut part-way by a scroll viewport's top or bottom edge while another text
+    (outside that viewport) sits flush against the same edge."""
+    out: list[str] = []
+    for w in widgets:
+        rect, full = shown_rect(w)[0], _window_rect(w)
+        if not rect.isValid() or rect.height() >= full.height():
+            continue  # wholly in view, or wholly scrolled away
+        area = next((p.parentWidget() for p in _ancestors(w)
+                     if isinstance(p.parentWidget(), QAbstractScrollArea)
+                     and p.parentWidget().viewport() is p), None)
+        if area is None:
+            continue
+        view = _window_rect(area.viewport())
+        for other in widgets:
+            if other is w or area.isAncestorOf(other):
+                continue
+            o = shown_rect(other)[0]
+            if not o.isValid() or o.right() < rect.left() or o.left() > rect.right():
+                continue
+            below = full.bottom() > view.bottom() and 0 <= o.top() - view.bottom() <= FLUSH
+            above = full.top() < view.top() and 0 <= view.top() - o.bottom() <= FLUSH
+            if below or above:
+                out.append(f"{_name(w)} is cut by the scroll area's edge against {_name(other)}"
+                           " (it reads as drawn over it)")
+    return out
+
+
+def _ancestors(widget: QWidget) -> list[QWidget]:
+    out: list[QWidget] = []
+    parent = widget.parentWidget()
+    while parent is not None:
+        out.append(parent)
+        parent = parent.parentWidget()
+    return out
+
+
 def clipped(root: QWidget) -> list[str]:
     """Every text under ``root`` (visible) that is not shown whole: empty when all fit."""
     found: list[str] = []
@@ -187,4 +230,5 @@ def clipped(root: QWidget) -> list[str]:
             found += table_fits(w)
         found.append(shown_rect(w)[1] or "")
     found += overlaps(widgets)
+    found += cut_against(widgets)
     return [f for f in found if f]

@@ -19,7 +19,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.flow.checks import tax_id_verdict
 from kiosk.flow.views import AccountView, View
-from kiosk.rules.identifiers import classify_tax_id
+from kiosk.messages import Text
+from kiosk.rules.identifiers import Severity, classify_tax_id, registration_words
 from ui.screens.base import Page, button, label
 from ui.screens.orders import input_edit
 from ui.widgets.text_input import InputKind
@@ -135,6 +136,9 @@ class RegisterPage(Page):
         check = classify_tax_id(self.edits["tax_id"].text()) if self.edits["tax_id"].text(
         ).strip() and self.kind == "enterprise" else None
         verdict, role = tax_id_verdict(check)
+        if check is not None and check.severity is Severity.WARNING:
+            # Registration takes only a code that passes: no "confirm and go on" here.
+            verdict, role = Text(*registration_words(check)), "error"
         self.tax_id_check.setVisible(verdict is not None)
         if verdict is None:
             return

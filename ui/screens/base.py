@@ -135,7 +135,7 @@ class Header(QWidget):
 
 
 class Page(QWidget):
-    """A screen: header, scrollable body, notice, footer (back left, primary right)."""
+    """A screen: header, notice, scrollable body, footer (back left, primary right)."""
 
     helpText = ""
 
@@ -149,6 +149,13 @@ class Page(QWidget):
         outer.setSpacing(0)
         self.header = Header()
         outer.addWidget(self.header)
+        # The notice (banner) right under the header: always in sight, and never flush
+        # against a half-shown line at the scroll area's bottom, where it read as drawn
+        # over the body (printer_problem, result_unknown in large text at 1280x800).
+        self.notice = label("notice")
+        set_tone(self.notice, "problem")
+        self.notice.hide()
+        outer.addWidget(self.notice)
         inner = QWidget()
         self.body = QVBoxLayout(inner)
         self.body.setContentsMargins(40, 24, 40, 16)
@@ -159,9 +166,6 @@ class Page(QWidget):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         outer.addWidget(scroll, 1)
         self.scroll_area = scroll
-        self.notice = label("notice")
-        set_tone(self.notice, "problem")
-        self.notice.hide()
         self.helpbox = label("hint")
         self.helpbox.setObjectName("card")
         self.helpbox.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
@@ -173,7 +177,6 @@ class Page(QWidget):
         self.footer.setContentsMargins(40, 8, 40, 24)
         self.footer.setSpacing(24)
         outer.addWidget(self.helpbox)
-        outer.addWidget(self.notice)
         outer.addWidget(footer)
         self.back = button()
         self.back.clicked.connect(session.back)

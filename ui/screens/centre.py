@@ -8,7 +8,7 @@ core, never here.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from kiosk.centre.requests import LIMIT
 from kiosk.flow.views import Action, View
 from kiosk.flow.views_centre import CentreInvoiceView, CentreListView, InvoiceRow, RequestRow
-from ui.screens.base import Page, button, label
+from ui.screens.base import Page, button, label, reason_label
+from ui.screens.base import show_action as base_show_action
 from ui.screens.orders import input_edit
 from ui.widgets.lines import LinesTable
 from ui.widgets.qr import qr_pixmap
@@ -33,7 +34,13 @@ CHANGES = 3  # open changes shown at the top with a "continue" button
 REQUESTS = 3  # "my requests" shown before "all my requests" is pressed
 
 
-def show_action(btn: QPushButton, action: Action) -> None:
+def show_action(btn: QPushButton, action: Action, reason: QLabel | None = None,
+                lang: str = "zh_CN") -> None:
+    """Shown or not, enabled or not; with ``reason``, a disabled one says why in words
+    (:func:`ui.screens.base.show_action`)."""
+    if reason is not None:
+        base_show_action(btn, action, reason, lang)
+        return
     btn.setVisible(action.visible)
     btn.setEnabled(action.enabled)
 
@@ -276,6 +283,10 @@ class CentreInvoicePage(Page):
         for i, btn in enumerate((self.pdf_button, self.reprint, self.qr_button, self.change)):
             actions.addWidget(btn, i // 2, i % 2)  # 2x2: whole in large English text
         self.body.addLayout(actions)
+        # Why reprinting or changing is greyed out, in words (hidden when enabled).
+        self.reprint_reason, self.change_reason = reason_label(), reason_label()
+        self.body.addWidget(self.reprint_reason)
+        self.body.addWidget(self.change_reason)
         columns = QHBoxLayout()
         left, right = QVBoxLayout(), QVBoxLayout()
         columns.addLayout(left, 3)
@@ -336,13 +347,17 @@ class CentreInvoicePage(Page):
                 x.get(self.lang) for x in (row.relation, row.paper) if x is not None))
             self.table.set_rows([list(x) for x in view.lines])
             self.email.setText(view.email)
-        show_action(self.reprint, view.reprint)
-        show_action(self.change, view.change)
+        show_action(self.reprint, view.reprint, self.reprint_reason, self.lang)
+        show_action(self.change, view.change, self.change_reason, self.lang)
         show_action(self.send, view.send)
         self.pdf_button.setEnabled(not view.loading_pdf)
         self.qr_button.setVisible(bool(view.download_url))
         self.mailed.setVisible(bool(view.mailed_to))
         self.mailed.setText(self.tr("Sent to %1").replace("%1", view.mailed_to))
+        if view.mailed_to and (old is None or old.mailed_to != view.mailed_to):
+            # "Sent to ..." lies under the e-mail row, below the fold at 1280x800: bring it
+            # into sight once the layout has placed it, or the tap seemed to do nothing.
+            QTimer.singleShot(0, lambda: self.scroll_area.ensureWidgetVisible(self.mailed))
         if view.pdf_png:
             pixmap = QPixmap()
             pixmap.loadFromData(view.pdf_png, "PNG")

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton
 
 from kiosk.flow.views import View
 from kiosk.flow.views_centre import ChangeStatusView, ChangeView
-from ui.screens.base import Page, button, label
+from ui.screens.base import Page, button, label, reason_label
 from ui.screens.centre import show_action
 from ui.screens.orders import input_edit
 from ui.widgets.qr import qr_pixmap
@@ -86,6 +86,10 @@ class ChangePage(Page):
             lambda t: self.session.centre.set_buyer_field("tax_id", t))
         self.check = label("warn")
         self.body.addWidget(self.check)
+        # Why "submit" is greyed out, in the body: beside the button in the footer it ran
+        # under the window's voice switch in large English text at 1280x800.
+        self.submit_reason = reason_label()
+        self.body.addWidget(self.submit_reason)
         self.body.addStretch(1)
         self.primary.clicked.connect(self.session.centre.submit)
         self._counts: tuple[tuple[str, int, int], ...] = ()
@@ -158,7 +162,7 @@ class ChangePage(Page):
         self.check.setVisible(view.tax_id_check is not None)
         if view.tax_id_check is not None:
             self.check.setText(view.tax_id_check.get(self.lang))
-        show_action(self.primary, view.submit)
+        show_action(self.primary, view.submit, self.submit_reason, self.lang)
 
 
 class ChangeStatusPage(Page):

@@ -162,6 +162,16 @@ class UnknownPage(FailurePage):
             "platform about THIS request first, so you cannot get two invoices."))
         self.action1.setText(self.tr("Check again"))
 
+    def render_view(self, view: View, before: View | None) -> None:
+        # The page says what the usual notice says (no answer in time, do not apply again):
+        # shown twice, the banner only pushed the body out of sight in large text. Other
+        # words (an earlier request still being resolved) stay in the banner.
+        notice = view.frame.notice
+        self.notice.setVisible(notice is not None and notice not in _SAID_BY_THE_PAGE)
+
+
+_SAID_BY_THE_PAGE = (say("issuing.unknown"), say("flow.result_unknown"))
+
 
 class AlreadyInvoicedPage(FailurePage):
     def configure(self) -> None:
@@ -248,6 +258,10 @@ class PrinterProblemPage(FailurePage):
         for w in (self.action1, self.email, self.send):
             w.show()
         self.action1.clicked.connect(self.session.review.print_receipt)
+        # Printing again beside the QR, in sight with it: under the e-mail row it fell
+        # below the fold in large text at 1280x800.
+        self.right.insertWidget(1, self.action1, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.right.insertWidget(2, self.action1_reason)
 
     def title(self) -> str:
         return self.tr("Printer problem")

@@ -132,7 +132,7 @@ class OrdersPage(Page):
         return self.tr("Your orders")
 
     def texts(self) -> None:
-        self.head.setText(self.tr("Scan more receipts to put them on one invoice"))
+        self._show_head()
         self.table.setHorizontalHeaderLabels([self.tr("Item"), self.tr("Qty"), self.tr("Amount")])
         self.order_no.setPlaceholderText(self.tr("Or type an order number"))
         self.add.setText(self.tr("Add"))
@@ -143,6 +143,13 @@ class OrdersPage(Page):
         self.camera_notice.setText(self.tr("● The camera is on: hold your receipt's QR code "
                                            "in front of it."))
         self.refresh_buttons()
+
+    def _show_head(self) -> None:
+        """"Scan more" only once an order is on the list: before, it is the first scan."""
+        view = self.shown if isinstance(self.shown, OrdersView) else None
+        self.head.setText(self.tr("Scan more receipts to put them on one invoice")
+                          if view is not None and view.order_nos
+                          else self.tr("Scan the QR code on your receipt, or type its order number"))
 
     def refresh_buttons(self) -> None:
         view = self.shown if isinstance(self.shown, OrdersView) else None
@@ -166,6 +173,8 @@ class OrdersPage(Page):
             self.total.setVisible(bool(rows))
         if old is None or old.orders != view.orders:
             self._show_merged(view)
+        if old is None or bool(old.order_nos) != bool(view.order_nos):
+            self._show_head()
         if len(view.order_nos) != self._shown_orders:
             self._keypad_open = False  # an order arrived: the keypad makes room for it
             self._shown_orders = len(view.order_nos)

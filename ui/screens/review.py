@@ -228,6 +228,11 @@ class ResultPage(Page):
         self.reprint.clicked.connect(self.session.review.print_receipt)
         self.body.addStretch(1)
         self.primary.clicked.connect(self.session.finish)
+        # An identified person goes on to the personal centre (the new invoice is there).
+        self.my_invoices = button()
+        self.my_invoices.clicked.connect(self.session.centre.open)
+        self.my_invoices.hide()
+        self.footer.insertWidget(1, self.my_invoices)
         self._qr_for = ""
 
     def title(self) -> str:
@@ -242,10 +247,12 @@ class ResultPage(Page):
             "Sending accepts our privacy notice: the address is used only for this invoice."))
         self.full_terms.setText(self.tr("Read the full privacy notice"))
         self.reprint.setText(self.tr("Print the receipt again"))
+        self.my_invoices.setText(self.tr("My invoices"))
         self.primary.setText(self.tr("Finish"))
 
     def render_view(self, view: View, before: View | None) -> None:
         assert isinstance(view, ResultView)
+        self.my_invoices.setVisible(view.my_invoices.visible)
         if not view.invoice_number:
             self.number.clear()
             self.qr.clear()

@@ -10,7 +10,10 @@ from kiosk.messages import CATALOGUE, Problem, Text, join, text_for, words
 
 
 def _fields(template: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    """The template's parameters; ``x_zh`` in Chinese and ``x_en`` in English are one (a
+    reason the platform gave in each language)."""
+    return {name.removesuffix("_zh").removesuffix("_en")
+            for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE))

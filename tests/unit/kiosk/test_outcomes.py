@@ -20,14 +20,17 @@ def test_a_rejection_ending_in_a_full_stop_is_not_doubled() -> None:
     assert out.message_zh == "未能开具发票：购买方名称超过 100 字节。请修改后重试，或联系工作人员。"
     assert out.message_en == ("No invoice was issued: The buyer name is too long. "
                               "Correct it and try again, or ask staff.")
-    assert out.problem == Problem.of("issuing.rejected", rule="BUYER_NAME_TOO_LONG")
+    assert out.problem == Problem.of("issuing.rejected", rule="BUYER_NAME_TOO_LONG",
+                                     reason_zh="购买方名称超过 100 字节",
+                                     reason_en="The buyer name is too long")
     assert out.errors == (TOO_LONG,)
 
 
 def test_a_rejection_without_a_stop_gets_one() -> None:
     out = outcomes.rejected("RQ1", [Rejection("X", "名称过长", "")])
     assert out.message_zh == "未能开具发票：名称过长。请修改后重试，或联系工作人员。"
-    assert out.message_en == "No invoice was issued: X. Correct it and try again, or ask staff."
+    assert out.message_en == ("No invoice was issued: the issuing platform refused this invoice. "
+                              "Correct it and try again, or ask staff.")
 
 
 @pytest.mark.parametrize("build", [

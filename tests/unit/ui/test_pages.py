@@ -130,6 +130,21 @@ def test_orders_page_continue_needs_an_order(qtbot: Any) -> None:
     assert list(p.remove_buttons) == ["D1"]
 
 
+def test_orders_page_asks_for_more_receipts_only_once_one_is_scanned(qtbot: Any) -> None:
+    """A newcomer logged in with nothing scanned read "scan more receipts" (继续扫描其他小票)."""
+    from ui.screens.orders import OrdersPage
+
+    p = page(qtbot, OrdersPage)
+    p.show_view(OrdersView(Frame(Screen.ORDERS), next=Action(enabled=False)), "en")
+    assert "more" not in p.head.text() and "receipt" in p.head.text()
+    p.show_view(OrdersView(Frame(Screen.ORDERS), rows=(Row("*餐饮服务*午餐", "2", "￥76.00"),),
+                           order_nos=("D1",), total="￥76.00",
+                           orders=(OrderEntry("D1", "￥76.00"),)), "en")
+    assert "more" in p.head.text()
+    p.show_view(OrdersView(Frame(Screen.ORDERS), next=Action(enabled=False)), "en")
+    assert "more" not in p.head.text()
+
+
 def test_orders_page_removes_an_order_from_the_merge(qtbot: Any) -> None:
     """Defect 11: each merged order has a remove button; the session's totals follow."""
     from ui.screens.orders import OrdersPage

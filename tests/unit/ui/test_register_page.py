@@ -57,7 +57,9 @@ def test_the_credit_code_is_checked_as_it_is_typed(qtbot: Any, gui: Any) -> None
     page.edits["tax_id"].setText("91350200776049653B")  # the check character is wrong
     qtbot.waitUntil(check.isVisible, timeout=WAIT)
     assert "第 1 至 8 位和第 18 位" in check.text()
-    assert check.property("role") == "warn"
+    # The form has no confirm button: it never asks to "confirm and go on" (确认继续).
+    assert "确认" not in check.text() and "营业执照" in check.text()
+    assert check.property("role") == "error"
     page.edits["tax_id"].setText("9135020077")  # still typing: how many to go, not red
     assert "还差 8 位" in check.text() and check.property("role") == "hint"
     page.edits["tax_id"].setText("91350200776049653A")

@@ -106,3 +106,32 @@ def test_a_platform_that_is_not_the_sandbox_has_no_switch(qtbot: QtBot) -> None:
     box = p.findChild(QGroupBox, "group_platform")
     assert box is not None and not box.isEnabled()
     assert p.findChild(QCheckBox, "platform_unreachable") is None
+
+
+def test_the_other_party_confirms_the_newest_red_letter_form(qtbot: QtBot, rig: CoreRig) -> None:
+    """A company's correction waits for the buyer's confirmation: the simulator gives it,
+    so a sandbox correction needs no shell (``kiosk red confirm``)."""
+    from kiosk.model import BuyerType, RedFormStatus, RedReason
+    from ui.screenshots import DEMO_COMPANY, DEMO_COMPANY_TAX_ID
+
+    gateway = rig.core.gateway
+    panel = SimulatorPanel(Emulators(printer=rig.printer), samples=[],
+                           platform_faults=gateway.faults, red_forms=gateway)
+    qtbot.addWidget(panel)
+    assert _click(qtbot, panel, "platform_confirm_red").startswith("✗")  # none waits yet
+    s = rig.session
+    s.code_scanned(rig.qr(rig.orders()[0]), "scanner")
+    s.orders.next()
+    s.buyer.set_type(BuyerType.COMPANY)
+    s.buyer.set_field("name", DEMO_COMPANY)
+    s.buyer.set_field("tax_id", DEMO_COMPANY_TAX_ID)
+    s.buyer.next()
+    s.review.confirm()
+    assert s.screen is Screen.RESULT
+    outcome = s.data.outcome
+    assert outcome is not None and outcome.invoice is not None
+    number = outcome.invoice.number
+    form = gateway.file_red_form(number, RedReason.GOODS_RETURNED, "seller")
+    assert form.status is RedFormStatus.SELLER_FILED  # waits for the buyer
+    assert _click(qtbot, panel, "platform_confirm_red").startswith("✓")
+    assert gateway.query_red_form(form.form_number).status is RedFormStatus.CONFIRMED

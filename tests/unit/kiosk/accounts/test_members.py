@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kiosk.accounts import (
+    AccountError,
     AccountsService,
     Action,
     CodeError,
@@ -207,3 +208,11 @@ def test_inviting_an_active_member_again_is_refused(firm: AccountsService) -> No
     with pytest.raises(MemberError):
         firm.invite_member("wang", "wang", Role.VIEWER)
     assert firm.membership("wang").active  # type: ignore[union-attr]
+
+
+def test_inviting_a_name_without_an_account_says_how_to_get_one(firm: AccountsService) -> None:
+    """A newcomer read only "没有这个账户。": the member must register as a person first."""
+    with pytest.raises(AccountError) as err:
+        firm.invite_member("wang", "nobody", "issuer")
+    assert "个人身份注册" in err.value.message_zh and "运营人员" in err.value.message_zh
+    assert "register as a person" in err.value.message_en

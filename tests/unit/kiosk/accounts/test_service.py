@@ -57,6 +57,17 @@ def test_enterprise_credit_code_is_checked_as_typed(service: AccountsService, ta
     assert inbox.count() == 0 and service.store.find("acme") is None
 
 
+def test_a_doubtful_credit_code_is_refused_without_asking_to_confirm(
+        service: AccountsService) -> None:
+    """The buyer screen lets a person confirm a code whose check character disagrees;
+    registration has no such button, so its words must not ask for it (确认继续)."""
+    with pytest.raises(AccountError) as err:
+        service.register_enterprise("acme", STRONG, name="示例", tax_id=CODE[:-1] + "B",
+                                    contact="王五", phone="13800000001")
+    assert "确认" not in err.value.message_zh and "营业执照" in err.value.message_zh
+    assert "confirm" not in err.value.message_en and "ask staff" in err.value.message_en
+
+
 POLICY = [
     ("short", "12345"),
     ("common", "password123"),
