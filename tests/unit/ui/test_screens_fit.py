@@ -30,7 +30,9 @@ pytestmark = pytest.mark.qt_log_ignore(*QT_LOG_IGNORE, *NO_AUDIO)
 
 KIOSK = (1920, 1080)  # the terminal's panel: the kiosk's full-screen window
 WINDOWED = (1280, 800)  # kiosk run --windowed
-MODES = [(lang, large) for lang in ("zh_CN", "en") for large in (False, True)]
+# Large text outermost: switching it re-styles the whole window (ui.theme.apply), the
+# slowest step of these tests; in this order each test switches it once.
+MODES = [(lang, large) for large in (False, True) for lang in ("zh_CN", "en")]
 
 
 def _show(gui: Any, lang: str, large: bool, size: tuple[int, int]) -> None:
