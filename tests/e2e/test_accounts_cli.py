@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 import subprocess
 from pathlib import Path
@@ -23,9 +24,11 @@ def run(env: KioskEnv, *args: str, stdin: str = "") -> subprocess.CompletedProce
                           capture_output=True, text=True, timeout=60)
 
 
-@pytest.fixture()
-def env(tmp_path: Path) -> KioskEnv:
-    env = KioskEnv.create(tmp_path, SELLER_TOML)
+@pytest.fixture(scope="module")
+def prepared(tmp_path_factory: pytest.TempPathFactory) -> KioskEnv:
+    """The order and three accounts, made once (four ``kiosk`` starts and three scrypt
+    hashes); each test gets its own copy of the folder."""
+    env = KioskEnv.create(tmp_path_factory.mktemp("accounts"), SELLER_TOML)
     assert run(env, "orders", "import", str(env.write_orders([ORDER]))).returncode == 0
     made = [
         run(env, "accounts", "create", "acme", "--kind", "enterprise", "--name", "示例科技有限公司",
@@ -39,6 +42,12 @@ def env(tmp_path: Path) -> KioskEnv:
     for done in made:
         assert done.returncode == 0, done.stderr
     return env
+
+
+@pytest.fixture()
+def env(prepared: KioskEnv, tmp_path: Path) -> KioskEnv:
+    root = shutil.copytree(prepared.root, tmp_path / "env")
+    return KioskEnv(root=root, data=root / prepared.data.name, config=root / prepared.config.name)
 
 
 def test_list_json_shows_roles_and_masks_contacts(env: KioskEnv) -> None:
