@@ -239,6 +239,8 @@ def parse_invoice_xml(data: bytes) -> dict[str, Any]:
         root = ET.fromstring(data)
     except ET.ParseError as exc:
         raise InvoiceXmlError(f"not well-formed XML: {exc}") from None
+    except LookupError as exc:  # an encoding declaration Python does not know
+        raise InvoiceXmlError(f"unknown encoding: {exc}") from None
     if root.tag != "EInvoice":
         raise InvoiceXmlError(f"root element is {root.tag!r}, expected 'EInvoice'")
     header = root.find("Header")
