@@ -15,7 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
+# Property and fuzz tests (tests/unit/fuzz and others): ./test.sh runs the "default"
+# profile (hypothesis's own, 100 examples a test unless a test says otherwise);
+# HYPOTHESIS_PROFILE=long is the deep run, 50 times the examples.
+hypothesis_settings.register_profile("long", max_examples=5000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.pop("KIOSK_CONFIG", None)
 os.environ.pop("NOTIFY_SOCKET", None)

@@ -31,8 +31,8 @@ from kiosk.titleqr import make_title_qr, parse_title_qr
 from tests.helpers.invoices import sample_invoice
 from tests.helpers.kioskenv import REPO, kiosk_db
 
-FUZZ = settings(max_examples=100, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(deadline=None,  # max_examples: the profile's (tests/conftest.py)
+               suppress_health_check=[HealthCheck.function_scoped_fixture])
 SECRET = "fuzz-secret-0123456789abcdef"
 
 
@@ -187,8 +187,9 @@ def test_any_text_in_an_invoice_makes_an_xml_or_invoice_xml_error(name: str, ite
         pass  # e.g. text XML 1.0 cannot carry (NUL), or a number without region digits
 
 
-# A PDF costs about a second on CI: a handful of examples, the hostile ones explicit.
-@settings(max_examples=3, deadline=None)
+# A PDF costs about a second on CI: a handful of examples (100 in the long profile),
+# the hostile ones explicit.
+@settings(max_examples=max(3, settings.default.max_examples // 50), deadline=None)
 @given(st.text(max_size=40), st.text(max_size=60), st.text(max_size=30))
 @example("厦门\x1b@示例\u202e", "餐饮\x00\u2028服务", "26١١٢000000000000001")
 def test_any_text_in_an_invoice_makes_a_pdf(name: str, item: str, number: str) -> None:

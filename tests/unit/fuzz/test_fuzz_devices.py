@@ -15,7 +15,7 @@ from drivers.idcard.identity import TEXT_BLOCK_LEN, TextBlockError, parse_text_b
 from drivers.scanner.framing import LineFramer, Rejected
 from kiosk.rules.text import is_clean_text
 
-FUZZ = settings(max_examples=100, deadline=None)
+FUZZ = settings(deadline=None)  # max_examples: the profile's (tests/conftest.py)
 
 good_frames = st.builds(lambda sw3, data: protocol.encode_response(sw3, data),
                         st.integers(0, 255), st.binary(max_size=40))

@@ -36,8 +36,8 @@ from tests.helpers.platform import (
     running_server,
 )
 
-FUZZ = settings(max_examples=100, deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(deadline=None,  # max_examples: the profile's (tests/conftest.py)
+               suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
 class _Failures(logging.Handler):
