@@ -182,8 +182,24 @@ class MainWindow(QWidget):
         page.header.large.setChecked(self.large_text)
         if self.stack.currentWidget() is not page:
             page.helpbox.hide()
+            self.drop_focus()
             self.stack.setCurrentWidget(page)
             self.screenShown.emit(self.session.screen.value)
+
+    def drop_focus(self) -> None:
+        """No field keeps or gets back the focus, and the keyboard goes down: called on
+        every screen change and on the wipe. The stacked widget gives a page shown again
+        the focus widget it had (its ``focusWidget``), and a page shown while the old one
+        held the focus its first focusable field: the next person's login page opened
+        with the keyboard up in the last person's password field. The window itself
+        takes the focus (no field), so activating the window again focuses no field."""
+        for page in self.pages.values():
+            remembered = page.focusWidget()
+            if remembered is not None:
+                remembered.clearFocus()  # also forgets it in the page (its focus child)
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.keyboard is not None:
+            self.keyboard.hide_keyboard()
 
     def _typing(self, on: bool) -> None:
         """Every page compacts while the keyboard is up (a page shown later is ready too)."""
@@ -206,9 +222,7 @@ class MainWindow(QWidget):
         """The session was wiped: nothing personal may stay in a field or the keyboard, and
         every widget is as the next person expects it (no keyboard up, the configured
         keyboard language, folded sections folded, pages scrolled to the top)."""
-        focused = QApplication.focusWidget()
-        if focused is not None and self.isAncestorOf(focused):
-            focused.clearFocus()  # a field left focused would bring the keyboard back
+        self.drop_focus()  # a field left focused would bring the keyboard back
         for screen, page in self.pages.items():
             page.reset_widgets()
             for edit in page.findChildren(QLineEdit):

@@ -9,6 +9,9 @@ Item {
     id: root
     // Height the keyboard needs at the current width (the host widget follows it).
     property int panelHeight: inputPanel.height
+    // The word-candidate bar is all out (it slides in; none for Latin-only or digit fields).
+    property bool candidateBarShown: inputPanel.keyboard.wordCandidateView.height > 0
+        && inputPanel.keyboard.wordCandidateView.y <= -inputPanel.keyboard.wordCandidateView.height
     // Where the keys end, in this item: the host checks it lies inside the view.
     property real keysBottom: inputPanel.y + inputPanel.height
     property bool inputActive: inputPanel.active
@@ -31,6 +34,14 @@ Item {
     function applyLocales() {
         VirtualKeyboardSettings.activeLocales = wantedLocales
         VirtualKeyboardSettings.locale = wantedLocale
+    }
+
+    // The word-candidate (pinyin) bar keeps its room, empty or not, while the field can
+    // show candidates (the host says so per field): appearing with the first pinyin key
+    // it grew the keyboard by its height, which moved the keys and the page under the
+    // finger and, where the page could not give the room, cut the bottom key row.
+    function setCandidateBarReserved(on) {
+        VirtualKeyboardSettings.wordCandidateList.alwaysVisible = on
     }
 
     function setLocale(name) {
@@ -69,7 +80,7 @@ Item {
             model.selectItem(index)
     }
 
-    // Centre of a key, in this item: "hide" for the hide key, else the key's text
+    // Centre of a key, in this item: "hide", "enter", "shift", else the key's text
     // ("d", "&123"). {x: -1, y: -1} when no visible key matches.
     function keyCenter(name) {
         var found = findKey(inputPanel.keyboard, name)
@@ -85,6 +96,7 @@ Item {
         if (item.keyType !== undefined && item.width > 0 && item.height > 0) {
             if (name === "hide" ? item.keyType === QtVirtualKeyboard.KeyType.HideKeyboardKey
                 : name === "enter" ? item.keyType === QtVirtualKeyboard.KeyType.EnterKey
+                : name === "shift" ? item.keyType === QtVirtualKeyboard.KeyType.ShiftKey
                 : (item.displayText === name || item.text === name))
                 return item
         }

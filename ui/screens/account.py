@@ -215,20 +215,23 @@ class CodeLoginPage(Page):
         self.head = label("title")
         self.phone = input_edit(InputKind.PHONE)
         self.phone.setMaxLength(20)
-        self.send = button()
         self.body.addWidget(self.head)
         self.body.addWidget(self.phone)
-        self.add_row(self.send)
         self.stage = CodeStage(self)
         self.body.addWidget(self.stage)
         self.body.addStretch(1)
-        self.send.clicked.connect(lambda: self.session.account.send_login_code(self.phone.text()))
-        self.phone.returnPressed.connect(self.send.click)
-        self.primary.clicked.connect(self._login)
-        self.stage.code.returnPressed.connect(self._login)
+        # "Send code" is the footer's primary action at the form stage: a button under
+        # the field went behind the docked keyboard while the number was typed.
+        self.primary.clicked.connect(self._primary)
+        self.phone.returnPressed.connect(self._primary)
+        self.stage.code.returnPressed.connect(self._primary)
 
-    def _login(self) -> None:
-        self.session.account.login_with_code(self.stage.take())
+    def _primary(self) -> None:
+        view = self.shown
+        if isinstance(view, AccountView) and view.stage == "code":
+            self.session.account.login_with_code(self.stage.take())
+        else:
+            self.session.account.send_login_code(self.phone.text())
 
     def title(self) -> str:
         return self.tr("Log in with a code")
@@ -236,20 +239,19 @@ class CodeLoginPage(Page):
     def texts(self) -> None:
         self.head.setText(self.tr("Your registered mobile number"))
         self.phone.setPlaceholderText(self.tr("Mobile number"))
-        self.send.setText(self.tr("Send code"))
-        self.primary.setText(self.tr("Log in"))
         self.stage.texts(self)
 
     def render_view(self, view: View, before: View | None) -> None:
         if not isinstance(view, AccountView):
             return
         code = view.stage == "code"
-        for w in (self.head, self.phone, self.send):
+        for w in (self.head, self.phone):
             w.setVisible(not code)
         self.stage.setVisible(code)
-        self.primary.setVisible(code)
         if code:
             self.stage.show_sent(self, view)
+        if before is None or not isinstance(before, AccountView) or before.stage != view.stage:
+            self.primary.setText(self.tr("Log in") if code else self.tr("Send code"))
 
 
 class ForgotPasswordPage(Page):
@@ -259,11 +261,9 @@ class ForgotPasswordPage(Page):
         self.head = label("title")
         self.user = input_edit(InputKind.USERNAME)
         self.by_email = button(checkable=True)
-        self.send = button()
         self.body.addWidget(self.head)
         self.body.addWidget(self.user)
         self.add_row(self.by_email)
-        self.add_row(self.send)
         self.stage = CodeStage(self)
         self.password = password_edit()
         self.repeat = password_edit()
@@ -271,9 +271,16 @@ class ForgotPasswordPage(Page):
         self.stage.box.addWidget(self.repeat)
         self.body.addWidget(self.stage)
         self.body.addStretch(1)
-        self.send.clicked.connect(lambda: self.session.account.send_reset_code(
-            self.user.text(), self.by_email.isChecked()))
-        self.primary.clicked.connect(self._reset)
+        # "Send code" is the footer's primary action at the form stage (see CodeLoginPage).
+        self.primary.clicked.connect(self._primary)
+        self.user.returnPressed.connect(self._primary)
+
+    def _primary(self) -> None:
+        view = self.shown
+        if isinstance(view, AccountView) and view.stage == "code":
+            self._reset()
+        else:
+            self.session.account.send_reset_code(self.user.text(), self.by_email.isChecked())
 
     def _reset(self) -> None:
         password, repeat = self.password.text(), self.repeat.text()
@@ -288,20 +295,20 @@ class ForgotPasswordPage(Page):
         self.head.setText(self.tr("Your user name"))
         self.user.setPlaceholderText(self.tr("User name"))
         self.by_email.setText(self.tr("Send the code to my e-mail"))
-        self.send.setText(self.tr("Send code"))
         self.password.setPlaceholderText(self.tr("New password"))
         self.repeat.setPlaceholderText(self.tr("New password again"))
-        self.primary.setText(self.tr("Set the new password"))
         self.stage.texts(self)
 
     def render_view(self, view: View, before: View | None) -> None:
         if not isinstance(view, AccountView):
             return
         code = view.stage == "code"
-        for w in (self.head, self.user, self.by_email, self.send):
+        for w in (self.head, self.user, self.by_email):
             w.setVisible(not code)
         self.stage.setVisible(code)
-        self.primary.setVisible(code)
         if code:
             self.stage.show_sent(self, view)
+        if before is None or not isinstance(before, AccountView) or before.stage != view.stage:
+            self.primary.setText(self.tr("Set the new password") if code
+                                 else self.tr("Send code"))
 

@@ -212,6 +212,8 @@ class KeyboardPanel(QWidget):
         self.setObjectName("keyboardPanel")
         self._view = _KeysView(_shared_engine(), self)
         self._busy = False  # showing or hiding: input-method notices are echoes
+        self._locale = locale  # the layout the UI language (or a test) chose
+        self._applied = ""  # the layout last given to the keyboard
         self._view.setObjectName("keyboardView")
         self._view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._view.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
@@ -313,9 +315,20 @@ class KeyboardPanel(QWidget):
         if not self.available:
             return
         if self.wants_keyboard(new):
+            self._reserve_candidate_bar(new)
+            self._apply_layout(new)
             self.show_keyboard()
         elif new is not None and not self.isAncestorOf(new):
             self.hide_keyboard()
+
+    def _reserve_candidate_bar(self, field: QObject | None) -> None:
+        """Keep the word-candidate bar's room while ``field`` can get candidates (pinyin,
+        word prediction), so the keyboard does not grow and push the page and its own
+        keys when the first candidates come; none for fields without prediction (user
+        names, passwords, numbers...): they never show the bar."""
+        predicts = isinstance(field, QWidget) and not (
+            field.inputMethodHints() & Qt.InputMethodHint.ImhNoPredictiveText)
+        self._call("setCandidateBarReserved", predicts)
 
     def _input_method_visibility(self) -> None:
         if self._busy or not self.available:
@@ -366,15 +379,19 @@ class KeyboardPanel(QWidget):
 
     def press_hide_key(self) -> None:
         """Tap the keyboard's own hide key, as a finger does (tests, demos)."""
-        pos = self.key_position("hide")
+        self.tap_key("hide")
+
+    def tap_key(self, key: str) -> None:
+        """Tap a key as a finger does (names as :meth:`key_position`)."""
+        pos = self.key_position(key)
         if pos is None:
-            raise LookupError("the keyboard shows no hide key")
+            raise LookupError(f"the keyboard shows no {key!r} key")
         for kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
             QApplication.sendEvent(self._view, _mouse_event(kind, pos))
 
     def key_position(self, key: str) -> QPoint | None:
-        """Centre of a key in the view (``"hide"``, ``"enter"``, or a key's text such as
-        ``"d"``)."""
+        """Centre of a key in the view (``"hide"``, ``"enter"``, ``"shift"``, or a key's
+        text such as ``"d"``)."""
         value = self._call("keyCenter", key)
         if not value or value.get("x", -1) < 0:
             return None
@@ -391,7 +408,27 @@ class KeyboardPanel(QWidget):
         """``zh_CN`` (pinyin) or ``en_GB``; follows the kiosk's language switch."""
         if locale not in LOCALES:
             raise ValueError(f"keyboard locale must be one of {LOCALES}")
-        self._call("setLocale", locale)
+        self._locale = locale
+        self._applied = ""
+        self._apply_layout(QApplication.focusWidget())
+
+    def layout_for(self, field: QObject | None) -> str:
+        """The layout ``field`` gets: the chosen one, but the English one for a Latin-only
+        field (user name, password, e-mail, tax ID) in Chinese. The pinyin layout has no
+        shift key: its place holds the pinyin separator, disabled and drawn blank while
+        nothing is being spelt, so no capital letter could be typed there."""
+        if self._locale == "zh_CN" and isinstance(field, QWidget) and is_text_field(field) \
+                and field.inputMethodHints() & Qt.InputMethodHint.ImhLatinOnly:
+            return "en_GB"
+        return self._locale
+
+    def _apply_layout(self, field: QObject | None) -> None:
+        # Only when it changes: a layout chosen with the keyboard's own language key stays
+        # while the person moves between fields of the same kind.
+        layout = self.layout_for(field)
+        if layout != self._applied:
+            self._applied = layout
+            self._call("setLocale", layout)
 
     def keyboard_locale(self) -> str:
         """The keyboard's active locale (``zh_CN`` / ``en_GB``)."""
@@ -409,6 +446,11 @@ class KeyboardPanel(QWidget):
         """The pinyin word candidates now offered (empty when none)."""
         value = self._call("candidates")
         return [str(v) for v in value] if value else []
+
+    def candidate_bar_shown(self) -> bool:
+        """Whether the word-candidate bar is all out above the keys."""
+        root = self._view.rootObject()
+        return bool(root.property("candidateBarShown")) if root is not None else False
 
     def select_candidate(self, index: int) -> None:
         self._call("selectCandidate", index)
