@@ -41,6 +41,13 @@ def browser() -> Iterator[object]:
     driver.quit()
 
 
+def _wait_gone(driver: object, element: object) -> None:
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    WebDriverWait(driver, WAIT_S).until(expected_conditions.staleness_of(element))  # type: ignore[arg-type]
+
+
 def test_operator_finds_an_order_and_a_kiosks_audit_in_the_browser(
         tmp_path: Path, fleet_config: FleetConfig, browser: object) -> None:
     from selenium.webdriver.common.by import By
@@ -68,10 +75,16 @@ def test_operator_finds_an_order_and_a_kiosks_audit_in_the_browser(
         assert len(rows) == 4  # header + 3 invoices
         box = driver.find_element(By.NAME, "q")  # type: ignore[attr-defined]
         box.send_keys("SO00000002")
+        # A click starts a navigation and may return before the new page is there: the old
+        # rows were read in the fresh-clone run on a loaded machine. Wait for the old page to go.
+        old_page = driver.find_element(By.TAG_NAME, "html")  # type: ignore[attr-defined]
         driver.find_element(By.CSS_SELECTOR, "form button").click()  # type: ignore[attr-defined]
+        _wait_gone(driver, old_page)
         rows = driver.find_elements(By.CSS_SELECTOR, "table.invoices tr")  # type: ignore[attr-defined]
         assert len(rows) == 2 and invoice_number(2) in rows[1].text
+        old_page = driver.find_element(By.TAG_NAME, "html")  # type: ignore[attr-defined]
         driver.find_element(By.LINK_TEXT, "k1").click()  # type: ignore[attr-defined]
+        _wait_gone(driver, old_page)
         audit = driver.find_element(By.CSS_SELECTOR, "table.audit")  # type: ignore[attr-defined]
         assert audit.text.count("invoice.issued") == 3
     finally:
