@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, QUrl, Signal, SignalInstance
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QUrl, Signal, SignalInstance
 from PySide6.QtWidgets import QWidget
 
 from kiosk.config import PresenceConfig, VoiceConfig
@@ -145,12 +145,18 @@ class _FooterCentre(QObject):
         y = origin.y() + self.area.height() - self.controls.height() - self.MARGIN
         self.controls.move(max(0, x), max(0, y))
         self.controls.raise_()
+        reserve = self.controls.width() if self.controls.isVisibleTo(parent) else 0
+        for page in self.area.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
+            keep_clear = getattr(page, "reserve_footer_centre", None)
+            if keep_clear is not None:
+                keep_clear(reserve)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.area and event.type() in (QEvent.Type.Resize, QEvent.Type.Show,
                                                      QEvent.Type.Move):
             self.place()
-        elif watched is self.controls and event.type() == QEvent.Type.LayoutRequest:
+        elif watched is self.controls and event.type() in (QEvent.Type.LayoutRequest,
+                                                           QEvent.Type.Show):
             self.place()  # their buttons' size hints changed (font, style, text)
         return False
 

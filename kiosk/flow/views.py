@@ -288,7 +288,7 @@ def orders_view(core: FlowCore) -> OrdersView:
 def catalogue_view(core: FlowCore) -> CatalogueView:
     data = core.data
     return CatalogueView(_frame(core), _rows(data.catalogue_lines), money(data.total),
-                         refused(None if data.catalogue_lines else say("flow.no_orders")))
+                         refused(None if data.catalogue_lines else say("flow.no_lines")))
 
 
 def buyer_view(core: FlowCore) -> BuyerView:

@@ -14,6 +14,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "flow.order_duplicate": ("该订单已添加", "This order is already in the list"),
     "flow.too_many_orders": ("一张发票最多合并 {max} 个订单", "At most {max} orders per invoice"),
     "flow.no_orders": ("请先扫描或输入订单", "Scan or type an order first"),
+    "flow.no_lines": ("请先添加商品或服务", "Add a line first"),
     "flow.code_unreadable": ("扫码内容无法识别，请重新扫描，或输入小票上的订单号",
                              "The code could not be read: scan it again or type the order number"),
     "flow.code_not_read": ("二维码无法识别", "The code could not be read"),

@@ -14,11 +14,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -173,9 +175,27 @@ class Page(QWidget):
         self.helpbox.hide()
         self.header.helpRequested.connect(self.toggle_help)
         footer = QWidget()
-        self.footer = QHBoxLayout(footer)
+        rows = QVBoxLayout(footer)
+        rows.setContentsMargins(0, 0, 0, 0)
+        rows.setSpacing(0)
+        # Why the primary action is greyed out, in words, right-aligned on a row of its
+        # own above it (hidden when enabled). Beside the button it ran under the voice
+        # controls floating over the footer's middle (English, large text); its width
+        # stops short of them (reserve_footer_centre).
+        self.primary_reason = reason_label()
+        self.primary_reason.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        reason_row = QHBoxLayout()
+        reason_row.setContentsMargins(40, 0, 40, 0)
+        self.primary_reason.setSizePolicy(QSizePolicy.Policy.Expanding,
+                                          QSizePolicy.Policy.Preferred)
+        reason_row.addStretch(1)
+        reason_row.addWidget(self.primary_reason, 1000)  # as wide as allowed, then wrap
+        rows.addLayout(reason_row)
+        self.footer = QHBoxLayout()
         self.footer.setContentsMargins(40, 8, 40, 24)
         self.footer.setSpacing(24)
+        rows.addLayout(self.footer)
+        self._centre_reserve = 0
         outer.addWidget(self.helpbox)
         outer.addWidget(footer)
         self.back = button()
@@ -183,13 +203,23 @@ class Page(QWidget):
         self.footer.addWidget(self.back)
         self.footer.addStretch(1)
         self.primary = button("primary")
-        # Why the primary action is greyed out, in words, beside it (hidden when enabled).
-        self.primary_reason = reason_label()
-        self.primary_reason.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.footer.addWidget(self.primary_reason, 2)
         self.footer.addWidget(self.primary)
         self.build()
         self.retranslate()
+
+    def reserve_footer_centre(self, width: int) -> None:
+        """Something ``width`` px wide floats over the footer's middle (the voice
+        controls): keep the disabled action's reason right of it."""
+        self._centre_reserve = width
+        self._fit_reason()
+
+    def _fit_reason(self) -> None:
+        room = (self.width() - self._centre_reserve) // 2 - 40 - 8
+        self.primary_reason.setMaximumWidth(max(120, room))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._fit_reason()
 
     # subclasses -----------------------------------------------------------------
     def build(self) -> None:

@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
 
 from kiosk.config import VoiceConfig
 from kiosk.flow.states import Screen
 from tests.helpers.app import kiosk_gui, qr_for
+from ui.screenshots import prepare_screen
 from ui.voice import VoiceKit, VoicePlayer, install_voice
 from ui.widgets.keyboard import QT_LOG_IGNORE
 from ui.widgets.speaker import SpeakerControls
@@ -192,3 +193,31 @@ def test_presence_from_a_camera_thread_greets_on_the_gui_thread(qtbot: Any, gui:
             is None
     finally:
         kit.close()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1000, 700)])
+def test_a_disabled_actions_reason_stays_clear_of_the_controls(qtbot: Any, tmp_path: Path,
+                                                               size: tuple[int, int]) -> None:
+    """The controls float over the footer's middle; the words saying why the primary
+    action is greyed out sit left of it and ran under "Voice off" in English large text."""
+    g = kiosk_gui(qtbot, tmp_path / "data", lang="en", large_text=True)
+    kit = _install(g)
+    try:
+        g.window.resize(*size)
+        prepare_screen(g, "catalogue")
+        while g.core.session.data.catalogue_lines:
+            g.core.session.catalogue.remove(0)
+        page = g.window.pages[Screen.CATALOGUE]
+        qtbot.waitUntil(lambda: page.primary_reason.isVisible() and not page.primary.isEnabled())
+        for _ in range(5):
+            QCoreApplication.processEvents()
+        reason = page.primary_reason
+        where = reason.rect().translated(reason.mapTo(g.window, QPoint(0, 0)))
+        controls = kit.controls.geometry().translated(
+            kit.controls.parentWidget().mapTo(g.window, QPoint(0, 0)))
+        assert not where.intersects(controls), (where, controls)
+        assert reason.sizeHint().height() <= reason.height() \
+            or reason.heightForWidth(reason.width()) <= reason.height(), "the reason is cut"
+    finally:
+        kit.close()
+        g.close()
