@@ -145,7 +145,7 @@ class _FooterCentre(QObject):
         y = origin.y() + self.area.height() - self.controls.height() - self.MARGIN
         self.controls.move(max(0, x), max(0, y))
         self.controls.raise_()
-        reserve = self.controls.width() if self.controls.isVisibleTo(parent) else 0
+        reserve = self.controls.width() if not self.controls.isHidden() else 0
         for page in self.area.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly):
             keep_clear = getattr(page, "reserve_footer_centre", None)
             if keep_clear is not None:
