@@ -300,8 +300,9 @@ class Soak:
         naming the invoice (its ESC/POS bytes as received). One exception, counted apart:
         the cover opened after the last status answer (the kiosk trusts one for 5 s, as
         the worker polls every 2 s), so the receipt went out, the printer held it and
-        the kiosk said "cut short, check the printout"; closing the cover prints it (and
-        a retry a second one)."""
+        the kiosk said the rest is held; closing the cover prints it. A retry tapped before
+        the status poll saw the cover closed prints nothing more (it printed a second copy
+        until 2026-12-03), so the session may not know yet that it is out."""
         receipts = self.rig.printer.receipts
         self.receipts_cut += len(receipts)
         number = data.invoice.number.encode("ascii") if data.invoice else b"-"

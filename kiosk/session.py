@@ -172,6 +172,8 @@ class Session:
 
     def printer_status(self, usable: bool) -> None:
         self.devices.printer_status(usable)
+        if usable:
+            self.review.printer_recovered()
 
     def camera_status(self, usable: bool) -> None:
         self.devices.camera_status(usable)

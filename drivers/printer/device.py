@@ -165,8 +165,10 @@ def _after_job(problem: PrinterError) -> PrinterError:
             Problem.of("printer.silent_after_job"),
             "printer stopped answering after the receipt was sent: check the printout")
     else:
+        # A real printer (and the emulator) keeps the rest of the job and prints it once
+        # paper is loaded and the cover closed: held, not lost.
         err = type(problem)(Problem.of("printer.cut_short", status=problem.status.value),
-                            f"{problem.detail} (the receipt may be incomplete)")
+                            f"{problem.detail} (the rest of the receipt is held)", held=True)
     log.warning(err.message, extra={"event": "printer.print.after_fault",
                                     "status": problem.status.value})
     return err

@@ -18,10 +18,13 @@ class PrinterError(ProblemError):
 
     status: DeviceStatus = DeviceStatus.ERROR
 
-    def __init__(self, problem: Problem, detail: str = "") -> None:
+    def __init__(self, problem: Problem, detail: str = "", *, held: bool = False) -> None:
         super().__init__(problem, detail)
         self.detail = detail
         self.message = str(self)
+        # The job reached the printer, which stopped (paper out, cover open) and keeps the
+        # rest in its buffer: it prints by itself once the fault is cleared.
+        self.held = held
 
 
 class PrinterOffline(PrinterError):

@@ -37,8 +37,9 @@ class ReceiptNotPrinted(Exception):
     instead) are kept for the flow until it reads ``problem`` itself."""
 
     def __init__(self, status: DeviceStatus, detail: str = "", *,
-                 problem: Problem | None = None) -> None:
+                 problem: Problem | None = None, held: bool = False) -> None:
         self.status = status
+        self.held = held  # the printer keeps the rest and prints it once it works again
         self.problem = problem or Problem.of("printer.fault", status=status.value)
         self.detail = detail
         said, after = text_for(self.problem), text_for(AFTER)
@@ -83,7 +84,8 @@ class PrinterPort:
         try:
             self.worker.submit_print(list(ops)).result(self.timeout_s)
         except PrinterError as err:
-            raise ReceiptNotPrinted(err.status, err.detail, problem=err.problem) from err
+            raise ReceiptNotPrinted(err.status, err.detail, problem=err.problem,
+                                    held=err.held) from err
 
     def print_invoice(self, invoice: Invoice) -> None:
         if self.receipt_ops is not None:

@@ -217,6 +217,7 @@ class SessionData:
     mail_promised_to: str = ""  # e-mailed there once the queued request is issued
     printed: bool = False
     printing: bool = False
+    receipt_held: bool = False  # the printer stopped mid-receipt and keeps the rest
     mail_sent_to: str = ""
     mailing: bool = False
     notice: Text | None = None  # the message of the current screen (error, hint)

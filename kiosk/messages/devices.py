@@ -18,8 +18,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "printer.disabled": ("本终端未配置打印机", "This kiosk has no printer"),
     "printer.fault": ("打印机故障，请关机重启", "The printer has a fault; switch it off and on"),
     "printer.config_error": ("打印机配置错误", "The printer settings are wrong"),
-    "printer.cut_short": ("打印中途出现故障，小票可能不完整",
-                          "The printer failed during the receipt; it may be incomplete"),
+    "printer.cut_short": ("凭条打印中途停止，装好纸并合上打印机盖后会接着打出",
+                          "The receipt stopped half-way; the rest prints once paper is "
+                          "loaded and the printer cover is closed"),
     "printer.silent_after_job": ("小票已发送但打印机无应答，请检查小票",
                                  "The printer stopped answering after the receipt; check it"),
     "printer.invoice_still_yours": ("发票已开具，请扫描二维码或发送到邮箱获取",

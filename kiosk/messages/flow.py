@@ -15,6 +15,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "flow.too_many_orders": ("一张发票最多合并 {max} 个订单", "At most {max} orders per invoice"),
     "flow.no_orders": ("请先扫描或输入订单", "Scan or type an order first"),
     "flow.no_lines": ("请先添加商品或服务", "Add a line first"),
+    "flow.receipt_held": ("凭条的其余部分还在打印机里：装好纸、合上打印机盖后会自动打出，"
+                          "无需重新打印",
+                          "The rest of your receipt is waiting in the printer: it comes out "
+                          "once paper is loaded and the cover closed; no need to print again"),
+    "flow.receipt_came_out": ("凭条已接着打出，请取走；如没有拿到，可点“重新打印凭条”",
+                              "Your receipt has come out; if you did not get it, tap "
+                              "\"Print the receipt again\""),
     "flow.code_unreadable": ("扫码内容无法识别，请重新扫描，或输入小票上的订单号",
                              "The code could not be read: scan it again or type the order number"),
     "flow.code_not_read": ("二维码无法识别", "The code could not be read"),

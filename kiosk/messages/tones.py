@@ -35,6 +35,9 @@ TONES: dict[str, str] = {
     "issuing.issued": OK,
     "issuing.red_issued": OK,
     "issuing.mail_follows": OK,
+    "flow.receipt_came_out": OK,
+    # guidance while the printer holds the rest of a receipt
+    "flow.receipt_held": INFO,
     # guidance, progress
     "flow.title_then_receipt": INFO,
     "flow.claim_checking": INFO,
