@@ -49,6 +49,24 @@ def mask_name(name: str) -> str:
     return n[0] + "*" * (len(n) - 1)
 
 
+_DISTRICT_RE = re.compile(r"^.{2,12}?[区县旗]")
+
+
+def mask_address(address: str) -> str:
+    """A postal address down to its district or town, the rest hidden: the street,
+    building and room say where a person lives, not for a bystander to read.
+    ``北京市海淀区中关村大街1号`` -> ``北京市海淀区****``; a Latin address written
+    street first keeps its last part (``12 Park Road, Xiamen`` -> ``****, Xiamen``);
+    anything else keeps at most its first third."""
+    a = address.strip()
+    match = _DISTRICT_RE.match(a)
+    if match and len(match.group(0)) < len(a):
+        return match.group(0) + "****"
+    if "," in a and a.rsplit(",", 1)[1].strip():
+        return "****, " + a.rsplit(",", 1)[1].strip()
+    return a[: min(6, len(a) // 3)] + "****" if a else ""
+
+
 def is_personal_tax_id(tax_id: str) -> bool:
     """A resident ID used as a tax ID (a natural person or individual business)."""
     return bool(re.fullmatch(r"\d{17}[0-9Xx]|\d{15}", tax_id.strip()))

@@ -18,7 +18,7 @@ from kiosk.flow.checks import tax_id_check
 from kiosk.flow.states import Screen
 from kiosk.flow.views import ENABLED, HIDDEN, Action, Frame, _frame, money, refused
 from kiosk.flow.words import say
-from kiosk.masking import mask_email
+from kiosk.masking import mask_address, mask_email
 from kiosk.messages import Text
 from kiosk.model import Colour, Medium
 from kiosk.rules.identifiers import Severity
@@ -138,7 +138,7 @@ def _row(entry: CentreEntry) -> InvoiceRow:
     paper = None
     if inv.medium is Medium.PAPER or entry.paper_delivery:
         paper = (say("centre.paper_counter") if entry.paper_delivery in ("", "counter")
-                 else say("centre.paper_post", address=entry.paper_delivery))
+                 else say("centre.paper_post", address=mask_address(entry.paper_delivery)))
     return InvoiceRow(inv.number, inv.issued_at.date().isoformat(), money(inv.total),
                       inv.colour is Colour.RED, say(f"centre.state.{entry.state}"), relation,
                       inv.buyer.name[:20], ", ".join(inv.order_nos)[:40], paper)
@@ -178,7 +178,7 @@ def request_row(request: MyRequest) -> RequestRow:
                           detail, request.resumable)
     assert paper is not None
     title = (say("centre.request.paper_counter") if paper.delivery == "counter"
-             else say("centre.request.paper_post", address=paper.delivery[:30]))
+             else say("centre.request.paper_post", address=mask_address(paper.delivery)))
     if request.state is RequestState.DONE:
         detail = say("centre.request.paper_done", number=paper.invoice_number)
     elif request.state is RequestState.FAILED:

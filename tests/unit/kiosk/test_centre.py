@@ -390,7 +390,8 @@ def test_my_requests_lists_every_change_and_paper_request_with_its_state(rig: Co
     assert rows[0].state_words.en == "done" and rows[0].state_words.zh == "已完成"
     assert rows[1].state_words.en == "waiting for the other party"
     assert "72 hours" in rows[1].detail.en
-    assert "by post to 福建省厦门市" in rows[2].title.en and posted in rows[2].detail.en
+    assert "by post to 福建省厦门市思明区****" in rows[2].title.en and posted in rows[2].detail.en
+    assert "软件园" not in rows[2].title.en + rows[2].title.zh  # a bystander reads no street
     assert rows[3].title.zh == "纸质发票，到柜台领取" and counter in rows[3].detail.en
     # only the open one is offered to continue, as before
     assert [c.original_number for c in view.changes] == [waiting]

@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from kiosk.masking import (
+    mask_address,
     mask_email,
     mask_id_number,
     mask_name,
@@ -27,6 +28,13 @@ from kiosk.masking import (
         (mask_name, "欧阳娜娜", "欧***"),
         (mask_tax_id, "11010519491231002X", "1101**********002X"),
         (mask_tax_id, "91350200776049653A", "91350200776049653A"),
+        (mask_address, "北京市海淀区中关村大街1号院2号楼301", "北京市海淀区****"),
+        (mask_address, "福建省厦门市思明区软件园二期 1 号", "福建省厦门市思明区****"),
+        (mask_address, "上海市浦东新区世纪大道100号", "上海市浦东新区****"),
+        (mask_address, "Software Park phase II, Xiamen", "****, Xiamen"),
+        (mask_address, "中关村大街1号院2号楼301室", "中关村大街****"),
+        (mask_address, "海淀区", "海****"),
+        (mask_address, "", ""),
     ],
 )
 def test_mask_table(fn, value: str, expected: str) -> None:
