@@ -16,7 +16,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "centre.reds": ("红字发票 {numbers}", "red invoices {numbers}"),
     "centre.paper_counter": ("纸质发票：到柜台领取", "Paper invoice: collect at the counter"),
     "centre.paper_post": ("纸质发票：邮寄至 {address}", "Paper invoice: by post to {address}"),
-    "centre.reprinted": ("小票已重新打印", "The receipt was printed again"),
+    "centre.reprinted": ("凭条已重新打印", "The receipt was printed again"),
     "centre.mailed": ("已发送至 {to}", "Sent to {to}"),
     "centre.no_pdf": ("发票文件暂不可显示，请稍后再试或扫描二维码下载",
                       "The invoice cannot be shown yet; try later or scan the QR code"),

@@ -21,7 +21,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "printer.cut_short": ("凭条打印中途停止，装好纸并合上打印机盖后会接着打出",
                           "The receipt stopped half-way; the rest prints once paper is "
                           "loaded and the printer cover is closed"),
-    "printer.silent_after_job": ("小票已发送但打印机无应答，请检查小票",
+    "printer.silent_after_job": ("凭条已发送但打印机无应答，请检查凭条",
                                  "The printer stopped answering after the receipt; check it"),
     "printer.invoice_still_yours": ("发票已开具，请扫描二维码或发送到邮箱获取",
                                     "Your invoice is issued; scan the QR code or e-mail it"),

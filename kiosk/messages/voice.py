@@ -49,7 +49,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "voice.screen.members": ("在这里添加企业成员并设置角色。",
                              "Add members of the enterprise and choose their roles here."),
     "voice.screen.issuing": ("正在开具发票，请稍候。", "Issuing your invoice. Please wait."),
-    "voice.screen.result": ("发票已开具。请取走小票，或用手机扫码下载。",
+    "voice.screen.result": ("发票已开具。请取走凭条，或用手机扫码下载。",
                             "Your invoice is issued. Take the receipt, or scan the code "
                             "with your phone."),
     "voice.screen.platform_queued": ("开票平台暂时连不上，您的申请已保存，请取走凭条。",

@@ -68,3 +68,15 @@ def test_good_news_and_guidance_are_marked_and_anything_else_is_a_problem() -> N
     assert text_for(Problem.of("flow.no_printer")).tone == PROBLEM
     assert text_for(Problem.of("no.such.code")).tone == PROBLEM
     assert Text("错", "wrong").tone == PROBLEM
+
+
+def test_xiaopiao_is_the_shops_receipt_and_pingtiao_the_kiosks() -> None:
+    """小票 is the shopping receipt a person brings (its order QR, its order number);
+    the slip the kiosk prints is the 凭条. Mixed up ("小票已重新打印" after a reprint,
+    "请取走小票" when the invoice is issued) a person looks for the wrong paper."""
+    from kiosk.messages import CATALOGUE
+
+    about_the_shops = ("扫描", "扫码", "二维码", "订单")
+    mixed = [code for code, (zh, _en) in CATALOGUE.items()
+             if "小票" in zh and not any(word in zh for word in about_the_shops)]
+    assert mixed == []

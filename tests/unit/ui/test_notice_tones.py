@@ -47,7 +47,7 @@ def test_a_reprint_says_so_in_the_good_news_style(qtbot: Any, tmp_path: Path) ->
         qtbot.mouseClick(page.cards[0].reprint, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda: s.data.centre.printed != "" and page.notice.isVisible(),
                         timeout=30000)
-        assert page.notice.text() == "小票已重新打印"
+        assert page.notice.text() == "凭条已重新打印"
         assert page.notice.property("tone") == "ok"
         colour = background(page.notice)
         assert greenish(colour) and not reddish(colour), colour.name()
