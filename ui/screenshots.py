@@ -178,6 +178,12 @@ def prepare_screen(gui: Any, name: str) -> None:
         s.account.open(target)
     elif target is Screen.MEMBERS:
         _demo_enterprise(gui)
+        # An invitation not confirmed yet: the page shows it with resend and cancel.
+        accounts = gui.core.core_services.accounts
+        if accounts.store.find("sun") is None:
+            accounts.create_account("sun", DEMO_PASSWORD, "person", name="孙小红",
+                                    phone="13800000006")
+            accounts.members.add("acme", "sun", "issuer", actor=DEMO_ADMIN, pending=True)
         s.identify.begin("login")
         s.identify.accept_terms()
         s.identify.login(DEMO_ADMIN, DEMO_PASSWORD)
