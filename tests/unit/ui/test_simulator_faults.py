@@ -72,15 +72,18 @@ def test_paper_runs_out_during_the_next_print(qtbot: QtBot, rig: CoreRig,
     s = rig.session
     assert s.screen is Screen.PRINTER_PROBLEM  # the invoice is issued; the receipt cut short
     assert s.data.invoice is not None and s.data.notice is not None
-    assert "incomplete" in s.data.notice.en or "不完整" in s.data.notice.zh
+    assert "the rest prints once paper is loaded" in s.data.notice.en
+    assert s.data.receipt_held
     assert rig.printer.emulator.paper == "out" and rig.printer.receipts == []
     qtbot.waitUntil(lambda: panel.receipt_partial, timeout=20000)  # what made it out
     assert not panel.receipt_note.isHidden() and not panel.receipt.pixmap().isNull()
     with qtbot.waitSignal(panel.receiptShown, timeout=20000):
         _click(qtbot, panel, "printer_paper_ok")  # a new roll: the rest of it prints
     assert len(rig.printer.receipts) == 1 and panel.receipt_note.isHidden()
+    s.printer_status(True)  # the status poll: the held receipt is out, the person done
+    assert s.screen is Screen.RESULT and s.data.printed and len(rig.printer.receipts) == 1
     s.review.print_receipt()  # and a whole one on request
-    assert s.screen is Screen.RESULT and len(rig.printer.receipts) == 2
+    assert len(rig.printer.receipts) == 2
 
 
 def test_the_platform_unreachable_switch(qtbot: QtBot, rig: CoreRig,
