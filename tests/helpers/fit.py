@@ -51,7 +51,17 @@ def _shown(widget: QWidget, root: QWidget) -> bool:
 
 def label_fits(lab: QLabel) -> str | None:
     text = lab.text()
-    if not text or lab.pixmap() is not None and not lab.pixmap().isNull():
+    picture = lab.pixmap()
+    if picture is not None and not picture.isNull():
+        # A picture (a QR code to scan) squeezed below its own size is drawn cut: the
+        # printer-problem page's QR lost its top and bottom rows in large text.
+        need = picture.deviceIndependentSize().toSize()
+        area = lab.contentsRect()
+        if need.width() > area.width() + SLACK or need.height() > area.height() + SLACK:
+            return (f"picture {lab.objectName() or 'QLabel'} needs {need.width()}x"
+                    f"{need.height()} px, has {area.width()}x{area.height()}")
+        return None
+    if not text:
         return None
     if lab.textFormat() is Qt.TextFormat.RichText or (
             lab.textFormat() is Qt.TextFormat.AutoText and GuiQt.mightBeRichText(text)):

@@ -26,7 +26,7 @@ from ui.screens.base import Page, button, label, reason_label
 from ui.screens.base import show_action as base_show_action
 from ui.screens.orders import input_edit
 from ui.widgets.lines import LinesTable
-from ui.widgets.qr import qr_pixmap
+from ui.widgets.qr import show_qr
 from ui.widgets.text_input import InputKind
 
 ROWS = 6  # the list's page size (kiosk.centre.store.PAGE_SIZE)
@@ -365,7 +365,7 @@ class CentreInvoicePage(Page):
                 min(pixmap.width(), 560), Qt.TransformationMode.SmoothTransformation))
             self.picture.show()
         elif view.qr_shown and view.download_url:
-            self.picture.setPixmap(qr_pixmap(view.download_url, 260))
+            show_qr(self.picture, view.download_url, 260)
             self.picture.show()
         else:
             self.picture.clear()

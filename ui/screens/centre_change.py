@@ -16,7 +16,7 @@ from kiosk.flow.views_centre import ChangeStatusView, ChangeView
 from ui.screens.base import Page, button, label, reason_label
 from ui.screens.centre import show_action
 from ui.screens.orders import input_edit
-from ui.widgets.qr import qr_pixmap
+from ui.widgets.qr import show_qr
 from ui.widgets.text_input import InputKind
 
 LINES = 6  # lines offered for a partial credit
@@ -207,7 +207,7 @@ class ChangeStatusPage(Page):
         self.qr.setVisible(view.waiting)
         if view.waiting and (not isinstance(before, ChangeStatusView)
                              or before.reference != view.reference):
-            self.qr.setPixmap(qr_pixmap(view.reference, 180))
+            show_qr(self.qr, view.reference, 180)
         show_action(self.slip, view.slip)
         self.slip.setText(self.tr("Slip printed") if view.slip_printed
                           else self.tr("Print a slip to come back with"))

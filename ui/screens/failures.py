@@ -11,7 +11,7 @@ from kiosk.flow.views import QueuedView, ResultView, View
 from kiosk.flow.words import say
 from ui.screens.base import Page, button, label, reason_label, show_action
 from ui.screens.orders import input_edit
-from ui.widgets.qr import qr_pixmap
+from ui.widgets.qr import show_qr
 from ui.widgets.text_input import InputKind
 
 
@@ -71,7 +71,7 @@ class FailurePage(Page):
 
     def show_invoice_qr(self, view: ResultView) -> None:
         if view.download_url:
-            self.qr.setPixmap(qr_pixmap(view.download_url, 260))
+            show_qr(self.qr, view.download_url, 260)
             self.qr.show()
         else:
             self.qr.hide()
@@ -139,7 +139,7 @@ class QueuedPage(FailurePage):
         if view.claim_code != self.shown_code:
             self.shown_code = view.claim_code
             if view.claim_code:
-                self.qr.setPixmap(qr_pixmap(view.claim_code, 220))
+                show_qr(self.qr, view.claim_code, 220)
         self.qr.setVisible(bool(view.claim_code))
         self.qr_caption.setVisible(bool(view.claim_code))
 

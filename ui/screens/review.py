@@ -12,7 +12,7 @@ from kiosk.model import InvoiceKind, Medium
 from ui.screens.base import Page, button, label, reason_label, restyle, show_action
 from ui.screens.orders import input_edit
 from ui.widgets.lines import LinesTable
-from ui.widgets.qr import qr_pixmap
+from ui.widgets.qr import show_qr
 from ui.widgets.text_input import InputKind
 
 
@@ -261,7 +261,7 @@ class ResultPage(Page):
             return
         self.number.setText(self.tr("Invoice number: %1").replace("%1", view.invoice_number))
         if view.download_url and self._qr_for != view.download_url:
-            self.qr.setPixmap(qr_pixmap(view.download_url, 260))
+            show_qr(self.qr, view.download_url, 260)
             self._qr_for = view.download_url
         self.qr.setVisible(bool(view.download_url))
         self.qr_hint.setVisible(bool(view.download_url))

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import qrcode
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPixmap
+from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
 
 
 def qr_pixmap(text: str, size: int = 280) -> QPixmap:
@@ -25,3 +26,30 @@ def qr_pixmap(text: str, size: int = 280) -> QPixmap:
                 painter.drawRect(QRect(x * module, y * module, module, module))
     painter.end()
     return pixmap
+
+
+def show_qr(label: QLabel, text: str, size: int = 280) -> None:
+    """Show ``text`` as a QR code on ``label``, which never gets smaller than the code: a
+    layout short of room would squeeze the label and cut rows off the code (it did on the
+    printer-problem page in large text), and a cut code does not scan. The page scrolls
+    instead."""
+    pixmap = qr_pixmap(text, size)
+    label.setPixmap(pixmap)
+    label.setMinimumSize(pixmap.deviceIndependentSize().toSize())
+    QTimer.singleShot(0, label, lambda: _relayout(label))
+
+
+def _relayout(label: QLabel) -> None:
+    """Lay out again the scrolling page holding ``label``, once it has its final size.
+    Qt's scroll area left the page's columns at the height of an earlier pass (word-wrapped
+    labels, a scroll bar coming) and the code was drawn over the button under it."""
+    widget = label.parentWidget()
+    while widget is not None:
+        if isinstance(widget.parentWidget(), QWidget) and isinstance(
+                widget.parentWidget().parentWidget(), QScrollArea):
+            layout = widget.layout()
+            if layout is not None:
+                layout.invalidate()
+                layout.activate()
+            return
+        widget = widget.parentWidget()
