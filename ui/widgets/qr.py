@@ -5,7 +5,7 @@ from __future__ import annotations
 import qrcode
 from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPixmap
-from PySide6.QtWidgets import QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea
 
 
 def qr_pixmap(text: str, size: int = 280) -> QPixmap:
@@ -45,8 +45,8 @@ def _relayout(label: QLabel) -> None:
     labels, a scroll bar coming) and the code was drawn over the button under it."""
     widget = label.parentWidget()
     while widget is not None:
-        if isinstance(widget.parentWidget(), QWidget) and isinstance(
-                widget.parentWidget().parentWidget(), QScrollArea):
+        viewport = widget.parentWidget()
+        if viewport is not None and isinstance(viewport.parentWidget(), QScrollArea):
             layout = widget.layout()
             if layout is not None:
                 layout.invalidate()
