@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QColor
 from PySide6.QtWidgets import QLineEdit
 
 from kiosk.flow.states import Screen
@@ -132,6 +132,23 @@ def test_large_text_mode_makes_buttons_bigger(qtbot: Any, gui: Any) -> None:
     before = button.sizeHint().height()
     qtbot.mouseClick(gui.window.pages[Screen.ATTRACT].header.large, Qt.MouseButton.LeftButton)
     assert gui.window.large_text and button.sizeHint().height() > before
+
+
+def test_the_large_text_switch_shows_when_it_is_on(qtbot: Any, gui: Any) -> None:
+    """Checked, the switch was drawn in the header bar's own blue, next to the other
+    buttons' lighter blue: a person who turned large text on could not see it was on."""
+    header = gui.window.pages[Screen.ATTRACT].header
+
+    def face(btn: Any) -> QColor:  # the button's fill, beside its left edge, mid-height
+        image = btn.grab().toImage()
+        return QColor(image.pixel(image.width() // 10, image.height() // 2))
+
+    off = face(header.large)
+    qtbot.mouseClick(header.large, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: gui.window.large_text and header.large.isChecked())
+    on = face(header.large)
+    assert off.lightness() < 140 < 200 < on.lightness(), (off.name(), on.name())
+    assert face(header.help).lightness() < 140  # the other buttons keep the bar's style
 
 
 def test_bad_qr_then_type_the_order_number(qtbot: Any, gui: Any) -> None:
