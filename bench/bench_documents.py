@@ -2,18 +2,21 @@
 
 Also the PDF's font choice (Noto Sans CJK SC, CFF outlines, vs WenQuanYi Micro
 Hei, TrueType), since loading and subsetting a CJK collection is most of a
-PDF's cost, the courtesy receipt layout, and the sizes of what is produced.
+PDF's cost; the whole face against the common face (kiosk.documents.fonts) for the
+PDF and the OFD; the courtesy receipt layout, and the sizes of what is produced.
 """
 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 
 from pypdf import PdfReader
 
 from bench.runner import Runner
 from kiosk.documents import invoice_to_pdf, invoice_to_xml, receipt_ops
-from kiosk.documents.fonts import CANDIDATES, find_cjk_font
+from kiosk.documents.fonts import CANDIDATES, build_common_face, find_cjk_font
+from kiosk.documents.ofd import invoice_to_ofd
 from tests.helpers.invoices import sample_invoice
 
 URL = "https://fp.example.com/d/Zx8k2Lq9P0aB7cD4"
@@ -41,6 +44,17 @@ def run(r: Runner) -> None:
             f"{noto.name} 100 lines": lambda: invoice_to_pdf(hundred, font=noto),
             f"{wqy.name} 100 lines": lambda: invoice_to_pdf(hundred, font=wqy),
         }, rounds=8, baseline=f"{noto.name} 1 line")
+
+    common = build_common_face(noto)  # built once (scripts/setup.sh does it)
+    rare = replace(one, buyer=replace(one.buyer, name="王堃"))  # 堃: GBK, not GB2312
+    r.compare("PDF and OFD: the whole CJK face vs the common face (GB2312 + the layouts)", {
+        "pdf, whole face": lambda: invoice_to_pdf(one, font=noto),
+        "pdf, common face": lambda: invoice_to_pdf(one, font=common),
+        "pdf, chosen (common)": lambda: invoice_to_pdf(one),
+        "pdf, chosen (a rare hanzi: whole)": lambda: invoice_to_pdf(rare),
+        "ofd, whole face": lambda: invoice_to_ofd(one, font=noto),
+        "ofd, chosen (common)": lambda: invoice_to_ofd(one),
+    }, rounds=8, baseline="pdf, whole face")
 
     r.compare("courtesy receipt ops (58 mm)", {
         "receipt 1 line": lambda: receipt_ops(one, paper_width_mm=58, fetch_url=URL),

@@ -40,7 +40,7 @@ from decimal import Decimal
 from fontTools import subset
 from fontTools.ttLib import TTFont
 
-from kiosk.documents.fonts import CjkFont, find_cjk_font
+from kiosk.documents.fonts import CjkFont, common_face, find_cjk_font
 from kiosk.documents.qr import invoice_qr_payload, qr_image
 from kiosk.documents.text import sanitize_text
 from kiosk.model import Colour, Invoice, InvoiceLine
@@ -243,13 +243,23 @@ def _remark(invoice: Invoice) -> str:
     return "；".join(p for p in parts if p)
 
 
-def _font_subset(font: CjkFont, chars: set[str]) -> bytes:
-    """The CJK font cut down to ``chars`` (CFF outlines kept: an .otf)."""
+def _font_subset(font: CjkFont, chars: set[str], *, common: bool = False) -> bytes:
+    """The CJK font cut down to ``chars`` (CFF outlines kept: an .otf); from the font's
+    common face (:func:`kiosk.documents.fonts.common_face`, far quicker to cut) when
+    ``common`` and that face holds every one of ``chars``."""
     # recalcTimestamp off: fontTools would stamp head.modified with the time of saving,
     # and the same invoice must give the same bytes (found by the renderer's test when the
     # child and this process drew it in different seconds).
-    ttf = TTFont(str(font.path), fontNumber=font.collection_index, lazy=True,
-                 recalcTimestamp=False)
+    ttf = None
+    face = common_face(font) if common else None
+    if face is not None:
+        ttf = TTFont(str(face.path), lazy=True, recalcTimestamp=False)
+        held = ttf.getBestCmap()
+        if any(ord(c) not in held for c in chars):
+            ttf = None  # a character the common face lacks: the whole face
+    if ttf is None:
+        ttf = TTFont(str(font.path), fontNumber=font.collection_index, lazy=True,
+                     recalcTimestamp=False)
     for table in ("GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx", "DSIG"):
         if table in ttf:  # horizontal text without shaping: dropped before the (slow) subset
             del ttf[table]
@@ -273,6 +283,7 @@ def invoice_to_ofd(invoice: Invoice, *, watermark: str = "", font: CjkFont | Non
     Deterministic for one invoice and font: its dates come from the invoice
     unless ``created`` is given.
     """
+    common = font is None  # the caller's own font is used as given
     font = font or find_cjk_font()
     b = _Builder()
     chunks = [invoice.lines[i:i + LINES_PER_PAGE]
@@ -285,7 +296,7 @@ def invoice_to_ofd(invoice: Invoice, *, watermark: str = "", font: CjkFont | Non
         "Doc_0/Document.xml": _document_xml(b),
         "Doc_0/PublicRes.xml": _res_xml("Fonts", font.name),
         "Doc_0/DocumentRes.xml": _res_xml("MultiMedias", ""),
-        "Doc_0/Res/font_1.otf": _font_subset(font, b.chars),
+        "Doc_0/Res/font_1.otf": _font_subset(font, b.chars, common=common),
         "Doc_0/Res/qr.png": _png(invoice),
         "Doc_0/Tags/CustomTags.xml": _custom_tags_xml(),
         "Doc_0/Tags/CustomTag.xml": _custom_tag_xml(b),

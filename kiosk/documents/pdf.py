@@ -29,7 +29,7 @@ from fpdf import FPDF
 from fpdf.enums import TextMode
 from PIL import Image
 
-from kiosk.documents.fonts import CjkFont, find_cjk_font
+from kiosk.documents.fonts import CjkFont, common_face, find_cjk_font
 from kiosk.documents.qr import invoice_qr_payload, qr_image
 from kiosk.documents.text import money, sanitize_text
 from kiosk.model import Colour, Invoice, InvoiceLine
@@ -308,7 +308,19 @@ def invoice_to_pdf(invoice: Invoice, *, font: CjkFont | None = None, watermark: 
     ``watermark`` (e.g. ``"样票 SANDBOX"``) is drawn light grey across each page:
     the composition root passes it for invoices from the sandbox platform.
     """
-    pdf = _InvoicePdf(font or find_cjk_font())
+    if font is None:
+        font = find_cjk_font()
+        common = common_face(font)
+        if common is not None:
+            drawn = _draw(invoice, common, watermark)
+            if not any(getattr(f, "missing_glyphs", None) for f in drawn.fonts.values()):
+                return bytes(drawn.output())
+            # A character outside the common face (a rare hanzi in a name): the whole face.
+    return bytes(_draw(invoice, font, watermark).output())
+
+
+def _draw(invoice: Invoice, font: CjkFont, watermark: str) -> _InvoicePdf:
+    pdf = _InvoicePdf(font)
     pdf.set_title(f"{invoice.kind.invoice_title} {sanitize_text(invoice.number)}")
     pdf.set_creator("fapiao-kiosk")
     pdf.set_creation_date(invoice.issued_at.replace(tzinfo=invoice.issued_at.tzinfo or dt.UTC))
@@ -333,7 +345,7 @@ def invoice_to_pdf(invoice: Invoice, *, font: CjkFont | None = None, watermark: 
                         align="R")
     if invoice.colour is Colour.RED:
         pdf.set_subject(f"红字发票，冲销 {sanitize_text(invoice.original_number)}")
-    return bytes(pdf.output())
+    return pdf
 
 
 def _draw_watermark(pdf: _InvoicePdf, text: str) -> None:
