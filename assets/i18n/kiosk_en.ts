@@ -1122,6 +1122,10 @@
         <translation>Nothing was issued. The reason is shown below.</translation>
     </message>
     <message>
+        <source>A new title cannot change this: please ask staff.</source>
+        <translation>A new title cannot change this: please ask staff.</translation>
+    </message>
+    <message>
         <source>Correct the title and try again, or ask staff.</source>
         <translation>Correct the title and try again, or ask staff.</translation>
     </message>

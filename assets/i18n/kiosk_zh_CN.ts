@@ -1122,6 +1122,10 @@
         <translation>未开具任何发票，原因见下方。</translation>
     </message>
     <message>
+        <source>A new title cannot change this: please ask staff.</source>
+        <translation>修改抬头也无法解决，请联系工作人员。</translation>
+    </message>
+    <message>
         <source>Correct the title and try again, or ask staff.</source>
         <translation>请修改抬头后重试，或联系工作人员。</translation>
     </message>

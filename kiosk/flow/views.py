@@ -231,6 +231,15 @@ class OutOfServiceView:
 
 
 @dataclass(frozen=True)
+class RejectedView:
+    """The platform refused: ``correct`` (back to the title) only where a new title can
+    help; a quota used up or an order already invoiced is not fixed by one."""
+
+    frame: Frame
+    correct: Action = ENABLED
+
+
+@dataclass(frozen=True)
 class PlainView:
     """A screen with nothing beyond its frame (the page's texts say the rest)."""
 
@@ -259,6 +268,7 @@ class AccountView:
 # The personal centre's views live in kiosk.flow.views_centre (this file stays small).
 View: TypeAlias = ("OrdersView | CatalogueView | BuyerView | OptionsView | ReviewView"
                    " | ResultView | QueuedView | IdleView | AttractView | OutOfServiceView | PlainView"
+                   " | RejectedView"
                    " | AccountView | CentreListView | CentreInvoiceView | ChangeView | ChangeStatusView")
 
 
@@ -358,6 +368,26 @@ def result_view(core: FlowCore) -> ResultView:
         data.terms_accepted, ENABLED if data.identity is not None else HIDDEN)
 
 
+# Refusals no change of the title can fix: the shop's or the platform's matter (staff).
+NOT_BY_THE_TITLE = frozenset({
+    "QUOTA_EXCEEDED", "ORDER_ALREADY_INVOICED", "ORDER_PENDING", "ORDER_NOS_MISSING",
+    "ORDER_NOS_DUPLICATE", "OPERATOR_ACTION_NEEDED", "UNAVAILABLE", "TIMEOUT",
+    "PLATFORM_ERROR", "INTERNAL", "BAD_ANSWER", "REQUEST_ID_INVALID", "REQUEST_IN_FLIGHT",
+    "SUPERSEDED", "NOT_FOUND"})
+
+
+def rejected_view(core: FlowCore) -> RejectedView:
+    outcome = core.data.outcome
+    errors = outcome.errors if outcome is not None else ()
+    # A reason about the buyer, or one that names no field and is not the shop's or the
+    # platform's own matter: the person may correct the title. A line's amount or rate
+    # comes from the shop's order: not here.
+    by_title = not errors or any(
+        e.field.startswith("buyer") or (not e.field and e.code not in NOT_BY_THE_TITLE)
+        for e in errors)
+    return RejectedView(_frame(core), ENABLED if by_title else HIDDEN)
+
+
 def queued_view(core: FlowCore) -> QueuedView:
     data = core.data
     request = data.request
@@ -392,6 +422,7 @@ _BUILDERS: dict[Screen, Callable[[FlowCore], View]] = {
     Screen.OPTIONS: options_view, Screen.REVIEW: review_view, Screen.RESULT: result_view,
     Screen.ALREADY_INVOICED: result_view, Screen.PRINTER_PROBLEM: result_view,
     Screen.PLATFORM_QUEUED: queued_view, Screen.IDLE_WARNING: idle_view,
+    Screen.REJECTED: rejected_view,
     Screen.OUT_OF_SERVICE: out_of_service_view, Screen.ATTRACT: attract_view,
 }
 

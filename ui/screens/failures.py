@@ -7,7 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.flow.states import Screen
-from kiosk.flow.views import QueuedView, ResultView, View
+from kiosk.flow.views import QueuedView, RejectedView, ResultView, View
 from kiosk.flow.words import say
 from ui.screens.base import Page, button, label, reason_label, show_action
 from ui.screens.orders import input_edit
@@ -248,8 +248,19 @@ class RejectedPage(FailurePage):
         super().texts()
         self.head.setText(self.tr("The platform did not accept this invoice"))
         self.text.setText(self.tr("Nothing was issued. The reason is shown below."))
-        self.next.setText(self.tr("Correct the title and try again, or ask staff."))
+        self._next_texts()
         self.action1.setText(self.tr("Correct the title"))
+
+    def _next_texts(self) -> None:
+        if self.action1.isHidden():  # a quota used up, an order already invoiced...
+            self.next.setText(self.tr("A new title cannot change this: please ask staff."))
+        else:
+            self.next.setText(self.tr("Correct the title and try again, or ask staff."))
+
+    def render_view(self, view: View, before: View | None) -> None:
+        assert isinstance(view, RejectedView)
+        show_action(self.action1, view.correct, self.action1_reason, self.lang)
+        self._next_texts()
 
 
 class PrinterProblemPage(FailurePage):

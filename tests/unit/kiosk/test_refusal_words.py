@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 
@@ -62,5 +64,27 @@ def test_the_rejected_screen_names_the_quota_in_words(qtbot: Any, tmp_path: Path
             notice = page.notice.text()
             assert page.notice.isVisible() and words in notice, notice
             assert "QUOTA_EXCEEDED" not in notice
+            # No new title fixes a quota: "Correct the title" is not offered; staff are.
+            assert page.action1.isHidden()
+            assert ("staff" if lang == "en" else "工作人员") in page.next.text()
     finally:
         gui.close()
+
+
+@pytest.mark.parametrize(("errors", "offered"), [
+    ([Rejection("QUOTA_EXCEEDED", "")], False),
+    ([Rejection("ORDER_ALREADY_INVOICED", "")], False),
+    ([Rejection("E_AMOUNT", "", field="lines[2].amount")], False),  # the shop's order
+    ([Rejection("E_TAX_ID", "", field="buyer.tax_id")], True),
+    ([Rejection("QUOTA_EXCEEDED", ""), Rejection("E_BUYER_NAME", "", field="buyer.name")], True),
+    ([Rejection("E_NEW_RULE", "")], True),  # unknown and about nothing named: let them try
+    ([], True),
+])
+def test_correct_the_title_is_offered_only_where_a_title_can_help(
+        errors: list[Rejection], offered: bool) -> None:
+    from kiosk.flow.views import rejected_view
+
+    core = SimpleNamespace(data=SimpleNamespace(outcome=outcomes.rejected("RQ1", errors)))
+    with patch("kiosk.flow.views._frame", return_value=None):
+        view = rejected_view(core)  # type: ignore[arg-type]
+    assert view.correct.visible is offered
