@@ -11,6 +11,7 @@ the platform's own reason), kept for the callers that still read them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -116,12 +117,30 @@ def refusal_reason(rejection: Rejection) -> Text:
     return Text(zh.rstrip(_STOPS), en.rstrip(_STOPS))
 
 
+# Refusals no change of the title can fix: the shop's or the platform's matter (staff).
+NOT_BY_THE_TITLE = frozenset({
+    "QUOTA_EXCEEDED", "ORDER_ALREADY_INVOICED", "ORDER_PENDING", "ORDER_NOS_MISSING",
+    "ORDER_NOS_DUPLICATE", "OPERATOR_ACTION_NEEDED", "UNAVAILABLE", "TIMEOUT",
+    "PLATFORM_ERROR", "INTERNAL", "BAD_ANSWER", "REQUEST_ID_INVALID", "REQUEST_IN_FLIGHT",
+    "SUPERSEDED", "NOT_FOUND"})
+
+
+def correctable(errors: Sequence[Rejection]) -> bool:
+    """Whether a new title may get the request through: a reason about the buyer, or one
+    that names no field and is not the shop's or the platform's own matter. A line's
+    amount or rate comes from the shop's order, not from the person."""
+    return not errors or any(
+        e.field.startswith("buyer") or (not e.field and e.code not in NOT_BY_THE_TITLE)
+        for e in errors)
+
+
 def rejected(rid: str, errors: list[Rejection]) -> IssueOutcome:
-    """Refused: the platform's first reason in words, then what to do."""
+    """Refused: the platform's first reason in words, then what to do (correct the title,
+    or ask staff where no title can help)."""
     first = errors[0] if errors else Rejection("REJECTED", "", "")
     reason = refusal_reason(first)
-    problem = Problem.of("issuing.rejected", rule=first.code, reason_zh=reason.zh,
-                         reason_en=reason.en)
+    problem = Problem.of("issuing.rejected" if correctable(errors) else "issuing.rejected_staff",
+                         rule=first.code, reason_zh=reason.zh, reason_en=reason.en)
     said = text_for(problem)
     return IssueOutcome(IssueStatus.REJECTED, rid, message_zh=join(said.zh, lang="zh_CN"),
                         message_en=join(said.en, lang="en"), errors=tuple(errors),

@@ -28,6 +28,7 @@ from kiosk.flow.words import say
 from kiosk.masking import mask_name, mask_tax_id
 from kiosk.messages import Text
 from kiosk.model import BuyerType, InvoiceKind, Medium, OrderLine
+from kiosk.outcomes import correctable
 from kiosk.rules import amount_in_words, invoice_lines_from_order_lines, rate_label
 from kiosk.rules.identifiers import Severity
 
@@ -368,23 +369,9 @@ def result_view(core: FlowCore) -> ResultView:
         data.terms_accepted, ENABLED if data.identity is not None else HIDDEN)
 
 
-# Refusals no change of the title can fix: the shop's or the platform's matter (staff).
-NOT_BY_THE_TITLE = frozenset({
-    "QUOTA_EXCEEDED", "ORDER_ALREADY_INVOICED", "ORDER_PENDING", "ORDER_NOS_MISSING",
-    "ORDER_NOS_DUPLICATE", "OPERATOR_ACTION_NEEDED", "UNAVAILABLE", "TIMEOUT",
-    "PLATFORM_ERROR", "INTERNAL", "BAD_ANSWER", "REQUEST_ID_INVALID", "REQUEST_IN_FLIGHT",
-    "SUPERSEDED", "NOT_FOUND"})
-
-
 def rejected_view(core: FlowCore) -> RejectedView:
     outcome = core.data.outcome
-    errors = outcome.errors if outcome is not None else ()
-    # A reason about the buyer, or one that names no field and is not the shop's or the
-    # platform's own matter: the person may correct the title. A line's amount or rate
-    # comes from the shop's order: not here.
-    by_title = not errors or any(
-        e.field.startswith("buyer") or (not e.field and e.code not in NOT_BY_THE_TITLE)
-        for e in errors)
+    by_title = correctable(outcome.errors if outcome is not None else ())
     return RejectedView(_frame(core), ENABLED if by_title else HIDDEN)
 
 

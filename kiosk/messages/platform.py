@@ -40,6 +40,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # {rule} (the code) is for logs and tests, never shown.
     "issuing.rejected": ("未能开具发票：{reason_zh}。请修改后重试，或联系工作人员",
                          "No invoice was issued: {reason_en}. Correct it and try again, or ask staff"),
+    # ... when no change of the title can help (a quota, an order already invoiced):
+    "issuing.rejected_staff": ("未能开具发票：{reason_zh}。请联系工作人员",
+                               "No invoice was issued: {reason_en}. Please ask staff"),
     "issuing.order_taken": ("订单已开具发票（{rule}）", "The orders were already invoiced ({rule})"),
     "mail.not_sent": ("邮件暂未发出，终端会稍后重试；也可以扫描二维码下载",
                       "The e-mail has not gone out yet; the kiosk retries later. "

@@ -84,7 +84,12 @@ def test_correct_the_title_is_offered_only_where_a_title_can_help(
         errors: list[Rejection], offered: bool) -> None:
     from kiosk.flow.views import rejected_view
 
-    core = SimpleNamespace(data=SimpleNamespace(outcome=outcomes.rejected("RQ1", errors)))
+    out = outcomes.rejected("RQ1", errors)
+    core = SimpleNamespace(data=SimpleNamespace(outcome=out))
     with patch("kiosk.flow.views._frame", return_value=None):
         view = rejected_view(core)  # type: ignore[arg-type]
     assert view.correct.visible is offered
+    # The words say the same: correct it, or (where no title can help) ask staff.
+    assert ("Correct it and try again" in out.message_en) is offered
+    assert ("请修改后重试" in out.message_zh) is offered
+    assert "ask staff" in out.message_en and "联系工作人员" in out.message_zh
