@@ -412,7 +412,10 @@ def _build(cls: type, data: Any, where: str, file: str) -> Any:
         dotted = f"{where}.{key}" if where else key
         if key not in fields:
             known = ", ".join(sorted(fields))
-            raise ConfigError(f"{file}: unknown key '{dotted}' (known keys here: {known})")
+            # The key is the file's own text: a newline or control in it is shown escaped,
+            # so the error stays the one line the journal and `config check` print.
+            shown = "".join(c if c.isprintable() else repr(c)[1:-1] for c in dotted)
+            raise ConfigError(f"{file}: unknown key '{shown}' (known keys here: {known})")
         f = fields[key]
         typ = hints[key]
         if isinstance(typ, type) and dataclasses.is_dataclass(typ):

@@ -65,6 +65,9 @@ def test_empty_file_gives_defaults(tmp_path: Path) -> None:
     [
         ("[ui\nlanguage='en'", "TOML syntax error"),
         ("[ui]\nlanguag = 'en'", "unknown key 'ui.languag'"),
+        # A quoted key may hold a newline: shown escaped, the error stays one line (the
+        # fuzz test found it echoed raw).
+        ('[ui]\n"a\\nb" = 1', "unknown key 'ui.a\\nb'"),
         ("[devices.printer]\nbaudrate = 'fast'", "key 'devices.printer.baudrate' expects an integer"),
         ("[ui]\nlarge_text = 1", "key 'ui.large_text' expects true or false"),
         ("[devices.printer]\nencoding = 'latin1'", "expects one of 'GB18030', 'GBK', 'Big5', 'UTF-8'"),
