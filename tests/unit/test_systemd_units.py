@@ -79,6 +79,16 @@ def test_unit_user_folders_and_environment(unit: dict) -> None:
     assert "QT_QPA_PLATFORM=wayland" in env
 
 
+def test_unit_builds_the_common_font_face_in_its_state_folder(unit: dict) -> None:
+    """The kiosk user's home is not where setup.sh ran: without its own cache the service
+    would draw every invoice with the whole CJK face. Built before the kiosk starts, in
+    the state folder; a failure ("-") does not stop the kiosk."""
+    env = values(unit, "Service", "Environment")
+    assert "KIOSK_FONT_CACHE=/var/lib/kiosk/fonts" in env
+    assert one(unit, "Service", "ExecStartPre") == (
+        "-/opt/kiosk/.venv/bin/python -m kiosk.documents.fonts")
+
+
 def test_unit_hardening(unit: dict) -> None:
     for key, expected in [("NoNewPrivileges", "yes"), ("ProtectSystem", "strict"),
                           ("ProtectHome", "yes"), ("PrivateTmp", "yes"),
@@ -99,6 +109,7 @@ def _verify(unit_text: str, tmp_path: Path) -> subprocess.CompletedProcess:
     # cage and the venv do not exist on a build machine: point the commands at
     # binaries that do, so verify checks everything else.
     text = re.sub(r"^ExecStart=.*$", "ExecStart=/bin/true", unit_text, flags=re.M)
+    text = re.sub(r"^ExecStartPre=(-?).*$", r"ExecStartPre=\1/bin/true", text, flags=re.M)
     if not Path("/usr/bin/pkill").exists():
         text = re.sub(r"^ExecStop=.*$", "ExecStop=/bin/true", text, flags=re.M)
     path = tmp_path / "kiosk.service"
